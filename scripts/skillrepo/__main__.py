@@ -1,0 +1,3 @@
+from skillrepo.main import main
+
+raise SystemExit(main())

@@ -1,0 +1,144 @@
+"""The one canonical formatting of files under framework/: what the tools write and `fmt` restores.
+
+- a first line `# yaml-language-server: $schema=<relative path to the schema>` for editors;
+- keys in the order of the schema's properties (unknown keys after them, as they were);
+- short text plain when YAML reads it back as the same text, else double-quoted;
+- long one-paragraph text as a folded block (`>-`) wrapped at WIDTH columns;
+- text of several lines as a literal block (`|-`), exactly as it is;
+- anything a block cannot carry exactly (trailing spaces, tabs, control characters) double-quoted;
+- lists in block style, `[]` when empty; no other comments.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import textwrap
+from typing import Any
+
+from skillrepo.layout import schema_filename
+from skillrepo.yamlsource import STR_TAG, resolve_plain
+
+WIDTH = 100
+_PLAIN = re.compile(r"^[A-Za-z0-9_(][A-Za-z0-9 _.,;()/&'+-]*$")
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+_ESCAPE_EXTRA = re.compile("[\x7f-\x9f\u2028\u2029\ufeff]")
+
+# Key order of nested mappings that the schemas' top-level properties do not cover.
+_NESTED_ORDER: dict[str, list[str]] = {"categories": ["name", "subcategories"]}
+
+
+def schema_comment(relpath: str, kind: str) -> str:
+    """The editor's schema line for a file at a repository-relative path."""
+    depth = relpath.count("/")
+    return f"# yaml-language-server: $schema={'../' * depth}schemas/{schema_filename(kind)}\n"
+
+
+def dump(relpath: str, kind: str, data: dict[str, Any], order: list[str]) -> str:
+    """The canonical text of a framework file holding `data`."""
+    lines: list[str] = []
+    _mapping(lines, data, order, 0)
+    return schema_comment(relpath, kind) + "\n".join(lines) + "\n"
+
+
+def _ordered(data: dict[str, Any], order: list[str]) -> list[str]:
+    known = [k for k in order if k in data]
+    return known + [k for k in data if k not in order]
+
+
+def _mapping(lines: list[str], data: dict[str, Any], order: list[str], indent: int) -> None:
+    pad = " " * indent
+    for key in _ordered(data, order):
+        value = data[key]
+        head = f"{pad}{_scalar_key(key)}:"
+        if isinstance(value, dict):
+            if not value:
+                lines.append(f"{head} {{}}")
+                continue
+            lines.append(head)
+            _mapping(lines, value, _NESTED_ORDER.get(key, []), indent + 2)
+        elif isinstance(value, list):
+            if not value:
+                lines.append(f"{head} []")
+                continue
+            lines.append(head)
+            _sequence(lines, value, _NESTED_ORDER.get(key, []), indent + 2)
+        else:
+            _value(lines, head, value, indent)
+
+
+def _sequence(lines: list[str], items: list[Any], order: list[str], indent: int) -> None:
+    pad = " " * indent
+    for item in items:
+        if isinstance(item, dict) and item:
+            start = len(lines)
+            _mapping(lines, item, order, indent + 2)
+            lines[start] = f"{pad}- {lines[start][indent + 2:]}"
+        elif isinstance(item, list) and item:
+            start = len(lines)
+            _sequence(lines, item, order, indent + 2)
+            lines[start] = f"{pad}- {lines[start][indent + 2:]}"
+        else:
+            _value(lines, f"{pad}-", item, indent)
+
+
+def _scalar_key(key: str) -> str:
+    return key if _is_plain(key) else _quoted(key)
+
+
+def _value(lines: list[str], head: str, value: Any, indent: int) -> None:
+    if isinstance(value, bool):
+        lines.append(f"{head} {'true' if value else 'false'}")
+    elif value is None:
+        lines.append(f"{head} null")
+    elif isinstance(value, (int, float)):
+        lines.append(f"{head} {value}")
+    elif isinstance(value, str):
+        lines.extend(_text(head, value, indent))
+    else:
+        lines.append(f"{head} {_quoted(str(value))}")
+
+
+def _is_plain(text: str) -> bool:
+    return bool(_PLAIN.match(text)) and not text.endswith(" ") and resolve_plain(text) == STR_TAG
+
+
+def _quoted(text: str) -> str:
+    out = json.dumps(text, ensure_ascii=False)
+    return _ESCAPE_EXTRA.sub(lambda m: f"\\u{ord(m.group()):04x}", out)
+
+
+def _text(head: str, text: str, indent: int) -> list[str]:
+    body = " " * (indent + 2)
+    if "\n" not in text:
+        if _is_plain(text) and len(head) + 1 + len(text) <= WIDTH:
+            return [f"{head} {text}"]
+        if len(head) + 1 + len(_quoted(text)) <= WIDTH:
+            return [f"{head} {_quoted(text)}"]
+        if _foldable(text):
+            wrapped = textwrap.wrap(text, width=WIDTH - len(body), break_long_words=False, break_on_hyphens=False)
+            return [f"{head} >-", *(body + line for line in wrapped)]
+    if _literal_ok(text):
+        indicator = "|" if text.endswith("\n") else "|-"
+        content = text[:-1] if text.endswith("\n") else text
+        return [f"{head} {indicator}", *((body + line) if line else "" for line in content.split("\n"))]
+    return [f"{head} {_quoted(text)}"]
+
+
+def _foldable(text: str) -> bool:
+    return (
+        bool(text)
+        and text == text.strip()
+        and "  " not in text
+        and "\t" not in text
+        and "\r" not in text
+        and not _UNPRINTABLE.search(text)
+    )
+
+
+def _literal_ok(text: str) -> bool:
+    if not text or text[0] in " \n" or text.endswith("\n\n") or "\r" in text or "\t" in text:
+        return False
+    if _UNPRINTABLE.search(text):
+        return False
+    return all(line == line.rstrip(" ") for line in text.split("\n"))

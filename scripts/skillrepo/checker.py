@@ -1,0 +1,32 @@
+"""Checking a repository: read every file once, validate each, build the model, run every rule."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from skillrepo.documents import Snapshot, read_snapshot
+from skillrepo.findings import Finding
+from skillrepo.model import Repository, build
+from skillrepo.rules import CHECKS, RULES
+from skillrepo.schemas import validate
+
+
+def load(snapshot: Snapshot) -> tuple[Repository, list[Finding]]:
+    """Validate every document of a snapshot and build the model; findings of reading and schemas."""
+    findings: list[Finding] = []
+    for doc in snapshot.documents:
+        for p in doc.loaded.problems:
+            findings.append(Finding(doc.path, p.line, p.column, p.code, p.message))
+        if doc.loaded.usable:
+            findings.extend(validate(doc))
+    return build(snapshot), findings
+
+
+def check_repository(root: Path) -> tuple[Repository, list[Finding]]:
+    """Every finding of every rule over the whole repository, sorted, with each rule's severity."""
+    repo, findings = load(read_snapshot(root))
+    for rule_check in CHECKS:
+        findings.extend(rule_check(repo))
+    stamped = [replace(f, severity=RULES[f.code].severity) for f in findings]
+    return repo, sorted(set(stamped))

@@ -1,0 +1,18 @@
+"""`skillrepo check`: every rule over the whole repository; exit 1 on errors (and warnings with --strict)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from skillrepo.checker import check_repository
+from skillrepo.findings import ERROR
+from skillrepo.reporters import REPORTERS
+
+
+def run(root: Path, fmt: str = "text", strict: bool = False) -> int:
+    """Check the repository at `root` and print the findings in the chosen format."""
+    repo, findings = check_repository(root)
+    sys.stdout.write(REPORTERS[fmt](findings, len(repo.snapshot.documents)))
+    failing = [f for f in findings if strict or f.severity == ERROR]
+    return 1 if failing else 0

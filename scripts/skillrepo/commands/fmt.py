@@ -1,0 +1,39 @@
+"""`skillrepo fmt`: rewrite files under framework/ in their canonical formatting; data never changes."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from skillrepo.documents import read_snapshot
+from skillrepo.rules.formatting import canonical_text
+from skillrepo.writing import write_files
+
+
+def run(root: Path, check_only: bool = False) -> int:
+    """Format every framework file that can be read; with check_only, list the ones that need it."""
+    snap = read_snapshot(root)
+    changed: dict[str, bytes] = {}
+    skipped: list[str] = []
+    for doc in snap.documents:
+        if not doc.path.startswith("framework/"):
+            continue
+        expected = canonical_text(doc)
+        if expected is None:
+            skipped.append(doc.path)
+            continue
+        data = expected.encode("utf-8")
+        if data != doc.raw:
+            changed[doc.path] = data
+    for path in skipped:
+        sys.stderr.write(f"{path}: not formatted: it cannot be read as YAML; `skillrepo check` says why\n")
+    if check_only:
+        for path in sorted(changed):
+            sys.stdout.write(f"{path}: would be reformatted\n")
+        return 1 if changed or skipped else 0
+    write_files(root, changed)
+    for path in sorted(changed):
+        sys.stdout.write(f"{path}: reformatted\n")
+    if not changed:
+        sys.stdout.write("all files already formatted\n")
+    return 1 if skipped else 0

@@ -1,0 +1,38 @@
+"""The vocabulary of the framework, defined once: codes, levels, statuses, identifiers."""
+
+import re
+
+LEVELS: tuple[int, ...] = (1, 2, 3, 4, 5, 6, 7)
+
+LEVEL_NAMES: dict[int, str] = {
+    1: "Follow",
+    2: "Assist",
+    3: "Apply",
+    4: "Enable",
+    5: "Ensure/advise",
+    6: "Initiate/influence",
+    7: "Set strategy/inspire/mobilise",
+}
+
+SKILL_CODE_PATTERN = r"^[A-Z]{4}$"
+CR_ID_PATTERN = r"^CR-[0-9]{4,}$"
+UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+
+SKILL_CODE_RE = re.compile(SKILL_CODE_PATTERN)
+CR_ID_RE = re.compile(CR_ID_PATTERN)
+UUID_RE = re.compile(UUID_PATTERN)
+
+SKILL_STATUSES: tuple[str, ...] = ("active", "retired")
+CR_STATUSES: tuple[str, ...] = ("draft", "submitted", "accepted", "declined", "deferred", "withdrawn")
+
+OPERATION_KINDS: tuple[str, ...] = (
+    "add-skill",
+    "update-skill",
+    "retire-skill",
+    "add-level",
+    "update-level",
+    "remove-level",
+    "update-responsibility-level",
+)
+
+MAX_FILE_BYTES = 1024 * 1024

@@ -1,0 +1,23 @@
+"""The rule table: every check code, its documentation, and the checks that find it, in one place."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from skillrepo.findings import Finding
+from skillrepo.model import Repository
+from skillrepo.rules import formatting, paths, prose, reading, references
+from skillrepo.rules.base import Rule
+
+CHECKS: tuple[Callable[[Repository], Iterable[Finding]], ...] = (
+    paths.check,
+    references.check,
+    prose.check,
+    formatting.check,
+)
+
+RULES: dict[str, Rule] = {
+    rule.code: rule
+    for module in (reading, paths, references, prose, formatting)
+    for rule in module.RULES
+}

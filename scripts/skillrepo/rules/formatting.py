@@ -1,0 +1,43 @@
+"""Files under framework/ are in their one canonical formatting, which `skillrepo fmt` writes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from skillrepo import canonical
+from skillrepo.documents import Document
+from skillrepo.findings import Finding
+from skillrepo.model import Repository
+from skillrepo.rules.base import Rule
+from skillrepo.schemas import property_order
+
+RULES: tuple[Rule, ...] = (
+    Rule("F601", "not-canonical", "A file under framework/ is not in the canonical formatting (key order, quoting, "
+         "line width, block scalars for long text, the editor's schema line). Run `skillrepo fmt`.",
+         "name: 'IT infrastructure'\ncode: ITOP", "# yaml-language-server: $schema=../../../schemas/skill.schema.json"
+         "\ncode: ITOP\n...\nname: IT infrastructure"),
+)
+
+
+def canonical_text(doc: Document) -> str | None:
+    """The canonical text of a framework document, or None when it cannot be formatted (not a loaded mapping)."""
+    if not doc.path.startswith("framework/") or not doc.loaded.usable or not isinstance(doc.data, dict):
+        return None
+    return canonical.dump(doc.path, doc.info.kind, doc.data, property_order(doc.info.kind))
+
+
+def check(repo: Repository) -> Iterator[Finding]:
+    for doc in repo.snapshot.documents:
+        if not doc.valid:
+            continue
+        expected = canonical_text(doc)
+        if expected is None:
+            continue
+        expected_bytes = expected.encode("utf-8")
+        if expected_bytes == doc.raw:
+            continue
+        actual = doc.raw.decode("utf-8", "replace").split("\n")
+        wanted = expected.split("\n")
+        line = next((i for i, (a, b) in enumerate(zip(actual, wanted)) if a != b), min(len(actual), len(wanted)))
+        yield Finding(doc.path, line + 1, 1, "F601", "not in the canonical formatting (first difference on this "
+                      "line); run `skillrepo fmt` to fix it")

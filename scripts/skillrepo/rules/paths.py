@@ -1,0 +1,95 @@
+"""Path and content must agree, and the repository holds only files it knows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from skillrepo.documents import Document
+from skillrepo.domain import LEVELS, SKILL_CODE_RE
+from skillrepo.findings import Finding
+from skillrepo.layout import FRAMEWORK_FILE, level_path
+from skillrepo.model import Repository
+from skillrepo.rules.base import Rule, at, at_file
+
+RULES: tuple[Rule, ...] = (
+    Rule("P301", "code-mismatch", "A skill's code, or a skill level's skill, differs from the directory it is in.",
+         "# framework/skills/ITOP/skill.yaml\ncode: ITMG", "# framework/skills/ITOP/skill.yaml\ncode: ITOP"),
+    Rule("P302", "level-mismatch", "A level file's level differs from the N of its name level-N.yaml.",
+         "# framework/skills/ITOP/level-4.yaml\nlevel: 3", "# framework/skills/ITOP/level-4.yaml\nlevel: 4"),
+    Rule("P303", "id-mismatch", "A change request's id differs from its directory.",
+         "# changes/CR-1432/manifest.yaml\nid: CR-1431", "# changes/CR-1432/manifest.yaml\nid: CR-1432"),
+    Rule("P304", "unknown-file", "A file the repository does not know: a wrong extension, a level outside 1-7, "
+         "notes beside the data.", "framework/skills/ITOP/level-3.yml\nframework/skills/ITOP/notes.txt",
+         "framework/skills/ITOP/level-3.yaml (notes go in the skill's guidance or a change request)"),
+    Rule("P305", "symlink", "A symbolic link under framework/ or changes/; data files are regular files.",
+         "framework/skills/ITOP/level-5.yaml -> ../../../../elsewhere.yaml", "a regular file"),
+    Rule("P306", "missing-file", "A file every framework must have is missing: framework/framework.yaml, "
+         "or a level of responsibility framework/levels/level-N.yaml for N = 1..7.",
+         "framework/levels/ without level-7.yaml", "framework/levels/level-1.yaml ... level-7.yaml"),
+)
+
+
+def check(repo: Repository) -> Iterator[Finding]:
+    snap = repo.snapshot
+    for entry in snap.unknown:
+        yield at_file(entry.relpath, "P304", _unknown_message(entry.relpath))
+    for entry in snap.symlinks:
+        yield at_file(entry.relpath, "P305", "symbolic link; data must be a regular file in the repository, "
+                      "replace the link with the file itself")
+    for path, reason in snap.unreadable:
+        yield at_file(path, "P304", f"cannot be read ({reason}); make it a readable regular file")
+    present = {d.path for d in snap.documents}
+    if FRAMEWORK_FILE not in present:
+        yield at_file(FRAMEWORK_FILE, "P306", "missing: every framework needs framework/framework.yaml "
+                      "(name, edition, attributes, categories)")
+    for level in LEVELS:
+        if level_path(level) not in present:
+            yield at_file(level_path(level), "P306", f"missing: the level of responsibility {level} must be "
+                          f"described in {level_path(level)}")
+    for doc in snap.documents:
+        if doc.loaded.usable and isinstance(doc.data, dict):
+            yield from _agrees(doc, doc.data)
+
+
+def _agrees(doc: Document, data: dict[str, Any]) -> Iterator[Finding]:
+    info = doc.info
+    if info.kind in ("skill", "skill-level") and info.code is not None:
+        key = "code" if info.kind == "skill" else "skill"
+        value = data.get(key)
+        directory = f"framework/skills/{info.code}/"
+        if not SKILL_CODE_RE.match(info.code):
+            yield at_file(doc.path, "P301", f"directory name '{info.code}' is not a skill code (4 capital letters); "
+                          "rename the directory to the skill's code")
+        elif isinstance(value, str) and value != info.code:
+            yield at(doc, (key,), "P301", f"{key} {value} does not match the directory {directory}; "
+                     f"write {key}: {info.code}, or move the file to framework/skills/{value}/")
+    if info.kind in ("level", "skill-level") and info.level is not None:
+        value = data.get("level")
+        if isinstance(value, int) and not isinstance(value, bool) and value != info.level:
+            yield at(doc, ("level",), "P302", f"level {value} does not match the file name level-{info.level}.yaml; "
+                     f"write level: {info.level}, or rename the file to level-{value}.yaml")
+    if info.kind == "manifest" and info.cr is not None:
+        value = data.get("id")
+        if isinstance(value, str) and value != info.cr:
+            yield at(doc, ("id",), "P303", f"id {value} does not match the directory changes/{info.cr}/; "
+                     f"write id: {info.cr}, or rename the directory to changes/{value}/")
+
+
+def _unknown_message(relpath: str) -> str:
+    parts = relpath.split("/")
+    name = parts[-1]
+    if name.endswith(".yml"):
+        return f"unknown file; data files end in .yaml: rename it to {name[:-4]}.yaml"
+    if name.startswith("level-") and name.endswith(".yaml"):
+        return f"unknown file; levels run from {LEVELS[0]} to {LEVELS[-1]}: level-1.yaml ... level-{LEVELS[-1]}.yaml"
+    if parts[0] == "framework" and len(parts) == 4 and parts[1] == "skills":
+        return "unknown file; a skill directory holds only skill.yaml and level-N.yaml files"
+    if parts[0] == "framework" and len(parts) == 3 and parts[1] == "levels":
+        return "unknown file; framework/levels/ holds only level-1.yaml ... level-7.yaml"
+    if parts[0] == "changes" and len(parts) == 3:
+        return "unknown file; a change request directory holds only manifest.yaml"
+    if parts[0] == "changes":
+        return "unknown file; each change request is a directory changes/CR-NNNN/ holding a manifest.yaml"
+    return ("unknown file; framework/ holds framework.yaml, levels/level-N.yaml and "
+            "skills/CODE/{skill,level-N}.yaml")

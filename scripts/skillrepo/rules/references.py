@@ -1,0 +1,244 @@
+"""Every reference resolves: categories, skills, replacements, change requests, operation targets."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from skillrepo.domain import LEVEL_NAMES, LEVELS
+from skillrepo.findings import Finding
+from skillrepo.model import Framework, Repository, Skill
+from skillrepo.rules.base import Rule, at, at_file
+
+RULES: tuple[Rule, ...] = (
+    Rule("R401", "unknown-category", "A skill names a category that framework.yaml does not list.",
+         "category: Delivery & operations", "category: Delivery and operation"),
+    Rule("R402", "unknown-subcategory", "A skill names a subcategory that its category does not have.",
+         "category: Delivery and operation\nsubcategory: Data and analytics",
+         "category: Delivery and operation\nsubcategory: Technology management"),
+    Rule("R403", "level-without-skill", "A level file in a directory that has no skill.yaml.",
+         "framework/skills/ITXX/level-3.yaml (no skill.yaml)", "framework/skills/ITXX/skill.yaml beside it"),
+    Rule("R404", "related-unknown", "related names a skill that does not exist.",
+         "related:\n  - ITOX", "related:\n  - ITOP"),
+    Rule("R405", "related-retired", "related names a retired skill; point at what replaced it.",
+         "related:\n  - OLDS  # retired, replaced by ITOP", "related:\n  - ITOP"),
+    Rule("R406", "related-self", "A skill lists itself as related.", "code: ITOP\nrelated:\n  - ITOP",
+         "code: ITOP\nrelated:\n  - ITMG"),
+    Rule("R407", "retired-without-replacement", "A retired skill does not say what replaces it.",
+         "status: retired", "status: retired\nreplaced_by:\n  - ITOP"),
+    Rule("R408", "replacement-on-active", "An active skill has replaced_by, which only a retired skill has.",
+         "status: active\nreplaced_by:\n  - ITOP", "status: active"),
+    Rule("R409", "replaced-by-unknown", "replaced_by names a skill that does not exist.",
+         "replaced_by:\n  - ITOX", "replaced_by:\n  - ITOP"),
+    Rule("R410", "replaced-by-retired", "replaced_by names a skill that is itself retired; name the active skill "
+         "at the end of the chain.", "replaced_by:\n  - OLDS  # retired too", "replaced_by:\n  - ITOP"),
+    Rule("R411", "replacement-cycle", "Retired skills replace each other in a cycle, so nothing active replaces them.",
+         "AAAA replaced_by BBBB, BBBB replaced_by AAAA", "AAAA and BBBB replaced_by ITOP"),
+    Rule("R412", "duplicate-code", "Two skills (or two change requests) have the same code (or id).",
+         "framework/skills/ITOX/skill.yaml with code: ITOP beside framework/skills/ITOP/",
+         "each code in one directory"),
+    Rule("R413", "duplicate-name", "Two skills have the same name (ignoring case).",
+         "ITOP name: IT infrastructure\nITIN name: IT Infrastructure", "a distinct name for each skill"),
+    Rule("R414", "duplicate-id", "Two skills have the same permanent id.",
+         "ITOP id: 0b6a3f4e-...\nITMG id: 0b6a3f4e-...", "a fresh UUID for each skill: python -c 'import uuid; print(uuid.uuid4())'"),
+    Rule("R415", "cr-related-unknown", "A change request's related names a change request not in changes/ "
+         "(or itself).", "related:\n  - CR-1499", "related:\n  - CR-1431"),
+    Rule("R416", "cr-applies-to-unknown", "A change request's applies_to names a skill that does not exist and "
+         "that no change request adds.", "applies_to:\n  - ITOX", "applies_to:\n  - ITOP"),
+    Rule("R417", "operation-unknown-skill", "An operation targets a skill that does not exist and that no change "
+         "request adds.", "- op: add-level\n  skill: ITOX", "- op: add-level\n  skill: ITOP"),
+    Rule("R418", "operation-unknown-level", "An operation targets a level of responsibility that the framework "
+         "does not define, or an attribute it does not have.",
+         "- op: update-responsibility-level\n  level: 5\n  attributes:\n    Autonomie: ...",
+         "- op: update-responsibility-level\n  level: 5\n  attributes:\n    Autonomy: ..."),
+    Rule("R419", "level-name", "A level of responsibility has another level's name.",
+         "# framework/levels/level-5.yaml\nname: Enable", "# framework/levels/level-5.yaml\nname: Ensure/advise"),
+    Rule("R420", "level-attributes", "A level of responsibility does not describe exactly the generic attributes "
+         "framework.yaml names.", "attributes:\n  Autonomy: ...\n  Autonomie: ...",
+         "attributes:\n  Autonomy: ...\n  Influence: ...\n  ..."),
+    Rule("R421", "duplicate-category", "framework.yaml lists a category twice.",
+         "categories:\n  - name: People and skills\n  - name: People and skills",
+         "categories:\n  - name: People and skills"),
+    Rule("R422", "skill-without-levels", "An active skill is defined at no level.",
+         "framework/skills/ITOP/ holding only skill.yaml", "framework/skills/ITOP/level-1.yaml ... beside it",
+         severity="warning"),
+)
+
+
+def check(repo: Repository) -> Iterator[Finding]:
+    fw = repo.framework
+    yield from _framework_file(fw)
+    yield from _levels(fw)
+    yield from _skills(repo)
+    yield from _changes(repo)
+
+
+def _framework_file(fw: Framework) -> Iterator[Finding]:
+    if fw.source is None:
+        return
+    seen: set[str] = set()
+    data: Any = fw.source.data
+    for i, category in enumerate(data["categories"]):
+        if category["name"] in seen:
+            yield at(fw.source, ("categories", i, "name"), "R421",
+                     f"category '{category['name']}' is listed twice; list each category once")
+        seen.add(category["name"])
+
+
+def _levels(fw: Framework) -> Iterator[Finding]:
+    for level in fw.levels.values():
+        doc = level.source
+        if doc is None:
+            continue
+        expected = LEVEL_NAMES.get(level.level)
+        if expected is not None and level.name != expected and doc.info.level == level.level:
+            yield at(doc, ("name",), "R419", f"level {level.level} is named {expected}, not {level.name}; "
+                     f"write name: {expected}")
+        if fw.source is None:
+            continue
+        for name in level.attributes:
+            if name not in fw.attributes:
+                yield at(doc, ("attributes", name), "R420",
+                         f"attribute '{name}' is not one of framework.yaml's attributes: {', '.join(fw.attributes)}",
+                         key=True)
+        missing = [a for a in fw.attributes if a not in level.attributes]
+        if missing:
+            yield at(doc, ("attributes",), "R420",
+                     f"attributes lacks {', '.join(missing)}; describe every attribute framework.yaml names")
+
+
+def _skill_exists(repo: Repository, code: str) -> bool:
+    return code in repo.framework.skills or code in repo.skill_dirs
+
+
+def _skills(repo: Repository) -> Iterator[Finding]:
+    fw = repo.framework
+    names: dict[str, Skill] = {}
+    ids: dict[str, Skill] = {}
+    codes: dict[str, Skill] = {}
+    for doc in repo.orphan_levels:
+        yield at_file(doc.path, "R403", f"level file without its skill: framework/skills/{doc.info.code}/skill.yaml "
+                      "does not exist; add it, or remove this file")
+    for skill in fw.skills.values():
+        doc = skill.source
+        if doc is None:
+            continue
+        if fw.source is not None:
+            if skill.category not in fw.categories:
+                yield at(doc, ("category",), "R401", f"unknown category '{skill.category}'; "
+                         f"framework.yaml has: {', '.join(fw.categories)}")
+            elif skill.subcategory not in fw.categories[skill.category]:
+                yield at(doc, ("subcategory",), "R402", f"'{skill.subcategory}' is not a subcategory of "
+                         f"'{skill.category}'; it has: {', '.join(fw.categories[skill.category])}")
+        for i, code in enumerate(skill.related):
+            target = fw.skills.get(code)
+            if code == skill.code:
+                yield at(doc, ("related", i), "R406", f"{code} lists itself as related; remove it")
+            elif not _skill_exists(repo, code):
+                yield at(doc, ("related", i), "R404", f"related skill {code} does not exist")
+            elif target is not None and target.status == "retired":
+                instead = ", ".join(target.replaced_by) or "its replacement"
+                yield at(doc, ("related", i), "R405", f"related skill {code} is retired; relate to {instead} instead")
+        if skill.status == "retired" and not skill.replaced_by:
+            yield at(doc, ("status",), "R407", f"retired skill {skill.code} has no replaced_by; "
+                     "list the skills that replace it")
+        if skill.status == "active" and skill.replaced_by:
+            yield at(doc, ("replaced_by",), "R408", "replaced_by is only for a retired skill; remove it, "
+                     "or set status: retired", key=True)
+        for i, code in enumerate(skill.replaced_by):
+            target = fw.skills.get(code)
+            if not _skill_exists(repo, code):
+                yield at(doc, ("replaced_by", i), "R409", f"replacement {code} does not exist")
+            elif target is not None and target.status == "retired" and code != skill.code:
+                yield at(doc, ("replaced_by", i), "R410", f"replacement {code} is itself retired; name what "
+                         f"replaces it ({', '.join(target.replaced_by) or 'an active skill'})")
+        if skill.status == "active" and not skill.levels:
+            yield at(doc, ("code",), "R422", f"{skill.code} is defined at no level; add a level-N.yaml file")
+        for key, index, what in ((skill.name.casefold(), names, "name"), (skill.id, ids, "id"),
+                                 (skill.code, codes, "code")):
+            first = index.get(key)
+            if first is not None and first.source is not None:
+                code = {"name": "R413", "id": "R414", "code": "R412"}[what]
+                yield at(doc, (what,), code, f"{what} {getattr(skill, what)} is also the {what} of "
+                         f"{first.source.path}; each skill needs its own")
+            else:
+                index[key] = skill
+    yield from _cycles(fw)
+
+
+def _cycles(fw: Framework) -> Iterator[Finding]:
+    reported: set[str] = set()
+    for start in sorted(fw.skills):
+        chain: list[str] = []
+        code: str | None = start
+        while code is not None and code not in chain and code not in reported:
+            chain.append(code)
+            skill = fw.skills.get(code)
+            code = skill.replaced_by[0] if skill is not None and skill.status == "retired" and skill.replaced_by \
+                else None
+        if code is not None and code in chain:
+            cycle = chain[chain.index(code):]
+            reported.update(cycle)
+            first = fw.skills[min(cycle)]
+            if first.source is not None:
+                loop = " -> ".join([*sorted(cycle)[:1], *_rotate(cycle, min(cycle))[1:], min(cycle)])
+                yield at(first.source, ("replaced_by",), "R411", f"retired skills replace each other in a cycle "
+                         f"({loop}); name an active skill", key=True)
+        reported.update(chain)
+
+
+def _rotate(cycle: list[str], first: str) -> list[str]:
+    i = cycle.index(first)
+    return cycle[i:] + cycle[:i]
+
+
+def _changes(repo: Repository) -> Iterator[Finding]:
+    fw = repo.framework
+    added = {op.get("code") for cr in repo.changes.values() for op in cr.operations if op.get("op") == "add-skill"}
+    seen_ids: dict[str, str] = {}
+    for cr in repo.changes.values():
+        doc = cr.source
+        if doc is None:
+            continue
+        for i, ref in enumerate(cr.related):
+            if ref == cr.id:
+                yield at(doc, ("related", i), "R415", f"{cr.id} lists itself as related; remove it")
+            elif ref not in repo.changes and not _cr_dir_exists(repo, ref):
+                yield at(doc, ("related", i), "R415", f"related change request {ref} is not in changes/")
+        for i, code in enumerate(cr.applies_to):
+            if not _skill_exists(repo, code) and code not in added:
+                yield at(doc, ("applies_to", i), "R416", f"applies_to names {code}, a skill that does not exist "
+                         "and that no change request adds")
+        for i, op in enumerate(cr.operations):
+            yield from _operation(repo, fw, doc, i, op, added)
+        if cr.id in seen_ids:
+            yield at(doc, ("id",), "R412", f"id {cr.id} is also the id of {seen_ids[cr.id]}")
+        seen_ids.setdefault(cr.id, doc.path)
+
+
+def _cr_dir_exists(repo: Repository, cr_id: str) -> bool:
+    return any(d.info.cr == cr_id for d in repo.snapshot.documents if d.info.kind == "manifest")
+
+
+def _operation(repo: Repository, fw: Framework, doc: Any, i: int, op: dict[str, Any],
+               added: set[Any]) -> Iterator[Finding]:
+    kind = op["op"]
+    if kind != "update-responsibility-level" and kind != "add-skill":
+        code = op.get("skill")
+        if isinstance(code, str) and not _skill_exists(repo, code) and code not in added:
+            yield at(doc, ("operations", i, "skill"), "R417", f"operation {i + 1} ({kind}) targets {code}, a skill "
+                     "that does not exist and that no change request adds")
+    for key in ("related", "replaced_by"):
+        for j, code in enumerate(op.get(key) or [] if isinstance(op.get(key), list) else []):
+            if not _skill_exists(repo, code) and code not in added:
+                yield at(doc, ("operations", i, key, j), "R417", f"operation {i + 1} ({kind}) names {code}, a skill "
+                         "that does not exist and that no change request adds")
+    if kind == "update-responsibility-level":
+        level = op.get("level")
+        if level not in fw.levels and level in LEVELS and fw.levels:
+            yield at(doc, ("operations", i, "level"), "R418", f"operation {i + 1} targets level {level}, which "
+                     "framework/levels/ does not define")
+        for name in op.get("attributes", {}) or {}:
+            if fw.attributes and name not in fw.attributes:
+                yield at(doc, ("operations", i, "attributes", name), "R418", f"operation {i + 1} changes attribute "
+                         f"'{name}', which framework.yaml does not name; it has: {', '.join(fw.attributes)}", key=True)

@@ -1,0 +1,147 @@
+"""The JSON Schemas, one per kind of file, and schema violations as findings at the offending node."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+from skillrepo.documents import Document
+from skillrepo.findings import Finding
+from skillrepo.layout import schema_filename
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def schema_dir() -> Path:
+    """Where the schemas are: inside the installed package, or the source tree's schemas/."""
+    packaged = _PACKAGE / "schemas"
+    if packaged.is_dir():
+        return packaged
+    return _PACKAGE.parent.parent / "schemas"
+
+
+@cache
+def load_schema(kind: str) -> dict[str, Any]:
+    """The schema for a kind of file, as a dict."""
+    with open(schema_dir() / schema_filename(kind), encoding="utf-8") as f:
+        schema: dict[str, Any] = json.load(f)
+    return schema
+
+
+@cache
+def validator(kind: str) -> Draft202012Validator:
+    """A reused validator for a kind of file."""
+    return Draft202012Validator(load_schema(kind))
+
+
+def property_order(kind: str) -> list[str]:
+    """The keys of a kind of file in their canonical order: the order of the schema's properties."""
+    return list(load_schema(kind)["properties"])
+
+
+_TYPE_WORDS = {
+    "string": "text", "integer": "a whole number", "number": "a number", "object": "a mapping of keys",
+    "array": "a list", "boolean": "true or false", "null": "nothing",
+}
+_IMPLICIT_WORDS = {
+    "tag:yaml.org,2002:bool": "a boolean", "tag:yaml.org,2002:timestamp": "a date",
+    "tag:yaml.org,2002:int": "a number", "tag:yaml.org,2002:float": "a number",
+    "tag:yaml.org,2002:null": "empty (null)",
+}
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true or false"
+    if value is None:
+        return "nothing"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return "a date" if hasattr(value, "isoformat") else type(value).__name__
+
+
+def dotted(path: tuple[Any, ...] | list[Any]) -> str:
+    """A node's path as people write it: operations[0].description."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "the file"
+
+
+def _expected(schema: dict[str, Any]) -> str:
+    kinds = schema.get("type")
+    if isinstance(kinds, list):
+        return " or ".join(_TYPE_WORDS.get(k, k) for k in kinds)
+    return _TYPE_WORDS.get(str(kinds), str(kinds))
+
+
+def _finding(doc: Document, error: ValidationError) -> Finding:
+    loaded = doc.loaded
+    path = tuple(error.absolute_path)
+    where = dotted(path)
+    line, col = loaded.position(path)
+    code, message = "S204", f"{where}: {error.message}"
+    v = error.validator
+    hint = error.schema.get("description", "") if isinstance(error.schema, dict) else ""
+    if v == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else error.message
+        code = "S201"
+        message = f"missing key '{missing}'" + (f" in {where}" if path else "")
+    elif v == "additionalProperties":
+        code = "S202"
+        allowed = list(error.schema.get("properties", {}))
+        extra = [k for k in error.instance if k not in allowed] if isinstance(error.instance, dict) else []
+        key = extra[0] if extra else "?"
+        line, col = loaded.key_positions.get(path + (key,), (line, col))
+        message = f"unknown key '{key}'" + (f" in {where}" if path else "") + (
+            f"; allowed keys: {', '.join(allowed)}" if allowed else "")
+    elif v in ("type", "anyOf") and path in loaded.implicit:
+        tag, source = loaded.implicit[path]
+        if tag == "tag:yaml.org,2002:null":
+            code, message = "S203", f"{where}: no value given; write the value, or remove the key"
+        else:
+            code = "Y010"
+            message = (f"{where}: {source} is read by YAML as {_IMPLICIT_WORDS.get(tag, tag)}, not text; "
+                       f"quote it: \"{source}\"")
+    elif v == "type":
+        code = "S203"
+        message = f"{where}: expected {_expected(error.schema)}, found {_describe(error.instance)}"
+    elif v == "enum":
+        message = f"{where}: {error.instance!r} is not one of: {', '.join(map(str, error.validator_value))}"
+    elif v == "pattern":
+        if error.validator_value == "\\S":
+            message = f"{where}: text is empty; write the text, or remove the key"
+        else:
+            message = f"{where}: {error.instance!r} is not valid" + (f"; {hint}" if hint else "")
+    elif v in ("minLength",) and error.instance == "":
+        message = f"{where}: text is empty; write the text, or remove the key"
+    elif v in ("minimum", "maximum"):
+        message = f"{where}: {error.instance!r} is out of range" + (f"; {hint}" if hint else "")
+    elif v == "oneOf":
+        message = f"{where}: give either from and to (the whole old and new value), or edits (a list of old/new)"
+    elif v == "uniqueItems":
+        message = f"{where}: a value is listed twice; list each once"
+    return Finding(doc.path, line, col, code, message)
+
+
+def validate(doc: Document) -> list[Finding]:
+    """Schema violations of one loaded document, each at its node; marks the document valid if none."""
+    errors = list(validator(doc.info.kind).iter_errors(doc.loaded.data))
+    doc.valid = not errors
+    findings: list[Finding] = []
+    for error in errors:
+        if error.validator in ("allOf", "if", "then"):
+            continue
+        findings.append(_finding(doc, error))
+    return findings
