@@ -35,7 +35,8 @@ def _parser() -> argparse.ArgumentParser:
     fmt.add_argument("paths", nargs="*", metavar="PATH", help="accepted; every framework file is formatted")
     fmt.add_argument("--check", action="store_true", help="write nothing; exit 1 if a file needs formatting")
 
-    sub.add_parser("rules", help="list every check code with its summary")
+    rules = sub.add_parser("rules", help="list every check code with its summary")
+    rules.add_argument("--format", choices=("text", "markdown"), default="text")
     return parser
 
 
@@ -64,7 +65,7 @@ def _fmt(args: argparse.Namespace) -> int:
 def _rules(args: argparse.Namespace) -> int:
     from skillrepo.commands import rules
 
-    return rules.run()
+    return rules.run(args.format)
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {"check": _check, "fmt": _fmt, "rules": _rules}

@@ -77,6 +77,8 @@ class Repository:
     # Codes of every skill directory with a skill.yaml, valid or not: a reference to one is not "unknown".
     skill_dirs: set[str] = field(default_factory=set)
     orphan_levels: list[Document] = field(default_factory=list)
+    # Skills and change requests whose code or id an earlier file already has; kept out of the model.
+    duplicates: list[Document] = field(default_factory=list)
 
 
 def build(snapshot: Snapshot) -> Repository:
@@ -85,6 +87,7 @@ def build(snapshot: Snapshot) -> Repository:
     changes: dict[str, ChangeRequest] = {}
     skill_dirs: set[str] = set()
     skill_levels: list[Document] = []
+    duplicates: list[Document] = []
     for doc in snapshot.documents:
         kind = doc.info.kind
         if kind == "skill" and doc.info.code:
@@ -98,6 +101,10 @@ def build(snapshot: Snapshot) -> Repository:
             fw.source = doc
         elif kind == "level":
             fw.levels[d["level"]] = ResponsibilityLevel(d["level"], d["name"], d["essence"], dict(d["attributes"]), doc)
+        elif kind == "skill" and d["code"] in fw.skills:
+            duplicates.append(doc)
+        elif kind == "manifest" and d["id"] in changes:
+            duplicates.append(doc)
         elif kind == "skill":
             fw.skills[d["code"]] = Skill(
                 code=d["code"], id=d["id"], name=d["name"], category=d["category"], subcategory=d["subcategory"],
@@ -112,9 +119,10 @@ def build(snapshot: Snapshot) -> Repository:
                 related=list(d.get("related", [])), operations=list(d["operations"]), proposal=d.get("proposal"),
                 decision=d.get("decision"), outcome=d.get("outcome"), applied_in=d.get("applied_in"), source=doc,
             )
-    repo = Repository(fw, changes, snapshot, skill_dirs)
+    repo = Repository(fw, changes, snapshot, skill_dirs, duplicates=duplicates)
     for doc in skill_levels:
         d = doc.data
+        assert isinstance(d, dict)
         skill = fw.skills.get(d["skill"]) if d["skill"] == doc.info.code else None
         if skill is None:
             if doc.info.code not in skill_dirs:

@@ -82,7 +82,7 @@ def dotted(path: tuple[Any, ...] | list[Any]) -> str:
 def _expected(schema: dict[str, Any]) -> str:
     kinds = schema.get("type")
     if isinstance(kinds, list):
-        return " or ".join(_TYPE_WORDS.get(k, k) for k in kinds)
+        return " or ".join(_TYPE_WORDS.get(str(k), str(k)) for k in kinds)
     return _TYPE_WORDS.get(str(kinds), str(kinds))
 
 
@@ -93,14 +93,15 @@ def _finding(doc: Document, error: ValidationError) -> Finding:
     line, col = loaded.position(path)
     code, message = "S204", f"{where}: {error.message}"
     v = error.validator
-    hint = error.schema.get("description", "") if isinstance(error.schema, dict) else ""
+    schema: dict[str, Any] = error.schema if isinstance(error.schema, dict) else {}
+    hint = schema.get("description", "")
     if v == "required":
         missing = error.message.split("'")[1] if "'" in error.message else error.message
         code = "S201"
         message = f"missing key '{missing}'" + (f" in {where}" if path else "")
     elif v == "additionalProperties":
         code = "S202"
-        allowed = list(error.schema.get("properties", {}))
+        allowed = list(schema.get("properties", {}))
         extra = [k for k in error.instance if k not in allowed] if isinstance(error.instance, dict) else []
         key = extra[0] if extra else "?"
         line, col = loaded.key_positions.get(path + (key,), (line, col))
@@ -116,9 +117,9 @@ def _finding(doc: Document, error: ValidationError) -> Finding:
                        f"quote it: \"{source}\"")
     elif v == "type":
         code = "S203"
-        message = f"{where}: expected {_expected(error.schema)}, found {_describe(error.instance)}"
+        message = f"{where}: expected {_expected(schema)}, found {_describe(error.instance)}"
     elif v == "enum":
-        message = f"{where}: {error.instance!r} is not one of: {', '.join(map(str, error.validator_value))}"
+        message = f"{where}: {error.instance!r} is not one of: {', '.join(map(str, schema.get('enum', [])))}"
     elif v == "pattern":
         if error.validator_value == "\\S":
             message = f"{where}: text is empty; write the text, or remove the key"

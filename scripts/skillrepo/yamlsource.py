@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
-from yaml.cyaml import CParser
+from yaml._yaml import CParser
 from yaml.events import (
     AliasEvent,
     DocumentStartEvent,
@@ -77,7 +77,7 @@ class Loaded:
 
 def resolve_plain(value: str) -> str:
     """The tag YAML 1.1 (PyYAML, most editors and tools) gives a plain scalar."""
-    resolvers = _IMPLICIT.get(value[0] if value else "", []) + _IMPLICIT.get(None, [])  # type: ignore[call-overload]
+    resolvers = _IMPLICIT.get(value[0] if value else "", []) + _IMPLICIT.get(None, [])
     for tag, regexp in resolvers:
         if regexp.match(value):
             return str(tag)
@@ -135,7 +135,7 @@ def load_text(text: str, out: Loaded | None = None) -> Loaded:
     try:
         _build(text, out)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        mark: Any = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = exc.problem or exc.context or "invalid YAML"
         out.problems.append(YamlProblem(line, col, "Y001", f"YAML syntax error: {problem}"))
@@ -194,7 +194,7 @@ def _walk_events(parser: CParser, out: Loaded) -> None:
         return path
 
     while True:
-        event = parser.get_event()
+        event: Any = parser.get_event()
         cls = type(event)
         if cls is StreamEndEvent:
             break

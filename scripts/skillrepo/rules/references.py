@@ -115,9 +115,8 @@ def _skills(repo: Repository) -> Iterator[Finding]:
     fw = repo.framework
     names: dict[str, Skill] = {}
     ids: dict[str, Skill] = {}
-    codes: dict[str, Skill] = {}
-    for doc in repo.orphan_levels:
-        yield at_file(doc.path, "R403", f"level file without its skill: framework/skills/{doc.info.code}/skill.yaml "
+    for orphan in repo.orphan_levels:
+        yield at_file(orphan.path, "R403", f"level file without its skill: framework/skills/{orphan.info.code}/skill.yaml "
                       "does not exist; add it, or remove this file")
     for skill in fw.skills.values():
         doc = skill.source
@@ -154,15 +153,21 @@ def _skills(repo: Repository) -> Iterator[Finding]:
                          f"replaces it ({', '.join(target.replaced_by) or 'an active skill'})")
         if skill.status == "active" and not skill.levels:
             yield at(doc, ("code",), "R422", f"{skill.code} is defined at no level; add a level-N.yaml file")
-        for key, index, what in ((skill.name.casefold(), names, "name"), (skill.id, ids, "id"),
-                                 (skill.code, codes, "code")):
+        for key, index, what in ((skill.name.casefold(), names, "name"), (skill.id, ids, "id")):
             first = index.get(key)
             if first is not None and first.source is not None:
-                code = {"name": "R413", "id": "R414", "code": "R412"}[what]
+                code = "R413" if what == "name" else "R414"
                 yield at(doc, (what,), code, f"{what} {getattr(skill, what)} is also the {what} of "
                          f"{first.source.path}; each skill needs its own")
             else:
                 index[key] = skill
+    for dup in repo.duplicates:
+        what = "code" if dup.info.kind == "skill" else "id"
+        value = dup.data[what] if isinstance(dup.data, dict) else "?"
+        owner = next(d.path for d in repo.snapshot.documents
+                     if d.valid and d.info.kind == dup.info.kind and isinstance(d.data, dict)
+                     and d.data.get(what) == value and d is not dup)
+        yield at(dup, (what,), "R412", f"{what} {value} is also the {what} of {owner}; each needs its own")
     yield from _cycles(fw)
 
 
@@ -195,11 +200,10 @@ def _rotate(cycle: list[str], first: str) -> list[str]:
 def _changes(repo: Repository) -> Iterator[Finding]:
     fw = repo.framework
     added = {op.get("code") for cr in repo.changes.values() for op in cr.operations if op.get("op") == "add-skill"}
-    seen_ids: dict[str, str] = {}
     for cr in repo.changes.values():
-        doc = cr.source
-        if doc is None:
+        if cr.source is None:
             continue
+        doc = cr.source
         for i, ref in enumerate(cr.related):
             if ref == cr.id:
                 yield at(doc, ("related", i), "R415", f"{cr.id} lists itself as related; remove it")
@@ -211,9 +215,6 @@ def _changes(repo: Repository) -> Iterator[Finding]:
                          "and that no change request adds")
         for i, op in enumerate(cr.operations):
             yield from _operation(repo, fw, doc, i, op, added)
-        if cr.id in seen_ids:
-            yield at(doc, ("id",), "R412", f"id {cr.id} is also the id of {seen_ids[cr.id]}")
-        seen_ids.setdefault(cr.id, doc.path)
 
 
 def _cr_dir_exists(repo: Repository, cr_id: str) -> bool:

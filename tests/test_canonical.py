@@ -1,0 +1,70 @@
+"""The canonical formatting: any data written is read back identically, and formatting is idempotent."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from helpers import copy_bundled, run_cli
+from skillrepo.canonical import WIDTH, dump
+from skillrepo.schemas import property_order
+from skillrepo.yamlsource import load_text
+
+ORDER = property_order("skill")
+texts = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=300)
+words = st.lists(st.text("abcdefghij,.()'-", min_size=1, max_size=14), min_size=1, max_size=60).map(" ".join)
+
+
+@settings(max_examples=300)
+@given(name=texts, description=st.one_of(texts, words), guidance=words, related=st.lists(texts, max_size=3))
+def test_written_text_reads_back_identically(name: str, description: str, guidance: str, related: list[str]) -> None:
+    data = {"related": related, "guidance": guidance, "name": name, "description": description, "level": 3}
+    text = dump("framework/skills/ITOP/skill.yaml", "skill", data, ORDER)
+    loaded = load_text(text)
+    assert [p for p in loaded.problems if p.code != "Y007"] == []
+    assert loaded.data == data
+    assert dump("framework/skills/ITOP/skill.yaml", "skill", loaded.data, ORDER) == text
+
+
+def test_keys_follow_the_schema_and_long_text_wraps() -> None:
+    data = {"related": ["ITMG"], "name": "IT infrastructure", "code": "ITOP", "description": "word " * 60 + "end."}
+    text = dump("framework/skills/ITOP/skill.yaml", "skill", data, ORDER)
+    lines = text.splitlines()
+    assert lines[0] == "# yaml-language-server: $schema=../../../schemas/skill.schema.json"
+    assert [line.split(":")[0] for line in lines if not line.startswith((" ", "#"))] == [
+        "code", "name", "description", "related"]
+    assert lines[3] == "description: >-"
+    assert all(len(line) <= WIDTH for line in lines)
+
+
+def test_fmt_restores_the_canonical_form_and_is_idempotent(tmp_path: Path) -> None:
+    repo = copy_bundled(tmp_path / "repo")
+    path = repo / "framework/skills/ASUP/skill.yaml"
+    original = path.read_bytes()
+    lines = path.read_text().splitlines(keepends=True)
+    # Move the name below the description, quote it, drop the schema line.
+    name = next(line for line in lines if line.startswith("name:"))
+    shuffled = [line for line in lines[1:] if line != name] + [name.replace("name: ", "name: '").rstrip() + "'\n"]
+    path.write_text("".join(shuffled))
+    before = run_cli("check", cwd=repo)
+    assert before.returncode == 1
+    assert "framework/skills/ASUP/skill.yaml:1:1: F601 not in the canonical formatting" in before.stdout
+    assert run_cli("fmt", "--check", cwd=repo).returncode == 1
+    first = run_cli("fmt", cwd=repo)
+    assert first.stdout == "framework/skills/ASUP/skill.yaml: reformatted\n"
+    assert path.read_bytes() == original
+    second = run_cli("fmt", cwd=repo)
+    assert second.stdout == "all files already formatted\n"
+    assert run_cli("check", cwd=repo).returncode == 0
+
+
+def test_fmt_leaves_a_file_it_cannot_read_alone(tmp_path: Path) -> None:
+    repo = copy_bundled(tmp_path / "repo")
+    path = repo / "framework/skills/ASUP/skill.yaml"
+    path.write_text("code: [ASUP\n")
+    result = run_cli("fmt", cwd=repo)
+    assert result.returncode == 1
+    assert "framework/skills/ASUP/skill.yaml: not formatted: it cannot be read as YAML" in result.stderr
+    assert path.read_text() == "code: [ASUP\n"

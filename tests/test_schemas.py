@@ -1,0 +1,53 @@
+"""The schemas: valid draft 2020-12, stable ids, documented fields, and the same patterns as the code."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from jsonschema import Draft202012Validator
+
+from helpers import ROOT
+from skillrepo import domain
+from skillrepo.layout import KINDS, schema_filename
+from skillrepo.schemas import schema_dir
+
+
+def _schema(kind: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((ROOT / "schemas" / schema_filename(kind)).read_text())
+    return data
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_schema_is_valid_with_a_stable_id_and_documented_properties(kind: str) -> None:
+    schema = _schema(kind)
+    Draft202012Validator.check_schema(schema)
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert schema["$id"] == f"urn:skillrepo:schema:{kind}"
+    assert schema["description"]
+    for name, prop in schema["properties"].items():
+        assert prop.get("description"), f"{kind}.{name} has no description"
+
+
+def test_patterns_are_the_ones_the_code_uses() -> None:
+    defs = {**_schema("skill")["$defs"], **_schema("manifest")["$defs"]}
+    assert defs["skillCode"]["pattern"] == domain.SKILL_CODE_PATTERN
+    assert defs["crId"]["pattern"] == domain.CR_ID_PATTERN
+    assert defs["uuid"]["pattern"] == domain.UUID_PATTERN
+    assert _schema("manifest")["properties"]["status"]["enum"] == list(domain.CR_STATUSES)
+    assert _schema("skill")["properties"]["status"]["enum"] == list(domain.SKILL_STATUSES)
+    assert _schema("level")["properties"]["name"]["enum"] == list(domain.LEVEL_NAMES.values())
+    ops = _schema("manifest")["$defs"]["operation"]["properties"]["op"]["enum"]
+    assert ops == list(domain.OPERATION_KINDS)
+
+
+def test_shared_definitions_are_identical_in_every_schema() -> None:
+    seen: dict[str, Any] = {}
+    for kind in KINDS:
+        for name, definition in _schema(kind).get("$defs", {}).items():
+            assert seen.setdefault(name, definition) == definition, f"$defs.{name} differs in {kind}"
+
+
+def test_the_tool_reads_the_repository_schemas() -> None:
+    assert (schema_dir() / "skill.schema.json").read_bytes() == (ROOT / "schemas/skill.schema.json").read_bytes()

@@ -1,0 +1,74 @@
+"""The strict loader: a table of inputs that PyYAML's own loaders accept silently, and what ours says."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
+
+from skillrepo.yamlsource import load_bytes, load_text
+
+BAD = [
+    # (input, code, line, column, usable)
+    (b"name: [IT infrastructure\n", "Y001", 2, 1, False),
+    (b"code: ITOP\ncode: ITMG\n", "Y002", 2, 1, False),
+    (b"a: &x text\nb: *x\n", "Y003", 1, 4, False),
+    (b"a: !!python/object/apply:os.system [echo hi]\n", "Y004", 1, 4, False),
+    (b"a: !custom text\n", "Y004", 1, 4, False),
+    (b"a: 1\n---\na: 2\n", "Y005", 2, 1, False),
+    (b"", "Y006", 1, 1, False),
+    (b"# only a comment\n", "Y006", 1, 1, False),
+    (b"a:\ttext\n", "Y007", 1, 3, True),
+    (b"name: caf\xe9\n", "Y008", 1, 10, False),
+    (b"x" * (1024 * 1024 + 1), "Y009", 1, 1, False),
+    (b"yes: 1\n", "Y010", 1, 1, True),
+    (b"\xef\xbb\xbfcode: ITOP\n", "Y011", 1, 1, True),
+    (b"[" * 100 + b"]" * 100, "Y012", 1, 65, False),
+    (b"a: \x00\n", "Y001", 1, 4, False),
+    (b"a: b\x07c\n", "Y001", 1, 5, False),
+]
+
+
+@pytest.mark.parametrize(("raw", "code", "line", "column", "usable"), BAD, ids=[f"{b[1]}-{i}" for i, b in enumerate(BAD)])
+def test_bad_input_is_a_problem_at_its_position(raw: bytes, code: str, line: int, column: int, usable: bool) -> None:
+    loaded = load_bytes(raw)
+    first = loaded.problems[0]
+    assert (first.code, first.line, first.column) == (code, line, column)
+    assert loaded.usable is usable
+
+
+def test_yaml11_values_are_read_as_yaml11_tools_read_them_and_remembered() -> None:
+    loaded = load_text("a: NO\nb: 2024-01-05\nc: 1:30\nd: 5\ne: '5'\nf:\n")
+    assert loaded.data == {"a": False, "b": datetime.date(2024, 1, 5), "c": 90, "d": 5, "e": "5", "f": None}
+    assert set(loaded.implicit) == {("a",), ("b",), ("c",), ("f",)}
+
+
+def test_positions_are_kept_for_every_node_and_key() -> None:
+    loaded = load_text("# comment\ncode: ITOP\nrelated:\n  - ITMG\n  - NTAS\n")
+    assert loaded.positions[("related", 1)] == (5, 5)
+    assert loaded.key_positions[("related",)] == (3, 1)
+    assert loaded.position(("related", 7)) == (4, 3)
+
+
+def test_alias_bomb_is_refused_without_expanding() -> None:
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n"
+        for i in range(20))
+    loaded = load_text(bomb)
+    assert not loaded.usable
+    assert {p.code for p in loaded.problems} == {"Y003"}
+
+
+@given(st.recursive(
+    st.one_of(st.text(), st.integers(), st.booleans(), st.none()),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(), children, max_size=4),
+    max_leaves=20,
+))
+def test_any_json_like_value_dumped_by_pyyaml_loads_back_the_same(value: object) -> None:
+    text = yaml.safe_dump({"v": value}, allow_unicode=True)
+    loaded = load_text(text)
+    assert loaded.problems == [] or {p.code for p in loaded.problems} == {"Y007"}
+    assert loaded.data == {"v": value}
