@@ -62,9 +62,15 @@ def test_alias_bomb_is_refused_without_expanding() -> None:
     assert {p.code for p in loaded.problems} == {"Y003"}
 
 
+# PyYAML's emitter writes NEL, LS and PS (line breaks in YAML 1.1) raw into quoted scalars, where any
+# reader folds them, and escapes lone surrogates, which no UTF-8 file can hold: quirks of the dumper
+# used to make the input, not of the loader under test.
+_text = st.text(st.characters(exclude_characters="\x85\u2028\u2029", exclude_categories=("Cs",)))
+
+
 @given(st.recursive(
-    st.one_of(st.text(), st.integers(), st.booleans(), st.none()),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(), children, max_size=4),
+    st.one_of(_text, st.integers(), st.booleans(), st.none()),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(_text, children, max_size=4),
     max_leaves=20,
 ))
 def test_any_json_like_value_dumped_by_pyyaml_loads_back_the_same(value: object) -> None:
