@@ -34,11 +34,17 @@ def schema_comment(relpath: str, kind: str) -> str:
     return f"# yaml-language-server: $schema={'../' * depth}schemas/{schema_filename(kind)}\n"
 
 
-def dump(relpath: str, kind: str, data: dict[str, Any], order: list[str]) -> str:
-    """The canonical text of a framework file holding `data`."""
+def dump(relpath: str, kind: str, data: dict[str, Any], order: list[str],
+         nested: dict[str, list[str]] | None = None) -> str:
+    """The canonical text of a file holding `data`; `nested` orders the keys of mappings under a key."""
     lines: list[str] = []
-    _mapping(lines, data, order, 0)
+    _mapping(lines, data, order, 0, {**_NESTED_ORDER, **(nested or {})})
     return schema_comment(relpath, kind) + "\n".join(lines) + "\n"
+
+
+def scalar(text: str) -> str:
+    """Text as a one-line YAML value: plain when YAML reads it back as the same text, else double-quoted."""
+    return text if _is_plain(text) else _quoted(text)
 
 
 def _ordered(data: dict[str, Any], order: list[str]) -> list[str]:
@@ -46,7 +52,8 @@ def _ordered(data: dict[str, Any], order: list[str]) -> list[str]:
     return known + [k for k in data if k not in order]
 
 
-def _mapping(lines: list[str], data: dict[str, Any], order: list[str], indent: int) -> None:
+def _mapping(lines: list[str], data: dict[str, Any], order: list[str], indent: int,
+             nested: dict[str, list[str]]) -> None:
     pad = " " * indent
     for key in _ordered(data, order):
         value = data[key]
@@ -56,27 +63,28 @@ def _mapping(lines: list[str], data: dict[str, Any], order: list[str], indent: i
                 lines.append(f"{head} {{}}")
                 continue
             lines.append(head)
-            _mapping(lines, value, _NESTED_ORDER.get(key, []), indent + 2)
+            _mapping(lines, value, nested.get(key, []), indent + 2, nested)
         elif isinstance(value, list):
             if not value:
                 lines.append(f"{head} []")
                 continue
             lines.append(head)
-            _sequence(lines, value, _NESTED_ORDER.get(key, []), indent + 2)
+            _sequence(lines, value, nested.get(key, []), indent + 2, nested)
         else:
             _value(lines, head, value, indent)
 
 
-def _sequence(lines: list[str], items: list[Any], order: list[str], indent: int) -> None:
+def _sequence(lines: list[str], items: list[Any], order: list[str], indent: int,
+              nested: dict[str, list[str]]) -> None:
     pad = " " * indent
     for item in items:
         if isinstance(item, dict) and item:
             start = len(lines)
-            _mapping(lines, item, order, indent + 2)
+            _mapping(lines, item, order, indent + 2, nested)
             lines[start] = f"{pad}- {lines[start][indent + 2:]}"
         elif isinstance(item, list) and item:
             start = len(lines)
-            _sequence(lines, item, order, indent + 2)
+            _sequence(lines, item, order, indent + 2, nested)
             lines[start] = f"{pad}- {lines[start][indent + 2:]}"
         else:
             _value(lines, f"{pad}-", item, indent)

@@ -14,7 +14,7 @@ class ResponsibilityLevel:
     name: str
     essence: str
     attributes: dict[str, str]
-    source: Document | None = None
+    source: Document | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass
@@ -22,7 +22,7 @@ class SkillLevel:
     skill: str
     level: int
     description: str
-    source: Document | None = None
+    source: Document | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass
@@ -38,7 +38,7 @@ class Skill:
     guidance: str | None = None
     replaced_by: list[str] = field(default_factory=list)
     levels: dict[int, SkillLevel] = field(default_factory=dict)
-    source: Document | None = None
+    source: Document | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass
@@ -53,7 +53,7 @@ class ChangeRequest:
     decision: str | None = None
     outcome: str | None = None
     applied_in: str | None = None
-    source: Document | None = None
+    source: Document | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass
@@ -64,7 +64,7 @@ class Framework:
     categories: dict[str, list[str]] = field(default_factory=dict)
     levels: dict[int, ResponsibilityLevel] = field(default_factory=dict)
     skills: dict[str, Skill] = field(default_factory=dict)
-    source: Document | None = None
+    source: Document | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass
@@ -97,7 +97,8 @@ def build(snapshot: Snapshot) -> Repository:
         d: Any = doc.data
         if kind == "framework":
             fw.name, fw.edition, fw.attributes = d["name"], d["edition"], list(d["attributes"])
-            fw.categories = {c["name"]: list(c["subcategories"]) for c in d["categories"]}
+            for c in d["categories"]:  # a category listed twice (R421) keeps the subcategories of both
+                fw.categories.setdefault(c["name"], []).extend(c["subcategories"])
             fw.source = doc
         elif kind == "level":
             fw.levels[d["level"]] = ResponsibilityLevel(d["level"], d["name"], d["essence"], dict(d["attributes"]), doc)
@@ -119,14 +120,21 @@ def build(snapshot: Snapshot) -> Repository:
                 related=list(d.get("related", [])), operations=list(d["operations"]), proposal=d.get("proposal"),
                 decision=d.get("decision"), outcome=d.get("outcome"), applied_in=d.get("applied_in"), source=doc,
             )
+    # A skill directory, or a skill.yaml, that is a symbolic link is reported as such (P305), not as missing.
+    for entry in snapshot.symlinks:
+        parts = entry.relpath.split("/")
+        if len(parts) in (3, 4) and parts[:2] == ["framework", "skills"] and parts[3:] in ([], ["skill.yaml"]):
+            skill_dirs.add(parts[2])
     repo = Repository(fw, changes, snapshot, skill_dirs, duplicates=duplicates)
+    by_dir = {s.source.info.code: s for s in fw.skills.values() if s.source is not None}
     for doc in skill_levels:
         d = doc.data
         assert isinstance(d, dict)
-        skill = fw.skills.get(d["skill"]) if d["skill"] == doc.info.code else None
+        skill = by_dir.get(doc.info.code)
         if skill is None:
             if doc.info.code not in skill_dirs:
                 repo.orphan_levels.append(doc)
             continue
-        skill.levels[d["level"]] = SkillLevel(d["skill"], d["level"], d["description"], doc)
+        if d["skill"] == skill.code:  # otherwise the file names another skill (P301)
+            skill.levels[d["level"]] = SkillLevel(d["skill"], d["level"], d["description"], doc)
     return repo

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 from functools import cache
 from pathlib import Path
@@ -94,10 +95,12 @@ def _finding(doc: Document, error: ValidationError) -> Finding:
     code, message = "S204", f"{where}: {error.message}"
     v = error.validator
     schema: dict[str, Any] = error.schema if isinstance(error.schema, dict) else {}
-    hint = schema.get("description", "")
+    hint = schema.get("description", "").rstrip(".")
+    hint = f"expected {hint[:1].lower()}{hint[1:]}" if hint else ""
     if v == "required":
         missing = error.message.split("'")[1] if "'" in error.message else error.message
         code = "S201"
+        line, col = loaded.key_positions.get(path, (line, col))
         message = f"missing key '{missing}'" + (f" in {where}" if path else "")
     elif v == "additionalProperties":
         code = "S202"
@@ -107,7 +110,7 @@ def _finding(doc: Document, error: ValidationError) -> Finding:
         line, col = loaded.key_positions.get(path + (key,), (line, col))
         message = f"unknown key '{key}'" + (f" in {where}" if path else "") + (
             f"; allowed keys: {', '.join(allowed)}" if allowed else "")
-    elif v in ("type", "anyOf") and path in loaded.implicit:
+    elif v in ("type", "anyOf", "enum", "pattern", "const") and path in loaded.implicit:
         tag, source = loaded.implicit[path]
         if tag == "tag:yaml.org,2002:null":
             code, message = "S203", f"{where}: no value given; write the value, or remove the key"
@@ -118,6 +121,8 @@ def _finding(doc: Document, error: ValidationError) -> Finding:
     elif v == "type":
         code = "S203"
         message = f"{where}: expected {_expected(schema)}, found {_describe(error.instance)}"
+        if schema.get("type") == "string" and isinstance(error.instance, int) and not isinstance(error.instance, bool):
+            message += f"; quote it: \"{error.instance}\""
     elif v == "enum":
         message = f"{where}: {error.instance!r} is not one of: {', '.join(map(str, schema.get('enum', [])))}"
     elif v == "pattern":
@@ -136,13 +141,44 @@ def _finding(doc: Document, error: ValidationError) -> Finding:
     return Finding(doc.path, line, col, code, message)
 
 
+def _typos(errors: list[ValidationError]) -> dict[tuple[Any, ...], dict[str, str]]:
+    """Unknown keys that are a near miss of a missing required key, per mapping: {path: {typo: meant}}."""
+    missing: dict[tuple[Any, ...], list[str]] = {}
+    for e in errors:
+        if e.validator == "required" and "'" in e.message:
+            missing.setdefault(tuple(e.absolute_path), []).append(e.message.split("'")[1])
+    out: dict[tuple[Any, ...], dict[str, str]] = {}
+    for e in errors:
+        path = tuple(e.absolute_path)
+        if e.validator == "additionalProperties" and path in missing and isinstance(e.instance, dict):
+            allowed = e.schema.get("properties", {}) if isinstance(e.schema, dict) else {}
+            for key in (k for k in e.instance if k not in allowed):
+                close = difflib.get_close_matches(str(key), missing[path], n=1, cutoff=0.75)
+                if close:
+                    out.setdefault(path, {})[key] = close[0]
+    return out
+
+
 def validate(doc: Document) -> list[Finding]:
     """Schema violations of one loaded document, each at its node; marks the document valid if none."""
     errors = list(validator(doc.info.kind).iter_errors(doc.loaded.data))
     doc.valid = not errors
+    typos = _typos(errors)
     findings: list[Finding] = []
     for error in errors:
         if error.validator in ("allOf", "if", "then"):
+            continue
+        path = tuple(error.absolute_path)
+        fixes = typos.get(path, {})
+        if error.validator == "required" and any(f"'{meant}'" in error.message for meant in fixes.values()):
+            continue  # reported once, as the misspelt key
+        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            allowed = list(error.schema.get("properties", {})) if isinstance(error.schema, dict) else []
+            for key in (k for k in error.instance if k not in allowed):
+                line, col = doc.loaded.key_positions.get(path + (key,), doc.loaded.position(path))
+                advice = f"did you mean '{fixes[key]}'?" if key in fixes else f"allowed keys: {', '.join(allowed)}"
+                findings.append(Finding(doc.path, line, col, "S202", f"unknown key '{key}'"
+                                        + (f" in {dotted(path)}" if path else "") + f"; {advice}"))
             continue
         findings.append(_finding(doc, error))
     return findings

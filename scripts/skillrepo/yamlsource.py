@@ -36,6 +36,7 @@ Position = tuple[int, int]
 STR_TAG = "tag:yaml.org,2002:str"
 INT_TAG = "tag:yaml.org,2002:int"
 NULL_TAG = "tag:yaml.org,2002:null"
+FLOAT_TAG = "tag:yaml.org,2002:float"
 MERGE_TAG = "tag:yaml.org,2002:merge"
 VALUE_TAG = "tag:yaml.org,2002:value"
 MAX_DEPTH = 64
@@ -75,12 +76,22 @@ class Loaded:
         return self.positions.get(p, (1, 1))
 
 
+# Numbers that YAML 1.2 tools read and YAML 1.1 tools do not: ambiguous, so treated as numbers too.
+_YAML12_FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)[eE][-+]?[0-9]+$")
+_YAML12_OCTAL = re.compile(r"^0o[0-7]+$")
+
+
 def resolve_plain(value: str) -> str:
-    """The tag YAML 1.1 (PyYAML, most editors and tools) gives a plain scalar."""
+    """The tag YAML 1.1 (PyYAML, most editors and tools) gives a plain scalar, or YAML 1.2 gives a number."""
     resolvers = _IMPLICIT.get(value[0] if value else "", []) + _IMPLICIT.get(None, [])
     for tag, regexp in resolvers:
         if regexp.match(value):
             return str(tag)
+    if value[:1] in "0123456789.+-" and value:
+        if _YAML12_FLOAT.match(value):
+            return FLOAT_TAG
+        if _YAML12_OCTAL.match(value):
+            return INT_TAG
     return STR_TAG
 
 
@@ -91,6 +102,12 @@ def _construct(tag: str, value: str) -> Any:
         return _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR, ScalarNode(tag, value))
     except (ConstructorError, ValueError, OverflowError):
         return value
+
+
+def _short_tag(tag: str) -> str:
+    """A tag as it was written: !!str, not tag:yaml.org,2002:str."""
+    prefix = "tag:yaml.org,2002:"
+    return "!!" + tag[len(prefix):] if tag.startswith(prefix) else tag
 
 
 def _line_col(text: str, offset: int) -> Position:
@@ -138,7 +155,11 @@ def load_text(text: str, out: Loaded | None = None) -> Loaded:
         mark: Any = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = exc.problem or exc.context or "invalid YAML"
-        out.problems.append(YamlProblem(line, col, "Y001", f"YAML syntax error: {problem}"))
+        context = exc.context_mark
+        if exc.problem and exc.context and context is not None and context.line + 1 != line:
+            problem += f" ({exc.context} at line {context.line + 1}, column {context.column + 1})"
+        if not (tab >= 0 and _line_col(text, tab)[0] == line):  # a tab that breaks the syntax is reported as Y007
+            out.problems.append(YamlProblem(line, col, "Y001", f"YAML syntax error: {problem}"))
         out.usable = False
     except yaml.reader.ReaderError as exc:
         line, col = _line_col(text, exc.position)
@@ -224,7 +245,7 @@ def _walk_events(parser: CParser, out: Loaded) -> None:
         tag = getattr(event, "tag", None)
         if tag is not None:
             problems.append(YamlProblem(mark.line + 1, mark.column + 1, "Y004",
-                                        f"tag {tag} is not allowed; remove it (quote the value if it is text)"))
+                                        f"tag {_short_tag(tag)} is not allowed; remove it (quote the value if it is text)"))
             fatal = True
         if cls is ScalarEvent:
             value: Any = event.value

@@ -28,8 +28,8 @@ def canonical_text(doc: Document) -> str | None:
 
 def check(repo: Repository) -> Iterator[Finding]:
     for doc in repo.snapshot.documents:
-        if not doc.valid:
-            continue
+        if not doc.valid or doc.loaded.problems:
+            continue  # a file with other findings is reported for those first
         expected = canonical_text(doc)
         if expected is None:
             continue

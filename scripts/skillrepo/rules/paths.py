@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from skillrepo.documents import Document
-from skillrepo.domain import LEVELS, SKILL_CODE_RE
+from skillrepo.domain import CR_ID_RE, LEVELS, SKILL_CODE_RE
 from skillrepo.findings import Finding
 from skillrepo.layout import FRAMEWORK_FILE, level_path
 from skillrepo.model import Repository
@@ -35,11 +35,11 @@ def check(repo: Repository) -> Iterator[Finding]:
     for entry in snap.unknown:
         yield at_file(entry.relpath, "P304", _unknown_message(entry.relpath))
     for entry in snap.symlinks:
-        yield at_file(entry.relpath, "P305", "symbolic link; data must be a regular file in the repository, "
-                      "replace the link with the file itself")
+        yield at_file(entry.relpath, "P305", "symbolic link; data must be regular files and directories in the "
+                      "repository: replace the link with what it points to")
     for path, reason in snap.unreadable:
         yield at_file(path, "P304", f"cannot be read ({reason}); make it a readable regular file")
-    present = {d.path for d in snap.documents}
+    present = {d.path for d in snap.documents} | {e.relpath for e in snap.symlinks}
     if FRAMEWORK_FILE not in present:
         yield at_file(FRAMEWORK_FILE, "P306", "missing: every framework needs framework/framework.yaml "
                       "(name, edition, attributes, categories)")
@@ -61,17 +61,17 @@ def _agrees(doc: Document, data: dict[str, Any]) -> Iterator[Finding]:
         if not SKILL_CODE_RE.match(info.code):
             yield at_file(doc.path, "P301", f"directory name '{info.code}' is not a skill code (4 capital letters); "
                           "rename the directory to the skill's code")
-        elif isinstance(value, str) and value != info.code:
+        elif isinstance(value, str) and SKILL_CODE_RE.match(value) and value != info.code:
             yield at(doc, (key,), "P301", f"{key} {value} does not match the directory {directory}; "
                      f"write {key}: {info.code}, or move the file to framework/skills/{value}/")
     if info.kind in ("level", "skill-level") and info.level is not None:
         value = data.get("level")
-        if isinstance(value, int) and not isinstance(value, bool) and value != info.level:
+        if isinstance(value, int) and not isinstance(value, bool) and value in LEVELS and value != info.level:
             yield at(doc, ("level",), "P302", f"level {value} does not match the file name level-{info.level}.yaml; "
                      f"write level: {info.level}, or rename the file to level-{value}.yaml")
     if info.kind == "manifest" and info.cr is not None:
         value = data.get("id")
-        if isinstance(value, str) and value != info.cr:
+        if isinstance(value, str) and CR_ID_RE.match(value) and value != info.cr:
             yield at(doc, ("id",), "P303", f"id {value} does not match the directory changes/{info.cr}/; "
                      f"write id: {info.cr}, or rename the directory to changes/{value}/")
 

@@ -59,30 +59,36 @@ def _text(repo: Repository, doc: Document, path: tuple[Any, ...], text: str | No
             skill = skills.get(code)
             if skill is None:
                 if code not in repo.skill_dirs:
-                    yield _at_text(doc, path, m.group(0), "T501", f"mentions {m.group(0)}, but no skill has the "
+                    yield _at_text(doc, path, text, m, "T501", f"mentions {m.group(0)}, but no skill has the "
                                    f"code {code}")
                 continue
             if names and not text[: m.start()].rstrip().casefold().endswith(skill.name.casefold()):
                 n = len(skill.name.split())
                 before = _WORDS.findall(text[: m.start()])[-n:]
                 found = " ".join(before)
-                yield _at_text(doc, path, m.group(0), "T502", f"mentions \"{found} {m.group(0)}\", but {code} is "
+                yield _at_text(doc, path, text, m, "T502", f"mentions \"{found} {m.group(0)}\", but {code} is "
                                f"named \"{skill.name}\"; write \"{skill.name} {m.group(0)}\"")
     if "#" in text or "CR" in text:
         for m in CR_CITE.finditer(text):
             number = int(m.group(1))
             if number not in cr_numbers:
-                yield _at_text(doc, path, m.group(0), "T503", f"cites {m.group(0).strip()}, but "
+                yield _at_text(doc, path, text, m, "T503", f"cites {m.group(0).strip()}, but "
                                f"changes/CR-{number:04d}/ does not exist")
 
 
-def _at_text(doc: Document, path: tuple[Any, ...], needle: str, code: str, message: str) -> Finding:
-    """A finding at the needle's own line in the file where it can be found there, else at the text's node."""
+def _at_text(doc: Document, path: tuple[Any, ...], text: str, m: re.Match[str], code: str,
+             message: str) -> Finding:
+    """A finding at the mention's own line and column where the file shows it, else at the text's node."""
     base = at(doc, path, code, message)
-    source = doc.raw.decode("utf-8", "replace")
-    lines = source.split("\n")
+    needle = m.group(0)
+    nth = text.count(needle, 0, m.start())  # which occurrence of the same words this is
+    seen = 0
+    lines = doc.raw.decode("utf-8", "replace").split("\n")
     for n in range(base.line - 1, len(lines)):
         col = lines[n].find(needle)
-        if col >= 0:
-            return Finding(doc.path, n + 1, col + 1, code, message, WARNING)
+        while col >= 0:
+            if seen == nth:
+                return Finding(doc.path, n + 1, col + 1, code, message, WARNING)
+            seen += 1
+            col = lines[n].find(needle, col + 1)
     return Finding(base.path, base.line, base.column, code, message, WARNING)

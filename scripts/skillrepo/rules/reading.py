@@ -21,7 +21,7 @@ RULES: tuple[Rule, ...] = (
     Rule("Y009", "file-too-large", "The file is over 1 MiB; no data file needs to be that large.",
          "a 2 MB description", "a description of a few paragraphs"),
     Rule("Y010", "implicit-type", "A plain value that YAML 1.1 tools read as a boolean, date or number where text is "
-         "meant (NO, yes, on, 2024-01-05, 1:30, 1e3), or a key that is not read as text.",
+         "meant (NO, yes, on, 2024-01-05, 1:30, 1.0, 1e3), or a key that is not read as text.",
          'edition: 2024-01-05\nname: NO', 'edition: "2024-01-05"\nname: "NO"'),
     Rule("Y011", "byte-order-mark", "The file starts with a UTF-8 byte-order mark.",
          "\\ufeffcode: ITOP", "code: ITOP"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator
 from typing import Any
 
@@ -96,12 +97,15 @@ def _levels(fw: Framework) -> Iterator[Finding]:
                      f"write name: {expected}")
         if fw.source is None:
             continue
+        missing = [a for a in fw.attributes if a not in level.attributes]
         for name in level.attributes:
             if name not in fw.attributes:
-                yield at(doc, ("attributes", name), "R420",
-                         f"attribute '{name}' is not one of framework.yaml's attributes: {', '.join(fw.attributes)}",
-                         key=True)
-        missing = [a for a in fw.attributes if a not in level.attributes]
+                close = difflib.get_close_matches(name, missing, n=1, cutoff=0.75)
+                advice = f"; did you mean '{close[0]}'?" if close else f": {', '.join(fw.attributes)}"
+                if close:
+                    missing.remove(close[0])
+                yield at(doc, ("attributes", name), "R420", f"attribute '{name}' is not one of framework.yaml's "
+                         f"attributes{advice}", key=True)
         if missing:
             yield at(doc, ("attributes",), "R420",
                      f"attributes lacks {', '.join(missing)}; describe every attribute framework.yaml names")
@@ -113,8 +117,9 @@ def _skill_exists(repo: Repository, code: str) -> bool:
 
 def _skills(repo: Repository) -> Iterator[Finding]:
     fw = repo.framework
-    names: dict[str, Skill] = {}
-    ids: dict[str, Skill] = {}
+    in_cycle = {code for cycle in _find_cycles(fw) for code in cycle}
+    names: dict[str, list[Skill]] = {}
+    ids: dict[str, list[Skill]] = {}
     for orphan in repo.orphan_levels:
         yield at_file(orphan.path, "R403", f"level file without its skill: framework/skills/{orphan.info.code}/skill.yaml "
                       "does not exist; add it, or remove this file")
@@ -136,8 +141,14 @@ def _skills(repo: Repository) -> Iterator[Finding]:
             elif not _skill_exists(repo, code):
                 yield at(doc, ("related", i), "R404", f"related skill {code} does not exist")
             elif target is not None and target.status == "retired":
-                instead = ", ".join(target.replaced_by) or "its replacement"
-                yield at(doc, ("related", i), "R405", f"related skill {code} is retired; relate to {instead} instead")
+                instead = [c for c in target.replaced_by if c != skill.code and c not in skill.related]
+                if skill.code in target.replaced_by:
+                    advice = f" and replaced by {skill.code} itself; remove it"
+                elif instead:
+                    advice = f"; relate to {', '.join(instead)} instead"
+                else:
+                    advice = "; remove it (what replaces it is related already)"
+                yield at(doc, ("related", i), "R405", f"related skill {code} is retired{advice}")
         if skill.status == "retired" and not skill.replaced_by:
             yield at(doc, ("status",), "R407", f"retired skill {skill.code} has no replaced_by; "
                      "list the skills that replace it")
@@ -148,19 +159,20 @@ def _skills(repo: Repository) -> Iterator[Finding]:
             target = fw.skills.get(code)
             if not _skill_exists(repo, code):
                 yield at(doc, ("replaced_by", i), "R409", f"replacement {code} does not exist")
-            elif target is not None and target.status == "retired" and code != skill.code:
+            elif target is not None and target.status == "retired" and skill.code not in in_cycle:
                 yield at(doc, ("replaced_by", i), "R410", f"replacement {code} is itself retired; name what "
                          f"replaces it ({', '.join(target.replaced_by) or 'an active skill'})")
         if skill.status == "active" and not skill.levels:
             yield at(doc, ("code",), "R422", f"{skill.code} is defined at no level; add a level-N.yaml file")
-        for key, index, what in ((skill.name.casefold(), names, "name"), (skill.id, ids, "id")):
-            first = index.get(key)
-            if first is not None and first.source is not None:
-                code = "R413" if what == "name" else "R414"
-                yield at(doc, (what,), code, f"{what} {getattr(skill, what)} is also the {what} of "
-                         f"{first.source.path}; each skill needs its own")
-            else:
-                index[key] = skill
+        names.setdefault(skill.name.casefold(), []).append(skill)
+        ids.setdefault(skill.id, []).append(skill)
+    for what, code, index in (("name", "R413", names), ("id", "R414", ids)):
+        for group in index.values():
+            for skill in group if len(group) > 1 else []:
+                other = next(s for s in group if s is not skill)
+                if skill.source is not None and other.source is not None:
+                    yield at(skill.source, (what,), code, f"{what} {getattr(skill, what)} is also the {what} of "
+                             f"{other.source.path}; each skill needs its own")
     for dup in repo.duplicates:
         what = "code" if dup.info.kind == "skill" else "id"
         value = dup.data[what] if isinstance(dup.data, dict) else "?"
@@ -171,30 +183,33 @@ def _skills(repo: Repository) -> Iterator[Finding]:
     yield from _cycles(fw)
 
 
-def _cycles(fw: Framework) -> Iterator[Finding]:
-    reported: set[str] = set()
+def _find_cycles(fw: Framework) -> list[list[str]]:
+    """Cycles of replacement among retired skills, each as its codes starting from the smallest."""
+    cycles: list[list[str]] = []
+    done: set[str] = set()
     for start in sorted(fw.skills):
         chain: list[str] = []
         code: str | None = start
-        while code is not None and code not in chain and code not in reported:
+        while code is not None and code not in chain and code not in done:
             chain.append(code)
             skill = fw.skills.get(code)
-            code = skill.replaced_by[0] if skill is not None and skill.status == "retired" and skill.replaced_by \
-                else None
+            retired = skill is not None and skill.status == "retired" and skill.replaced_by
+            code = skill.replaced_by[0] if retired and skill is not None else None
         if code is not None and code in chain:
             cycle = chain[chain.index(code):]
-            reported.update(cycle)
-            first = fw.skills[min(cycle)]
-            if first.source is not None:
-                loop = " -> ".join([*sorted(cycle)[:1], *_rotate(cycle, min(cycle))[1:], min(cycle)])
-                yield at(first.source, ("replaced_by",), "R411", f"retired skills replace each other in a cycle "
-                         f"({loop}); name an active skill", key=True)
-        reported.update(chain)
+            first = cycle.index(min(cycle))
+            cycles.append(cycle[first:] + cycle[:first])
+        done.update(chain)
+    return cycles
 
 
-def _rotate(cycle: list[str], first: str) -> list[str]:
-    i = cycle.index(first)
-    return cycle[i:] + cycle[:i]
+def _cycles(fw: Framework) -> Iterator[Finding]:
+    for cycle in _find_cycles(fw):
+        source = fw.skills[cycle[0]].source
+        if source is not None:
+            loop = " -> ".join([*cycle, cycle[0]])
+            yield at(source, ("replaced_by",), "R411", f"retired skills replace each other in a cycle ({loop}); "
+                     "name an active skill", key=True)
 
 
 def _changes(repo: Repository) -> Iterator[Finding]:
