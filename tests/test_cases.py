@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
-from helpers import copy_bundled, write_files
+from helpers import copy_bundled, init_git, write_files
 from skillrepo.checker import check_repository
 from skillrepo.rules import RULES
 
@@ -59,6 +59,8 @@ def test_case_gives_exactly_its_findings(case_path: Path, tmp_path: Path, reques
     if case.get("xfail"):
         request.applymarker(pytest.mark.xfail(reason=case["xfail"], strict=True))
     root = copy_bundled(tmp_path / "repo")
+    if case.get("git"):  # the bundled repository committed first, so that HEAD is what the case changes
+        init_git(root)
     apply_case(root, case)
     _, findings = check_repository(root)
     assert [f.as_text() for f in findings] == case["findings"]

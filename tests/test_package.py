@@ -5,7 +5,9 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from helpers import ROOT
+from pathlib import Path
+
+from helpers import ROOT, copy_bundled
 
 
 def test_types_are_strict() -> None:
@@ -13,13 +15,15 @@ def test_types_are_strict() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_check_uses_the_c_parser_and_imports_no_git() -> None:
+def test_check_uses_the_c_parser_and_imports_nothing_heavy(tmp_path: Path) -> None:
+    # Outside git (where no applied operations can be compared with HEAD) check imports no git at all.
+    copy_bundled(tmp_path / "repo")
     code = (
         "import sys, yaml; from skillrepo.main import main; main(['check']); "
         "assert yaml.__with_libyaml__; "
         "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('git', 'openpyxl', 'jinja2', 'hypothesis'));"
         "print(heavy)"
     )
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path / "repo", capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1] == "[]"

@@ -19,14 +19,21 @@ def load(snapshot: Snapshot) -> tuple[Repository, list[Finding]]:
         for p in doc.loaded.problems:
             findings.append(Finding(doc.path, p.line, p.column, p.code, p.message))
         if doc.loaded.usable:
-            findings.extend(validate(doc))
+            if doc.schema_findings is None:
+                doc.schema_findings = validate(doc)
+            findings.extend(doc.schema_findings)
     return build(snapshot), findings
 
 
-def check_repository(root: Path) -> tuple[Repository, list[Finding]]:
-    """Every finding of every rule over the whole repository, sorted, with each rule's severity."""
-    repo, findings = load(read_snapshot(root))
+def check_snapshot(snapshot: Snapshot) -> tuple[Repository, list[Finding]]:
+    """Every finding of every rule over a snapshot, sorted, with each rule's severity."""
+    repo, findings = load(snapshot)
     for rule_check in CHECKS:
         findings.extend(rule_check(repo))
     stamped = [replace(f, severity=RULES[f.code].severity) for f in findings]
     return repo, sorted(set(stamped))
+
+
+def check_repository(root: Path) -> tuple[Repository, list[Finding]]:
+    """Every finding of every rule over the repository at `root`."""
+    return check_snapshot(read_snapshot(root))

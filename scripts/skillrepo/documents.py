@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from skillrepo.errors import UsageError
+from skillrepo.findings import Finding
 from skillrepo.layout import FRAMEWORK_DIR, Entry, PathInfo, classify, walk
 from skillrepo.yamlsource import Loaded, load_bytes
 
@@ -19,6 +20,7 @@ class Document:
     raw: bytes
     loaded: Loaded
     valid: bool = False  # set once the file passes its schema
+    schema_findings: list[Finding] | None = None  # None until validated; kept so a file is validated once
 
     @property
     def data(self) -> object:
@@ -69,3 +71,37 @@ def read_snapshot(root: Path) -> Snapshot:
             continue
         snap.documents.append(Document(entry.relpath, info, raw, load_bytes(raw)))
     return snap
+
+
+def document(relpath: str, raw: bytes) -> Document | None:
+    """A data file's document from its bytes, or None if the path is not one of a data file."""
+    info = classify(relpath)
+    return None if info is None else Document(relpath, info, raw, load_bytes(raw))
+
+
+def snapshot_of(root: Path, files: dict[str, bytes]) -> Snapshot:
+    """A snapshot from file contents held in memory (a commit's tree, say)."""
+    snap = Snapshot(root)
+    for relpath in sorted(files):
+        doc = document(relpath, files[relpath])
+        if doc is None:
+            snap.unknown.append(Entry(relpath))
+        else:
+            snap.documents.append(doc)
+    return snap
+
+
+def overlay(snapshot: Snapshot, files: dict[str, bytes | None]) -> Snapshot:
+    """The snapshot with some files written (bytes) or deleted (None); unchanged documents are shared."""
+    out = Snapshot(snapshot.root, unknown=list(snapshot.unknown), symlinks=list(snapshot.symlinks),
+                   unreadable=list(snapshot.unreadable))
+    out.documents = [d for d in snapshot.documents if d.path not in files]
+    for relpath, raw in files.items():
+        if raw is not None:
+            doc = document(relpath, raw)
+            if doc is None:
+                out.unknown.append(Entry(relpath))
+            else:
+                out.documents.append(doc)
+    out.documents.sort(key=lambda d: d.path)
+    return out

@@ -35,6 +35,32 @@ def _parser() -> argparse.ArgumentParser:
     fmt.add_argument("paths", nargs="*", metavar="PATH", help="accepted; every framework file is formatted")
     fmt.add_argument("--check", action="store_true", help="write nothing; exit 1 if a file needs formatting")
 
+    new = sub.add_parser("new", help="start a draft change request with the next free number")
+    new.add_argument("title", help='its title, e.g. "Create IT infrastructure (ITOP) level 6"')
+    new.add_argument("--applies-to", nargs="+", default=[], metavar="CODE", help="the skills it is about")
+
+    imp = sub.add_parser("import", help="a change request from the text of a published change request page")
+    imp.add_argument("page", help="a file with the page's text, or - for standard input")
+
+    preview = sub.add_parser("preview", help="what applying a change request would do; writes nothing")
+    preview.add_argument("cr", metavar="CR-ID")
+    preview.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+
+    apply = sub.add_parser("apply", help="apply accepted change requests: all files or none")
+    apply.add_argument("crs", nargs="+", metavar="CR-ID")
+    apply.add_argument("--dry-run", action="store_true", help="print what would change; write nothing")
+    apply.add_argument("--commit", action="store_true", help="make one commit per change request")
+
+    revert = sub.add_parser("revert", help="undo an applied change request")
+    revert.add_argument("cr", metavar="CR-ID")
+    revert.add_argument("--commit", action="store_true", help="commit the revert")
+
+    status = sub.add_parser("status", help="change requests by status; stale and conflicting ones")
+    status.add_argument("--format", choices=("text", "json"), default="text")
+
+    verify = sub.add_parser("verify", help="prove framework/ is the last release plus the change requests applied since")
+    verify.add_argument("--base", metavar="REF", help="the release to replay from (default: the newest v* tag)")
+
     rules = sub.add_parser("rules", help="list every check code with its summary")
     rules.add_argument("--format", choices=("text", "markdown"), default="text")
     return parser
@@ -68,7 +94,52 @@ def _rules(args: argparse.Namespace) -> int:
     return rules.run(args.format)
 
 
-COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {"check": _check, "fmt": _fmt, "rules": _rules}
+def _new(args: argparse.Namespace) -> int:
+    from skillrepo.commands import new
+
+    return new.run(_root(args), args.title, args.applies_to)
+
+
+def _import(args: argparse.Namespace) -> int:
+    from skillrepo.commands import import_page
+
+    return import_page.run(_root(args), args.page)
+
+
+def _preview(args: argparse.Namespace) -> int:
+    from skillrepo.commands import preview
+
+    return preview.run(_root(args), args.cr, args.format)
+
+
+def _apply(args: argparse.Namespace) -> int:
+    from skillrepo.commands import apply
+
+    return apply.run(_root(args), args.crs, args.dry_run, args.commit)
+
+
+def _revert(args: argparse.Namespace) -> int:
+    from skillrepo.commands import revert
+
+    return revert.run(_root(args), args.cr, args.commit)
+
+
+def _status(args: argparse.Namespace) -> int:
+    from skillrepo.commands import status
+
+    return status.run(_root(args), args.format)
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from skillrepo.commands import verify
+
+    return verify.run(_root(args), args.base)
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "check": _check, "fmt": _fmt, "rules": _rules, "new": _new, "import": _import, "preview": _preview,
+    "apply": _apply, "revert": _revert, "status": _status, "verify": _verify,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -13,7 +13,7 @@ from skillrepo.writing import write_files
 def run(root: Path, check_only: bool = False) -> int:
     """Format every framework file that can be read; with check_only, list the ones that need it."""
     snap = read_snapshot(root)
-    changed: dict[str, bytes] = {}
+    changed: dict[str, bytes | None] = {}
     skipped: list[str] = []
     for doc in snap.documents:
         if not doc.path.startswith("framework/"):

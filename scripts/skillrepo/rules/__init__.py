@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 
 from skillrepo.findings import Finding
 from skillrepo.model import Repository
-from skillrepo.rules import formatting, paths, prose, reading, references
+from skillrepo.rules import formatting, frozen, paths, prose, reading, references
 from skillrepo.rules.base import Rule
 
 CHECKS: tuple[Callable[[Repository], Iterable[Finding]], ...] = (
@@ -14,10 +14,11 @@ CHECKS: tuple[Callable[[Repository], Iterable[Finding]], ...] = (
     references.check,
     prose.check,
     formatting.check,
+    frozen.check,
 )
 
 RULES: dict[str, Rule] = {
     rule.code: rule
-    for module in (reading, paths, references, prose, formatting)
+    for module in (reading, paths, references, frozen, prose, formatting)
     for rule in module.RULES
 }

@@ -62,7 +62,9 @@ def _text(repo: Repository, doc: Document, path: tuple[Any, ...], text: str | No
                     yield _at_text(doc, path, text, m, "T501", f"mentions {m.group(0)}, but no skill has the "
                                    f"code {code}")
                 continue
-            if names and not text[: m.start()].rstrip().casefold().endswith(skill.name.casefold()):
+            # The name may be followed by a word or two ("System software skill (SYSP)").
+            window = text[max(0, m.start() - len(skill.name) - 12): m.start()].casefold()
+            if names and skill.name.casefold() not in window:
                 n = len(skill.name.split())
                 before = _WORDS.findall(text[: m.start()])[-n:]
                 found = " ".join(before)

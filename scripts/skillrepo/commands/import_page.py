@@ -1,0 +1,45 @@
+"""`skillrepo import PAGE`: a change request from the text of a published change request page."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from skillrepo.checker import check_repository, check_snapshot
+from skillrepo.documents import overlay
+from skillrepo.findings import ERROR
+from skillrepo.errors import SkillrepoError, UsageError
+from skillrepo.layout import manifest_path
+from skillrepo.manifests import render_manifest
+from skillrepo.pages import manifest_from_page, parse_page
+from skillrepo.writing import write_files
+
+
+def _read(page: str) -> tuple[str, str]:
+    if page == "-":
+        return sys.stdin.buffer.read().decode("utf-8", "replace"), "standard input"
+    try:
+        raw = Path(page).read_bytes()
+    except OSError as exc:
+        raise UsageError(f"cannot read {page}: {exc.strerror or exc}") from exc
+    try:
+        return raw.decode("utf-8"), page
+    except UnicodeDecodeError as exc:
+        raise SkillrepoError(f"{page} is not UTF-8 text (byte {exc.start}); save the page as UTF-8") from exc
+
+
+def run(root: Path, page: str) -> int:
+    """Write changes/CR-NNNN/manifest.yaml from a page; refuse, writing nothing, what cannot be imported."""
+    text, source = _read(page)
+    repo, _ = check_repository(root)
+    existing = {p.name for p in (root / "changes").iterdir()} if (root / "changes").is_dir() else set()
+    manifest = manifest_from_page(parse_page(text, source), repo.framework, existing)
+    path = manifest_path(manifest["id"])
+    files: dict[str, bytes | None] = {path: render_manifest(manifest)}
+    _, findings = check_snapshot(overlay(repo.snapshot, files))
+    errors = [f.as_text() for f in findings if f.path == path and f.severity == ERROR]
+    if errors:
+        raise SkillrepoError(f"the imported {path} would not pass check; nothing was written:\n" + "\n".join(errors))
+    write_files(root, files)
+    sys.stdout.write(path + "\n")
+    return 0

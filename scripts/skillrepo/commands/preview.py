@@ -1,0 +1,72 @@
+"""`skillrepo preview CR-ID`: what applying a change request would do, as effects and as a diff; writes nothing."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import sys
+from pathlib import Path
+
+from skillrepo.checker import check_repository
+from skillrepo.documents import Snapshot
+from skillrepo.planning import Plan, change_request, check_result, plan_apply
+
+
+def unified_diff(snapshot: Snapshot, files: dict[str, bytes | None]) -> str:
+    """The files' changes as one unified diff, as git shows it."""
+    current = {d.path: d.raw for d in snapshot.documents}
+    out: list[str] = []
+    for path in sorted(files):
+        old = current.get(path)
+        new = files[path]
+        a = old.decode("utf-8", "replace").splitlines(keepends=True) if old is not None else []
+        b = new.decode("utf-8", "replace").splitlines(keepends=True) if new is not None else []
+        out.extend(difflib.unified_diff(a, b, f"a/{path}" if old is not None else "/dev/null",
+                                        f"b/{path}" if new is not None else "/dev/null"))
+    return "".join(line if line.endswith("\n") else line + "\n" for line in out)
+
+
+def _status(path: str, snapshot: Snapshot, files: dict[str, bytes | None]) -> str:
+    exists = any(d.path == path for d in snapshot.documents)
+    return "deleted" if files[path] is None else ("changed" if exists else "added")
+
+
+def render(plan: Plan, snapshot: Snapshot, fmt: str, problems: list[str]) -> str:
+    """A plan for people (text, markdown) or machines (json)."""
+    step = plan.steps[0]
+    cr = step.cr
+    diff = unified_diff(snapshot, plan.files)
+    effects = [f"{e.describe()} ({e.impact})" for e in plan.effects]
+    if fmt == "json":
+        return json.dumps({
+            "id": cr.id, "title": cr.title, "status": cr.status,
+            "effects": [{"op": e.op, "skill": e.skill, "level": e.level, "field": e.field, "impact": e.impact,
+                         "text": e.describe()} for e in plan.effects],
+            "files": {p: _status(p, snapshot, plan.files) for p in sorted(plan.files)},
+            "problems": problems, "diff": diff,
+        }, indent=2, ensure_ascii=False) + "\n"
+    if fmt == "markdown":
+        lines = [f"### {cr.id}: {cr.title}", "", f"Status: **{cr.status}**. Applying it would:", ""]
+        lines += [f"- {e}" for e in effects] or ["- change nothing"]
+        if problems:
+            lines += ["", "**`skillrepo check` would then find:**", "", "```", *problems, "```"]
+        lines += ["", "<details><summary>Files</summary>", "", "```diff", diff.rstrip("\n"), "```", "", "</details>", ""]
+        return "\n".join(lines)
+    lines = [f"{cr.id}: {cr.title} ({cr.status})", "applying it would:"]
+    lines += [f"  {e}" for e in effects] or ["  change nothing"]
+    if problems:
+        lines += ["and then `skillrepo check` would find:", *(f"  {p}" for p in problems)]
+    return "\n".join(lines) + "\n\n" + diff
+
+
+def run(root: Path, cr_id: str, fmt: str) -> int:
+    """Print what applying `cr_id` would do; exit 1 if it cannot apply or would leave errors."""
+    repo, _ = check_repository(root)
+    cr = change_request(repo, cr_id)
+    if cr.applied_in is not None:
+        sys.stdout.write(f"{cr_id} is already applied (in edition {cr.applied_in}); nothing to preview\n")
+        return 0
+    plan = plan_apply(repo, [cr_id], preview=True)
+    problems = [f.as_text() for f in check_result(repo.snapshot, plan)]
+    sys.stdout.write(render(plan, repo.snapshot, fmt, problems))
+    return 1 if problems else 0

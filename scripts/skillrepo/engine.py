@@ -1,0 +1,376 @@
+"""The one pure engine: apply(framework, operations) -> (framework, effects), and the inverse of operations.
+
+Nothing here reads or writes files. The input framework is never changed: the result shares what it did
+not change (copy on write). A precondition that fails raises PreconditionError saying which change
+request, which operation, what was expected and what is there now.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from skillrepo.errors import SkillrepoError
+from skillrepo.model import Framework, ResponsibilityLevel, Skill, SkillLevel
+
+Operation = dict[str, Any]
+
+SKILL_FIELDS: tuple[str, ...] = ("name", "description", "guidance", "category", "subcategory", "related")
+TEXT_FIELDS: frozenset[str] = frozenset({"name", "description", "guidance", "essence"})
+
+# The impact an operation has on people holding assessments against the old text, unless it says otherwise.
+DEFAULT_IMPACT: dict[str, str] = {
+    "add-skill": "major", "retire-skill": "major", "add-level": "major", "remove-level": "major",
+    "update-skill": "minor", "update-level": "minor", "update-responsibility-level": "minor",
+}
+
+
+class PreconditionError(SkillrepoError):
+    """An operation cannot apply to the framework as it is."""
+
+    def __init__(self, where: str, problem: str) -> None:
+        super().__init__(f"{where}: {problem}")
+        self.where = where
+        self.problem = problem
+
+
+@dataclass(frozen=True)
+class Effect:
+    """One thing an operation did, with the value before and after, for people and for the changelog."""
+
+    op: str
+    skill: str | None
+    level: int | None
+    field: str | None
+    before: Any
+    after: Any
+    impact: str
+    cr: str = ""
+    index: int = 0
+
+    def describe(self) -> str:
+        """A short sentence: 'adds ITOP level 5'."""
+        target = self.skill or ""
+        if self.op == "add-skill":
+            return f"adds skill {self.skill} \"{self.after}\""
+        if self.op == "retire-skill":
+            return f"retires {self.skill}, replaced by {', '.join(self.after)}"
+        if self.op == "add-level":
+            return f"adds {target} level {self.level}"
+        if self.op == "remove-level":
+            return f"removes {target} level {self.level}"
+        if self.op == "update-level":
+            return f"changes the description of {target} level {self.level}"
+        if self.op == "update-responsibility-level":
+            what = "essence" if self.field == "essence" else f"{self.field}"
+            return f"changes the {what} of level of responsibility {self.level}"
+        if self.field in ("name", "category", "subcategory"):
+            return f"changes the {self.field} of {target} from \"{self.before}\" to \"{self.after}\""
+        if self.field == "related":
+            return f"changes the skills related to {target} from [{', '.join(self.before)}] to [{', '.join(self.after)}]"
+        if self.op == "unretire-skill":
+            return f"returns {self.skill} to active"
+        if self.op == "remove-skill":
+            return f"removes skill {self.skill}"
+        return f"changes the {self.field} of {target}"
+
+
+def describe_operation(op: Operation) -> str:
+    """An operation as people name it: 'update-level ITOP level 3'."""
+    kind = op.get("op", "?")
+    if kind == "add-skill":
+        return f"add-skill {op.get('code')}"
+    if kind == "update-responsibility-level":
+        return f"update-responsibility-level {op.get('level')}"
+    if "level" in op:
+        return f"{kind} {op.get('skill')} level {op.get('level')}"
+    return f"{kind} {op.get('skill')}"
+
+
+def nearest(text: str, wanted: str) -> str:
+    """The passage of `text` most like `wanted`, so an author can see what moved."""
+    words = text.split(" ")
+    size = max(1, len(wanted.split(" ")))
+    best, best_ratio = "", -1.0
+    matcher = difflib.SequenceMatcher(autojunk=False)
+    matcher.set_seq2(wanted)
+    for start in range(0, max(1, len(words) - size + 1)):
+        candidate = " ".join(words[start:start + size])
+        matcher.set_seq1(candidate)
+        if matcher.real_quick_ratio() <= best_ratio or matcher.quick_ratio() <= best_ratio:
+            continue
+        ratio = matcher.ratio()
+        if ratio > best_ratio:
+            best, best_ratio = candidate, ratio
+    return best
+
+
+def _short(text: str, limit: int = 160) -> str:
+    text = text.replace("\n", " ")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def change_value(current: Any, change: Any, where: str, field: str) -> Any:
+    """The new value of a field given its change ({from, to} or {edits}); checks the precondition."""
+    if "edits" in change:
+        if not isinstance(current, str):
+            raise PreconditionError(where, f"{field} has no text to edit")
+        text = current
+        for n, edit in enumerate(change["edits"], 1):
+            old, new = edit["old"], edit["new"]
+            count = text.count(old)
+            if count != 1:
+                found = "does not occur" if count == 0 else f"occurs {count} times"
+                hint = f"; nearest text now: \"{_short(nearest(text, old))}\"" if count == 0 else \
+                    "; lengthen it until it is unique"
+                raise PreconditionError(where, f"edit {n} of {field}: expected \"{_short(old)}\" exactly once, "
+                                        f"but it {found}{hint}")
+            text = text.replace(old, new)
+            if not new or text.count(new) != 1:
+                raise PreconditionError(where, f"edit {n} of {field}: the new text \"{_short(new)}\" must occur "
+                                        "exactly once in the result, so that the change can be reverted; include "
+                                        "some of the words around it in both old and new")
+        return text
+    if current != change["from"]:
+        if isinstance(current, str) and isinstance(change["from"], str):
+            raise PreconditionError(where, f"{field} is not the expected text; expected \"{_short(change['from'])}\", "
+                                    f"found \"{_short(current)}\"")
+        raise PreconditionError(where, f"{field} is {_render(current)}, expected {_render(change['from'])}")
+    return copy.deepcopy(change["to"])
+
+
+def _render(value: Any) -> str:
+    if value is None:
+        return "not set"
+    if isinstance(value, list):
+        return "[" + ", ".join(map(str, value)) + "]"
+    return f"\"{_short(str(value))}\""
+
+
+def invert_change(change: Any) -> Any:
+    """The change that undoes `change`."""
+    if "edits" in change:
+        return {"edits": [{"old": e["new"], "new": e["old"]} for e in reversed(change["edits"])]}
+    return {"from": copy.deepcopy(change["to"]), "to": copy.deepcopy(change["from"])}
+
+
+class _Apply:
+    """Applies operations one by one over a copy-on-write framework, recording effects."""
+
+    def __init__(self, fw: Framework, cr: str) -> None:
+        self.fw = replace(fw, skills=dict(fw.skills), levels=dict(fw.levels))
+        self.cr = cr
+        self.effects: list[Effect] = []
+        self.index = 0
+        self.op: Operation = {}
+
+    @property
+    def where(self) -> str:
+        prefix = f"{self.cr} " if self.cr else ""
+        return f"{prefix}operation {self.index + 1} ({describe_operation(self.op)})"
+
+    def effect(self, skill: str | None, level: int | None, field: str | None, before: Any, after: Any) -> None:
+        impact = self.op.get("impact") or DEFAULT_IMPACT.get(self.op["op"], "minor")
+        self.effects.append(Effect(self.op["op"], skill, level, field, before, after, impact, self.cr, self.index))
+
+    def skill(self, code: str) -> Skill:
+        skill = self.fw.skills.get(code)
+        if skill is None:
+            raise PreconditionError(self.where, f"skill {code} does not exist")
+        return skill
+
+    def put(self, skill: Skill) -> None:
+        self.fw.skills[skill.code] = skill
+
+    # The operations.
+
+    def add_skill(self, op: Operation) -> None:
+        code = op["code"]
+        if code in self.fw.skills:
+            raise PreconditionError(self.where, f"skill {code} already exists")
+        for other in self.fw.skills.values():
+            if other.id == op["id"]:
+                raise PreconditionError(self.where, f"id {op['id']} is already the id of {other.code}")
+        levels = {lv["level"]: SkillLevel(code, lv["level"], lv["description"]) for lv in op.get("levels", [])}
+        self.put(Skill(code=code, id=op["id"], name=op["name"], category=op["category"],
+                       subcategory=op["subcategory"], status="active", description=op["description"],
+                       related=list(op.get("related", [])), guidance=op.get("guidance"), levels=levels))
+        self.effect(code, None, None, None, op["name"])
+        for level in sorted(levels):
+            self.effect(code, level, "description", None, levels[level].description)
+
+    def remove_skill(self, op: Operation) -> None:
+        """The inverse of add-skill: the skill must be exactly as the operation added it."""
+        code = op["code"]
+        skill = self.skill(code)
+        expected = {lv["level"] for lv in op.get("levels", [])}
+        if set(skill.levels) != expected:
+            raise PreconditionError(self.where, f"{code} is now defined at levels "
+                                    f"{_levels(skill.levels)}, not the {_levels(expected)} it was added with")
+        for key in ("name", "category", "subcategory", "description", "guidance"):
+            if getattr(skill, key) != op.get(key):
+                raise PreconditionError(self.where, f"the {key} of {code} has changed since it was added")
+        del self.fw.skills[code]
+        self.effect(code, None, None, skill.name, None)
+
+    def update_skill(self, op: Operation) -> None:
+        skill = self.skill(op["skill"])
+        changes: dict[str, Any] = {}
+        if not any(key in op for key in SKILL_FIELDS):
+            raise PreconditionError(self.where, f"changes nothing; name a field to change: {', '.join(SKILL_FIELDS)}")
+        for key in SKILL_FIELDS:
+            if key in op:
+                before = getattr(skill, key)
+                after = change_value(before, op[key], self.where, key)
+                changes[key] = after
+                self.effect(skill.code, None, key, before, after)
+        self.put(replace(skill, **changes))
+
+    def retire_skill(self, op: Operation) -> None:
+        skill = self.skill(op["skill"])
+        if skill.status == "retired":
+            raise PreconditionError(self.where, f"{skill.code} is already retired")
+        self.put(replace(skill, status="retired", replaced_by=list(op["replaced_by"])))
+        self.effect(skill.code, None, "status", "active", list(op["replaced_by"]))
+
+    def unretire_skill(self, op: Operation) -> None:
+        """The inverse of retire-skill."""
+        skill = self.skill(op["skill"])
+        if skill.status != "retired" or skill.replaced_by != list(op["replaced_by"]):
+            raise PreconditionError(self.where, f"{skill.code} is not retired with replaced_by "
+                                    f"[{', '.join(op['replaced_by'])}]")
+        self.put(replace(skill, status="active", replaced_by=[]))
+        self.effect(skill.code, None, "status", list(op["replaced_by"]), "active")
+
+    def add_level(self, op: Operation) -> None:
+        skill = self.skill(op["skill"])
+        level = op["level"]
+        if level in skill.levels:
+            raise PreconditionError(self.where, f"{skill.code} level {level} already exists; "
+                                    "use update-level to change it")
+        if level not in self.fw.levels and self.fw.levels:
+            raise PreconditionError(self.where, f"level {level} is not a level of responsibility of this framework")
+        levels = dict(skill.levels)
+        levels[level] = SkillLevel(skill.code, level, op["description"])
+        self.put(replace(skill, levels=levels))
+        self.effect(skill.code, level, "description", None, op["description"])
+
+    def update_level(self, op: Operation) -> None:
+        skill = self.skill(op["skill"])
+        level = op["level"]
+        current = skill.levels.get(level)
+        if current is None:
+            raise PreconditionError(self.where, f"{skill.code} level {level} does not exist; "
+                                    f"{skill.code} is defined at levels {_levels(skill.levels)}")
+        after = change_value(current.description, op["description"], self.where, "description")
+        levels = dict(skill.levels)
+        levels[level] = replace(current, description=after)
+        self.put(replace(skill, levels=levels))
+        self.effect(skill.code, level, "description", current.description, after)
+
+    def remove_level(self, op: Operation) -> None:
+        skill = self.skill(op["skill"])
+        level = op["level"]
+        current = skill.levels.get(level)
+        if current is None:
+            raise PreconditionError(self.where, f"{skill.code} level {level} does not exist")
+        if current.description != op["description"]:
+            raise PreconditionError(self.where, f"the description of {skill.code} level {level} is not the text "
+                                    f"the operation removes; found \"{_short(current.description)}\"")
+        levels = dict(skill.levels)
+        del levels[level]
+        self.put(replace(skill, levels=levels))
+        self.effect(skill.code, level, "description", current.description, None)
+
+    def update_responsibility_level(self, op: Operation) -> None:
+        level = self.fw.levels.get(op["level"])
+        if level is None:
+            raise PreconditionError(self.where, f"level of responsibility {op['level']} does not exist")
+        new: ResponsibilityLevel = replace(level, attributes=dict(level.attributes))
+        if "essence" in op:
+            new.essence = change_value(level.essence, op["essence"], self.where, "essence")
+            self.effect(None, level.level, "essence", level.essence, new.essence)
+        for name, change in op.get("attributes", {}).items():
+            if name not in level.attributes:
+                raise PreconditionError(self.where, f"level {level.level} has no attribute '{name}'")
+            new.attributes[name] = change_value(level.attributes[name], change, self.where, name)
+            self.effect(None, level.level, name, level.attributes[name], new.attributes[name])
+        self.fw.levels[level.level] = new
+
+
+_HANDLERS: dict[str, Callable[[_Apply, Operation], None]] = {
+    "add-skill": _Apply.add_skill,
+    "remove-skill": _Apply.remove_skill,
+    "update-skill": _Apply.update_skill,
+    "retire-skill": _Apply.retire_skill,
+    "unretire-skill": _Apply.unretire_skill,
+    "add-level": _Apply.add_level,
+    "update-level": _Apply.update_level,
+    "remove-level": _Apply.remove_level,
+    "update-responsibility-level": _Apply.update_responsibility_level,
+}
+
+
+def _levels(levels: Iterable[int]) -> str:
+    numbers = sorted(levels)
+    return ", ".join(map(str, numbers)) if numbers else "none"
+
+
+def apply(fw: Framework, operations: list[Operation], cr: str = "") -> tuple[Framework, list[Effect]]:
+    """The framework after `operations`, and what each did; `fw` itself is left unchanged."""
+    run = _Apply(fw, cr)
+    for index, op in enumerate(operations):
+        run.index, run.op = index, op
+        _HANDLERS[op["op"]](run, op)
+    return run.fw, run.effects
+
+
+def invert(operations: list[Operation]) -> list[Operation]:
+    """The operations that undo `operations`, in the order to apply them."""
+    inverse: list[Operation] = []
+    for op in reversed(operations):
+        kind = op["op"]
+        if kind == "add-skill":
+            inverse.append({**op, "op": "remove-skill"})
+        elif kind == "remove-skill":
+            inverse.append({**op, "op": "add-skill"})
+        elif kind == "retire-skill":
+            inverse.append({**op, "op": "unretire-skill"})
+        elif kind == "unretire-skill":
+            inverse.append({**op, "op": "retire-skill"})
+        elif kind == "add-level":
+            inverse.append({**op, "op": "remove-level"})
+        elif kind == "remove-level":
+            inverse.append({**op, "op": "add-level"})
+        elif kind == "update-skill":
+            inverse.append({"op": kind, "skill": op["skill"],
+                            **{k: invert_change(op[k]) for k in SKILL_FIELDS if k in op}})
+        elif kind == "update-level":
+            inverse.append({"op": kind, "skill": op["skill"], "level": op["level"],
+                            "description": invert_change(op["description"])})
+        elif kind == "update-responsibility-level":
+            inv: Operation = {"op": kind, "level": op["level"]}
+            if "essence" in op:
+                inv["essence"] = invert_change(op["essence"])
+            if "attributes" in op:
+                inv["attributes"] = {k: invert_change(v) for k, v in op["attributes"].items()}
+            inverse.append(inv)
+    return inverse
+
+
+def targets(op: Operation) -> set[tuple[Any, ...]]:
+    """The items an operation touches: ('skill', CODE, field), ('level', CODE, N), ('rl', N, field)."""
+    kind = op["op"]
+    if kind in ("add-skill", "remove-skill"):
+        return {("skill", op["code"], "*")}
+    if kind in ("retire-skill", "unretire-skill"):
+        return {("skill", op["skill"], "status")}
+    if kind == "update-skill":
+        return {("skill", op["skill"], k) for k in SKILL_FIELDS if k in op}
+    if kind in ("add-level", "update-level", "remove-level"):
+        return {("level", op["skill"], op["level"])}
+    fields = (["essence"] if "essence" in op else []) + list(op.get("attributes", {}))
+    return {("rl", op["level"], f) for f in fields}

@@ -1,0 +1,138 @@
+"""Git is the database: the repository as it was at a commit or tag, release tags, commits of applied
+change requests. Everything goes through GitPython; this module is imported only by the commands that
+need history, so `check` stays fast where there is nothing to compare."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import git
+from git.objects.blob import Blob
+from gitdb.base import IStream  # type: ignore[import-untyped]
+
+from skillrepo.documents import Snapshot, snapshot_of
+from skillrepo.errors import SkillrepoError, UsageError
+from skillrepo.layout import CHANGES_DIR, FRAMEWORK_DIR
+
+TRAILER = re.compile(r"^Change-Request:\s*(CR-[0-9]+)\s*$", re.M)
+
+
+def open_repo(root: Path) -> git.Repo:
+    """The git repository of a framework repository; a usage error if there is none."""
+    try:
+        return git.Repo(root, search_parent_directories=True)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError) as exc:
+        raise UsageError(f"{root} is not in a git repository; this command reads the history") from exc
+
+
+def resolve(repo: git.Repo, ref: str) -> git.Commit:
+    """The commit a ref names; a usage error if it names none."""
+    try:
+        commit = repo.commit(ref)
+    except (git.BadName, ValueError) as exc:
+        raise UsageError(f"no commit or tag named {ref!r} in this repository") from exc
+    return commit
+
+
+def newest_release_tag(repo: git.Repo) -> git.TagReference | None:
+    """The newest `v*` tag, by the date of the commit it tags (then by name)."""
+    tags = [t for t in repo.tags if t.name.startswith("v")]
+    if not tags:
+        return None
+    return max(tags, key=lambda t: (t.commit.committed_date, t.name))
+
+
+def relative_prefix(repo: git.Repo, root: Path) -> str:
+    top = Path(repo.working_tree_dir or root).resolve()
+    rel = root.resolve().relative_to(top).as_posix()
+    return "" if rel == "." else rel + "/"
+
+
+def snapshot_at(repo: git.Repo, root: Path, commit: git.Commit) -> Snapshot:
+    """The framework repository's data files as they were at `commit`."""
+    prefix = relative_prefix(repo, root)
+    files: dict[str, bytes] = {}
+    for top in (FRAMEWORK_DIR, CHANGES_DIR):
+        try:
+            tree = commit.tree / f"{prefix}{top}"
+        except KeyError:
+            continue
+        for item in tree.traverse():
+            if isinstance(item, Blob) and item.mode != Blob.link_mode:
+                files[str(item.path)[len(prefix):]] = item.data_stream.read()
+    return snapshot_of(root, files)
+
+
+def commits_since(repo: git.Repo, base: git.Commit) -> list[git.Commit]:
+    """The commits after `base` up to HEAD, oldest first."""
+    return list(repo.iter_commits(f"{base.hexsha}..HEAD", reverse=True))
+
+
+def trailer_cr(commit: git.Commit) -> list[str]:
+    """The change requests a commit says it applies (trailer `Change-Request: CR-NNNN`)."""
+    message = commit.message if isinstance(commit.message, str) else commit.message.decode("utf-8", "replace")
+    return TRAILER.findall(message)
+
+
+def blob_at(commit: git.Commit, relpath: str) -> bytes | None:
+    """A file's bytes at a commit, or None if it did not exist there."""
+    try:
+        item = commit.tree / relpath
+    except KeyError:
+        return None
+    return item.data_stream.read() if isinstance(item, Blob) else None
+
+
+def changed_since_head(repo: git.Repo, root: Path, paths: list[str]) -> dict[str, bytes | None]:
+    """Of `paths`, those whose work-tree content differs from HEAD: their bytes at HEAD (None if new)."""
+    if not repo.head.is_valid():
+        return {}
+    prefix = relative_prefix(repo, root)
+    head = repo.head.commit
+    changed: dict[str, bytes | None] = {}
+    scoped: list[str | os.PathLike[str]] = [f"{prefix}{p}" for p in paths]
+    for diff in head.diff(None, paths=scoped):
+        path = (diff.a_path or diff.b_path or "")[len(prefix):]
+        changed[path] = blob_at(head, f"{prefix}{path}")
+    return changed
+
+
+def dirty_paths(repo: git.Repo, root: Path, paths: list[str]) -> list[str]:
+    """Paths (files or directories) with changes not committed: staged, unstaged or untracked."""
+    prefix = relative_prefix(repo, root)
+    scoped: list[str | os.PathLike[str]] = [f"{prefix}{p}" for p in paths]
+    found: set[str] = set()
+    if repo.head.is_valid():
+        found.update(d.a_path or d.b_path or "" for d in repo.head.commit.diff(None, paths=scoped))
+        found.update(d.a_path or d.b_path or "" for d in repo.index.diff("HEAD", paths=scoped))
+    found.update(p for p in repo.untracked_files
+                 if any(p == str(s) or p.startswith(str(s).rstrip("/") + "/") for s in scoped))
+    return sorted(p[len(prefix):] for p in found)
+
+
+def commit_files(repo: git.Repo, root: Path, files: dict[str, bytes | None], message: str) -> str:
+    """Commit exactly these file contents (None: deleted) on top of HEAD, whatever the work tree holds."""
+    prefix = relative_prefix(repo, root)
+    index = repo.index
+    entries: list[Any] = []
+    removed: list[str] = []
+    for relpath, data in sorted(files.items()):
+        path = f"{prefix}{relpath}"
+        if data is None:
+            removed.append(path)
+            continue
+        stream = repo.odb.store(IStream(Blob.type, len(data), io.BytesIO(data)))
+        entries.append(git.BaseIndexEntry((0o100644, stream.binsha, 0, path)))
+    if removed:
+        index.remove(removed, working_tree=False)
+    if entries:
+        index.add(entries)
+    try:
+        commit = index.commit(message)
+    except (git.GitError, OSError, ValueError) as exc:
+        raise SkillrepoError(f"could not commit: {exc}") from exc
+    return commit.hexsha

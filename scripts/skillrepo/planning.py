@@ -1,0 +1,129 @@
+"""Planning changes to a repository in memory: apply and revert change requests, as file contents.
+
+A plan holds every file to write or delete, per change request, and the effects; nothing is written
+here. The result of a plan is checked with every rule of `check` before anyone writes it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from skillrepo.checker import check_snapshot
+from skillrepo.documents import Snapshot, overlay
+from skillrepo.engine import Effect, PreconditionError, apply, invert, targets
+from skillrepo.errors import SkillrepoError
+from skillrepo.findings import ERROR, Finding
+from skillrepo.manifests import remove_applied_in, set_applied_in
+from skillrepo.model import ChangeRequest, Framework, Repository
+from skillrepo.serialize import file_changes
+
+
+class Refusal(SkillrepoError):
+    """A command refuses to do what was asked; nothing was written."""
+
+
+@dataclass
+class Step:
+    """One change request's part of a plan: its files, its effects."""
+
+    cr: ChangeRequest
+    files: dict[str, bytes | None]
+    effects: list[Effect]
+
+
+@dataclass
+class Plan:
+    """What applying or reverting change requests would do, in order."""
+
+    before: Framework
+    after: Framework
+    steps: list[Step] = field(default_factory=list)
+
+    @property
+    def files(self) -> dict[str, bytes | None]:
+        merged: dict[str, bytes | None] = {}
+        for step in self.steps:
+            merged.update(step.files)
+        return merged
+
+    @property
+    def effects(self) -> list[Effect]:
+        return [e for step in self.steps for e in step.effects]
+
+
+def change_request(repo: Repository, cr_id: str) -> ChangeRequest:
+    """A change request by id; refused with what exists when it does not."""
+    cr = repo.changes.get(cr_id)
+    if cr is None:
+        known = ", ".join(sorted(repo.changes)[-5:])
+        raise Refusal(f"{cr_id} is not in changes/ (no changes/{cr_id}/manifest.yaml); the latest are: {known}")
+    return cr
+
+
+def require_clean(findings: list[Finding]) -> None:
+    """Refuse to plan over a repository that `check` finds errors in."""
+    errors = [f for f in findings if f.severity == ERROR]
+    if errors:
+        listing = "\n".join(f.as_text() for f in errors[:20])
+        raise Refusal(f"the repository has {len(errors)} error(s); fix them first (skillrepo check):\n{listing}")
+
+
+def plan_apply(repo: Repository, cr_ids: list[str], preview: bool = False) -> Plan:
+    """Apply each change request in order in memory; refuse any that is not accepted or already applied."""
+    fw = repo.framework
+    plan = Plan(fw, fw)
+    seen: set[str] = set()
+    for cr_id in cr_ids:
+        cr = change_request(repo, cr_id)
+        if cr_id in seen:
+            raise Refusal(f"{cr_id} is named twice")
+        seen.add(cr_id)
+        if cr.applied_in is not None:
+            raise Refusal(f"{cr_id} is already applied (in edition {cr.applied_in}); nothing to do")
+        if cr.status != "accepted" and not preview:
+            raise Refusal(f"{cr_id} is {cr.status}, not accepted; only an accepted change request can be applied")
+        new, effects = apply(plan.after, cr.operations, cr_id)
+        files = file_changes(plan.after, new)
+        if not preview:
+            assert cr.source is not None
+            files[cr.source.path] = set_applied_in(cr.source, repo.framework.edition)
+        plan.steps.append(Step(cr, files, effects))
+        plan.after = new
+    return plan
+
+
+def plan_revert(repo: Repository, cr_id: str) -> Plan:
+    """Apply the inverse of an applied change request; refuse, naming them, if later ones depend on it."""
+    cr = change_request(repo, cr_id)
+    if cr.applied_in is None:
+        raise Refusal(f"{cr_id} is not applied; nothing to revert")
+    try:
+        new, effects = apply(repo.framework, invert(cr.operations), f"reverting {cr_id}")
+    except PreconditionError as exc:
+        touched = set().union(*(targets(op) for op in cr.operations)) if cr.operations else set()
+        others = sorted(other.id for other in repo.changes.values()
+                        if other.id != cr_id and other.applied_in is not None
+                        and any(targets(op) & touched for op in other.operations))
+        blame = f"; applied change requests that changed the same items since: {', '.join(others)} (revert them " \
+                "first)" if others else ""
+        raise Refusal(f"cannot revert {cr_id}: {exc.problem}{blame}") from exc
+    files = file_changes(repo.framework, new)
+    assert cr.source is not None
+    files[cr.source.path] = remove_applied_in(cr.source)
+    plan = Plan(repo.framework, new, [Step(cr, files, effects)])
+    return plan
+
+
+def check_result(snapshot: Snapshot, plan: Plan) -> list[Finding]:
+    """The errors `check` would find in the repository once the plan is written."""
+    _, findings = check_snapshot(overlay(snapshot, plan.files))
+    return [f for f in findings if f.severity == ERROR]
+
+
+def refuse_unless_clean(snapshot: Snapshot, plan: Plan, what: str) -> None:
+    """Refuse a plan whose result `check` finds errors in, listing them."""
+    errors = check_result(snapshot, plan)
+    if errors:
+        listing = "\n".join(f.as_text() for f in errors[:20])
+        raise Refusal(f"{what} would leave the repository with {len(errors)} error(s); nothing was written:\n"
+                      f"{listing}")

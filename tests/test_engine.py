@@ -1,0 +1,114 @@
+"""The pure engine, by property: for random valid sequences of operations over the bundled framework,
+apply then revert is the identity, and replaying from scratch equals applying one by one."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from helpers import ROOT
+from skillrepo.checker import check_repository
+from skillrepo.engine import PreconditionError, apply, invert
+from skillrepo.model import Framework
+
+BUNDLED: Framework = check_repository(ROOT)[0].framework
+WORDS = st.lists(st.sampled_from("plans builds runs checks service team data risk users tools".split()),
+                 min_size=3, max_size=12).map(lambda w: " ".join(w).capitalize() + ".")
+
+
+@st.composite
+def operation(draw: st.DrawFn, fw: Framework, marker: int) -> dict[str, Any]:
+    """One operation that is valid on `fw`."""
+    active = sorted(c for c, s in fw.skills.items() if s.status == "active")
+    code = draw(st.sampled_from(sorted(fw.skills)))
+    skill = fw.skills[code]
+    kinds = ["add-skill", "update-skill-name", "update-skill-related", "update-responsibility-level"]
+    if skill.levels:
+        kinds += ["update-level", "update-level-edit", "remove-level"]
+    if len(skill.levels) < len(fw.levels):
+        kinds.append("add-level")
+    if skill.status == "active" and len(active) > 1:
+        kinds.append("retire-skill")
+    kind = draw(st.sampled_from(kinds))
+    tag = f"m{marker}"
+    if kind == "add-skill":
+        levels = draw(st.lists(st.sampled_from(sorted(fw.levels)), unique=True, max_size=3))
+        return {"op": "add-skill", "code": f"Z{chr(65 + marker % 26)}{chr(65 + marker // 26 % 26)}Q",
+                "id": str(uuid.UUID(int=marker + 1, version=4)), "name": f"Skill {tag}", "category": skill.category,
+                "subcategory": skill.subcategory, "description": draw(WORDS), "related": [code],
+                "levels": [{"level": n, "description": draw(WORDS)} for n in sorted(levels)]}
+    if kind == "update-skill-name":
+        return {"op": "update-skill", "skill": code, "name": {"from": skill.name, "to": f"{skill.name} {tag}"}}
+    if kind == "update-skill-related":
+        others = [c for c in active if c != code]
+        new = draw(st.lists(st.sampled_from(others), unique=True, max_size=3)) if others else []
+        return {"op": "update-skill", "skill": code, "related": {"from": list(skill.related), "to": new}}
+    if kind == "retire-skill":
+        return {"op": "retire-skill", "skill": code, "replaced_by": [draw(st.sampled_from([c for c in active if c != code]))]}
+    if kind == "update-responsibility-level":
+        level = fw.levels[draw(st.sampled_from(sorted(fw.levels)))]
+        return {"op": kind, "level": level.level, "essence": {"from": level.essence, "to": f"{level.essence} {tag}"}}
+    if kind == "add-level":
+        free = sorted(set(fw.levels) - set(skill.levels))
+        return {"op": "add-level", "skill": code, "level": draw(st.sampled_from(free)), "description": draw(WORDS)}
+    level = skill.levels[draw(st.sampled_from(sorted(skill.levels)))]
+    if kind == "remove-level":
+        return {"op": "remove-level", "skill": code, "level": level.level, "description": level.description}
+    if kind == "update-level":
+        return {"op": "update-level", "skill": code, "level": level.level,
+                "description": {"from": level.description, "to": draw(WORDS)}}
+    words = level.description.split(" ")
+    start = draw(st.integers(0, max(0, len(words) - 3)))
+    old = " ".join(words[start:start + 3])
+    if level.description.count(old) != 1:
+        old = level.description  # the whole text always occurs once
+    return {"op": "update-level", "skill": code, "level": level.level,
+            "description": {"edits": [{"old": old, "new": f"{old} {tag}"}]}}
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_apply_then_revert_is_the_identity_and_replay_equals_step_by_step(data: st.DataObject) -> None:
+    fw = BUNDLED
+    ops: list[dict[str, Any]] = []
+    for marker in range(data.draw(st.integers(1, 8), label="length")):
+        op = data.draw(operation(fw, marker), label=f"op{marker}")
+        fw, effects = apply(fw, [op], "CR-9999")
+        assert effects, "every operation has an effect"
+        ops.append(op)
+    replayed, _ = apply(BUNDLED, ops, "CR-9999")
+    assert replayed == fw
+    reverted, _ = apply(fw, invert(ops), "CR-9999")
+    assert reverted == BUNDLED
+
+
+def test_apply_never_changes_its_input() -> None:
+    before = repr(BUNDLED)
+    apply(BUNDLED, [{"op": "add-level", "skill": "ITMG", "level": 4, "description": "Does things."},
+                    {"op": "update-skill", "skill": "ITOP", "name": {"from": "IT infrastructure", "to": "Infra"}}])
+    assert repr(BUNDLED) == before
+
+
+@pytest.mark.parametrize(("op", "message"), [
+    ({"op": "add-level", "skill": "ITOP", "level": 5, "description": "x"},
+     "CR-9 operation 1 (add-level ITOP level 5): ITOP level 5 already exists; use update-level to change it"),
+    ({"op": "update-level", "skill": "ITMG", "level": 2, "description": {"from": "a", "to": "b"}},
+     "CR-9 operation 1 (update-level ITMG level 2): ITMG level 2 does not exist; ITMG is defined at levels 5, 6, 7"),
+    ({"op": "update-skill", "skill": "ITMG", "name": {"from": "IT services", "to": "b"}},
+     "CR-9 operation 1 (update-skill ITMG): name is not the expected text; expected \"IT services\", "
+     "found \"IT management\""),
+    ({"op": "retire-skill", "skill": "ZZZZ", "replaced_by": ["ITOP"]},
+     "CR-9 operation 1 (retire-skill ZZZZ): skill ZZZZ does not exist"),
+    ({"op": "update-level", "skill": "ITOP", "level": 1, "description": {"edits": [{"old": "backups", "new": ""}]}},
+     "CR-9 operation 1 (update-level ITOP level 1): edit 1 of description: the new text \"\" must occur exactly once "
+     "in the result, so that the change can be reverted; include some of the words around it in both old and new"),
+])
+def test_a_failed_precondition_says_which_operation_what_was_expected_and_what_is_there(
+        op: dict[str, Any], message: str) -> None:
+    with pytest.raises(PreconditionError) as info:
+        apply(BUNDLED, [op], "CR-9")
+    assert str(info.value) == message
