@@ -237,11 +237,11 @@ def test_preview_shows_effects_and_diff_and_writes_nothing(repo: Path) -> None:
     add_cr(repo, "CR-1500", "following agreed standards", "following the agreed standards")
     before = tree_bytes(repo)
     text = ok("preview", "CR-1500", cwd=repo)
-    assert text.splitlines()[:3] == ["CR-1500: Reword ITOP level 3 (accepted)", "applying it would:",
+    assert text.splitlines()[:3] == ["CR-1500: Reword ITOP level 3 (accepted)", "applying it:",
                                      "  changes the description of ITOP level 3 (minor)"]
     assert "--- a/framework/skills/ITOP/level-3.yaml\n+++ b/framework/skills/ITOP/level-3.yaml\n" in text
     markdown = ok("preview", "CR-1500", "--format", "markdown", cwd=repo)
-    assert markdown.startswith("### CR-1500: Reword ITOP level 3\n\nStatus: **accepted**. Applying it would:\n\n"
+    assert markdown.startswith("### CR-1500: Reword ITOP level 3\n\nStatus: **accepted**. Applying it:\n\n"
                                "- changes the description of ITOP level 3 (minor)\n")
     assert "```diff\n" in markdown
     data = json.loads(ok("preview", "CR-1500", "--format", "json", cwd=repo))
@@ -258,3 +258,32 @@ def test_new_starts_a_draft_that_passes_check(repo: Path) -> None:
     assert run_cli("check", cwd=repo).returncode == 0
     assert refused("new", "Anything", "--applies-to", "ZZZZ", cwd=repo) == (
         "error: --applies-to names ZZZZ, not skills of this framework\n")
+
+
+def test_a_broken_manifest_is_named_not_taken_for_missing(repo: Path) -> None:
+    write_files(repo, {"changes/CR-1500/manifest.yaml": "id: CR-1500\ntitle: [broken\n"})
+    assert refused("preview", "CR-1500", cwd=repo) == (
+        "error: changes/CR-1500/manifest.yaml has errors; `skillrepo check` shows them, fix them first\n")
+    result = run_cli("status", cwd=repo)
+    assert result.returncode == 0
+    assert result.stderr == ("note: 1 change request file(s) have errors and are left out: "
+                             "changes/CR-1500/manifest.yaml (skillrepo check shows why)\n")
+
+
+def test_import_refuses_a_request_already_in_changes(repo: Path) -> None:
+    message = refused("import", str(FIXTURES / "cr-1432.txt"), cwd=repo)
+    assert message.startswith("error: CR-1432 is already in changes/ (changes/CR-1432/manifest.yaml)")
+    page = (FIXTURES / "cr-1432.txt").read_text().replace("#1432 Create", "Create")
+    result = run_cli("import", "-", cwd=repo, input=page)
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: no title line '#NNNN <title> change request <status>' found in standard "
+                                    "input")
+
+
+def test_dry_run_prints_the_plan_and_writes_nothing(repo: Path) -> None:
+    ok("revert", "CR-1432", cwd=repo)
+    before = tree_bytes(repo)
+    out = ok("apply", "CR-1432", "--dry-run", cwd=repo)
+    assert out.startswith("would apply CR-1432: Create IT Infrastructure (ITOP) level 5\n  adds ITOP level 5 (major)\n")
+    assert "+++ b/framework/skills/ITOP/level-5.yaml" in out and '+applied_in: "1"' in out
+    assert tree_bytes(repo) == before

@@ -54,6 +54,8 @@ class Plan:
 def change_request(repo: Repository, cr_id: str) -> ChangeRequest:
     """A change request by id; refused with what exists when it does not."""
     cr = repo.changes.get(cr_id)
+    if cr is None and any(d.info.cr == cr_id for d in repo.snapshot.documents if d.info.kind == "manifest"):
+        raise Refusal(f"changes/{cr_id}/manifest.yaml has errors; `skillrepo check` shows them, fix them first")
     if cr is None:
         known = ", ".join(sorted(repo.changes)[-5:])
         raise Refusal(f"{cr_id} is not in changes/ (no changes/{cr_id}/manifest.yaml); the latest are: {known}")

@@ -46,13 +46,13 @@ def render(plan: Plan, snapshot: Snapshot, fmt: str, problems: list[str]) -> str
             "problems": problems, "diff": diff,
         }, indent=2, ensure_ascii=False) + "\n"
     if fmt == "markdown":
-        lines = [f"### {cr.id}: {cr.title}", "", f"Status: **{cr.status}**. Applying it would:", ""]
+        lines = [f"### {cr.id}: {cr.title}", "", f"Status: **{cr.status}**. Applying it:", ""]
         lines += [f"- {e}" for e in effects] or ["- change nothing"]
         if problems:
             lines += ["", "**`skillrepo check` would then find:**", "", "```", *problems, "```"]
         lines += ["", "<details><summary>Files</summary>", "", "```diff", diff.rstrip("\n"), "```", "", "</details>", ""]
         return "\n".join(lines)
-    lines = [f"{cr.id}: {cr.title} ({cr.status})", "applying it would:"]
+    lines = [f"{cr.id}: {cr.title} ({cr.status})", "applying it:"]
     lines += [f"  {e}" for e in effects] or ["  change nothing"]
     if problems:
         lines += ["and then `skillrepo check` would find:", *(f"  {p}" for p in problems)]

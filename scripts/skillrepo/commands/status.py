@@ -12,6 +12,7 @@ from typing import Any
 
 from skillrepo.checker import check_repository
 from skillrepo.domain import CR_STATUSES
+from skillrepo.findings import ERROR
 from skillrepo.engine import PreconditionError, apply, targets
 from skillrepo.model import ChangeRequest, Framework
 
@@ -70,7 +71,11 @@ def _item(item: tuple[Any, ...]) -> str:
 
 
 def run(root: Path, fmt: str = "text") -> int:
-    repo, _ = check_repository(root)
+    repo, findings = check_repository(root)
+    broken = sorted({f.path for f in findings if f.severity == ERROR and f.path.startswith("changes/")})
+    if broken:
+        sys.stderr.write(f"note: {len(broken)} change request file(s) have errors and are left out: "
+                         f"{', '.join(broken)} (skillrepo check shows why)\n")
     crs = sorted(repo.changes.values(), key=lambda c: c.id)
     pending = [c for c in crs if c.status == "accepted" and c.applied_in is None]
     assessed = assess(repo.framework, pending)
