@@ -38,9 +38,9 @@ def resolve(repo: git.Repo, ref: str) -> git.Commit:
     return commit
 
 
-def newest_release_tag(repo: git.Repo) -> git.TagReference | None:
-    """The newest `v*` tag, by the date of the commit it tags (then by name)."""
-    tags = [t for t in repo.tags if t.name.startswith("v")]
+def newest_release_tag(repo: git.Repo, excluding: str | None = None) -> git.TagReference | None:
+    """The newest `v*` tag (other than `excluding`), by the date of the commit it tags, then by name."""
+    tags = [t for t in repo.tags if t.name.startswith("v") and t.name != excluding]
     if not tags:
         return None
     return max(tags, key=lambda t: (t.commit.committed_date, t.name))
@@ -67,9 +67,9 @@ def snapshot_at(repo: git.Repo, root: Path, commit: git.Commit) -> Snapshot:
     return snapshot_of(root, files)
 
 
-def commits_since(repo: git.Repo, base: git.Commit) -> list[git.Commit]:
-    """The commits after `base` up to HEAD, oldest first."""
-    return list(repo.iter_commits(f"{base.hexsha}..HEAD", reverse=True))
+def commits_since(repo: git.Repo, base: git.Commit | None) -> list[git.Commit]:
+    """The commits after `base` (None: all) up to HEAD, oldest first."""
+    return list(repo.iter_commits(f"{base.hexsha}..HEAD" if base is not None else "HEAD", reverse=True))
 
 
 def trailer_cr(commit: git.Commit) -> list[str]:
@@ -136,3 +136,25 @@ def commit_files(repo: git.Repo, root: Path, files: dict[str, bytes | None], mes
     except (git.GitError, OSError, ValueError) as exc:
         raise SkillrepoError(f"could not commit: {exc}") from exc
     return commit.hexsha
+
+
+def merge_base(repo: git.Repo, base: git.Commit, head: git.Commit) -> git.Commit:
+    """The newest common ancestor of two commits, what a pull request's diff starts from."""
+    bases = [c for c in repo.merge_base(base, head) if isinstance(c, git.Commit)]
+    if not bases:
+        raise UsageError(f"{base.hexsha[:10]} and {head.hexsha[:10]} have no common history; "
+                         "is the base the branch this one was started from?")
+    return bases[0]
+
+
+def _tree_entries(commit: git.Commit) -> dict[str, tuple[int, str]]:
+    """Every file (blob, link or submodule) of a commit's tree: repository-relative path -> (mode, object id)."""
+    return {str(item.path): (item.mode, item.hexsha) for item in commit.tree.traverse()
+            if isinstance(item, (Blob, git.Submodule))}
+
+
+def changed_paths(old: git.Commit, new: git.Commit) -> list[str]:
+    """Repository-relative paths added, changed (content or mode) or deleted from `old` to `new`, sorted.
+    A rename is a deletion and an addition."""
+    a, b = _tree_entries(old), _tree_entries(new)
+    return sorted(p for p in a.keys() | b.keys() if a.get(p) != b.get(p))

@@ -61,6 +61,23 @@ def _parser() -> argparse.ArgumentParser:
     verify = sub.add_parser("verify", help="prove framework/ is the last release plus the change requests applied since")
     verify.add_argument("--base", metavar="REF", help="the release to replay from (default: the newest v* tag)")
 
+    changelog = sub.add_parser("changelog", help="what changed since the last release, from the applied change requests")
+    changelog.add_argument("--since", metavar="REF", help="the release to compare with (default: the newest v* tag)")
+    changelog.add_argument("--format", choices=("markdown", "json"), default="markdown")
+
+    release = sub.add_parser("release", help="build the release: JSON, spreadsheets, CASE, changelog, mapping")
+    release.add_argument("version", metavar="VERSION", help="e.g. 1.0.0; the tag is vVERSION")
+    release.add_argument("--out", metavar="DIR", type=Path, default=Path("dist"), help="default: dist")
+    release.add_argument("--tag", action="store_true", help="create the annotated tag vVERSION")
+
+    init = sub.add_parser("init", help="start a new framework repository")
+    init.add_argument("directory", metavar="DIR", type=Path)
+    init.add_argument("--from-sheet", metavar="FILE", type=Path, help="an .xlsx or .csv in the published layout")
+
+    authorize = sub.add_parser("authorize", help="refuse changes only a maintainer may make (for pull requests)")
+    authorize.add_argument("--base", metavar="REF", required=True, help="the pull request's base")
+    authorize.add_argument("--author", metavar="LOGIN", required=True, help="the pull request's author")
+
     rules = sub.add_parser("rules", help="list every check code with its summary")
     rules.add_argument("--format", choices=("text", "markdown"), default="text")
     return parser
@@ -136,7 +153,32 @@ def _verify(args: argparse.Namespace) -> int:
     return verify.run(_root(args), args.base)
 
 
+def _changelog(args: argparse.Namespace) -> int:
+    from skillrepo.commands import changelog
+
+    return changelog.run(_root(args), args.since, args.format)
+
+
+def _release(args: argparse.Namespace) -> int:
+    from skillrepo.commands import release
+
+    return release.run(_root(args), args.version, args.out, args.tag)
+
+
+def _init(args: argparse.Namespace) -> int:
+    from skillrepo.commands import init
+
+    return init.run(args.directory, args.from_sheet)
+
+
+def _authorize(args: argparse.Namespace) -> int:
+    from skillrepo.commands import authorize
+
+    return authorize.run(_root(args), args.base, args.author)
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "changelog": _changelog, "release": _release, "init": _init, "authorize": _authorize,
     "check": _check, "fmt": _fmt, "rules": _rules, "new": _new, "import": _import, "preview": _preview,
     "apply": _apply, "revert": _revert, "status": _status, "verify": _verify,
 }

@@ -5,7 +5,6 @@ from __future__ import annotations
 import difflib
 import json
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator
@@ -14,17 +13,7 @@ from jsonschema.exceptions import ValidationError
 from skillrepo.documents import Document
 from skillrepo.findings import Finding
 from skillrepo.layout import schema_filename
-
-_PACKAGE = Path(__file__).resolve().parent
-
-
-def schema_dir() -> Path:
-    """Where the schemas are: inside the installed package, or the source tree's schemas/."""
-    packaged = _PACKAGE / "schemas"
-    if packaged.is_dir():
-        return packaged
-    return _PACKAGE.parent.parent / "schemas"
-
+from skillrepo.resources import schema_dir
 
 @cache
 def load_schema(kind: str) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from typing import Any
 from skillrepo.documents import Document
 from skillrepo.domain import CR_ID_RE, LEVELS, SKILL_CODE_RE
 from skillrepo.findings import Finding
-from skillrepo.layout import FRAMEWORK_FILE, level_path
+from skillrepo.layout import FRAMEWORK_FILE, is_allowed_extra, level_path
 from skillrepo.model import Repository
 from skillrepo.rules.base import Rule, at, at_file
 
@@ -33,7 +33,8 @@ RULES: tuple[Rule, ...] = (
 def check(repo: Repository) -> Iterator[Finding]:
     snap = repo.snapshot
     for entry in snap.unknown:
-        yield at_file(entry.relpath, "P304", _unknown_message(entry.relpath))
+        if not is_allowed_extra(entry.relpath):
+            yield at_file(entry.relpath, "P304", _unknown_message(entry.relpath))
     for entry in snap.symlinks:
         yield at_file(entry.relpath, "P305", "symbolic link; data must be regular files and directories in the "
                       "repository: replace the link with what it points to")

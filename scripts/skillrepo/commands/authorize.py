@@ -1,0 +1,147 @@
+"""`skillrepo authorize --base REF --author LOGIN`: refuse, in a pull request, the changes only a maintainer may
+make. Decisions belong to maintainers: the framework itself, the schemas, who the maintainers are, the CI, and in
+a change request its status (beyond draft or submitted), decision, outcome and applied_in.
+
+The pull request is what HEAD (committed, not the work tree) changes since the merge base of REF and HEAD, as
+GitHub shows its diff. The maintainers are the logins in MAINTAINERS as it is at REF, so a pull request cannot
+make its own author a maintainer."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from skillrepo import history
+from skillrepo.layout import CHANGES_DIR, FRAMEWORK_DIR, classify
+from skillrepo.yamlsource import load_bytes
+
+MAINTAINERS = "MAINTAINERS"
+OPEN = ("draft", "submitted")  # the statuses anyone may give a change request
+DECIDED_FIELDS = ("decision", "outcome")
+
+# Areas of the framework repository (paths relative to its root) only a maintainer may change.
+PROTECTED_DIRS = (f"{FRAMEWORK_DIR}/", "schemas/")
+PROTECTED_FILES = (MAINTAINERS,)
+# Areas of the git repository (GitHub reads .github/ at its top) only a maintainer may change.
+PROTECTED_TOP_DIRS = (".github/workflows/",)
+PROTECTED_TOP_FILES = (".github/CODEOWNERS",)
+
+
+def maintainers(text: str) -> set[str]:
+    """The logins MAINTAINERS lists, lower-cased: one a line, `#` starts a comment, a leading @ is allowed."""
+    logins: set[str] = set()
+    for line in text.splitlines():
+        login = line.split("#", 1)[0].strip().removeprefix("@")
+        if login:
+            logins.add(login.lower())
+    return logins
+
+
+def _area(path: str, dirs: tuple[str, ...], files: tuple[str, ...]) -> str | None:
+    """What the protected area of a path is called in a finding, or None if the path is not protected."""
+    for d in dirs:
+        if path.startswith(d):
+            return d
+    return path if path in files else None
+
+
+def _protected(path: str, area: str, before: bool, after: bool) -> str:
+    if before and after:
+        return f"changes {area}"
+    into = " to" if area.endswith("/") else ""
+    out = " from" if area.endswith("/") else ""
+    return f"adds{into} {area}" if after else f"deletes{out} {area}"
+
+
+def _parsed(raw: bytes | None) -> dict[str, Any] | None:
+    """A manifest's top-level mapping, or None if it does not parse as one (check reports that)."""
+    if raw is None:
+        return None
+    loaded = load_bytes(raw)
+    return loaded.data if loaded.usable and isinstance(loaded.data, dict) else None
+
+
+def _show(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+def manifest_problems(old: dict[str, Any] | None, new: dict[str, Any] | None) -> list[str]:
+    """What a pull request does to one change request that only a maintainer may do; None: no such manifest."""
+    was = old.get("status") if old is not None else None
+    was_open = old is None or was in OPEN
+    if new is None:
+        return [] if was_open else [f"deletes a change request with status {_show(was)}"]
+    found: list[str] = []
+    status = new.get("status")
+    if status is None and not was_open:
+        found.append(f"removes status (was {_show(was)})")
+    elif status is not None and status != was and status not in OPEN:
+        found.append(f"sets status to {_show(status)}")
+    elif status is not None and status != was and not was_open:
+        found.append(f"changes status from {_show(was)} to {_show(status)}")
+    before = old or {}
+    a, b = before.get("applied_in"), new.get("applied_in")
+    if a is None and b is not None:
+        found.append(f"adds applied_in (edition {_show(b)})")
+    elif a is not None and b is None:
+        found.append(f"removes applied_in (edition {_show(a)})")
+    elif a != b:
+        found.append(f"changes applied_in from edition {_show(a)} to {_show(b)}")
+    for key in DECIDED_FIELDS:
+        a, b = before.get(key), new.get(key)
+        if a != b:
+            found.append(f"{'sets' if a is None else 'removes' if b is None else 'changes'} {key}")
+    if old is not None and old.get("operations") != new.get("operations"):
+        if old.get("applied_in") is not None:
+            found.append(f"changes the operations of a change request applied in edition {_show(old['applied_in'])}")
+        elif not was_open:
+            found.append(f"changes the operations of a change request with status {_show(was)}")
+    return found
+
+
+def run(root: Path, base: str, author: str) -> int:
+    repo = history.open_repo(root)
+    base_commit = history.resolve(repo, base)
+    head = history.resolve(repo, "HEAD")
+    listed = history.blob_at(base_commit, f"{history.relative_prefix(repo, root)}{MAINTAINERS}")
+    if author.strip().removeprefix("@").lower() in maintainers((listed or b"").decode("utf-8", "replace")):
+        sys.stdout.write(f"{author} is a maintainer: no restriction\n")
+        return 0
+    start = history.merge_base(repo, base_commit, head)
+    prefix = history.relative_prefix(repo, root)
+    problems: list[str] = []
+    crs = 0
+    for top_path in history.changed_paths(start, head):
+        before = history.blob_at(start, top_path)
+        after = history.blob_at(head, top_path)
+        area = _area(top_path, PROTECTED_TOP_DIRS, PROTECTED_TOP_FILES)
+        if area is not None:
+            problems.append(f"{top_path}: {_protected(top_path, area, before is not None, after is not None)}")
+            continue
+        if not top_path.startswith(prefix):
+            continue
+        path = top_path[len(prefix):]
+        area = _area(path, PROTECTED_DIRS, PROTECTED_FILES)
+        if area is not None:
+            problems.append(f"{path}: {_protected(path, area, before is not None, after is not None)}")
+            continue
+        info = classify(path) if path.startswith(f"{CHANGES_DIR}/") else None
+        if info is None or info.kind != "manifest":
+            continue
+        old, new = _parsed(before), _parsed(after)
+        if (after is not None and new is None) or (after is None and before is not None and old is None):
+            continue  # a manifest that does not parse: `skillrepo check` reports it
+        found = manifest_problems(old, new)
+        problems += [f"{path}: {p}" for p in found]
+        if new is not None and not found:
+            crs += 1
+    if problems:
+        sys.stdout.write("".join(f"{p} (a maintainer must do it)\n" for p in problems))
+        sys.stdout.write(f"{author} is not a maintainer: a maintainer (listed in {MAINTAINERS}) must make "
+                         f"{'this change' if len(problems) == 1 else f'these {len(problems)} changes'}\n")
+        return 1
+    sys.stdout.write(f"{author} may make these changes: {crs} change request(s) added or edited as draft or "
+                     "submitted\n")
+    return 0

@@ -1,0 +1,167 @@
+"""`skillrepo release VERSION`: build everything a release publishes into DIR/VERSION/, reproducibly.
+
+Refused unless `check` is clean and `verify` passes. Timestamps come from SOURCE_DATE_EPOCH or the HEAD
+commit, never from the clock, so building the same commit twice gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import datetime, timezone
+from pathlib import Path
+
+from skillrepo import history
+from skillrepo.checker import check_repository
+from skillrepo.commands import verify
+from skillrepo.errors import UsageError
+from skillrepo.exports import case, changelog, framework_json, mapping, sheets
+from skillrepo.model import Repository
+from skillrepo.planning import Refusal, require_clean
+from skillrepo.replay import Replay, since_release
+
+VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.+-]{0,63}$")
+
+
+class Progress:
+    """Says what is being built, on a terminal, once building takes more than a moment."""
+
+    def __init__(self, total: int) -> None:
+        self.total, self.done, self.start = total, 0, time.monotonic()
+        self.shown = sys.stderr.isatty()
+
+    def step(self, what: str) -> None:
+        self.done += 1
+        if self.shown and time.monotonic() - self.start > 0.3:
+            sys.stderr.write(f"\r[{self.done}/{self.total}] {what:<40}")
+            sys.stderr.flush()
+
+    def finish(self) -> None:
+        if self.shown and time.monotonic() - self.start > 0.3:
+            sys.stderr.write("\r" + " " * 50 + "\r")
+
+
+def source_epoch(root: Path) -> int:
+    """SOURCE_DATE_EPOCH if set, else the time of the HEAD commit."""
+    value = os.environ.get("SOURCE_DATE_EPOCH")
+    if value is not None:
+        if not value.isdigit():
+            raise UsageError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {value!r}")
+        return int(value)
+    git_repo = history.open_repo(root)
+    if not git_repo.head.is_valid():
+        raise Refusal("the repository has no commit yet; commit the framework before releasing it")
+    return int(git_repo.head.commit.committed_date)
+
+
+def _changes_rows(items: list[changelog.Entry]) -> tuple[list[str], list[list[object]]]:
+    header = ["Change request", "Section", "Skill", "Level", "Impact", "What changed"]
+    titles = dict(changelog.SECTIONS)
+    return header, [[e.cr, titles[e.section], e.skill or "", e.level or "", e.impact, e.summary] for e in items]
+
+
+def build(repo: Repository, replay: Replay, version: str, epoch: int) -> list[tuple[str, Callable[[], bytes]]]:
+    """The release's files, in the order they are built, each as a name and how to make its bytes."""
+    fw = repo.framework
+    assert replay.result is not None
+    stamp = datetime.fromtimestamp(epoch, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+    items = changelog.entries(replay.effects, replay.result)
+    title = f"{fw.name} {version}" + (f": changes since {replay.base_ref}" if replay.base_ref else "")
+    mapping_rows = mapping.rows(replay.base, replay.result, replay.effects)
+    map_header = list(mapping.COLUMNS)
+    map_table = [[row[c] for c in map_header] for row in mapping_rows]
+    skills_header, skill_rows = sheets.skill_rows(fw, lambda code: f"site/skills/{code}.html")
+    level_header, level_rows = sheets.level_rows(fw)
+    changes_header, change_rows = _changes_rows(items)
+    return [
+        ("framework.json", lambda: framework_json.render(fw, version)),
+        ("skills.csv", lambda: sheets.to_csv(skills_header, skill_rows)),
+        ("skills.xlsx", lambda: sheets.to_xlsx([
+            ("Skills", skills_header, skill_rows), ("Levels of responsibility", level_header, level_rows),
+            ("Categories", *sheets.category_rows(fw)), ("Changes", changes_header, change_rows),
+            ("Mapping", map_header, map_table)], epoch)),
+        ("case.json", lambda: case.render(fw, version, stamp)),
+        ("CHANGELOG.md", lambda: changelog.markdown(title, items, repo.changes).encode("utf-8")),
+        ("changes.json", lambda: changelog.as_json(title, replay.base_ref, items).encode("utf-8")),
+        ("mapping.csv", lambda: sheets.to_csv(map_header, map_table)),
+        ("mapping.json", lambda: mapping.as_json(mapping_rows).encode("utf-8")),
+    ]
+
+
+def sha256sums(files: dict[str, bytes]) -> bytes:
+    """SHA256SUMS in the format `sha256sum -c` reads."""
+    return "".join(f"{hashlib.sha256(files[n]).hexdigest()}  {n}\n" for n in sorted(files)).encode("ascii")
+
+
+def _write_dir(target: Path, files: dict[str, bytes]) -> None:
+    """Write a release directory whole: into a temporary directory, then moved into place."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}."))
+    try:
+        for name, data in files.items():
+            path = staging / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        if target.exists():
+            shutil.rmtree(target)
+        staging.rename(target)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging)
+
+
+def _check_tag(root: Path, version: str) -> None:
+    git_repo = history.open_repo(root)
+    if any(t.name == f"v{version}" for t in git_repo.tags):
+        raise Refusal(f"the tag v{version} exists already; choose another version")
+    if git_repo.is_dirty(untracked_files=True):
+        raise Refusal("--tag needs a clean work tree (commit or stash your changes first): the tag must name exactly "
+                      "what was built")
+
+
+def run(root: Path, version: str, out: Path, tag: bool = False) -> int:
+    if not VERSION.match(version):
+        raise UsageError(f"version {version!r}: use letters, digits, dots and dashes, e.g. 1.0.0")
+    if tag:
+        _check_tag(root, version)
+    repo, findings = check_repository(root)
+    require_clean(findings)
+    # On CI the tag of this very release exists already: the last release is the one before it.
+    replay, differences, _ = verify.problems(root, repo, None, excluding=f"v{version}")
+    if differences:
+        raise Refusal("verify fails, so there is nothing trustworthy to release:\n" + "\n".join(differences))
+    if replay is None:
+        replay = since_release(root, repo, None, excluding=f"v{version}")
+    if replay.problem or replay.result is None:
+        raise Refusal(f"cannot build the changelog: {replay.problem}")
+    epoch = source_epoch(root)
+    steps = build(repo, replay, version, epoch)
+    progress = Progress(len(steps) + 2)
+    files: dict[str, bytes] = {}
+    for name, make in steps:
+        progress.step(name)
+        files[name] = make()
+    progress.step("SHA256SUMS")
+    files["SHA256SUMS"] = sha256sums(files)
+    progress.step("site")
+    from skillrepo.site.build import build_site  # Jinja2 is imported only when a release is built
+
+    downloads = sorted(files)
+    files.update({f"site/{path}": data for path, data in build_site(repo, replay, version, downloads).items()})
+    progress.finish()
+    target = (out if out.is_absolute() else Path.cwd() / out) / version
+    _write_dir(target, files)
+    top = sorted(name for name in files if "/" not in name) + ["site/"]
+    sys.stdout.write(f"built {target}: {', '.join(top)}\n")
+    if tag:
+        git_repo = history.open_repo(root)
+        message = files["CHANGELOG.md"].decode("utf-8")
+        git_repo.create_tag(f"v{version}", message=message, cleanup="verbatim")  # keep the # headings
+        sys.stdout.write(f"tagged v{version}\n")
+    return 0

@@ -1,0 +1,103 @@
+"""case.json: the framework as a 1EdTech CASE 1.1 CFPackage, so that CASE tools (OpenSALT and others) load it.
+
+CFItems for categories, subcategories, skills and skill levels; CFAssociations `isChildOf` for the tree,
+`replacedBy` for retirements and merges, `isRelatedTo` for related skills. Identifiers are UUIDs that stay
+the same across releases for the same item; URIs are `urn:uuid:` forms of them.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from skillrepo.exports.ids import derived_id, skill_level_id
+from skillrepo.model import Framework
+
+ITEM_TYPES = ("Category", "Subcategory", "Skill", "Skill level")
+
+
+def _uri(identifier: str) -> str:
+    return f"urn:uuid:{identifier}"
+
+
+def _link(identifier: str, title: str) -> dict[str, str]:
+    return {"title": title, "identifier": identifier, "uri": _uri(identifier)}
+
+
+def package(fw: Framework, version: str, timestamp: str) -> dict[str, Any]:
+    """The CFPackage of a framework; `timestamp` (ISO 8601, UTC) is every item's lastChangeDateTime."""
+    doc_id = derived_id("document", fw.name)
+    doc_link = _link(doc_id, fw.name)
+    items: list[dict[str, Any]] = []
+    associations: list[dict[str, Any]] = []
+    titles: dict[str, str] = {doc_id: fw.name}
+
+    def item(identifier: str, statement: str, kind: str, code: str | None = None,
+             abbreviated: str | None = None, notes: str | None = None) -> None:
+        entry: dict[str, Any] = {
+            "identifier": identifier, "uri": _uri(identifier), "CFDocumentURI": doc_link,
+            "fullStatement": statement, "CFItemType": kind, "language": "en", "lastChangeDateTime": timestamp,
+        }
+        if code is not None:
+            entry["humanCodingScheme"] = code
+        if abbreviated is not None:
+            entry["abbreviatedStatement"] = abbreviated
+        if notes:
+            entry["notes"] = notes
+        items.append(entry)
+        titles[identifier] = abbreviated or statement[:60]
+
+    def associate(kind: str, origin: str, destination: str, sequence: int | None = None) -> None:
+        identifier = derived_id("association", kind, origin, destination)
+        entry: dict[str, Any] = {
+            "identifier": identifier, "uri": _uri(identifier), "CFDocumentURI": doc_link,
+            "associationType": kind, "lastChangeDateTime": timestamp,
+            "originNodeURI": _link(origin, titles[origin]), "destinationNodeURI": _link(destination, titles[destination]),
+        }
+        if sequence is not None:
+            entry["sequenceNumber"] = sequence
+        associations.append(entry)
+
+    for c_index, (category, subcategories) in enumerate(fw.categories.items(), 1):
+        cat_id = derived_id("category", category)
+        item(cat_id, category, "Category", abbreviated=category)
+        associate("isChildOf", cat_id, doc_id, c_index)
+        for s_index, sub in enumerate(subcategories, 1):
+            sub_id = derived_id("subcategory", category, sub)
+            item(sub_id, sub, "Subcategory", abbreviated=sub)
+            associate("isChildOf", sub_id, cat_id, s_index)
+    for code in sorted(fw.skills):
+        skill = fw.skills[code]
+        item(skill.id, skill.description, "Skill", code, skill.name, skill.guidance)
+        parent = derived_id("subcategory", skill.category, skill.subcategory)
+        associate("isChildOf", skill.id, parent if parent in titles else doc_id)
+        for n in sorted(skill.levels):
+            level_id = skill_level_id(skill.id, n)
+            item(level_id, skill.levels[n].description, "Skill level", f"{code}{n}", f"{skill.name} level {n}")
+            associate("isChildOf", level_id, skill.id, n)
+    for code in sorted(fw.skills):
+        skill = fw.skills[code]
+        for other in skill.related:
+            if other in fw.skills:
+                associate("isRelatedTo", skill.id, fw.skills[other].id)
+        for other in skill.replaced_by:
+            if other in fw.skills:
+                associate("replacedBy", skill.id, fw.skills[other].id)
+    document = {
+        "identifier": doc_id, "uri": _uri(doc_id), "creator": fw.name, "title": fw.name,
+        "lastChangeDateTime": timestamp, "version": version, "adoptionStatus": "Adopted", "language": "en",
+        "CFPackageURI": _link(doc_id, fw.name),
+    }
+    return {
+        "CFDocument": document,
+        "CFItems": items,
+        "CFAssociations": associations,
+        "CFDefinitions": {"CFItemTypes": [
+            {"identifier": derived_id("item-type", t), "uri": _uri(derived_id("item-type", t)), "title": t,
+             "description": t, "hierarchyCode": str(i), "lastChangeDateTime": timestamp}
+            for i, t in enumerate(ITEM_TYPES, 1)]},
+    }
+
+
+def render(fw: Framework, version: str, timestamp: str) -> bytes:
+    return (json.dumps(package(fw, version, timestamp), indent=2, ensure_ascii=False) + "\n").encode("utf-8")

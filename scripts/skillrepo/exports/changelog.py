@@ -1,0 +1,177 @@
+"""The changelog: the effects of the change requests applied since a release, grouped the way framework
+users read change summaries, each entry with its change request and its impact on existing assessments."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from skillrepo.engine import Effect
+from skillrepo.model import ChangeRequest, Framework
+
+SECTIONS: tuple[tuple[str, str], ...] = (
+    ("new_skills", "New skills"),
+    ("renamed_skills", "Renamed skills"),
+    ("retired_skills", "Retired and merged skills"),
+    ("moved_skills", "Skills moved to another category"),
+    ("new_levels", "New levels"),
+    ("removed_levels", "Removed levels"),
+    ("changed_descriptions", "Changed descriptions"),
+    ("related_skills", "Related skills"),
+    ("responsibility_levels", "Levels of responsibility"),
+)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One line of the changelog."""
+
+    section: str
+    cr: str
+    skill: str | None
+    level: int | None
+    field: str | None
+    impact: str
+    summary: str
+    before: Any = None
+    after: Any = None
+
+    @property
+    def link(self) -> str:
+        return f"changes/{self.cr}/"
+
+
+def _section(effect: Effect) -> str:
+    if effect.op == "add-skill":
+        return "new_skills" if effect.level is None else "new_levels"
+    if effect.op in ("retire-skill", "unretire-skill"):
+        return "retired_skills"
+    if effect.op == "add-level":
+        return "new_levels"
+    if effect.op == "remove-level":
+        return "removed_levels"
+    if effect.op == "update-responsibility-level":
+        return "responsibility_levels"
+    if effect.field == "name":
+        return "renamed_skills"
+    if effect.field in ("category", "subcategory"):
+        return "moved_skills"
+    if effect.field == "related":
+        return "related_skills"
+    return "changed_descriptions"
+
+
+def _name(fw: Framework, code: str | None) -> str:
+    skill = fw.skills.get(code or "")
+    return f"{code} {skill.name}" if skill is not None else str(code)
+
+
+def _summary(effect: Effect, after: Framework) -> str:
+    if effect.op == "add-skill" and effect.level is None:
+        return f"{_name(after, effect.skill)}"
+    if effect.op == "retire-skill":
+        return f"{effect.skill} retired, replaced by {', '.join(_name(after, c) for c in effect.after)}"
+    if effect.op == "unretire-skill":
+        return f"{effect.skill} is active again"
+    if effect.field == "name":
+        return f"{effect.skill}: \"{effect.before}\" is now \"{effect.after}\""
+    if effect.field in ("category", "subcategory"):
+        return f"{_name(after, effect.skill)}: {effect.field} \"{effect.before}\" is now \"{effect.after}\""
+    if effect.field == "related":
+        return f"{_name(after, effect.skill)}: related skills are now {', '.join(effect.after) or 'none'}"
+    if effect.op == "update-responsibility-level":
+        return f"level {effect.level}: {effect.field}"
+    if effect.level is not None:
+        return f"{_name(after, effect.skill)} level {effect.level}"
+    field = {"description": "overall description", "guidance": "guidance notes"}.get(str(effect.field), effect.field)
+    return f"{_name(after, effect.skill)}: {field}"
+
+
+def entries(effects: list[Effect], after: Framework) -> list[Entry]:
+    """The changelog entries of some effects, in section order, then in the order they were applied."""
+    out = [Entry(_section(e), e.cr, e.skill, e.level, e.field, e.impact, _summary(e, after), e.before, e.after)
+           for e in effects]
+    order = {name: i for i, (name, _) in enumerate(SECTIONS)}
+    return sorted(out, key=lambda e: order[e.section])
+
+
+def word_diff(before: str, after: str) -> list[tuple[str, str]]:
+    """The change between two texts word by word: ("=", kept), ("-", removed), ("+", added) runs."""
+    a, b = before.split(" "), after.split(" ")
+    out: list[tuple[str, str]] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            out.append(("=", " ".join(a[i1:i2])))
+            continue
+        if i2 > i1:
+            out.append(("-", " ".join(a[i1:i2])))
+        if j2 > j1:
+            out.append(("+", " ".join(b[j1:j2])))
+    return out
+
+
+def _diff_markdown(before: str, after: str, context: int = 6) -> str:
+    """A word diff for Markdown: removed words struck through, added words bold, long unchanged runs cut."""
+    segments = word_diff(before, after)
+    parts: list[str] = []
+    for i, (tag, text) in enumerate(segments):
+        if tag == "-":
+            parts.append(f"~~{text}~~")
+        elif tag == "+":
+            parts.append(f"**{text}**")
+        else:
+            words = text.split(" ")
+            first, last = i == 0, i == len(segments) - 1
+            if first and len(words) > context:
+                text = "… " + " ".join(words[-context:])
+            elif last and len(words) > context:
+                text = " ".join(words[:context]) + " …"
+            elif len(words) > 2 * context:
+                text = " ".join(words[:context]) + " … " + " ".join(words[-context:])
+            parts.append(text)
+    return " ".join(p for p in parts if p)
+
+
+def markdown(title: str, items: list[Entry], changes: dict[str, ChangeRequest]) -> str:
+    """The changelog for people."""
+    lines = [f"# {title}", ""]
+    if not items:
+        lines += ["No change requests were applied.", ""]
+    for name, heading in SECTIONS:
+        group = [e for e in items if e.section == name]
+        if not group:
+            continue
+        lines += [f"## {heading}", ""]
+        for e in group:
+            cr = changes.get(e.cr)
+            what = f"[{e.cr}]({e.link})" + (f" {cr.title}" if cr is not None else "")
+            line = f"- **{e.summary}** ({e.impact}) — {what}"
+            if isinstance(e.before, str) and isinstance(e.after, str) and e.field not in ("name", "category",
+                                                                                           "subcategory"):
+                if difflib.SequenceMatcher(None, e.before.split(), e.after.split()).ratio() < 0.5:
+                    # A word diff of a rewrite is noise: people read the new text.
+                    line += f"  \n  Rewritten: {' '.join(e.after.split())}"
+                else:
+                    line += f"  \n  {_diff_markdown(e.before, e.after)}"
+            lines.append(line)
+        lines.append("")
+    crs = sorted({e.cr for e in items})
+    if crs:
+        lines += ["## Change requests", ""]
+        lines += [f"- [{c}]({'changes/' + c + '/'}) {changes[c].title}" if c in changes else f"- {c}" for c in crs]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def as_json(title: str, since: str | None, items: list[Entry]) -> str:
+    """The changelog for machines."""
+    sections: dict[str, list[dict[str, Any]]] = {name: [] for name, _ in SECTIONS}
+    for e in items:
+        row: dict[str, Any] = {"cr": e.cr, "link": e.link, "skill": e.skill, "level": e.level, "field": e.field,
+                               "impact": e.impact, "summary": e.summary, "before": e.before, "after": e.after}
+        if isinstance(e.before, str) and isinstance(e.after, str):
+            row["diff"] = [list(part) for part in word_diff(e.before, e.after)]
+        sections[e.section].append(row)
+    return json.dumps({"title": title, "since": since, "sections": sections}, indent=2, ensure_ascii=False) + "\n"

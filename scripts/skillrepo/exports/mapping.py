@@ -1,0 +1,71 @@
+"""The mapping from the previous release: for every skill and skill level of either, where it went and why,
+so that an organisation can update its stored skill profiles mechanically."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from skillrepo.engine import Effect
+from skillrepo.model import Framework
+
+COLUMNS: tuple[str, ...] = ("old_code", "old_level", "new_code", "new_level", "change", "impact", "change_requests")
+_RANK = {"": 0, "minor": 1, "major": 2}
+
+
+def _impact(effects: list[Effect]) -> str:
+    return max((e.impact for e in effects), key=lambda i: _RANK.get(i, 0), default="")
+
+
+def _crs(effects: list[Effect]) -> str:
+    return " ".join(sorted({e.cr for e in effects}))
+
+
+def rows(before: Framework, after: Framework, effects: list[Effect]) -> list[dict[str, Any]]:
+    """One row per skill and per skill level of the previous release and of this one."""
+    by_skill: dict[str, list[Effect]] = {}
+    by_level: dict[tuple[str, int], list[Effect]] = {}
+    for e in effects:
+        if e.skill is not None and e.level is None:
+            by_skill.setdefault(e.skill, []).append(e)
+        elif e.skill is not None and e.level is not None:
+            by_level.setdefault((e.skill, e.level), []).append(e)
+    out: list[dict[str, Any]] = []
+    for code in sorted(before.skills.keys() | after.skills.keys()):
+        old, new = before.skills.get(code), after.skills.get(code)
+        fx = by_skill.get(code, [])
+        retired = old is not None and new is not None and old.status == "active" and new.status == "retired"
+        gone = "merged" if retired and new is not None and len(new.replaced_by) == 1 else "retired"
+        if old is None:
+            out.append(_row("", "", code, "", "new", _impact(fx) or "major", fx))
+        elif new is None:
+            out.append(_row(code, "", "", "", "removed", "major", fx))
+        elif retired and new is not None:
+            out += [_row(code, "", target, "", gone, "major", fx) for target in new.replaced_by]
+        else:
+            out.append(_row(code, "", code, "", "updated" if fx else "unchanged", _impact(fx), fx))
+        for level in sorted((old.levels.keys() if old else set()) | (new.levels.keys() if new else set())):
+            lfx = by_level.get((code, level), [])
+            had, has = old is not None and level in old.levels, new is not None and level in new.levels
+            if not had:
+                out.append(_row("", "", code, level, "new", _impact(lfx) or "major", lfx))
+            elif retired and new is not None:
+                for target in new.replaced_by:
+                    moved = after.skills.get(target)
+                    out.append(_row(code, level, target, level if moved and level in moved.levels else "", gone,
+                                    "major", fx + lfx))
+            elif not has:
+                out.append(_row(code, level, "", "", "removed", _impact(lfx) or "major", lfx))
+            else:
+                out.append(_row(code, level, code, level, "updated" if lfx else "unchanged", _impact(lfx), lfx))
+    return out
+
+
+def _row(old_code: str, old_level: Any, new_code: str, new_level: Any, change: str, impact: str,
+         effects: list[Effect]) -> dict[str, Any]:
+    return dict(zip(COLUMNS, (old_code, old_level, new_code, new_level, change,
+                              "" if change == "unchanged" else impact, _crs(effects))))
+
+
+def as_json(items: list[dict[str, Any]]) -> str:
+    return json.dumps(items, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,104 @@
+"""The history of the framework since a release, as the engine sees it: the framework at the release,
+the change requests applied since in the order they were applied, and what each did.
+
+verify compares the replay with framework/; the changelog and the mapping are its effects, grouped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import git
+
+from skillrepo import history
+from skillrepo.checker import load
+from skillrepo.engine import Effect, PreconditionError, apply, invert
+from skillrepo.model import ChangeRequest, Framework, Repository
+
+
+@dataclass
+class Replay:
+    """The framework at `base_ref` (None: before every applied change request), and what came after."""
+
+    base_ref: str | None
+    base: Framework  # the previous release, as it was published
+    order: list[ChangeRequest]
+    reverted: list[ChangeRequest] = field(default_factory=list)
+    steps: list[tuple[ChangeRequest, list[Effect]]] = field(default_factory=list)
+    result: Framework | None = None
+    problem: str | None = None
+
+    @property
+    def effects(self) -> list[Effect]:
+        return [e for _, effects in self.steps for e in effects]
+
+
+def applied_order(git_repo: git.Repo, root: Path, base: git.Commit | None,
+                  crs: list[ChangeRequest]) -> list[ChangeRequest]:
+    """The order in which change requests were applied: by commit (trailer, else the commit that set
+    applied_in), then those applied in the work tree only, by number."""
+    wanted = {cr.id: cr for cr in crs}
+    order: list[str] = []
+    commits = history.commits_since(git_repo, base) if git_repo.head.is_valid() else []
+    for commit in commits:
+        order += [cr_id for cr_id in history.trailer_cr(commit) if cr_id in wanted and cr_id not in order]
+    prefix = history.relative_prefix(git_repo, root)
+    for commit in commits:
+        found = []
+        for cr_id, cr in wanted.items():
+            if cr_id in order or cr.source is None:
+                continue
+            blob = history.blob_at(commit, prefix + cr.source.path)
+            if blob is not None and b"\napplied_in:" in blob:
+                found.append(cr_id)
+        order += sorted(found)
+    order += sorted(cr_id for cr_id in wanted if cr_id not in order)
+    return [wanted[cr_id] for cr_id in order]
+
+
+def _forward(replay: Replay, start: Framework) -> Replay:
+    fw = start
+    try:
+        for cr in replay.order:
+            fw, effects = apply(fw, cr.operations, cr.id)
+            replay.steps.append((cr, effects))
+    except PreconditionError as exc:
+        replay.problem = f"the change requests do not replay on {replay.base_ref or 'the first release'}: {exc}"
+        return replay
+    replay.result = fw
+    return replay
+
+
+def since_release(root: Path, now: Repository, base_ref: str | None, excluding: str | None = None) -> Replay:
+    """Replay the change requests applied since `base_ref`, or since the newest v* tag (other than
+    `excluding`, the tag of the release being built), or (with no tag) since before the first one."""
+    git_repo = history.open_repo(root)
+    if base_ref is None:
+        tag = history.newest_release_tag(git_repo, excluding)
+        base_ref = tag.name if tag is not None else None
+    applied_now = [c for c in now.changes.values() if c.applied_in is not None]
+    if base_ref is None:
+        order = applied_order(git_repo, root, None, applied_now)
+        fw = now.framework
+        try:
+            for cr in reversed(order):
+                fw, _ = apply(fw, invert(cr.operations), f"undoing {cr.id}")
+        except PreconditionError as exc:
+            return Replay(None, fw, order, problem=f"the applied change requests cannot be undone in order: {exc}")
+        return _forward(Replay(None, fw, order), fw)
+    base_commit = history.resolve(git_repo, base_ref)
+    base, _ = load(history.snapshot_at(git_repo, root, base_commit))
+    applied_base = {c.id for c in base.changes.values() if c.applied_in is not None}
+    since = [c for c in applied_now if c.id not in applied_base]
+    reverted = sorted((base.changes[i] for i in applied_base if i in now.changes and now.changes[i].applied_in is None),
+                      key=lambda c: c.id, reverse=True)
+    start = base.framework
+    try:
+        for cr in reverted:
+            start, _ = apply(start, invert(cr.operations), f"undoing {cr.id}")
+    except PreconditionError as exc:
+        return Replay(base_ref, base.framework, [], reverted,
+                      problem=f"reverted change requests cannot be undone: {exc}")
+    order = applied_order(git_repo, root, base_commit, since)
+    return _forward(Replay(base_ref, base.framework, order, reverted), start)

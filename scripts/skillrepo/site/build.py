@@ -1,0 +1,427 @@
+"""The release's website, built from Jinja2 templates: every page at a stable address, relative links only,
+so that the site works opened from the file system with no server and no network.
+
+Pure: the repository, the replay and the version in, the files' bytes out. Two builds of the same input
+give the same bytes (no timestamps, sorted JSON keys, a fixed order everywhere).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from skillrepo.domain import CR_STATUSES, LEVELS
+from skillrepo.engine import Effect, describe_operation
+from skillrepo.exports import changelog, mapping
+from skillrepo.model import ChangeRequest, Framework, Repository, Skill
+from skillrepo.replay import Replay
+from skillrepo.rules.prose import CR_CITE
+
+Segment = tuple[str, str]
+Token = tuple[str, str | None]
+
+# What each release file is, for the downloads page; a file not named here is listed without a description.
+DOWNLOADS: dict[str, str] = {
+    "framework.json": "The whole framework in one JSON file, every skill and skill level with its permanent id.",
+    "skills.csv": "The skills as a spreadsheet in the published column layout (CSV).",
+    "skills.xlsx": "The skills, the levels of responsibility, the changes and the mapping as an Excel workbook.",
+    "case.json": "A 1EdTech CASE 1.1 package for CASE tools such as OpenSALT.",
+    "CHANGELOG.md": "The changelog of this release, for people (Markdown).",
+    "changes.json": "The changelog of this release, for machines (JSON).",
+    "mapping.csv": "Where every skill and level of the previous release went (CSV).",
+    "mapping.json": "Where every skill and level of the previous release went (JSON).",
+    "SHA256SUMS": "Checksums of the files above, to check them with sha256sum.",
+}
+
+STATUS_TITLES: dict[str, str] = {
+    "draft": "Drafts", "submitted": "Submitted", "accepted": "Accepted", "declined": "Declined",
+    "deferred": "Deferred", "withdrawn": "Withdrawn",
+}
+
+FIELD_LABELS: dict[str, str] = {
+    "description": "Overall description", "guidance": "Guidance notes", "name": "Name", "related": "Related skills",
+    "status": "Status", "category": "Category", "subcategory": "Subcategory", "essence": "Essence",
+}
+
+MAPPING_HEADINGS: dict[str, str] = {
+    "old_code": "Old code", "old_level": "Old level", "new_code": "New code", "new_level": "New level",
+    "change": "Change", "impact": "Impact", "change_requests": "Change requests",
+}
+
+# Ids the home page uses itself, which no category's anchor may take.
+RESERVED_IDS: frozenset[str] = frozenset({"main", "search", "search-input", "search-status", "search-results",
+                                          "categories-heading", "levels-heading"})
+
+_MENTION = re.compile(f"{CR_CITE.pattern}|\\b([A-Z]{{4}})\\b")
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+
+
+@dataclass(frozen=True)
+class Diff:
+    """A text before and after, word by word; a side is None when there was no text on that side."""
+
+    combined: list[Segment]
+    before: list[Segment] | None
+    after: list[Segment] | None
+
+
+@dataclass(frozen=True)
+class Change:
+    """One effect of a change request, as the pages show it."""
+
+    cr: str
+    cr_title: str
+    summary: str
+    kind: str  # new, removed, retired, changed
+    impact: str
+    label: str
+    href: str | None  # where the changed item lives, relative to the site root
+    diff: Diff
+
+
+@dataclass(frozen=True)
+class ChangeGroup:
+    """What one change request did to one skill, in a few words: 'changes levels 1, 2 and 3'."""
+
+    cr: str
+    cr_title: str
+    kind: str
+    impact: str
+    what: str
+
+
+@dataclass
+class Subcategory:
+    name: str
+    anchor: str
+    skills: list[Skill] = field(default_factory=list)
+
+
+@dataclass
+class Category:
+    name: str
+    anchor: str
+    subcategories: list[Subcategory] = field(default_factory=list)
+
+
+@dataclass
+class ChangeLogEntry:
+    entry: changelog.Entry
+    href: str | None
+    diff: Diff | None
+
+
+def _text(field_name: str | None, value: Any) -> str | None:
+    """A value of an effect as words to compare."""
+    if value is None:
+        return None
+    if field_name == "status" and isinstance(value, list):
+        return "retired, replaced by " + ", ".join(value)
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) if value else "none"
+    return str(value)
+
+
+def diff(before: str | None, after: str | None) -> Diff:
+    """Word by word, with changelog.word_diff; one side missing is all added or all removed."""
+    if before is None and after is None:
+        return Diff([], None, None)
+    if before is None:
+        assert after is not None
+        return Diff([("+", after)], None, [("+", after)])
+    if after is None:
+        return Diff([("-", before)], [("-", before)], None)
+    segments = changelog.word_diff(before, after)
+    return Diff(segments, [s for s in segments if s[0] != "+"], [s for s in segments if s[0] != "-"])
+
+
+def _kind(effect: Effect) -> str:
+    if effect.op in ("add-skill", "add-level"):
+        return "new"
+    if effect.op in ("remove-level", "remove-skill"):
+        return "removed"
+    if effect.op == "retire-skill":
+        return "retired"
+    return "changed"
+
+
+def _change(effect: Effect, fw: Framework, changes: dict[str, ChangeRequest]) -> Change:
+    cr = changes.get(effect.cr)
+    skill = fw.skills.get(effect.skill or "")
+    href: str | None = None
+    if effect.op == "update-responsibility-level":
+        label = FIELD_LABELS["essence"] if effect.field == "essence" else f"{effect.field}"
+        label = f"Level {effect.level}: {label}"
+        href = f"levels/{effect.level}.html"
+    elif effect.level is not None:
+        label = f"{effect.skill} level {effect.level} description"
+        if skill is not None:
+            href = f"skills/{skill.code}.html" + (f"#level-{effect.level}" if effect.level in skill.levels else "")
+    else:
+        label = f"{effect.skill} " + (FIELD_LABELS.get(effect.field, effect.field).lower() if effect.field else "skill")
+        if skill is not None:
+            href = f"skills/{skill.code}.html"
+    return Change(effect.cr, cr.title if cr is not None else "", effect.describe(), _kind(effect), effect.impact,
+                  label, href, diff(_text(effect.field, effect.before), _text(effect.field, effect.after)))
+
+
+_VERBS: dict[str, str] = {"new": "adds", "removed": "removes", "retired": "retires", "changed": "changes"}
+_RANK = {"minor": 1, "major": 2}
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _short(effect: Effect) -> tuple[str, str]:
+    """The verb and the object of an effect on a skill: ('changes', 'the guidance notes')."""
+    if effect.op == "unretire-skill":
+        return "returns", "the skill to active"
+    verb = _VERBS[_kind(effect)]
+    if effect.field is None or effect.field == "status":
+        return verb, "the skill"
+    return verb, "the " + FIELD_LABELS.get(effect.field, effect.field).lower()
+
+
+def group_changes(cr: ChangeRequest | None, cr_id: str, effects: list[Effect]) -> ChangeGroup:
+    """The effects of one change request on one skill, said briefly, levels together."""
+    phrases: dict[str, list[str]] = {}
+    levels: dict[str, list[int]] = {}
+    for e in effects:
+        if e.level is not None:
+            levels.setdefault(_VERBS[_kind(e)], []).append(e.level)
+            phrases.setdefault(_VERBS[_kind(e)], [])
+        else:
+            verb, what = _short(e)
+            phrases.setdefault(verb, []).append(what)
+    parts = []
+    for verb, objects in phrases.items():
+        numbers = [str(n) for n in sorted(set(levels.get(verb, [])))]
+        if numbers:
+            objects = objects + [("levels " if len(numbers) > 1 else "level ") + _and(numbers)]
+        parts.append(f"{verb} {_and(objects)}")
+    impact = max((e.impact for e in effects), key=lambda i: _RANK.get(i, 0), default="")
+    kinds = {_kind(e) for e in effects}
+    return ChangeGroup(cr_id, cr.title if cr is not None else "", kinds.pop() if len(kinds) == 1 else "changed",
+                       impact, "; ".join(parts))
+
+
+def _slug(name: str, taken: set[str], fallback: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or fallback
+    candidate, n = slug, 2
+    while candidate in taken:
+        candidate, n = f"{slug}-{n}", n + 1
+    taken.add(candidate)
+    return candidate
+
+
+def catalogue(fw: Framework, only: set[str] | None = None) -> list[Category]:
+    """Categories and subcategories in the framework's order, each with its skills by code; skills whose
+    category or subcategory the framework does not list come last, under 'Other skills'."""
+    taken: set[str] = set(RESERVED_IDS)
+    cats: list[Category] = []
+    slots: dict[tuple[str, str], Subcategory] = {}
+    for i, (name, subs) in enumerate(fw.categories.items(), 1):
+        cat = Category(name, _slug(name, taken, f"category-{i}"))
+        for j, sub in enumerate(subs, 1):
+            if (name, sub) not in slots:
+                slots[(name, sub)] = Subcategory(sub, _slug(f"{name} {sub}", taken, f"category-{i}-{j}"))
+                cat.subcategories.append(slots[(name, sub)])
+        cats.append(cat)
+    other = Category("Other skills", _slug("other skills", taken, "other"), [Subcategory("", "")])
+    for code in sorted(fw.skills):
+        if only is not None and code not in only:
+            continue
+        skill = fw.skills[code]
+        slots.get((skill.category, skill.subcategory), other.subcategories[0]).skills.append(skill)
+    cats.append(other)
+    out = []
+    for cat in cats:
+        cat.subcategories = [s for s in cat.subcategories if s.skills or only is None]
+        if cat.subcategories and (cat is not other or other.subcategories[0].skills):
+            out.append(cat)
+    return out
+
+
+class _Builder:
+    def __init__(self, repo: Repository, replay: Replay, version: str, downloads: list[str]) -> None:
+        self.repo, self.replay, self.version, self.downloads = repo, replay, version, downloads
+        self.fw = repo.framework
+        self.after = replay.result if replay.result is not None else repo.framework
+        self.files: dict[str, bytes] = {}
+        self.env = Environment(loader=PackageLoader("skillrepo.site", "templates"), autoescape=True,
+                               undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                               keep_trailing_newline=True)
+        self.level_numbers = sorted(set(LEVELS) | set(self.fw.levels))
+        # What this release changed, by change request, by skill, by skill level and by level of responsibility.
+        self.in_release = [cr.id for cr, _ in replay.steps]
+        self.by_cr: dict[str, list[Change]] = {}
+        self.by_level: dict[tuple[str, int], list[Change]] = {}
+        self.by_rl: dict[int, list[Change]] = {}
+        self.by_skill: dict[str, list[ChangeGroup]] = {}
+        for cr, effects in replay.steps:
+            touched: dict[str, list[Effect]] = {}
+            for effect in effects:
+                change = _change(effect, self.fw, repo.changes)
+                self.by_cr.setdefault(cr.id, []).append(change)
+                if effect.skill is None and effect.level is not None:
+                    self.by_rl.setdefault(effect.level, []).append(change)
+                elif effect.skill is not None:
+                    touched.setdefault(effect.skill, []).append(effect)
+                    if effect.level is not None:
+                        self.by_level.setdefault((effect.skill, effect.level), []).append(change)
+            for code, mine in touched.items():
+                self.by_skill.setdefault(code, []).append(group_changes(cr, cr.id, mine))
+        self.common: dict[str, Any] = {
+            "fw": self.fw, "version": self.version, "downloads": downloads, "level_numbers": self.level_numbers,
+            "changes": repo.changes, "in_release": self.in_release, "base_ref": replay.base_ref,
+            "prose": self.prose, "marks": self.marks,
+        }
+
+    # Helpers the templates call.
+
+    def prose(self, text: str | None, own: str = "") -> list[list[Token]]:
+        """A text as paragraphs (split at blank lines), each a run of tokens (words, link target or None);
+        mentions of change requests (CR#1431) and of skill codes (ITOP) link to their pages."""
+        out: list[list[Token]] = []
+        for block in _PARAGRAPH_BREAK.split((text or "").strip()):
+            para = " ".join(line.strip() for line in block.splitlines() if line.strip())
+            if not para:
+                continue
+            tokens: list[Token] = []
+            pos = 0
+            for m in _MENTION.finditer(para):
+                href: str | None = None
+                if m.group(1) is not None:
+                    cr_id = f"CR-{m.group(1).zfill(4)}"
+                    href = f"changes/{cr_id}.html" if cr_id in self.repo.changes else None
+                elif m.group(2) in self.fw.skills and m.group(2) != own:
+                    href = f"skills/{m.group(2)}.html"
+                if href is None:
+                    continue
+                if m.start() > pos:
+                    tokens.append((para[pos:m.start()], None))
+                tokens.append((m.group(0), href))
+                pos = m.end()
+            if pos < len(para):
+                tokens.append((para[pos:], None))
+            out.append(tokens)
+        return out
+
+    def marks(self, changes: list[Change]) -> list[tuple[str, str]]:
+        """One mark per change request among `changes`: (CR id, new|changed|removed|retired)."""
+        seen: dict[str, str] = {}
+        for c in changes:
+            seen.setdefault(c.cr, c.kind)
+        return list(seen.items())
+
+    # Pages.
+
+    def page(self, path: str, template: str, **context: Any) -> None:
+        root = "../" * path.count("/")
+        html = self.env.get_template(template).render(root=root, path=path, **self.common, **context)
+        self.files[path] = html.encode("utf-8")
+
+    def build(self) -> dict[str, bytes]:
+        fw = self.fw
+        self.page("index.html", "index.html", title="Skills", nav="skills", categories=catalogue(fw),
+                  applied=len(self.in_release))
+        for code in sorted(fw.skills):
+            self.skill_page(fw.skills[code])
+        self.page("levels/index.html", "levels.html", title="Levels of responsibility", nav="levels")
+        for n in self.level_numbers:
+            at = {c for c, s in fw.skills.items() if n in s.levels}
+            self.page(f"levels/{n}.html", "level.html", title=self.level_title(n), nav="levels", n=n,
+                      rl=fw.levels.get(n), categories=catalogue(fw, at), rl_changes=self.by_rl.get(n, []),
+                      level_changes=self.by_level)
+        self.changes_pages()
+        self.changelog_page()
+        rows = mapping.rows(self.replay.base, self.after, self.replay.effects)
+        self.page("mapping.html", "mapping.html", title="Mapping from the previous release", nav="mapping",
+                  rows=rows, columns=list(mapping.COLUMNS), headings=MAPPING_HEADINGS)
+        self.page("downloads.html", "downloads.html", title="Downloads", nav="downloads", descriptions=DOWNLOADS)
+        self.search_index()
+        static = resources.files("skillrepo.site").joinpath("static")
+        for item in sorted(static.iterdir(), key=lambda p: p.name):
+            if item.is_file() and not item.name.startswith("."):
+                self.files[item.name] = item.read_bytes()
+        return dict(sorted(self.files.items()))
+
+    def level_title(self, n: int) -> str:
+        rl = self.fw.levels.get(n)
+        return f"Level {n}: {rl.name}" if rl is not None else f"Level {n}"
+
+    def skill_page(self, skill: Skill) -> None:
+        replaced = [self.fw.skills[c] for c in skill.replaced_by if c in self.fw.skills]
+        missing = [c for c in skill.replaced_by if c not in self.fw.skills]
+        related = [self.fw.skills[c] for c in skill.related if c in self.fw.skills]
+        unknown = [c for c in skill.related if c not in self.fw.skills]
+        cats = catalogue(self.fw, {skill.code})
+        # A skill outside the framework's categories (listed under 'Other skills') names its own, unlinked.
+        sub_anchor = cats[0].subcategories[0].anchor if cats and cats[0].subcategories else ""
+        category_anchor = cats[0].anchor if sub_anchor else ""
+        self.page(f"skills/{skill.code}.html", "skill.html", title=f"{skill.code} {skill.name}", nav="skills",
+                  skill=skill, replaced=replaced, replaced_missing=missing, related=related,
+                  related_unknown=unknown, category_anchor=category_anchor, sub_anchor=sub_anchor,
+                  skill_changes=self.by_skill.get(skill.code, []),
+                  level_changes={n: self.by_level.get((skill.code, n), []) for n in self.level_numbers})
+
+    def changes_pages(self) -> None:
+        crs = [self.repo.changes[i] for i in sorted(self.repo.changes)]
+        statuses = list(CR_STATUSES) + sorted({c.status for c in crs} - set(CR_STATUSES))
+        groups = [(s, STATUS_TITLES.get(s, s.capitalize()), [c for c in crs if c.status == s]) for s in statuses]
+        self.page("changes/index.html", "changes.html", title="Change requests", nav="changes",
+                  groups=[g for g in groups if g[2]])
+        for cr in crs:
+            self.page(f"changes/{cr.id}.html", "change.html", title=f"{cr.id} {cr.title}", nav="changes", cr=cr,
+                      cr_changes=self.by_cr.get(cr.id, []), applied_now=cr.id in self.in_release,
+                      operations=[describe_operation(op) for op in cr.operations])
+
+    def changelog_page(self) -> None:
+        items = changelog.entries(self.replay.effects, self.after)
+        shown: list[ChangeLogEntry] = []
+        for e in items:
+            skill = self.fw.skills.get(e.skill or "")
+            href: str | None = None
+            if e.section == "responsibility_levels":
+                href = f"levels/{e.level}.html"
+            elif skill is not None:
+                href = f"skills/{skill.code}.html" + (f"#level-{e.level}" if e.level in skill.levels else "")
+            texts = isinstance(e.before, str) and isinstance(e.after, str)
+            show = texts and e.field not in ("name", "category", "subcategory")
+            shown.append(ChangeLogEntry(e, href, diff(e.before, e.after) if show else None))
+        sections = [(name, heading, [s for s in shown if s.entry.section == name])
+                    for name, heading in changelog.SECTIONS]
+        title = f"{self.fw.name} {self.version}" + (
+            f": changes since {self.replay.base_ref}" if self.replay.base_ref else "")
+        self.page("changelog.html", "changelog.html", title="Changelog", heading=title, nav="changelog",
+                  sections=[s for s in sections if s[2]], crs=sorted({e.cr for e in items}))
+
+    def search_index(self) -> None:
+        skills = []
+        for code in sorted(self.fw.skills):
+            s = self.fw.skills[code]
+            skills.append({
+                "code": s.code, "name": s.name, "category": s.category, "subcategory": s.subcategory,
+                "status": s.status, "url": f"skills/{s.code}.html", "description": s.description,
+                "guidance": s.guidance or "", "replaced_by": list(s.replaced_by),
+                "levels": [{"level": n, "text": s.levels[n].description} for n in sorted(s.levels)],
+            })
+        data = {"framework": self.fw.name, "edition": self.fw.edition, "version": self.version, "skills": skills}
+        self.files["search-index.json"] = (json.dumps(data, sort_keys=True, ensure_ascii=False, indent=1)
+                                           + "\n").encode("utf-8")
+        # ASCII, and no "<" at all, so that the script can never end an HTML element it might be pasted into.
+        inline = json.dumps(data, sort_keys=True, ensure_ascii=True, separators=(",", ":")).replace("<", "\\u003c")
+        self.files["search-index.js"] = (
+            "// The search index (search-index.json) as a script: pages opened from the file system cannot fetch it.\n"
+            f"window.SKILLREPO_SEARCH_INDEX = {inline};\n").encode("ascii")
+
+
+def build_site(repo: Repository, replay: Replay, version: str, downloads: list[str]) -> dict[str, bytes]:
+    """Every file of the site, by path relative to site/ (e.g. "index.html", "skills/ITOP.html")."""
+    return _Builder(repo, replay, version, downloads).build()

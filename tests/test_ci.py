@@ -1,0 +1,375 @@
+"""CI: the workflows lint clean and run what the README promises; `skillrepo authorize` refuses, in real git
+repositories, the changes only a maintainer may make."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from helpers import ROOT, copy_bundled, git, git_env, init_git, run_cli, write_files
+from skillrepo.commands.authorize import maintainers, manifest_problems
+
+WORKFLOWS = ROOT / ".github" / "workflows"
+CHECKS = WORKFLOWS / "checks.yml"
+RELEASE = WORKFLOWS / "release.yml"
+BIN = Path(sys.executable).parent
+
+
+# --- the workflows -----------------------------------------------------------------------------------------
+
+
+def workflow(path: Path) -> dict[str, Any]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert isinstance(data, dict)
+    if True in data:  # YAML 1.1 reads the key `on` as true
+        data["on"] = data.pop(True)
+    return data
+
+
+def steps(data: dict[str, Any]) -> list[dict[str, Any]]:
+    return [step for job in data["jobs"].values() for step in job["steps"]]
+
+
+def step_running(data: dict[str, Any], text: str) -> dict[str, Any]:
+    found = [s for s in steps(data) if text in s.get("run", "")]
+    assert len(found) == 1, f"expected one step running {text!r}, found {len(found)}"
+    return found[0]
+
+
+def test_workflows_pass_actionlint() -> None:
+    actionlint = shutil.which("actionlint", path=str(BIN)) or shutil.which("actionlint")
+    assert actionlint is not None, "actionlint is missing: pip install -e '.[test]'"
+    result = subprocess.run([actionlint, "-no-color", str(CHECKS), str(RELEASE)], cwd=ROOT, text=True,
+                            capture_output=True)
+    assert (result.returncode, result.stdout + result.stderr) == (0, "")
+
+
+def test_checks_workflow_runs_what_the_readme_promises() -> None:
+    data = workflow(CHECKS)
+    assert set(data["on"]) == {"pull_request", "push"}
+    assert data["on"]["push"]["branches"] == ["main"]
+    checkout = next(s for s in steps(data) if s.get("uses", "").startswith("actions/checkout@"))
+    assert checkout["with"]["fetch-depth"] == 0
+    python = next(s for s in steps(data) if s.get("uses", "").startswith("actions/setup-python@"))
+    assert python["uses"] == "actions/setup-python@v5" and python["with"]["python-version"] == "3.11"
+    (job,) = data["jobs"].values()
+    assert job["permissions"] == {"contents": "read", "pull-requests": "write"}
+    for command in ("pip install -e '.[test]'", "pre-commit run --all-files --show-diff-on-failure", "pytest",
+                    "skillrepo check --format github", "skillrepo verify"):
+        assert step_running(data, command)["run"].strip() == command
+    authorize = step_running(data, "skillrepo authorize")
+    assert authorize["run"].strip() == 'skillrepo authorize --base "origin/$BASE_REF" --author "$AUTHOR"'
+    assert authorize["env"] == {"BASE_REF": "${{ github.base_ref }}",
+                                "AUTHOR": "${{ github.event.pull_request.user.login }}"}
+    assert "github.event_name == 'pull_request'" in authorize["if"]
+    preview = step_running(data, "skillrepo preview")
+    assert 'skillrepo preview "$cr" --format markdown' in preview["run"]
+    assert "gh pr comment" in preview["run"]
+    assert preview["env"]["GH_TOKEN"] == "${{ secrets.GITHUB_TOKEN }}"
+    assert "github.event_name == 'pull_request'" in preview["if"]
+
+
+def test_no_step_puts_an_expression_in_its_script() -> None:
+    # Script injection: a branch name or a login inlined in `run:` would be run as shell code.
+    for path in (CHECKS, RELEASE):
+        for step in steps(workflow(path)):
+            assert "${{" not in step.get("run", ""), f"{path.name}: {step.get('name')}"
+
+
+def test_release_workflow_publishes_on_version_tags() -> None:
+    data = workflow(RELEASE)
+    assert data["on"] == {"push": {"tags": ["v*"]}}
+    assert data["permissions"] == {"contents": "write"}
+    checkout = next(s for s in steps(data) if s.get("uses", "").startswith("actions/checkout@"))
+    assert checkout["with"]["fetch-depth"] == 0 and checkout["with"]["fetch-tags"] is True
+    build = step_running(data, "skillrepo release")
+    assert 'skillrepo release "${GITHUB_REF_NAME#v}" --out dist' in build["run"]
+    assert "zip -qr site.zip site" in build["run"]
+    publish = step_running(data, "gh release create")
+    assert '--notes-file "$dir/CHANGELOG.md"' in publish["run"]
+    assert publish["env"]["GH_TOKEN"] == "${{ secrets.GITHUB_TOKEN }}"
+
+
+# --- authorize, end to end ------------------------------------------------------------------------------------
+
+MAINTAINERS_FILE = "# who decides\n\nAlice-Maintainer  # the editor\n@carol\n"
+
+DRAFT_CR = """\
+id: CR-1500
+title: Reword ITOP level 3
+status: {status}
+applies_to: [ITOP]
+proposal: Say that standards are agreed and published.
+{extra}operations:
+  - op: update-level
+    skill: ITOP
+    level: 3
+    description:
+      edits:
+        - {{old: "following agreed standards", new: "following agreed and published standards"}}
+"""
+
+
+def draft(status: str = "draft", extra: str = "") -> str:
+    return DRAFT_CR.format(status=status, extra=extra)
+
+
+def commit(repo: Path, message: str, files: dict[str, str | bytes] | None = None,
+           delete: tuple[str, ...] = ()) -> None:
+    write_files(repo, files or {})
+    for path in delete:
+        git(repo, "rm", "--quiet", path)
+    git(repo, "add", "-A")
+    git(repo, "commit", "--quiet", "-m", message)
+
+
+@pytest.fixture()
+def repo(tmp_path: Path) -> Path:
+    """The bundled framework with a MAINTAINERS file on main, and a contributor's branch checked out."""
+    root = copy_bundled(tmp_path / "repo")
+    write_files(root, {"MAINTAINERS": MAINTAINERS_FILE})
+    init_git(root)
+    git(root, "checkout", "--quiet", "-b", "contribution")
+    return root
+
+
+def authorize(repo: Path, author: str, base: str = "main") -> tuple[int, str]:
+    result = run_cli("authorize", "--base", base, "--author", author, cwd=repo)
+    assert result.stderr == ""
+    return result.returncode, result.stdout
+
+
+def refusal(author: str, *lines: str) -> tuple[int, str]:
+    n = len(lines)
+    summary = "this change" if n == 1 else f"these {n} changes"
+    return 1, "".join(f"{line} (a maintainer must do it)\n" for line in lines) + \
+        f"{author} is not a maintainer: a maintainer (listed in MAINTAINERS) must make {summary}\n"
+
+
+def test_a_contributor_may_add_a_draft(repo: Path) -> None:
+    commit(repo, "Propose CR-1500", {"changes/CR-1500/manifest.yaml": draft()})
+    assert authorize(repo, "bob") == (
+        0, "bob may make these changes: 1 change request(s) added or edited as draft or submitted\n")
+
+
+def test_a_contributor_may_submit_and_edit_a_draft_and_delete_it(repo: Path) -> None:
+    git(repo, "checkout", "--quiet", "main")
+    commit(repo, "Propose CR-1500", {"changes/CR-1500/manifest.yaml": draft()})
+    git(repo, "checkout", "--quiet", "-b", "submit")
+    commit(repo, "Submit CR-1500", {"changes/CR-1500/manifest.yaml": draft("submitted").replace(
+        "Say that", "Say clearly that")})
+    assert authorize(repo, "bob") == (
+        0, "bob may make these changes: 1 change request(s) added or edited as draft or submitted\n")
+    commit(repo, "Withdraw the draft", delete=("changes/CR-1500/manifest.yaml",))
+    assert authorize(repo, "bob") == (
+        0, "bob may make these changes: 0 change request(s) added or edited as draft or submitted\n")
+
+
+def test_a_contributor_may_not_accept_a_change_request(repo: Path) -> None:
+    commit(repo, "Accept CR-1500", {"changes/CR-1500/manifest.yaml": draft("accepted")})
+    assert authorize(repo, "bob") == refusal(
+        "bob", "changes/CR-1500/manifest.yaml: sets status to accepted")
+
+
+def test_a_contributor_may_not_apply_a_change_request(repo: Path) -> None:
+    git(repo, "checkout", "--quiet", "main")
+    commit(repo, "Accept CR-1500", {"changes/CR-1500/manifest.yaml": draft("accepted")})
+    git(repo, "checkout", "--quiet", "-b", "apply")
+    result = run_cli("apply", "CR-1500", "--commit", cwd=repo)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert authorize(repo, "bob") == refusal(
+        "bob",
+        "changes/CR-1500/manifest.yaml: adds applied_in (edition 1)",
+        "framework/skills/ITOP/level-3.yaml: changes framework/")
+    assert authorize(repo, "alice-maintainer") == (0, "alice-maintainer is a maintainer: no restriction\n")
+
+
+def test_a_contributor_may_not_add_applied_in(repo: Path) -> None:
+    commit(repo, "Propose CR-1500", {"changes/CR-1500/manifest.yaml": draft(extra='applied_in: "1"\n')})
+    assert authorize(repo, "bob") == refusal(
+        "bob", "changes/CR-1500/manifest.yaml: adds applied_in (edition 1)")
+
+
+def test_a_contributor_may_not_change_a_level_file(repo: Path) -> None:
+    path = repo / "framework/skills/ITOP/level-1.yaml"
+    commit(repo, "Edit ITOP level 1", {"framework/skills/ITOP/level-1.yaml": path.read_text().replace(
+        "close supervision", "supervision")})
+    assert authorize(repo, "bob") == refusal("bob", "framework/skills/ITOP/level-1.yaml: changes framework/")
+
+
+def test_a_contributor_may_not_change_a_decision(repo: Path) -> None:
+    path = repo / "changes/CR-1447/manifest.yaml"
+    commit(repo, "Reword the decision", {"changes/CR-1447/manifest.yaml": path.read_text().replace(
+        "SYSP stays as a skill", "SYSP remains a skill")})
+    assert authorize(repo, "bob") == refusal("bob", "changes/CR-1447/manifest.yaml: changes decision")
+
+
+def test_a_contributor_may_not_delete_an_accepted_change_request(repo: Path) -> None:
+    commit(repo, "Delete CR-1432", delete=("changes/CR-1432/manifest.yaml",))
+    assert authorize(repo, "bob") == refusal(
+        "bob", "changes/CR-1432/manifest.yaml: deletes a change request with status accepted")
+
+
+def test_a_contributor_may_not_reopen_a_decided_change_request(repo: Path) -> None:
+    path = repo / "changes/CR-1447/manifest.yaml"
+    text = path.read_text()
+    start, end = text.index("decision: >-"), text.index("operations:")
+    commit(repo, "Reopen CR-1447", {"changes/CR-1447/manifest.yaml": text[:start].replace(
+        "status: declined", "status: submitted") + text[end:]})
+    assert authorize(repo, "bob") == refusal(
+        "bob",
+        "changes/CR-1447/manifest.yaml: changes status from declined to submitted",
+        "changes/CR-1447/manifest.yaml: removes decision",
+        "changes/CR-1447/manifest.yaml: removes outcome")
+
+
+def test_a_contributor_may_not_change_the_operations_of_an_applied_change_request(repo: Path) -> None:
+    path = repo / "changes/CR-1432/manifest.yaml"
+    commit(repo, "Edit CR-1432", {"changes/CR-1432/manifest.yaml": path.read_text().replace(
+        "Provides technical leadership", "Provides leadership")})
+    assert authorize(repo, "bob") == refusal(
+        "bob", "changes/CR-1432/manifest.yaml: changes the operations of a change request applied in edition 1")
+
+
+def test_a_contributor_may_not_make_themselves_a_maintainer(repo: Path) -> None:
+    commit(repo, "Add bob", {"MAINTAINERS": MAINTAINERS_FILE + "bob\n",
+                             ".github/CODEOWNERS": "* @bob\n",
+                             ".github/workflows/checks.yml": "on: push\n",
+                             "schemas/skill.schema.json": "{}\n"})
+    assert authorize(repo, "bob") == refusal(
+        "bob",
+        ".github/CODEOWNERS: adds .github/CODEOWNERS",
+        ".github/workflows/checks.yml: adds to .github/workflows/",
+        "MAINTAINERS: changes MAINTAINERS",
+        "schemas/skill.schema.json: changes schemas/")
+
+
+def test_a_maintainer_may_make_the_same_changes(repo: Path) -> None:
+    commit(repo, "Accept CR-1500", {"changes/CR-1500/manifest.yaml": draft("accepted")},
+           delete=("changes/CR-1432/manifest.yaml",))
+    assert authorize(repo, "alice-maintainer") == (0, "alice-maintainer is a maintainer: no restriction\n")
+    assert authorize(repo, "ALICE-MAINTAINER") == (0, "ALICE-MAINTAINER is a maintainer: no restriction\n")
+    assert authorize(repo, "carol") == (0, "carol is a maintainer: no restriction\n")
+    assert authorize(repo, "bob")[0] == 1
+
+
+def test_the_pull_request_is_what_the_branch_changes_since_the_merge_base(repo: Path) -> None:
+    commit(repo, "Propose CR-1500", {"changes/CR-1500/manifest.yaml": draft()})
+    git(repo, "checkout", "--quiet", "main")
+    path = repo / "framework/skills/ITOP/level-1.yaml"
+    commit(repo, "A maintainer's change", {"framework/skills/ITOP/level-1.yaml": path.read_text().replace(
+        "close supervision", "supervision")})
+    git(repo, "checkout", "--quiet", "contribution")
+    assert authorize(repo, "bob") == (
+        0, "bob may make these changes: 1 change request(s) added or edited as draft or submitted\n")
+
+
+def test_committed_changes_count_not_the_work_tree(repo: Path) -> None:
+    write_files(repo, {"changes/CR-1500/manifest.yaml": draft("accepted")})
+    assert authorize(repo, "bob") == (
+        0, "bob may make these changes: 0 change request(s) added or edited as draft or submitted\n")
+
+
+def test_a_manifest_that_does_not_parse_is_left_to_check(repo: Path) -> None:
+    commit(repo, "Broken", {"changes/CR-1500/manifest.yaml": "id: CR-1500\nstatus: [accepted\n"})
+    assert authorize(repo, "bob") == (
+        0, "bob may make these changes: 0 change request(s) added or edited as draft or submitted\n")
+
+
+def test_a_bad_base_is_a_usage_error(repo: Path) -> None:
+    result = run_cli("authorize", "--base", "origin/nope", "--author", "bob", cwd=repo)
+    assert (result.returncode, result.stdout, result.stderr) == (
+        2, "", "error: no commit or tag named 'origin/nope' in this repository\n")
+
+
+def test_no_git_repository_is_a_usage_error(tmp_path: Path) -> None:
+    root = copy_bundled(tmp_path / "plain")
+    result = run_cli("authorize", "--base", "main", "--author", "bob", cwd=root)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.endswith("is not in a git repository; this command reads the history\n")
+
+
+@pytest.mark.parametrize(("old", "new", "found"), [
+    (None, {"status": "submitted"}, []),
+    (None, {"status": "declined"}, ["sets status to declined"]),
+    ({"status": "draft"}, {"status": "deferred"}, ["sets status to deferred"]),
+    ({"status": "accepted"}, {"status": "draft"}, ["changes status from accepted to draft"]),
+    ({"status": "accepted"}, {}, ["removes status (was accepted)"]),
+    ({"status": "accepted"}, {"status": "accepted", "proposal": "clearer"}, []),
+    ({"status": "accepted", "operations": [1]}, {"status": "accepted", "operations": [2]},
+     ["changes the operations of a change request with status accepted"]),
+    ({"status": "accepted", "applied_in": "1"}, {"status": "accepted", "applied_in": "2"},
+     ["changes applied_in from edition 1 to 2"]),
+    ({"status": "accepted", "applied_in": "1"}, {"status": "accepted"}, ["removes applied_in (edition 1)"]),
+    ({"status": "draft"}, {"status": "draft", "outcome": "done"}, ["sets outcome"]),
+    ({"status": "submitted"}, None, []),
+    ({"status": "withdrawn"}, None, ["deletes a change request with status withdrawn"]),
+])
+def test_manifest_problems(old: dict[str, Any] | None, new: dict[str, Any] | None, found: list[str]) -> None:
+    assert manifest_problems(old, new) == found
+
+
+def test_maintainers_file() -> None:
+    assert maintainers(MAINTAINERS_FILE) == {"alice-maintainer", "carol"}
+    assert maintainers((ROOT / "MAINTAINERS").read_text()) == {"framework-maintainer"}
+
+
+# --- the pull request steps, run as GitHub runs them ------------------------------------------------------------
+
+
+def run_step(step: dict[str, Any], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """A step's script with GitHub's default shell for it, bash -e -o pipefail."""
+    full = {**git_env(), **env, "PATH": f"{env.get('PATH', '')}{os.pathsep}{BIN}{os.pathsep}{os.environ['PATH']}"}
+    return subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]], cwd=cwd,
+                          env=full, text=True, capture_output=True)
+
+
+def test_authorize_and_preview_steps_on_a_pull_request(repo: Path, tmp_path: Path) -> None:
+    broken = draft().replace("CR-1500", "CR-1501").replace('old: "following', 'old: "following no')
+    commit(repo, "Propose CR-1500 and CR-1501", {"changes/CR-1500/manifest.yaml": draft(),
+                                                 "changes/CR-1501/manifest.yaml": broken})
+    git(repo, "update-ref", "refs/remotes/origin/main", "main")  # what checkout with fetch-depth 0 fetches
+    stub = tmp_path / "bin"
+    stub.mkdir()
+    (stub / "gh").write_text('#!/bin/sh\nprintf "%s\\n" "$@" > "$GH_ARGS"\ncp "$7" "$GH_BODY"\n')
+    (stub / "gh").chmod(0o755)
+    runner = tmp_path / "runner"
+    runner.mkdir()
+    env = {"PATH": str(stub), "RUNNER_TEMP": str(runner), "GITHUB_STEP_SUMMARY": str(runner / "summary.md"),
+           "GITHUB_REPOSITORY": "org/framework", "HEAD_REPO": "org/framework", "BASE_REF": "main",
+           "AUTHOR": "bob", "PR_NUMBER": "7", "GH_TOKEN": "token", "GH_REPO": "org/framework",
+           "GH_ARGS": str(runner / "args.txt"), "GH_BODY": str(runner / "body.md")}
+    data = workflow(CHECKS)
+
+    result = run_step(step_running(data, "skillrepo authorize"), repo, env)
+    assert (result.returncode, result.stdout) == (
+        0, "bob may make these changes: 2 change request(s) added or edited as draft or submitted\n")
+
+    result = run_step(step_running(data, "skillrepo preview"), repo, env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (runner / "args.txt").read_text().splitlines() == [
+        "pr", "comment", "7", "--edit-last", "--create-if-none", "--body-file", str(runner / "preview.md")]
+    body = (runner / "body.md").read_text()
+    assert body.startswith("## What the change requests of this pull request would do\n\n"
+                           "### CR-1500: Reword ITOP level 3\n\nStatus: **draft**. Applying it:\n\n"
+                           "- changes the description of ITOP level 3")
+    assert "+  resources, following agreed and published standards and change procedures." in body
+    assert body.endswith(
+        "### CR-1501\n\nskillrepo preview CR-1501 could not preview it:\n\n~~~text\n"
+        "error: CR-1501 operation 1 (update-level ITOP level 3): edit 1 of description: expected \"following no "
+        "agreed standards\" exactly once, but it does not occur; nearest text now: \"following agreed standards and\"\n"
+        "~~~\n\n")
+    assert (runner / "summary.md").read_text() == body
+
+    env["HEAD_REPO"] = "someone/fork"
+    (runner / "args.txt").unlink()
+    result = run_step(step_running(data, "skillrepo preview"), repo, env)
+    assert result.returncode == 0 and not (runner / "args.txt").exists()
+    assert "::notice::pull request from a fork" in result.stdout

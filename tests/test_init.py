@@ -1,0 +1,284 @@
+"""`skillrepo init DIR [--from-sheet FILE]`: a new framework repository that passes `check`, built from the
+published spreadsheet layout or empty; refusals write nothing."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from helpers import ROOT, git, git_env, run_cli
+
+from skillrepo.checker import check_repository
+from skillrepo.exports import sheets
+from skillrepo.model import Framework
+from skillrepo.resources import schema_dir
+
+EPOCH = 1_700_000_000
+UUID4 = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+
+
+def url(code: str) -> str:
+    return f"https://example.org/skills/{code}"
+
+
+@pytest.fixture(scope="module")
+def bundled() -> Framework:
+    repo, findings = check_repository(ROOT)
+    assert not findings
+    return repo.framework
+
+
+def load(root: Path) -> Framework:
+    repo, findings = check_repository(root)
+    assert findings == []
+    return repo.framework
+
+
+def used_categories(fw: Framework) -> dict[str, list[str]]:
+    """The categories and subcategories that active skills are in, in framework.yaml's order: all that the
+    skills sheet alone can carry."""
+    used = {(s.category, s.subcategory) for s in fw.skills.values() if s.status == "active"}
+    out = {c: [s for s in subs if (c, s) in used] for c, subs in fw.categories.items()}
+    return {c: subs for c, subs in out.items() if subs}
+
+
+def assert_same_skills(new: Framework, old: Framework) -> None:
+    assert sorted(new.skills) == sorted(old.skills)
+    for code, skill in new.skills.items():
+        before = old.skills[code]
+        assert (skill.name, skill.category, skill.subcategory, skill.description, skill.guidance) == (
+            before.name, before.category, before.subcategory, before.description, before.guidance), code
+        assert {n: lv.description for n, lv in skill.levels.items()} == {
+            n: lv.description for n, lv in before.levels.items()}, code
+        assert skill.status == "active" and skill.related == [] and skill.replaced_by == []
+        assert UUID4.match(skill.id) and skill.id != before.id
+    assert len({s.id for s in new.skills.values()}) == len(new.skills)
+
+
+def init(cwd: Path, *args: str) -> tuple[int, str, str]:
+    result = run_cli("init", *args, cwd=cwd)
+    return result.returncode, result.stdout, result.stderr
+
+
+def test_a_workbook_of_the_bundled_framework_makes_the_same_framework(tmp_path: Path, bundled: Framework) -> None:
+    (tmp_path / "skills.xlsx").write_bytes(sheets.to_xlsx([
+        ("Skills", *sheets.skill_rows(bundled, url)), ("Levels of responsibility", *sheets.level_rows(bundled))], EPOCH))
+    code, out, err = init(tmp_path, "new", "--from-sheet", "skills.xlsx")
+    assert (code, err) == (0, "")
+    levels = sum(len(s.levels) for s in bundled.skills.values())
+    assert out.splitlines()[0] == (f"created new: {len(bundled.skills)} skills, {levels} skill levels; "
+                                   "next: cd new && pre-commit install")
+    new = load(tmp_path / "new")
+    assert (new.name, new.edition, new.attributes) == ("new", "1", bundled.attributes)
+    assert new.categories == used_categories(bundled)  # the skills sheet has no place for an unused subcategory
+    assert list(new.categories) == list(bundled.categories)
+    assert new.levels == bundled.levels
+    assert_same_skills(new, bundled)
+    check = run_cli("check", cwd=tmp_path / "new")
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_with_a_categories_sheet_the_categories_are_exactly_the_same(tmp_path: Path, bundled: Framework) -> None:
+    (tmp_path / "skills.xlsx").write_bytes(sheets.to_xlsx([
+        ("Skills", *sheets.skill_rows(bundled, url)), ("Levels of responsibility", *sheets.level_rows(bundled)),
+        ("Categories", *sheets.category_rows(bundled))], EPOCH))
+    code, _, err = init(tmp_path, "new", "--from-sheet", "skills.xlsx")
+    assert (code, err) == (0, "")
+    new = load(tmp_path / "new")
+    assert new.categories == bundled.categories
+    assert new.levels == bundled.levels
+    assert_same_skills(new, bundled)
+
+
+def test_a_csv_of_the_bundled_framework_makes_the_same_skills_with_the_starter_levels(tmp_path: Path,
+                                                                                     bundled: Framework) -> None:
+    (tmp_path / "skills.csv").write_bytes(sheets.to_csv(*sheets.skill_rows(bundled, url)))
+    code, _, err = init(tmp_path, "from-csv", "--from-sheet", "skills.csv")
+    assert (code, err) == (0, "")
+    new = load(tmp_path / "from-csv")
+    starter = load_starter()
+    assert new.levels == starter.levels
+    assert new.attributes == ["Autonomy", "Influence", "Complexity", "Knowledge", "Business skills"]
+    assert new.categories == used_categories(bundled)
+    assert_same_skills(new, bundled)
+    assert run_cli("check", cwd=tmp_path / "from-csv").returncode == 0
+
+
+def load_starter() -> Framework:
+    from skillrepo.checker import load as load_snapshot
+    from skillrepo.documents import snapshot_of
+    from skillrepo.resources import starter_levels_dir
+
+    files = {f"framework/levels/{p.name}": p.read_bytes() for p in starter_levels_dir().glob("level-*.yaml")}
+    repo, findings = load_snapshot(snapshot_of(Path("."), files))
+    assert findings == [] and len(repo.framework.levels) == 7
+    return repo.framework
+
+
+def test_an_empty_framework_has_the_default_categories_and_everything_around_it(tmp_path: Path,
+                                                                               bundled: Framework) -> None:
+    code, out, err = init(tmp_path, "empty")
+    assert (code, err) == (0, "")
+    assert out.splitlines()[0] == "created empty: 0 skills, 0 skill levels; next: cd empty && pre-commit install"
+    root = tmp_path / "empty"
+    new = load(root)
+    assert new.categories == bundled.categories
+    assert new.attributes == bundled.attributes
+    assert new.levels == load_starter().levels
+    assert new.skills == {}
+    assert (root / "framework/skills").is_dir()
+    assert {p.name: p.read_bytes() for p in (root / "schemas").iterdir()} == {
+        p.name: p.read_bytes() for p in schema_dir().glob("*.schema.json")}
+    mine = yaml.safe_load((root / ".pre-commit-config.yaml").read_text())
+    theirs = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text())
+    assert mine == theirs
+    assert "skillrepo check" in (root / "README.md").read_text()
+    assert "skillrepo new" in (root / "README.md").read_text()
+    readme = root / "changes/README.md"
+    if readme.exists():  # written when `check` accepts a README in changes/ (layout.is_allowed_extra)
+        assert "skillrepo new" in readme.read_text()
+    assert ".venv/" in (root / ".gitignore").read_text()
+    assert run_cli("fmt", "--check", cwd=root).returncode == 0
+    assert run_cli("check", cwd=root).returncode == 0
+
+
+def test_an_existing_empty_directory_and_missing_parents_are_fine(tmp_path: Path) -> None:
+    (tmp_path / "here").mkdir()
+    assert init(tmp_path, "here")[0] == 0
+    assert (tmp_path / "here/framework/framework.yaml").is_file()
+    assert init(tmp_path, "a/b/deep")[0] == 0
+    assert load(tmp_path / "a/b/deep").name == "deep"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def _without_identity(monkeypatch: pytest.MonkeyPatch, home: Path) -> None:
+    for name in list(os.environ):
+        if name.startswith("GIT_") or name == "EMAIL":
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+
+
+def test_it_commits_when_git_knows_the_user(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    _without_identity(monkeypatch, home)
+    for name, value in git_env().items():
+        if name.startswith("GIT_AUTHOR_") or name.startswith("GIT_COMMITTER_"):
+            monkeypatch.setenv(name, value)
+    code, out, _ = init(tmp_path, "new")
+    assert code == 0
+    assert out.splitlines()[1] == 'committed everything on branch main: "Start the framework"'
+    repo = tmp_path / "new"
+    assert git(repo, "log", "--format=%s|%an").stdout == "Start the framework|Test Author\n"
+    assert git(repo, "branch", "--show-current").stdout == "main\n"
+    assert git(repo, "status", "--porcelain").stdout == ""
+
+
+def test_without_a_git_identity_it_leaves_everything_uncommitted_and_says_so(tmp_path: Path,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    _without_identity(monkeypatch, home)
+    code, out, err = init(tmp_path, "new")
+    assert (code, err) == (0, "")
+    assert out.splitlines()[1] == ("not committed: git has no user.name and user.email for you; review the files, "
+                                   'then: git add -A && git commit -m "Start the framework"')
+    repo = tmp_path / "new"
+    env = {**os.environ}
+    assert git(repo, "rev-parse", "--verify", "HEAD", check=False, env=env).returncode != 0
+    assert git(repo, "symbolic-ref", "HEAD", env=env).stdout == "refs/heads/main\n"
+    assert "?? framework/" in git(repo, "status", "--porcelain", env=env).stdout
+
+
+def _valid_rows() -> list[list[object]]:
+    row = [1, None, 2, None, None, None, None, None, "ITOP", url("ITOP"), "IT infrastructure", "Delivery and operation",
+           "Technology management", "Operating infrastructure.", None, None, "Does routine work.", None, None, None,
+           None, None]
+    return [row]
+
+
+def _broken(tmp_path: Path, name: str) -> str:
+    """A sheet in tmp_path that init must refuse; returns its name."""
+    header = list(sheets.SKILL_HEADER)
+    rows = _valid_rows()
+    if name == "dup.xlsx":
+        rows = rows + [list(rows[0])]
+        rows[1][0] = 2
+    if name == "nolevel.csv":
+        rows[0][header.index("Level 3 description")] = "Also at three."
+    if name == "notsheet.xlsx":
+        (tmp_path / name).write_text("this is a text file, renamed\n")
+        return name
+    if name == "skills.numbers":
+        (tmp_path / name).write_bytes(b"x")
+        return name
+    if name == "header-only.csv":
+        rows = []
+    path = tmp_path / name
+    if name.endswith(".csv"):
+        path.write_bytes(sheets.to_csv(header, rows))
+    else:
+        path.write_bytes(sheets.to_xlsx([("Skills", header, rows)], EPOCH))
+    return name
+
+
+@pytest.mark.parametrize(("sheet", "message"), [
+    ("dup.xlsx", "dup.xlsx, sheet Skills, row 3, column Code: duplicate code ITOP (first on row 2)"),
+    ("nolevel.csv", "nolevel.csv, row 2, column Level 3 description: a description of ITOP at level 3, which its "
+                    "Levels columns do not list; put 3 in the Levels column of level 3, or clear this cell"),
+    ("notsheet.xlsx", "notsheet.xlsx: not an .xlsx workbook (it is not a zip archive; an old .xls, or a CSV "
+                      "renamed?); save it from your spreadsheet program as .xlsx or .csv"),
+    ("skills.numbers", "skills.numbers: unknown kind of spreadsheet '.numbers'; an .xlsx workbook or a .csv file is "
+                       "wanted; save it as .xlsx"),
+    ("header-only.csv", "header-only.csv: the sheet holds no skills; leave out --from-sheet to start an empty "
+                        "framework"),
+    ("absent.csv", "absent.csv: no such file"),
+])
+def test_a_refused_sheet_writes_nothing(tmp_path: Path, sheet: str, message: str) -> None:
+    if sheet != "absent.csv":
+        _broken(tmp_path, sheet)
+    before = sorted(p.name for p in tmp_path.iterdir())
+    code, out, err = init(tmp_path, "new", "--from-sheet", sheet)
+    assert (code, out, err) == (1, "", f"error: {message}\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+def test_warnings_of_check_are_shown_and_do_not_stop_init(tmp_path: Path) -> None:
+    rows = _valid_rows()
+    rows[0][sheets.SKILL_HEADER.index("Guidance notes")] = "Compare with Quantum plumbing (QQQQ)."
+    (tmp_path / "s.csv").write_bytes(sheets.to_csv(list(sheets.SKILL_HEADER), rows))
+    code, out, err = init(tmp_path, "new", "--from-sheet", "s.csv")
+    assert code == 0
+    assert out.startswith("created new: 1 skills, 1 skill levels;")
+    assert err == ("new/framework/skills/ITOP/skill.yaml:9:41: T501 mentions (QQQQ), but no skill has the code QQQQ "
+                   "(warning)\n")
+    assert run_cli("check", cwd=tmp_path / "new").returncode == 0
+
+
+def test_a_non_empty_directory_or_a_file_is_refused_and_left_alone(tmp_path: Path) -> None:
+    (tmp_path / "busy").mkdir()
+    (tmp_path / "busy/notes.txt").write_text("mine")
+    (tmp_path / "file").write_text("mine")
+    code, _, err = init(tmp_path, "busy")
+    assert (code, err) == (1, f"error: {tmp_path / 'busy'} is not empty; init starts a repository in a new or empty "
+                              "directory\n")
+    assert [p.name for p in (tmp_path / "busy").iterdir()] == ["notes.txt"]
+    code, _, err = init(tmp_path, "file")
+    assert (code, err) == (1, f"error: {tmp_path / 'file'} exists and is not a directory; give a new or empty "
+                              "directory\n")
+    assert (tmp_path / "file").read_text() == "mine"
+
+
+def test_a_framework_that_would_not_pass_check_is_refused_and_nothing_is_written(tmp_path: Path) -> None:
+    name = "x" * 121  # the framework is named after its directory; names are at most 120 characters
+    code, out, err = init(tmp_path, name)
+    assert (code, out) == (1, "")
+    assert err.startswith("error: the new framework would not pass `skillrepo check`:\n  framework/framework.yaml:")
+    assert "S204" in err
+    assert list(tmp_path.iterdir()) == []

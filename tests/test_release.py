@@ -1,0 +1,185 @@
+"""Releases: the changelog, the mapping, framework.json, CASE, and byte-identical builds."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import openpyxl  # type: ignore[import-untyped]
+import pytest
+from jsonschema import Draft202012Validator
+
+from helpers import ROOT, copy_bundled, git, init_git, run_cli, write_files
+
+GOLDEN = Path(__file__).parent / "golden"
+RELEASE_FILES = ["CHANGELOG.md", "SHA256SUMS", "case.json", "changes.json", "framework.json", "mapping.csv",
+                 "mapping.json", "skills.csv", "skills.xlsx"]
+
+
+def release(repo: Path, version: str, *extra: str, env: dict[str, str] | None = None) -> Path:
+    result = subprocess.run([sys.executable, "-m", "skillrepo", "release", version, "--out", "dist", *extra],
+                            cwd=repo, text=True, capture_output=True, env={**os.environ, **(env or {})})
+    assert result.returncode == 0, result.stdout + result.stderr
+    return repo / "dist" / version
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    repo = init_git(copy_bundled(tmp_path_factory.mktemp("release") / "repo"))
+    return release(repo, "1.0.0")
+
+
+def test_release_writes_every_file_and_their_checksums(built: Path) -> None:
+    assert sorted(p.name for p in built.iterdir() if p.is_file()) == RELEASE_FILES
+    assert (built / "site/index.html").is_file() and (built / "site/skills/ITOP.html").is_file()
+    sums = dict(line.split("  ")[::-1] for line in (built / "SHA256SUMS").read_text().splitlines())
+    assert sorted(sums) == [n for n in RELEASE_FILES if n != "SHA256SUMS"]
+    check = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=built, capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout
+
+
+@pytest.mark.parametrize("name", ["CHANGELOG.md", "changes.json", "mapping.csv", "mapping.json"])
+def test_changelog_and_mapping_of_the_bundled_change_requests(built: Path, name: str) -> None:
+    # Golden files: regenerate with `skillrepo release X` and read the difference before replacing them.
+    assert (built / name).read_text(encoding="utf-8-sig") == (GOLDEN / name).read_text(encoding="utf-8-sig")
+
+
+def test_framework_json_follows_its_schema(built: Path) -> None:
+    data = json.loads((built / "framework.json").read_text())
+    schema = json.loads((ROOT / "schemas/release.schema.json").read_text())
+    assert list(Draft202012Validator(schema).iter_errors(data)) == []
+    itop = next(s for s in data["skills"] if s["code"] == "ITOP")
+    assert [lv["level"] for lv in itop["levels"]] == [1, 2, 3, 4, 5]
+
+
+def case_items(path: Path) -> tuple[dict[str, dict[str, object]], list[dict[str, object]], dict[str, object]]:
+    package = json.loads(path.read_text())
+    return {i["identifier"]: i for i in package["CFItems"]}, package["CFAssociations"], package["CFDocument"]
+
+
+def test_case_package_is_complete_and_every_association_resolves(built: Path) -> None:
+    items, associations, document = case_items(built / "case.json")
+    framework = json.loads((built / "framework.json").read_text())
+    levels = {(s["code"], lv["level"]): lv["id"] for s in framework["skills"] for lv in s["levels"]}
+    assert set(levels.values()) <= set(items)
+    assert len(levels) == 62
+    assert {i["CFItemType"] for i in items.values()} == {"Category", "Subcategory", "Skill", "Skill level"}
+    known = set(items) | {document["identifier"]}
+    for a in associations:
+        assert a["originNodeURI"]["identifier"] in known and a["destinationNodeURI"]["identifier"] in known
+        assert a["associationType"] in {"isChildOf", "isRelatedTo", "replacedBy"}
+    parents = {a["originNodeURI"]["identifier"] for a in associations if a["associationType"] == "isChildOf"}
+    assert set(items) == parents  # every item hangs in the tree
+    for required in ("identifier", "uri", "creator", "title", "lastChangeDateTime", "CFPackageURI"):
+        assert required in document
+
+
+def test_identifiers_are_stable_across_releases_with_a_rename_between(tmp_path: Path) -> None:
+    repo = init_git(copy_bundled(tmp_path / "repo"))
+    first = release(repo, "1.0.0")
+    git(repo, "tag", "v1.0.0")
+    write_files(repo, {"changes/CR-1500/manifest.yaml": """\
+id: CR-1500
+title: Rename network support
+status: accepted
+applies_to: [NTAS]
+operations:
+  - op: update-skill
+    skill: NTAS
+    name: {from: Network support, to: Network operations}
+"""})
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "Propose CR-1500")
+    assert run_cli("apply", "CR-1500", "--commit", cwd=repo).returncode == 0
+    second = release(repo, "1.1.0")
+    a, _, doc_a = case_items(first / "case.json")
+    b, _, doc_b = case_items(second / "case.json")
+    assert set(a) == set(b) and doc_a["identifier"] == doc_b["identifier"]
+    ntas = next(i for i in b.values() if i.get("humanCodingScheme") == "NTAS")
+    assert ntas["abbreviatedStatement"] == "Network operations"
+    changelog = (second / "CHANGELOG.md").read_text()
+    assert "## Renamed skills\n\n- **NTAS: \"Network support\" is now \"Network operations\"** (minor)" in changelog
+    rows = list(csv.DictReader(io.StringIO((second / "mapping.csv").read_text(encoding="utf-8-sig"))))
+    assert {"old_code": "NTAS", "old_level": "", "new_code": "NTAS", "new_level": "", "change": "updated",
+            "impact": "minor", "change_requests": "CR-1500"} in rows
+    assert {r["change"] for r in rows if r["old_code"] == "ITOP"} == {"unchanged"}
+
+
+def test_two_builds_are_byte_identical_whatever_the_clock_and_time_zone(tmp_path: Path) -> None:
+    repo = init_git(copy_bundled(tmp_path / "repo"))
+    def files(out: Path) -> dict[str, bytes]:
+        return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+    saved = files(release(repo, "1.0.0", env={"TZ": "UTC"}))
+    assert "site/skills/ITOP.html" in saved and len(saved) > 40
+    time.sleep(1.1)  # a clock that moved on must not show
+    assert files(release(repo, "1.0.0", env={"TZ": "Asia/Tokyo"})) == saved
+    third = files(release(repo, "1.0.0", env={"SOURCE_DATE_EPOCH": "1700000000", "TZ": "America/New_York"}))
+    assert third["skills.csv"] == saved["skills.csv"] and third["skills.xlsx"] != saved["skills.xlsx"]
+
+
+def test_spreadsheets_cannot_run_formulas(tmp_path: Path) -> None:
+    repo = copy_bundled(tmp_path / "repo")
+    path = repo / "framework/skills/ASUP/skill.yaml"
+    text = path.read_text()
+    guidance = text[text.index("guidance:"):text.index("related:")]
+    path.write_text(text.replace(guidance, 'guidance: "=HYPERLINK(\\"http://example.org\\", \\"x\\")"\n'))
+    init_git(repo)
+    out = release(repo, "1.0.0")
+    rows = list(csv.reader(io.StringIO((out / "skills.csv").read_text(encoding="utf-8-sig"))))
+    header = rows[0]
+    asup = next(r for r in rows if r[header.index("Code")] == "ASUP")
+    assert asup[header.index("Guidance notes")].startswith("'=HYPERLINK(")
+    sheet = openpyxl.load_workbook(out / "skills.xlsx")["Skills"]
+    cells = [c for row in sheet.iter_rows() for c in row if isinstance(c.value, str) and "HYPERLINK" in c.value]
+    assert [(c.value[:2], c.data_type) for c in cells] == [("'=", "s")]
+
+
+def test_the_workbook_reads_back(built: Path) -> None:
+    book = openpyxl.load_workbook(built / "skills.xlsx")
+    assert book.sheetnames == ["Skills", "Levels of responsibility", "Categories", "Changes", "Mapping"]
+    skills = book["Skills"]
+    header = [c.value for c in skills[1]]
+    assert header[:8] == ["#"] + ["Levels"] * 7
+    assert header[8:15] == ["Code", "URL", "Skill", "Category", "Subcategory", "Overall description",
+                            "Guidance notes"]
+    assert skills.freeze_panes == "A2"
+    itop = next(r for r in skills.iter_rows(min_row=2, values_only=True) if r[8] == "ITOP")
+    assert itop[1:8] == (1, 2, 3, 4, 5, None, None)
+    assert itop[header.index("Level 5 description")].startswith("Provides technical leadership")
+
+
+def test_release_is_refused_when_verify_fails_and_writes_nothing(tmp_path: Path) -> None:
+    repo = init_git(copy_bundled(tmp_path / "repo"))
+    git(repo, "tag", "v1")
+    level = repo / "framework/skills/ITOP/level-4.yaml"
+    level.write_text(level.read_text().replace("small team", "large team"))
+    result = run_cli("release", "2", cwd=repo)
+    assert result.returncode == 1
+    assert result.stderr == ("error: verify fails, so there is nothing trustworthy to release:\n"
+                             "framework/skills/ITOP/level-4.yaml: description changed outside any CR\n")
+    assert not (repo / "dist").exists()
+
+
+def test_tag_is_refused_on_a_dirty_tree_or_an_existing_tag_and_made_otherwise(tmp_path: Path) -> None:
+    repo = init_git(copy_bundled(tmp_path / "repo"))
+    (repo / "notes.txt").write_text("draft")
+    dirty = run_cli("release", "1.0.0", "--tag", cwd=repo)
+    assert dirty.returncode == 1
+    assert dirty.stderr == ("error: --tag needs a clean work tree (commit or stash your changes first): the tag must "
+                            "name exactly what was built\n")
+    (repo / "notes.txt").unlink()
+    result = run_cli("release", "1.0.0", "--tag", cwd=repo)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.endswith("tagged v1.0.0\n")
+    message = git(repo, "tag", "-l", "--format=%(contents)", "v1.0.0").stdout
+    assert message.startswith("# Open Digital Skills Framework 1.0.0")
+    again = run_cli("release", "1.0.0", "--tag", cwd=repo)
+    assert again.returncode == 1
+    assert again.stderr == "error: the tag v1.0.0 exists already; choose another version\n"

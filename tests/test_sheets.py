@@ -1,0 +1,487 @@
+"""The published spreadsheet layout: written safely and reproducibly, read back exactly, refused when malformed."""
+
+from __future__ import annotations
+
+import copy
+import csv
+import io
+import os
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from helpers import ROOT
+
+from skillrepo.checker import check_repository
+from skillrepo.exports import sheets
+from skillrepo.exports.sheets import SheetError, read_sheet, safe_cell, unsafe_cell
+from skillrepo.model import Framework
+
+EPOCH = 1_700_000_000
+
+
+def url(code: str) -> str:
+    return f"https://example.org/skills/{code}"
+
+
+@pytest.fixture(scope="module")
+def bundled() -> Framework:
+    repo, findings = check_repository(ROOT)
+    assert not findings
+    return repo.framework
+
+
+def workbook(fw: Framework, epoch: int = EPOCH) -> bytes:
+    return sheets.to_xlsx([("Skills", *sheets.skill_rows(fw, url)),
+                           ("Levels of responsibility", *sheets.level_rows(fw))], epoch)
+
+
+def test_the_skills_sheet_has_the_published_columns_and_order(bundled: Framework) -> None:
+    header, rows = sheets.skill_rows(bundled, url)
+    assert header == ["#", *["Levels"] * 7, "Code", "URL", "Skill", "Category", "Subcategory", "Overall description",
+                      "Guidance notes", *(f"Level {n} description" for n in range(1, 8))]
+    assert [r[0] for r in rows] == list(range(1, len(bundled.skills) + 1))
+    cats = list(bundled.categories)
+    keys = [(cats.index(r[11]), bundled.categories[r[11]].index(r[12]), r[8]) for r in rows]
+    assert keys == sorted(keys)
+    itop = next(r for r in rows if r[8] == "ITOP")
+    assert itop[1:8] == [1, 2, 3, 4, 5, None, None]
+    assert itop[9] == "https://example.org/skills/ITOP"
+    assert itop[header.index("Level 6 description")] is None
+
+
+def test_retired_skills_are_not_in_the_skills_sheet(bundled: Framework) -> None:
+    fw = copy.deepcopy(bundled)
+    fw.skills["SYSP"].status = "retired"
+    _, rows = sheets.skill_rows(fw, url)
+    assert "SYSP" not in [r[8] for r in rows]
+    assert [r[0] for r in rows] == list(range(1, len(fw.skills)))
+
+
+def test_the_levels_sheet_layout(bundled: Framework) -> None:
+    header, rows = sheets.level_rows(bundled)
+    assert header == ["Level", "Name", "Essence", "Autonomy", "Influence", "Complexity", "Knowledge", "Business skills"]
+    assert [r[:2] for r in rows] == [[1, "Follow"], [2, "Assist"], [3, "Apply"], [4, "Enable"], [5, "Ensure/advise"],
+                                     [6, "Initiate/influence"], [7, "Set strategy/inspire/mobilise"]]
+
+
+def test_csv_is_utf8_with_bom_crlf_and_minimal_quoting() -> None:
+    data = sheets.to_csv(["Code", "Skill"], [["ITOP", "IT infrastructure, operations"], ["ASUP", "Ünïcode"]])
+    assert data == ('\ufeffCode,Skill\r\nITOP,"IT infrastructure, operations"\r\nASUP,Ünïcode\r\n').encode("utf-8")
+
+
+def test_the_older_layout_without_url_reads_the_same(tmp_path: Path, bundled: Framework) -> None:
+    header, rows = sheets.skill_rows(bundled, url)
+    at = header.index("URL")
+    old_header, old_rows = header[:at] + header[at + 1:], [r[:at] + r[at + 1:] for r in rows]
+    (tmp_path / "new.csv").write_bytes(sheets.to_csv(header, rows))
+    (tmp_path / "old.csv").write_bytes(sheets.to_csv(old_header, old_rows))
+    (tmp_path / "old.xlsx").write_bytes(sheets.to_xlsx([("Skills", old_header, old_rows)], EPOCH))
+    new = read_sheet(tmp_path / "new.csv")
+    assert len(new.skills) == len(bundled.skills)
+    assert read_sheet(tmp_path / "old.csv") == new
+    assert read_sheet(tmp_path / "old.xlsx") == new
+
+
+def test_the_workbook_reads_back_everything(tmp_path: Path, bundled: Framework) -> None:
+    path = tmp_path / "skills.xlsx"
+    path.write_bytes(sheets.to_xlsx([("Skills", *sheets.skill_rows(bundled, url)),
+                                     ("Levels of responsibility", *sheets.level_rows(bundled)),
+                                     ("Categories", *sheets.category_rows(bundled))], EPOCH))
+    got = read_sheet(path)
+    assert got.categories == bundled.categories
+    assert got.attributes == bundled.attributes
+    assert got.levels is not None
+    assert {n: (lv.name, lv.essence, lv.attributes) for n, lv in got.levels.items()} == {
+        n: (lv.name, lv.essence, lv.attributes) for n, lv in bundled.levels.items()}
+    assert {s.code: (s.name, s.category, s.subcategory, s.description, s.guidance, s.levels) for s in got.skills} == {
+        s.code: (s.name, s.category, s.subcategory, s.description, s.guidance,
+                 {n: lv.description for n, lv in s.levels.items()}) for s in bundled.skills.values()}
+
+
+def test_workbook_presentation(bundled: Framework) -> None:
+    book = openpyxl.load_workbook(io.BytesIO(workbook(bundled)))
+    skills = book["Skills"]
+    assert skills.freeze_panes == "A2"
+    assert skills.auto_filter.ref == f"A1:V{len(bundled.skills) + 1}"
+    assert all(c.font.b for c in skills[1])
+    widths = {skills.cell(1, c).value: skills.column_dimensions[openpyxl.utils.get_column_letter(c)].width
+              for c in (1, 2, 9, 14)}
+    assert widths["#"] <= 8 and widths["Levels"] <= 8 and widths["Code"] <= 8
+    assert widths["Overall description"] >= 50
+    description = skills.cell(2, 14)
+    assert description.alignment.wrap_text
+    assert book.properties.created.year == 2023 and book.properties.modified == book.properties.created
+
+
+DANGEROUS = ['=HYPERLINK("http://example.org","click")', "+1", "-2", "@SUM(1)", "\tTabbed start", "\rCarriage start"]
+# Texts that look quote-prefixed already: the prefix must stay reversible.
+QUOTED = ["'=already quoted", "''two quotes", "'Tis the season", "Plain text"]
+
+
+@pytest.mark.parametrize("text", DANGEROUS + QUOTED)
+def test_safe_cell_is_reversible(text: str) -> None:
+    safe = safe_cell(text)
+    assert unsafe_cell(safe) == text
+    assert safe[0] not in "=+-@\t\r"
+    assert (safe != text) == (text in DANGEROUS or text in QUOTED[:2])
+
+
+def test_safe_cell_leaves_other_values_alone() -> None:
+    assert [safe_cell(v) for v in (-2, 1.5, None, "")] == [-2, 1.5, None, ""]
+
+
+def test_formulas_are_neutralised_in_csv_and_workbook_and_read_back(tmp_path: Path, bundled: Framework) -> None:
+    fw = copy.deepcopy(bundled)
+    texts = DANGEROUS + QUOTED
+    chosen = sorted(fw.skills)[: len(texts)]
+    for code, text in zip(chosen, texts):
+        fw.skills[code].description = text
+    fw.skills[chosen[0]].guidance = "-negative guidance"
+    header, rows = sheets.skill_rows(fw, url)
+    col = header.index("Overall description")
+    (tmp_path / "s.csv").write_bytes(sheets.to_csv(header, rows))
+    (tmp_path / "s.xlsx").write_bytes(sheets.to_xlsx([("Skills", header, rows)], EPOCH))
+
+    records = list(csv.reader(io.StringIO((tmp_path / "s.csv").read_bytes().decode("utf-8-sig"), newline="")))
+    by_code = {r[header.index("Code")]: r for r in records[1:]}
+    for code, text in zip(chosen, texts):
+        assert by_code[code][col] == safe_cell(text)
+    for code in chosen[: len(DANGEROUS)]:
+        assert by_code[code][col].startswith("'")
+
+    sheet = openpyxl.load_workbook(tmp_path / "s.xlsx")["Skills"]
+    assert not [c.coordinate for row in sheet.iter_rows() for c in row if c.data_type == "f"]
+    cells = {sheet.cell(r, header.index("Code") + 1).value: sheet.cell(r, col + 1) for r in range(2, sheet.max_row + 1)}
+    for code in chosen[: len(DANGEROUS)]:
+        cell = cells[code]
+        assert isinstance(cell.value, str) and cell.value.startswith("'"), cell.value
+        assert cell.data_type == "s"
+    assert cells[chosen[5]].value == "'_x000D_Carriage start"  # a CR as OOXML writes it: XML would lose it
+
+    for name in ("s.csv", "s.xlsx"):
+        got = {s.code: s for s in read_sheet(tmp_path / name).skills}
+        for code, text in zip(chosen, texts):
+            assert got[code].description == text, name
+        assert got[chosen[0]].guidance == "-negative guidance"
+
+
+def test_underscore_escapes_and_control_characters_survive_the_workbook(tmp_path: Path, bundled: Framework) -> None:
+    fw = copy.deepcopy(bundled)
+    fw.skills["ITOP"].description = "A literal _x000D_ and a bell \x07 and a CR\rinside"
+    (tmp_path / "s.xlsx").write_bytes(sheets.to_xlsx([("Skills", *sheets.skill_rows(fw, url))], EPOCH))
+    got = {s.code: s for s in read_sheet(tmp_path / "s.xlsx").skills}
+    assert got["ITOP"].description == fw.skills["ITOP"].description
+
+
+_BUILD = """
+import sys
+from pathlib import Path
+from skillrepo.checker import check_repository
+from skillrepo.exports import sheets
+fw = check_repository(Path(sys.argv[1]))[0].framework
+url = lambda code: f"https://example.org/skills/{code}"
+data = sheets.to_xlsx([("Skills", *sheets.skill_rows(fw, url)),
+                       ("Levels of responsibility", *sheets.level_rows(fw))], int(sys.argv[2]))
+sys.stdout.buffer.write(data)
+"""
+
+
+def test_workbooks_are_byte_identical_whatever_the_clock_and_time_zone(bundled: Framework) -> None:
+    first = workbook(bundled)
+    time.sleep(2.1)  # past the 2-second resolution of zip times
+    second = subprocess.run([sys.executable, "-c", _BUILD, str(ROOT), str(EPOCH)], capture_output=True, check=True,
+                            env={**os.environ, "TZ": "Asia/Tokyo"}).stdout
+    assert second == first
+    with zipfile.ZipFile(io.BytesIO(first)) as archive:
+        infos = archive.infolist()
+    assert {i.date_time for i in infos} == {(2023, 11, 14, 22, 13, 20)}
+    assert {(i.compress_type, i.external_attr, i.create_system) for i in infos} == {
+        (zipfile.ZIP_DEFLATED, 0o100644 << 16, 3)}
+    assert workbook(bundled, EPOCH + 86400) != first
+
+
+def test_zip_times_before_1980_are_clamped(bundled: Framework) -> None:
+    with zipfile.ZipFile(io.BytesIO(workbook(bundled, 0))) as archive:
+        assert {i.date_time for i in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+
+
+# Refusals -----------------------------------------------------------------------------------------------
+
+HEADER = list(sheets.SKILL_HEADER)
+
+
+def skill_row(n: int, code: str, name: str, levels: dict[int, str] | None = None,
+              category: str = "Delivery and operation", subcategory: str = "Technology management") -> list[Any]:
+    levels = {2: f"{name} at level 2."} if levels is None else levels
+    return [n, *[k if k in levels else None for k in range(1, 8)], code, url(code), name, category, subcategory,
+            f"About {name}.", None, *[levels.get(k) for k in range(1, 8)]]
+
+
+def base_rows() -> list[list[Any]]:
+    return [skill_row(1, "ITOP", "IT infrastructure"), skill_row(2, "SYSP", "System software"),
+            skill_row(3, "NTAS", "Network support")]
+
+
+def write_xlsx(path: Path, header: list[Any], rows: list[list[Any]], extra: Any = None) -> Path:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Skills"
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    if extra is not None:
+        extra(book)
+    book.save(path)
+    return path
+
+
+def write_csv(path: Path, header: list[Any], rows: list[list[Any]]) -> Path:
+    path.write_bytes(sheets.to_csv(header, rows))
+    return path
+
+
+def refusal(path: Path) -> str:
+    with pytest.raises(SheetError) as info:
+        read_sheet(path)
+    return str(info.value)
+
+
+def with_cell(rows: list[list[Any]], row: int, column: str, value: Any) -> list[list[Any]]:
+    out = [list(r) for r in rows]
+    out[row - 2][HEADER.index(column)] = value
+    return out
+
+
+def without_column(name: str) -> tuple[list[Any], list[list[Any]]]:
+    at = HEADER.index(name)
+    return HEADER[:at] + HEADER[at + 1:], [r[:at] + r[at + 1:] for r in base_rows()]
+
+
+CASES: list[tuple[str, Any, str]] = [
+    ("missing column", lambda: without_column("Subcategory"), "row 1: missing column Subcategory"),
+    ("missing Levels", lambda: without_column("Levels"),
+     "row 1: missing column Levels: the layout has 7 columns headed Levels, one per level; found 6"),
+    ("duplicate code", lambda: (HEADER, base_rows() + [skill_row(4, "ITOP", "Other")]),
+     "row 5, column Code: duplicate code ITOP (first on row 2)"),
+    ("malformed code", lambda: (HEADER, with_cell(base_rows(), 3, "Code", "Sysp")),
+     "row 3, column Code: malformed code 'Sysp': a code is 4 capital letters, e.g. ITOP"),
+    ("no code", lambda: (HEADER, with_cell(base_rows(), 4, "Code", None)), "row 4, column Code: the skill has no code"),
+    ("empty name", lambda: (HEADER, with_cell(base_rows(), 3, "Skill", "  ")), "row 3, column Skill: the name is empty"),
+    ("duplicate name", lambda: (HEADER, with_cell(base_rows(), 4, "Skill", "it INFRASTRUCTURE")),
+     "row 4, column Skill: duplicate name 'it INFRASTRUCTURE' (first on row 2)"),
+    ("no category", lambda: (HEADER, with_cell(base_rows(), 3, "Category", None)),
+     "row 3, column Category: SYSP has no category"),
+    ("no subcategory", lambda: (HEADER, with_cell(base_rows(), 2, "Subcategory", "")),
+     "row 2, column Subcategory: ITOP has no subcategory"),
+    ("no description", lambda: (HEADER, with_cell(base_rows(), 2, "Overall description", None)),
+     "row 2, column Overall description: ITOP has no overall description"),
+    ("description at an unlisted level", lambda: (HEADER, with_cell(base_rows(), 3, "Level 4 description", "More.")),
+     "row 3, column Level 4 description: a description of SYSP at level 4, which its Levels columns do not list; "
+     "put 4 in the Levels column of level 4, or clear this cell"),
+    ("listed level without description", lambda: (HEADER, with_cell(base_rows(), 4, "Level 2 description", None)),
+     "row 4, column Level 2 description: NTAS is listed at level 2 in the Levels columns but has no description "
+     "there"),
+    ("wrong mark", lambda: (HEADER, [r[:2] + ["x"] + r[3:] if r[8] == "ITOP" else r for r in base_rows()]),
+     "row 2, column Levels (2): 'x' in the Levels column of level 2; write 2 there if ITOP is defined at level 2, "
+     "else leave it empty"),
+]
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "csv"])
+@pytest.mark.parametrize(("name", "make", "message"), CASES, ids=[c[0] for c in CASES])
+def test_malformed_sheets_are_refused_with_file_sheet_row_and_column(tmp_path: Path, kind: str, name: str, make: Any,
+                                                                    message: str) -> None:
+    header, rows = make()
+    path = tmp_path / f"skills.{kind}"
+    if kind == "xlsx":
+        write_xlsx(path, header, rows)
+        assert refusal(path) == f"{path}, sheet Skills, {message}"
+    else:
+        write_csv(path, header, rows)
+        assert refusal(path) == f"{path}, {message}"
+
+
+def test_a_valid_small_sheet_reads(tmp_path: Path) -> None:
+    got = read_sheet(write_xlsx(tmp_path / "s.xlsx", HEADER, base_rows()))
+    assert [s.code for s in got.skills] == ["ITOP", "SYSP", "NTAS"]
+    assert got.categories == {"Delivery and operation": ["Technology management"]}
+    assert got.levels is None and got.attributes is None
+    assert got.skills[0].levels == {2: "IT infrastructure at level 2."}
+    assert read_sheet(write_csv(tmp_path / "s.csv", HEADER, base_rows())) == got
+
+
+def test_merged_cells_read_as_empty_and_are_refused(tmp_path: Path) -> None:
+    # merged header cells: the second of them holds nothing, so its column is missing
+    header_merge = write_xlsx(tmp_path / "h.xlsx", HEADER, base_rows(), lambda b: b.active.merge_cells("K1:L1"))
+    assert refusal(header_merge) == f"{header_merge}, sheet Skills, row 1: missing column Category"
+    # merged data cells: only the first row of the range holds the value
+    data_merge = write_xlsx(tmp_path / "d.xlsx", HEADER, base_rows(), lambda b: b.active.merge_cells("L2:L3"))
+    assert refusal(data_merge) == f"{data_merge}, sheet Skills, row 3, column Category: SYSP has no category"
+
+
+def test_formulas_are_never_evaluated(tmp_path: Path) -> None:
+    rows = with_cell(base_rows(), 3, "Code", '="SY"&"SP"')
+    path = write_xlsx(tmp_path / "f.xlsx", HEADER, rows)
+    assert refusal(path) == f"{path}, sheet Skills, row 3, column Code: the skill has no code"
+    rows = with_cell(base_rows(), 2, "Overall description", "=1+1")
+    path = write_xlsx(tmp_path / "g.xlsx", HEADER, rows)
+    assert refusal(path) == f"{path}, sheet Skills, row 2, column Overall description: ITOP has no overall description"
+
+
+def test_files_that_are_not_spreadsheets(tmp_path: Path) -> None:
+    text = tmp_path / "notes.xlsx"
+    text.write_text("just some notes\n")
+    assert refusal(text) == (f"{text}: not an .xlsx workbook (it is not a zip archive; an old .xls, or a CSV renamed?); "
+                             "save it from your spreadsheet program as .xlsx or .csv")
+    other_zip = tmp_path / "other.xlsx"
+    with zipfile.ZipFile(other_zip, "w") as archive:
+        archive.writestr("hello.txt", "hello")
+    assert refusal(other_zip).startswith(f"{other_zip}: not a readable .xlsx workbook (")
+    binary = tmp_path / "binary.csv"
+    binary.write_bytes(b"PK\x03\x04\x00\x00binary")
+    assert refusal(binary) == f"{binary}, row 1: it holds NUL bytes, so it is not a CSV text file"
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes(",".join(HEADER).encode() + b"\r\n1,caf\xe9\r\n")
+    assert refusal(latin) == f"{latin}, row 2: not UTF-8 text (byte 0xe9); save it as CSV UTF-8"
+    for name, hint in (("skills.ods", "; save it as .xlsx"), ("skills.txt", ""), ("skills", "")):
+        path = tmp_path / name
+        path.write_text("x")
+        suffix = repr(path.suffix or "(no extension)")
+        assert refusal(path) == (f"{path}: unknown kind of spreadsheet {suffix}; an .xlsx workbook or a .csv file is "
+                                 f"wanted{hint}")
+    assert refusal(tmp_path / "absent.csv") == f"{tmp_path / 'absent.csv'}: no such file"
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    assert refusal(empty) == f"{empty}: the sheet is empty; its first row must be the header (#, Levels x 7, Code, URL, "\
+                             "Skill, ...)"
+    semicolons = tmp_path / "semi.csv"
+    semicolons.write_text(";".join(HEADER) + "\n", encoding="utf-8")
+    assert refusal(semicolons) == (f"{semicolons}, row 1: missing column Levels: the layout has 7 columns headed "
+                                   "Levels, one per level; found 0")
+
+
+def _levels_book(rows: list[list[Any]], header: list[str] | None = None) -> Any:
+    def extra(book: Any) -> None:
+        sheet = book.create_sheet("Levels of responsibility")
+        sheet.append(header or ["Level", "Name", "Essence", "Autonomy"])
+        for row in rows:
+            sheet.append(row)
+    return extra
+
+
+LEVEL_ROWS = [[n, name, f"Essence {n}.", f"Autonomy {n}."] for n, name in sheets.LEVEL_NAMES.items()]
+
+
+@pytest.mark.parametrize(("rows", "header", "message"), [
+    (LEVEL_ROWS[:5], None, ": levels 6, 7 are missing; the sheet describes all seven levels"),
+    (LEVEL_ROWS + [LEVEL_ROWS[2]], None, ", row 9, column Level: duplicate level 3 (first on row 4)"),
+    ([LEVEL_ROWS[0], [2, "Helper", "E.", "A."]] + LEVEL_ROWS[2:], None,
+     ", row 3, column Name: level 2 is named 'Assist', not 'Helper'"),
+    ([[8, "Beyond", "E.", "A."]], None, ", row 2, column Level: the level is '8'; write a whole number from 1 to 7"),
+    ([r if r[0] != 4 else [4, "Enable", "E.", None] for r in LEVEL_ROWS], None,
+     ", row 5, column Autonomy: level 4 has no text for Autonomy"),
+    (LEVEL_ROWS, ["Level", "Name", "Essence"], ", row 1: no generic attribute columns after Essence (e.g. Autonomy, "
+     "Influence)"),
+    (LEVEL_ROWS, ["Level", "Essence", "Autonomy"], ", row 1: missing column Name"),
+])
+def test_a_malformed_levels_sheet_is_refused(tmp_path: Path, rows: list[list[Any]], header: list[str] | None,
+                                            message: str) -> None:
+    path = write_xlsx(tmp_path / "s.xlsx", HEADER, base_rows(), _levels_book(rows, header))
+    assert refusal(path) == f"{path}, sheet Levels of responsibility{message}"
+
+
+def test_the_categories_sheet_orders_categories_and_refuses_unknown_ones(tmp_path: Path) -> None:
+    def categories(rows: list[list[str]]) -> Any:
+        def extra(book: Any) -> None:
+            sheet = book.create_sheet("Categories")
+            sheet.append(["Category", "Subcategory"])
+            for row in rows:
+                sheet.append(row)
+        return extra
+
+    ok = write_xlsx(tmp_path / "ok.xlsx", HEADER, base_rows(), categories(
+        [["People", "Training"], ["Delivery and operation", "Service management"],
+         ["Delivery and operation", "Technology management"]]))
+    assert read_sheet(ok).categories == {"People": ["Training"],
+                                         "Delivery and operation": ["Service management", "Technology management"]}
+    bad = write_xlsx(tmp_path / "bad.xlsx", HEADER, base_rows(), categories([["Delivery and operation", "Other"]]))
+    assert refusal(bad) == (f"{bad}, sheet Skills, row 2, column Subcategory: subcategory 'Technology management' is "
+                            "not one of Delivery and operation in sheet Categories")
+
+
+# Size ----------------------------------------------------------------------------------------------------
+
+def _xml_text(value: Any) -> str:
+    return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def big_xlsx(path: Path, rows: int, code: Any) -> Path:
+    """A workbook of `rows` skills, written directly (openpyxl takes far longer), with a dimension like Excel's."""
+    ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    rel_ns = 'xmlns="http://schemas.openxmlformats.org/package/2006/relationships"'
+    doc_rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+    def row_xml(number: int, values: list[Any]) -> str:
+        cells = []
+        for c, value in enumerate(values, start=1):
+            if value is None:
+                continue
+            ref = f"{openpyxl.utils.get_column_letter(c)}{number}"
+            if isinstance(value, int):
+                cells.append(f'<c r="{ref}"><v>{value}</v></c>')
+            else:
+                cells.append(f'<c r="{ref}" t="inlineStr"><is><t>{_xml_text(value)}</t></is></c>')
+        return f'<row r="{number}">{"".join(cells)}</row>'
+
+    body = [row_xml(1, HEADER)]
+    body += [row_xml(i + 2, skill_row(i + 1, code(i), f"Skill {i}")) for i in range(rows)]
+    sheet = (f'<worksheet {ns}><dimension ref="A1:V{rows + 1}"/><sheetData>{"".join(body)}</sheetData></worksheet>')
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", (
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            '<Override PartName="/xl/worksheets/sheet1.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'))
+        z.writestr("_rels/.rels", f'<Relationships {rel_ns}><Relationship Id="rId1" '
+                   f'Type="{doc_rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+        z.writestr("xl/workbook.xml", f'<workbook {ns} xmlns:r="{doc_rel}"><sheets>'
+                   '<sheet name="Skills" sheetId="1" r:id="rId1"/></sheets></workbook>')
+        z.writestr("xl/_rels/workbook.xml.rels", f'<Relationships {rel_ns}><Relationship Id="rId1" '
+                   f'Type="{doc_rel}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>')
+        z.writestr("xl/worksheets/sheet1.xml", sheet)
+    return path
+
+
+def code_of(i: int) -> str:
+    letters = ""
+    for _ in range(4):
+        letters = chr(ord("A") + i % 26) + letters
+        i //= 26
+    return letters
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "csv"])
+def test_a_100000_row_sheet_is_refused_quickly(tmp_path: Path, kind: str) -> None:
+    rows = 100_000
+    repeating = lambda i: code_of(i % 1000)  # noqa: E731 - codes repeat from row 1002
+    if kind == "xlsx":
+        dup, unique = big_xlsx(tmp_path / "dup.xlsx", rows, repeating), big_xlsx(tmp_path / "uniq.xlsx", rows, code_of)
+        where = "sheet Skills, "
+    else:
+        dup = write_csv(tmp_path / "dup.csv", HEADER, [skill_row(i + 1, repeating(i), f"Skill {i}") for i in range(rows)])
+        unique = write_csv(tmp_path / "uniq.csv", HEADER, [skill_row(i + 1, code_of(i), f"Skill {i}")
+                                                            for i in range(rows)])
+        where = ""
+    start = time.monotonic()
+    assert refusal(dup) == f"{dup}, {where}row 1002, column Code: duplicate code AAAA (first on row 2)"
+    assert refusal(unique) == f"{unique}, {where}row 5002: more than 5,000 skills; this is not a skills framework"
+    assert time.monotonic() - start < 10

@@ -1,0 +1,484 @@
+"""The release's website: every page at its stable address, links that resolve, no network, the same bytes on
+every build, data shown as text; and, in a real headless Chromium, search, navigation and the change views."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import replace
+from html.parser import HTMLParser
+from pathlib import Path
+from posixpath import normpath
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from helpers import ROOT, copy_bundled, init_git
+from skillrepo.checker import check_repository
+from skillrepo.engine import apply
+from skillrepo.model import ChangeRequest, Repository
+from skillrepo.replay import Replay, since_release
+from skillrepo.site import build_site
+
+VERSION = "1.0.0"
+DOWNLOADS = ["framework.json", "skills.csv", "skills.xlsx", "case.json", "CHANGELOG.md", "changes.json",
+             "mapping.csv", "mapping.json", "SHA256SUMS"]
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = ROOT / "tests" / "artifacts"
+SCRIPT = "<script>alert(1)</script>"
+IMG = "<img src=x onerror=alert(2)>"
+ITOP_5 = "Provides technical leadership of an IT infrastructure function"
+
+
+# Building.
+
+def load(root: Path) -> tuple[Repository, Replay]:
+    repo, _ = check_repository(root)
+    replay = since_release(root, repo, None)
+    assert replay.problem is None and replay.result is not None, replay.problem
+    return repo, replay
+
+
+def write_release(files: dict[str, bytes], release: Path) -> Path:
+    """The site under release/site/, and a stand-in for each download beside it, as `release` lays them out."""
+    site = release / "site"
+    for rel, data in files.items():
+        path = site / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    for name in DOWNLOADS:
+        (release / name).write_text(f"{name}\n")
+    return site
+
+
+def inject(root: Path) -> None:
+    """Markup in texts from the data: a skill description, a change request title, a skill name."""
+    skill = root / "framework/skills/ITOP/skill.yaml"
+    text = skill.read_text()
+    assert "  Operating, maintaining" in text
+    skill.write_text(text.replace("  Operating, maintaining", f"  Operating {SCRIPT}, maintaining"))
+    cr = root / "changes/CR-1447/manifest.yaml"
+    text = cr.read_text()
+    cr.write_text(re.sub(r"(?m)^title: .*$", f"title: \"Absorb SYSP {IMG}\"", text))
+    sysp = root / "framework/skills/SYSP/skill.yaml"
+    text = sysp.read_text()
+    sysp.write_text(re.sub(r"(?m)^name: (.*)$", r'name: "\1 \\"><b>bold</b>"', text))
+
+
+@pytest.fixture(scope="module")
+def bundled(tmp_path_factory: pytest.TempPathFactory) -> tuple[Repository, Replay]:
+    return load(init_git(copy_bundled(tmp_path_factory.mktemp("site") / "repo")))
+
+
+@pytest.fixture(scope="module")
+def files(bundled: tuple[Repository, Replay]) -> dict[str, bytes]:
+    repo, replay = bundled
+    return build_site(repo, replay, VERSION, DOWNLOADS)
+
+
+@pytest.fixture(scope="module")
+def site(files: dict[str, bytes], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_release(files, tmp_path_factory.mktemp("dist") / VERSION)
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site of a copy whose texts hold markup."""
+    root = copy_bundled(tmp_path_factory.mktemp("hostile") / "repo")
+    inject(root)
+    repo, replay = load(init_git(root))
+    assert SCRIPT in repo.framework.skills["ITOP"].description
+    return write_release(build_site(repo, replay, VERSION, DOWNLOADS), tmp_path_factory.mktemp("dist") / VERSION)
+
+
+# Reading pages.
+
+class Page(HTMLParser):
+    """The links, ids and a few structural facts of one HTML page."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.links: list[tuple[str, str, str]] = []  # (tag, attribute, value)
+        self.ids: set[str] = set()
+        self.all_ids: list[str] = []
+        self.tags: list[str] = []
+        self.starts: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        self.tags.append(tag)
+        self.starts.append((tag, a))
+        if a.get("id"):
+            self.ids.add(str(a["id"]))
+            self.all_ids.append(str(a["id"]))
+        for attr in ("href", "src", "action"):
+            if a.get(attr) is not None:
+                self.links.append((tag, attr, str(a[attr])))
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def parse(html: bytes) -> Page:
+    page = Page()
+    page.feed(html.decode("utf-8"))
+    page.close()
+    return page
+
+
+def pages(site: Path) -> Iterator[tuple[str, Page]]:
+    for path in sorted(site.rglob("*.html")):
+        yield path.relative_to(site).as_posix(), parse(path.read_bytes())
+
+
+# Unit tests.
+
+def test_every_page_is_at_its_stable_address(files: dict[str, bytes], bundled: tuple[Repository, Replay]) -> None:
+    repo, _ = bundled
+    expected = {"index.html", "changelog.html", "mapping.html", "downloads.html", "changes/index.html",
+                "levels/index.html", "style.css", "search.js", "search-index.json", "search-index.js"}
+    expected |= {f"skills/{code}.html" for code in repo.framework.skills}
+    expected |= {f"levels/{n}.html" for n in range(1, 8)}
+    expected |= {f"changes/{cr}.html" for cr in repo.changes}
+    assert expected <= set(files)
+    assert "skills/ITOP.html" in files and "changes/CR-1432.html" in files
+    assert all(not name.startswith("/") and ".." not in name for name in files)
+
+
+def test_every_link_resolves_to_a_file_of_the_site_or_a_download(site: Path) -> None:
+    ids = {path: page.ids for path, page in pages(site)}
+    checked = 0
+    for path, page in pages(site):
+        for tag, attr, value in page.links:
+            parts = urlsplit(value)
+            assert not parts.scheme and not parts.netloc, f"{path}: <{tag} {attr}={value!r}> is not relative"
+            if attr == "action" and not parts.path:
+                continue
+            target = normpath(str(Path(path).parent / unquote(parts.path))) if parts.path else path
+            if target.startswith("../"):
+                assert target[3:] in DOWNLOADS, f"{path}: {value!r} leaves the site for {target!r}"
+                assert (site.parent / target[3:]).is_file()
+                continue
+            assert (site / target).is_file(), f"{path}: {value!r} resolves to {target!r}, which is not in the site"
+            if parts.fragment and target.endswith(".html"):
+                assert parts.fragment in ids[target], f"{path}: {value!r}: no id {parts.fragment!r} in {target}"
+            checked += 1
+    assert checked > 500
+
+
+def test_nothing_is_loaded_from_the_network(site: Path) -> None:
+    for path, page in pages(site):
+        for tag, attr, value in page.links:
+            assert not value.startswith(("http:", "https:", "//")), f"{path}: {tag} {attr}={value}"
+        html = (site / path).read_text()
+        assert "http://" not in html and "https://" not in html, path
+    css = (site / "style.css").read_text()
+    assert "@import" not in css and not re.search(r"url\(", css)
+    for name in ("search.js", "search-index.js"):
+        assert not re.search(r"https?:", (site / name).read_text()), name
+
+
+def test_pages_are_accessible_in_structure(site: Path) -> None:
+    for path, page in pages(site):
+        assert page.tags.count("h1") == 1, path
+        for landmark in ("header", "nav", "main", "footer"):
+            assert landmark in page.tags, f"{path}: no <{landmark}>"
+        assert len(page.all_ids) == len(page.ids), f"{path}: an id twice"
+        assert page.starts[0] == ("html", {"lang": "en"})
+        assert ("meta", {"name": "viewport", "content": "width=device-width, initial-scale=1"}) in page.starts
+        assert page.starts[[t for t, _ in page.starts].index("a")][1].get("href") == "#main", f"{path}: skip link"
+        assert [a.get("href") for t, a in page.starts if t == "link"] == [("../" * path.count("/")) + "style.css"]
+        for tag, attrs in page.starts:
+            if tag == "th":
+                assert attrs.get("scope") in ("col", "row"), path
+            if tag == "img":
+                assert "alt" in attrs, path
+
+
+def test_the_skill_page(site: Path) -> None:
+    html = (site / "skills/ITOP.html").read_text()
+    page = parse(html.encode())
+    text = "".join(page.text)
+    assert "IT infrastructure" in text and "Delivery and operation" in text and "Technology management" in text
+    assert {f"level-{n}" for n in range(1, 6)} <= page.ids and "level-6" not in page.ids
+    assert ITOP_5 in text
+    hrefs = [v for _, _, v in page.links]
+    assert {f"#level-{n}" for n in range(1, 6)} <= set(hrefs)
+    for code in ("ITMG", "SYSP", "NTAS", "ASUP"):
+        assert f"../skills/{code}.html" in hrefs
+    assert re.search(r'class="change-mark[^"]*" href="\.\./changes/CR-1432\.html"', html)
+    assert "../levels/5.html" in hrefs
+    # A skill no release changed has no mark.
+    assert "change-mark" not in (site / "skills/PROG.html").read_text()
+
+
+def test_a_retired_skill_keeps_its_page_and_names_what_replaced_it(bundled: tuple[Repository, Replay],
+                                                                   tmp_path: Path) -> None:
+    repo, replay = bundled
+    assert replay.result is not None
+    cr = ChangeRequest("CR-1500", "Merge System software (SYSP) into IT infrastructure (ITOP)", "accepted",
+                       ["SYSP"], [], [{"op": "retire-skill", "skill": "SYSP", "replaced_by": ["ITOP"]}],
+                       proposal="Merge it.", applied_in="1")
+    after, effects = apply(replay.result, cr.operations, cr.id)
+    repo = replace(repo, framework=after, changes={**repo.changes, cr.id: cr})
+    replay = replace(replay, order=[*replay.order, cr], steps=[*replay.steps, (cr, effects)], result=after)
+    site = write_release(build_site(repo, replay, VERSION, DOWNLOADS), tmp_path / VERSION)
+    html = (site / "skills/SYSP.html").read_text()
+    notice = html[html.index('class="notice notice-retired"'):]
+    notice = notice[:notice.index("</div>")]
+    assert "This skill is retired" in notice and 'href="../skills/ITOP.html"' in notice
+    assert 'href="../changes/CR-1500.html"' in html and "retires the skill" in html
+    assert 'id="level-3"' in html  # its levels stay readable
+    assert ">retired</span>" in (site / "index.html").read_text()
+    assert 'id="retired_skills"' in (site / "changelog.html").read_text()
+    assert "<td>merged</td>" in (site / "mapping.html").read_text()
+    change = (site / "changes/CR-1500.html").read_text()
+    assert re.search(r"<ins>.*retired, replaced by ITOP", change)
+    test_every_link_resolves_to_a_file_of_the_site_or_a_download(site)
+
+
+def test_the_level_pages(site: Path, bundled: tuple[Repository, Replay]) -> None:
+    repo, _ = bundled
+    for n in range(1, 8):
+        html = (site / f"levels/{n}.html").read_text()
+        rl = repo.framework.levels[n]
+        assert rl.name in html and " ".join(rl.essence.split()[:6]) in " ".join(html.split())
+        for attribute in repo.framework.attributes:
+            assert f"<dt>{attribute}</dt>" in html
+        for code, skill in repo.framework.skills.items():
+            assert (f'href="../skills/{code}.html#level-{n}"' in html) == (n in skill.levels), (n, code)
+
+
+def test_the_change_request_pages(site: Path) -> None:
+    index = (site / "changes/index.html").read_text()
+    for cr in ("CR-1431", "CR-1432", "CR-1434", "CR-1447"):
+        assert f'href="{cr}.html"' in index
+    assert index.index('id="accepted"') < index.index('id="declined"')
+    html = (site / "changes/CR-1432.html").read_text()
+    assert "Create IT Infrastructure (ITOP) level 5" in html
+    for heading in ("Proposal", "Decision", "Outcome"):
+        assert f">{heading}</h2>" in html
+    # The proposal's three paragraphs, and its mention of CR#1431 as a link.
+    proposal = html[html.index('id="proposal"'):html.index('id="decision"')]
+    assert proposal.count("<p>") == 3 and 'href="../changes/CR-1431.html"' in proposal
+    ins = re.findall(r"<ins>(.*?)</ins>", html[html.index('class="before-after'):], re.S)
+    assert any(ITOP_5 in i for i in ins) and all("added: " in i for i in ins)
+    # A word-level change: removed and added words, labelled for screen readers.
+    html = (site / "changes/CR-1434.html").read_text()
+    assert re.search(r'<del><span class="visually-hidden">\[removed: </span>screens,<', html)
+    assert re.search(r'<ins><span class="visually-hidden">\[added: </span>consoles,<', html)
+    # A declined request changed nothing.
+    assert "<ins>" not in (site / "changes/CR-1447.html").read_text()
+
+
+def test_changelog_mapping_and_downloads(site: Path, bundled: tuple[Repository, Replay]) -> None:
+    from skillrepo.exports import changelog, mapping
+    _, replay = bundled
+    assert replay.result is not None
+    html = (site / "changelog.html").read_text()
+    items = changelog.entries(replay.effects, replay.result)
+    for name, heading in changelog.SECTIONS:
+        assert (f'id="{name}"' in html) == any(e.section == name for e in items), name
+    assert html.count('class="entry"') == len(items)
+    table = (site / "mapping.html").read_text()
+    rows = mapping.rows(replay.base, replay.result, replay.effects)
+    assert table.count("<tr") == len(rows) + 1 and table.count('<th scope="col">') == len(mapping.COLUMNS)
+    downloads = (site / "downloads.html").read_text()
+    for name in DOWNLOADS:
+        assert f'href="../{name}"' in downloads
+
+
+def test_the_search_index(site: Path, bundled: tuple[Repository, Replay]) -> None:
+    repo, _ = bundled
+    data = json.loads((site / "search-index.json").read_text())
+    assert [s["code"] for s in data["skills"]] == sorted(repo.framework.skills)
+    itop = next(s for s in data["skills"] if s["code"] == "ITOP")
+    assert itop["url"] == "skills/ITOP.html" and itop["levels"][4]["text"].startswith(ITOP_5)
+    script = (site / "search-index.js").read_text()
+    prefix = "window.SKILLREPO_SEARCH_INDEX = "
+    line = next(x for x in script.splitlines() if x.startswith(prefix))
+    assert json.loads(line[len(prefix):].rstrip(";")) == data
+    index = (site / "index.html").read_text()
+    assert 'src="search-index.js"' in index and 'src="search.js"' in index and 'id="search-input"' in index
+
+
+def test_two_builds_are_byte_identical(files: dict[str, bytes], bundled: tuple[Repository, Replay],
+                                       tmp_path: Path) -> None:
+    repo, replay = bundled
+    assert build_site(repo, replay, VERSION, DOWNLOADS) == files
+    # Another copy, in another directory, committed at another time.
+    other = build_site(*load(init_git(copy_bundled(tmp_path / "elsewhere"))), VERSION, DOWNLOADS)
+    assert list(other) == list(files)
+    assert [n for n in files if other[n] != files[n]] == []
+
+
+def test_texts_from_the_data_are_escaped(hostile: Path) -> None:
+    html = (hostile / "skills/ITOP.html").read_text()
+    assert SCRIPT not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    for path in ("changes/index.html", "changes/CR-1447.html"):
+        html = (hostile / path).read_text()
+        assert IMG not in html and "&lt;img src=x onerror=alert(2)&gt;" in html, path
+    for path in hostile.rglob("*.html"):
+        html = path.read_text()
+        assert "<script>alert" not in html and "<img" not in html and "<b>bold" not in html, path
+        assert len(re.findall(r"<script\b", html)) == (2 if path.name == "index.html" and path.parent == hostile
+                                                       else 0), path
+    assert "<" not in (hostile / "search-index.js").read_text().split("=", 1)[1]
+
+
+# In a real browser.
+
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is absent: install Debian's chromium (apt-get install chromium) to run the "
+                    "browser tests")
+    from playwright.sync_api import sync_playwright  # part of the test extras: pip install -e '.[test]'
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+class Watch:
+    """A browser context that records every request, console error, page error and dialog."""
+
+    def __init__(self, browser: Any, **options: Any) -> None:
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        self.context = browser.new_context(**options)
+        self.context.on("request", lambda r: self.requests.append(r.url))
+        self.page = self.context.new_page()
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("dialog", self.dialog)
+
+    def dialog(self, d: Any) -> None:
+        self.dialogs.append(d.message)
+        d.dismiss()
+
+    def check(self) -> None:
+        assert self.errors == []
+        assert self.dialogs == []
+        leaving = [u for u in self.requests if not u.startswith("file://")]
+        assert leaving == [], f"requests that leave the site: {leaving}"
+        assert self.requests
+
+
+def shot(page: Any, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+
+
+def test_search_navigate_and_see_what_changed(browser: Any, site: Path) -> None:
+    w = Watch(browser, viewport={"width": 1280, "height": 900})
+    page = w.page
+    try:
+        page.goto((site / "index.html").as_uri())
+        assert page.title().startswith("Skills · Open Digital Skills Framework")
+        shot(page, "home.png")
+        page.locator("#search-input").press_sequentially("ITOP", delay=30)
+        result = page.locator("#search-results a.result-link").first
+        result.wait_for()
+        # ITOP first; then the skills whose texts mention it.
+        assert result.inner_text() == "ITOP IT infrastructure"
+        assert page.locator("#search-status").inner_text().endswith("skills match.")
+        shot(page, "home-search.png")
+        result.click()
+        page.wait_for_url("**/skills/ITOP.html")
+        level5 = page.locator("#level-5")
+        assert ITOP_5 in level5.inner_text() and level5.is_visible()
+        page.locator('.level-strip a[href="#level-5"]').click()
+        page.wait_for_url("**/skills/ITOP.html#level-5")
+        shot(page, "skill-desktop.png")
+
+        # Words of a level's text find the skill too, with the level quoted.
+        page.go_back()
+        page.go_back()
+        page.wait_for_url("**/index.html")
+        page.locator("#search-input").fill("acceptance of new infrastructure")
+        snippet = page.locator("#search-results li", has_text="ITOP").locator(".result-snippet")
+        snippet.wait_for()
+        assert snippet.locator("a").inner_text() == "Level 5"
+
+        page.goto((site / "skills/ITOP.html").as_uri())
+        page.locator("#related ~ ul a", has_text="ITMG").click()
+        page.wait_for_url("**/skills/ITMG.html")
+        assert page.locator("h1").inner_text() == "ITMG IT management"
+        page.go_back()
+        page.wait_for_url("**/skills/ITOP.html")
+        page.locator('#level-5 a.change-mark[href$="CR-1432.html"]').click()
+        page.wait_for_url("**/changes/CR-1432.html")
+        assert "Create IT Infrastructure (ITOP) level 5" in page.locator("h1").inner_text()
+        added = page.locator(".before-after .after ins")
+        assert ITOP_5 in added.first.inner_text() and added.first.is_visible()
+        assert page.locator(".before-after.single .side-label").first.inner_text().lower() == "added"
+        shot(page, "change-CR-1432.png")
+
+        # A word-level change: struck through and underlined, whatever the colours.
+        page.goto((site / "changes/CR-1434.html").as_uri())
+        deleted = page.locator("del", has_text="screens").first
+        assert "line-through" in deleted.evaluate("e => getComputedStyle(e).textDecorationLine")
+        inserted = page.locator("ins", has_text="consoles").first
+        assert "underline" in inserted.evaluate("e => getComputedStyle(e).textDecorationLine")
+        assert page.locator(".visually-hidden", has_text="removed:").first.bounding_box()["width"] <= 1
+        shot(page, "change-CR-1434.png")
+
+        # The skip link is the first thing the keyboard reaches, and it shows.
+        page.keyboard.press("Tab")
+        focused = page.evaluate("document.activeElement.className")
+        assert focused == "skip-link" and page.locator(".skip-link").bounding_box()["y"] >= 0
+        w.check()
+    finally:
+        w.context.close()
+
+
+def test_the_site_reads_on_a_phone(browser: Any, site: Path) -> None:
+    w = Watch(browser, viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True,
+              has_touch=True)
+    page = w.page
+    try:
+        for path, name in [("skills/ITOP.html", "skill-phone.png"), ("index.html", "home-phone.png"),
+                           ("changes/CR-1431.html", "change-phone.png"), ("mapping.html", None),
+                           ("changelog.html", None), ("levels/5.html", None)]:
+            page.goto((site / path).as_uri())
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= 390, f"{path} is {width}px wide on a 390px screen"
+            if name:
+                shot(page, name)
+        w.check()
+    finally:
+        w.context.close()
+
+
+def test_markup_in_the_data_stays_text(browser: Any, hostile: Path) -> None:
+    w = Watch(browser, viewport={"width": 1280, "height": 900})
+    page = w.page
+    try:
+        page.goto((hostile / "skills/ITOP.html").as_uri())
+        assert page.get_by_text(SCRIPT).first.is_visible()
+        assert page.locator("main script").count() == 0
+        page.goto((hostile / "changes/CR-1447.html").as_uri())
+        assert IMG in page.locator("h1").inner_text()
+        assert page.locator("img").count() == 0
+        page.goto((hostile / "index.html").as_uri())
+        page.locator("#search-input").press_sequentially("alert", delay=20)
+        snippet = page.locator("#search-results .result-snippet").first
+        snippet.wait_for()
+        assert "<script>" in snippet.inner_text() and page.locator("#search-results script").count() == 0
+        assert page.locator("#search-results b").count() == 0
+        page.locator("#search-input").fill("bold")
+        page.locator("#search-results a.result-link", has_text="SYSP").wait_for()
+        assert page.locator("#search-results b").count() == 0
+        page.wait_for_timeout(200)
+        w.check()
+    finally:
+        w.context.close()
