@@ -21,12 +21,23 @@ from skillrepo.layout import CHANGES_DIR, FRAMEWORK_DIR
 TRAILER = re.compile(r"^Change-Request:\s*(CR-[0-9]+)\s*$", re.M)
 
 
+_OPENED: list[git.Repo] = []
+
+
 def open_repo(root: Path) -> git.Repo:
     """The git repository of a framework repository; a usage error if there is none."""
     try:
-        return git.Repo(root, search_parent_directories=True)
+        repo = git.Repo(root, search_parent_directories=True)
     except (git.InvalidGitRepositoryError, git.NoSuchPathError) as exc:
         raise UsageError(f"{root} is not in a git repository; this command reads the history") from exc
+    _OPENED.append(repo)
+    return repo
+
+
+def close_all() -> None:
+    """End the git processes GitPython keeps running, before the interpreter exits."""
+    while _OPENED:
+        _OPENED.pop().close()
 
 
 def resolve(repo: git.Repo, ref: str) -> git.Commit:

@@ -86,11 +86,14 @@ def _parser() -> argparse.ArgumentParser:
 def _root(args: argparse.Namespace) -> Path:
     from skillrepo.documents import find_root
 
-    if args.repo is not None:
-        if not args.repo.is_dir():
-            raise UsageError(f"--repo {args.repo}: no such directory")
-        return find_root(args.repo)
-    return find_root(Path.cwd())
+    if args.repo is not None and not args.repo.is_dir():
+        raise UsageError(f"--repo {args.repo}: no such directory")
+    root = find_root(args.repo if args.repo is not None else Path.cwd())
+    if (root / ".skillrepo").exists():  # a write was interrupted, or is under way
+        from skillrepo.locking import recover_if_idle
+
+        recover_if_idle(root)
+    return root
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -184,10 +187,19 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 }
 
 
+# Commands that write to the repository: one at a time (the others may run alongside them).
+WRITERS = frozenset({"apply", "revert", "fmt", "new", "import"})
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status (0 ok, 1 problems found, 2 could not run)."""
     try:
         args = _parser().parse_args(argv)
+        if args.command in WRITERS:
+            from skillrepo.locking import exclusive
+
+            with exclusive(_root(args), " ".join(sys.argv[1:] if argv is None else argv)):
+                return COMMANDS[args.command](args)
         return COMMANDS[args.command](args)
     except SkillrepoError as exc:
         sys.stderr.write(f"error: {exc}\n")
@@ -197,3 +209,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 1
+    finally:
+        if "skillrepo.history" in sys.modules:  # only commands that read the history load git
+            sys.modules["skillrepo.history"].close_all()

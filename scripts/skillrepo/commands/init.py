@@ -73,7 +73,7 @@ repos:
         always_run: true
 """
 
-GITIGNORE = ".venv/\n__pycache__/\ndist/\n"
+GITIGNORE = ".venv/\n__pycache__/\ndist/\n.skillrepo/\n"
 
 
 def _readme(name: str) -> str:

@@ -1,0 +1,144 @@
+"""Nothing lost: a failure at any write, or a real process killed half way, leaves the repository as it
+was or fully changed; two writers never interleave."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from helpers import copy_bundled, run_cli
+from skillrepo import writing
+from skillrepo.main import main
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    """Every file of the repository, hidden ones included, by path."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def prepared(tmp_path: Path) -> Path:
+    """A repository where applying CR-1434 writes five files (four levels and the manifest)."""
+    root = copy_bundled(tmp_path / "repo")
+    assert main(["--repo", str(root), "revert", "CR-1434"]) == 0
+    return root
+
+
+def counting(real: Callable[..., Any], fail_at: int, calls: list[int]) -> Callable[..., Any]:
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        if len(calls) == fail_at:
+            raise OSError(28, "No space left on device")
+        return real(*args, **kwargs)
+    return wrapper
+
+
+COMMANDS = {
+    "apply": ["apply", "CR-1434"],
+    "revert": ["revert", "CR-1432"],
+}
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_a_failure_at_any_write_leaves_every_file_as_it_was(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                             command: str) -> None:
+    root = prepared(tmp_path)
+    before = tree(root)
+    fail_at = 1
+    while True:  # fail the 1st, 2nd, ... step of writing until the command gets through
+        calls: list[int] = []
+        monkeypatch.setattr(writing, "_stage", counting(writing._stage, fail_at, calls))
+        monkeypatch.setattr(writing, "_write_journal", counting(writing._write_journal, fail_at, calls))
+        monkeypatch.setattr(writing.os, "replace", counting(os.replace, fail_at, calls))
+        try:
+            main(["--repo", str(root), *COMMANDS[command]])
+        except OSError:
+            monkeypatch.undo()
+            assert tree(root) == before, f"failing step {fail_at} changed the repository"
+            fail_at += 1
+            continue
+        monkeypatch.undo()
+        break
+    assert fail_at > 8  # stages, journal, moves and the commit mark were each failed once
+    assert tree(root) != before and not (root / ".skillrepo").exists()
+
+
+def test_fmt_failing_half_way_changes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = copy_bundled(tmp_path / "repo")
+    for code in ("ASUP", "NTAS", "SYSP"):
+        path = root / f"framework/skills/{code}/skill.yaml"
+        path.write_text(path.read_text().replace("status: active", "status: 'active'"))
+    before = tree(root)
+    calls: list[int] = []
+    monkeypatch.setattr(writing.os, "replace", counting(os.replace, 3, calls))
+    with pytest.raises(OSError):
+        main(["--repo", str(root), "fmt"])
+    monkeypatch.undo()
+    assert tree(root) == before
+
+
+def slow_apply(root: Path) -> subprocess.Popen[str]:
+    env = {**os.environ, "SKILLREPO_TEST_PAUSE_BETWEEN_MOVES": "0.4"}
+    return subprocess.Popen([sys.executable, "-m", "skillrepo", "apply", "CR-1434"], cwd=root, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def wait_for(condition: Callable[[], bool], seconds: float = 20) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+def test_a_killed_apply_is_undone_by_the_next_command(tmp_path: Path) -> None:
+    root = prepared(tmp_path)
+    before = tree(root)
+    process = slow_apply(root)
+    wait_for(lambda: (root / writing.JOURNAL).exists())
+    time.sleep(1.0)  # a few of the five files are in place
+    process.send_signal(signal.SIGKILL)
+    process.communicate()
+    assert (root / writing.JOURNAL).exists()
+    assert tree(root) != before  # half written
+    result = run_cli("check", cwd=root)
+    assert result.stderr == ("note: undid an interrupted write of 5 file(s); the repository is as it was "
+                             "before it\n")
+    assert result.returncode == 0, result.stdout
+    assert tree(root) == before
+
+
+def test_a_write_killed_after_its_commit_point_is_finished(tmp_path: Path) -> None:
+    root = prepared(tmp_path)
+    target = root / "framework/skills/ITOP/level-1.yaml"
+    backup = target.parent / ".level-1.yaml.1.old"
+    backup.write_bytes(target.read_bytes())
+    target.write_text(target.read_text().replace("routine", "regular"))
+    writing._write_journal(root, [{"target": "framework/skills/ITOP/level-1.yaml", "tmp": None,
+                                   "backup": "framework/skills/ITOP/.level-1.yaml.1.old"}], committed=True)
+    result = run_cli("check", cwd=root)
+    assert result.stderr == "note: finished an interrupted write of 1 file(s)\n"
+    assert "regular" in target.read_text() and not backup.exists() and not (root / ".skillrepo").exists()
+
+
+def test_a_second_writer_is_refused_while_the_first_writes(tmp_path: Path) -> None:
+    root = prepared(tmp_path)
+    process = slow_apply(root)
+    wait_for(lambda: (root / writing.JOURNAL).exists())
+    second = run_cli("revert", "CR-1431", cwd=root)
+    assert second.returncode == 1
+    assert second.stderr == (f"error: skillrepo apply CR-1434 (process {process.pid}) is writing to this "
+                             "repository; wait until it finishes, then run this again\n")
+    reader = run_cli("status", cwd=root)  # readers are not refused
+    assert reader.returncode == 0
+    out, err = process.communicate(timeout=30)
+    assert process.returncode == 0, err
+    assert out.startswith("applied CR-1434")
+    assert not (root / ".skillrepo").exists()
+    assert run_cli("revert", "CR-1431", cwd=root).returncode == 0
