@@ -287,3 +287,17 @@ def test_dry_run_prints_the_plan_and_writes_nothing(repo: Path) -> None:
     assert out.startswith("would apply CR-1432: Create IT Infrastructure (ITOP) level 5\n  adds ITOP level 5 (major)\n")
     assert "+++ b/framework/skills/ITOP/level-5.yaml" in out and '+applied_in: "1"' in out
     assert tree_bytes(repo) == before
+
+
+def test_verify_orders_requests_committed_by_hand_by_their_commits(repo: Path) -> None:
+    for cr in ("CR-1434", "CR-1432"):
+        ok("revert", cr, "--commit", cwd=repo)
+    git(repo, "tag", "v0")
+    add_cr(repo, "CR-1500", "Uses scripts and automation tools", "Uses scripts, automation tools")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "Propose CR-1500")
+    for cr in ("CR-1434", "CR-1500", "CR-1432"):  # CR-1500 edits what CR-1434 wrote: order matters
+        ok("apply", cr, cwd=repo)
+        git(repo, "commit", "-qam", f"Apply {cr} by hand")
+    assert ok("verify", cwd=repo) == ("verified: replaying the 3 change request(s) applied since v0 (CR-1434, "
+                                      "CR-1500, CR-1432) gives framework/ exactly\n")

@@ -89,6 +89,13 @@ def trailer_cr(commit: git.Commit) -> list[str]:
     return TRAILER.findall(message)
 
 
+def paths_changed_by(commit: git.Commit) -> list[str]:
+    """The paths a commit adds, changes or deletes (against its first parent)."""
+    if not commit.parents:
+        return [str(item.path) for item in commit.tree.traverse() if isinstance(item, Blob)]
+    return [d.b_path or d.a_path or "" for d in commit.parents[0].diff(commit)]
+
+
 def blob_at(commit: git.Commit, relpath: str) -> bytes | None:
     """A file's bytes at a commit, or None if it did not exist there."""
     try:

@@ -44,14 +44,16 @@ def applied_order(git_repo: git.Repo, root: Path, base: git.Commit | None,
     for commit in commits:
         order += [cr_id for cr_id in history.trailer_cr(commit) if cr_id in wanted and cr_id not in order]
     prefix = history.relative_prefix(git_repo, root)
-    for commit in commits:
+    by_path = {prefix + cr.source.path: cr_id for cr_id, cr in wanted.items()
+               if cr_id not in order and cr.source is not None}
+    for commit in commits if by_path else []:  # one diff per commit, never one read per commit and CR
         found = []
-        for cr_id, cr in wanted.items():
-            if cr_id in order or cr.source is None:
-                continue
-            blob = history.blob_at(commit, prefix + cr.source.path)
-            if blob is not None and b"\napplied_in:" in blob:
-                found.append(cr_id)
+        for path in history.paths_changed_by(commit):
+            cr_id = by_path.get(path)
+            if cr_id is not None and cr_id not in order:
+                blob = history.blob_at(commit, path)
+                if blob is not None and b"\napplied_in:" in blob:
+                    found.append(cr_id)
         order += sorted(found)
     order += sorted(cr_id for cr_id in wanted if cr_id not in order)
     return [wanted[cr_id] for cr_id in order]
