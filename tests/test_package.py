@@ -27,3 +27,11 @@ def test_check_uses_the_c_parser_and_imports_nothing_heavy(tmp_path: Path) -> No
     result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path / "repo", capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1] == "[]"
+
+
+def test_ci_runs_exactly_the_readme_test_command() -> None:
+    readme = (ROOT / "README.md").read_text()
+    quick = readme[readme.index("## Quick start"):].split("```sh\n", 1)[1].split("```", 1)[0].splitlines()
+    assert quick[1].endswith("pip install -e '.[test]' && pytest")
+    test_command = quick[1].split(" && ", 2)[2]  # after creating and activating the environment
+    assert (ROOT / ".ci/run").read_text().splitlines()[-1] == test_command
