@@ -23,10 +23,55 @@ def load_schema(kind: str) -> dict[str, Any]:
     return schema
 
 
+def _inline(node: Any, defs: dict[str, Any]) -> Any:
+    """The schema with every local $ref replaced by what it names: validation without reference lookups."""
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        rest = {k: _inline(v, defs) for k, v in node.items() if k not in ("$ref", "$defs")}
+        if isinstance(ref, str) and ref.startswith("#/$defs/"):
+            return {**rest, **_inline(defs[ref[len("#/$defs/"):]], defs)}
+        return rest
+    if isinstance(node, list):
+        return [_inline(item, defs) for item in node]
+    return node
+
+
+@cache
+def operation_schemas() -> dict[str, str]:
+    """Each operation kind and the $defs entry that describes it, as the manifest schema dispatches them."""
+    dispatch = load_schema("manifest")["$defs"]["operation"]["allOf"]
+    return {d["if"]["properties"]["op"]["const"]: d["then"]["$ref"].rsplit("/", 1)[1] for d in dispatch}
+
+
 @cache
 def validator(kind: str) -> Draft202012Validator:
-    """A reused validator for a kind of file."""
-    return Draft202012Validator(load_schema(kind))
+    """A reused validator for a kind of file (or "op:<kind>" for one operation), references inlined.
+
+    Manifests are validated with each operation checked by its own kind's schema, chosen in Python, rather
+    than by trying every kind's if/then: the same errors, a fraction of the time."""
+    if kind.startswith("op:"):
+        schema = load_schema("manifest")
+        return Draft202012Validator(_inline(schema["$defs"][operation_schemas()[kind[3:]]], schema["$defs"]))
+    schema = load_schema(kind)
+    inlined = _inline(schema, schema.get("$defs", {}))
+    if kind == "manifest":
+        operation = dict(inlined["properties"]["operations"]["items"])
+        operation.pop("allOf")
+        inlined["properties"]["operations"] = {**inlined["properties"]["operations"], "items": operation}
+    return Draft202012Validator(inlined)
+
+
+def _errors(kind: str, data: Any) -> list[ValidationError]:
+    errors = list(validator(kind).iter_errors(data))
+    operations = data.get("operations") if kind == "manifest" and isinstance(data, dict) else None
+    if isinstance(operations, list):
+        kinds = operation_schemas()
+        for i, op in enumerate(operations):
+            if isinstance(op, dict) and op.get("op") in kinds:
+                for error in validator(f"op:{op['op']}").iter_errors(op):
+                    error.path.extendleft((i, "operations"))  # as if found from the manifest's root
+                    errors.append(error)
+    return errors
 
 
 def property_order(kind: str) -> list[str]:
@@ -150,7 +195,7 @@ def _typos(errors: list[ValidationError]) -> dict[tuple[Any, ...], dict[str, str
 
 def validate(doc: Document) -> list[Finding]:
     """Schema violations of one loaded document, each at its node; marks the document valid if none."""
-    errors = list(validator(doc.info.kind).iter_errors(doc.loaded.data))
+    errors = _errors(doc.info.kind, doc.loaded.data)
     doc.valid = not errors
     typos = _typos(errors)
     findings: list[Finding] = []
