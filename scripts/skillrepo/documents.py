@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from skillrepo.domain import MAX_FILE_BYTES
 from skillrepo.errors import UsageError
 from skillrepo.findings import Finding
-from skillrepo.layout import FRAMEWORK_DIR, Entry, PathInfo, classify, walk
-from skillrepo.yamlsource import Loaded, load_bytes
+from skillrepo.layout import FRAMEWORK_DIR, Entry, PathInfo, classify, path_problem, printable_name, walk
+from skillrepo.yamlsource import Loaded, load_bytes, too_large
 
 
 @dataclass
@@ -35,7 +39,8 @@ class Snapshot:
     documents: list[Document] = field(default_factory=list)
     unknown: list[Entry] = field(default_factory=list)
     symlinks: list[Entry] = field(default_factory=list)
-    unreadable: list[tuple[str, str]] = field(default_factory=list)
+    unreadable: list[tuple[str, str]] = field(default_factory=list)  # (path, why), found reading it
+    bad_names: list[tuple[str, str]] = field(default_factory=list)  # (path shown escaped, why), never read
 
     def of_kind(self, kind: str) -> list[Document]:
         return [d for d in self.documents if d.info.kind == kind]
@@ -53,10 +58,44 @@ def find_root(start: Path) -> Path:
     )
 
 
+# Open flags for a data file: never through a symbolic link (one put in place after the walk looked), and
+# without waiting on a FIFO; what is opened is then checked to be a regular file before a byte is read.
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+def _read_data_file(path: Path) -> bytes | int:
+    """A regular file's bytes, or its size if that is over MAX_FILE_BYTES (then it is not read at all).
+
+    Raises OSError when it cannot be opened, is a link, or is not a regular file."""
+    fd = os.open(path, _OPEN_FLAGS)
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise OSError("not a regular file")
+        if st.st_size > MAX_FILE_BYTES:
+            return st.st_size
+        chunks: list[bytes] = []
+        size = 0
+        while size <= MAX_FILE_BYTES:  # the file may grow while it is read: never more than the limit and a byte
+            chunk = os.read(fd, MAX_FILE_BYTES + 1 - size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        return b"".join(chunks) if size <= MAX_FILE_BYTES else max(size, os.fstat(fd).st_size)
+    finally:
+        os.close(fd)
+
+
 def read_snapshot(root: Path) -> Snapshot:
-    """Read and strictly load every data file under framework/ and changes/."""
+    """Read and strictly load every data file under framework/ and changes/.
+
+    Symbolic links are listed, never followed; a file over MAX_FILE_BYTES is not read, only its size is."""
     snap = Snapshot(root)
     for entry in walk(root):
+        if entry.problem is not None:
+            (snap.bad_names if entry.bad_name else snap.unreadable).append((entry.relpath, entry.problem))
+            continue
         if entry.is_symlink:
             snap.symlinks.append(entry)
             continue
@@ -65,11 +104,15 @@ def read_snapshot(root: Path) -> Snapshot:
             snap.unknown.append(entry)
             continue
         try:
-            raw = (root / entry.relpath).read_bytes()
+            read = _read_data_file(root / entry.relpath)
         except OSError as exc:
-            snap.unreadable.append((entry.relpath, exc.strerror or str(exc)))
+            reason = "it is a symbolic link" if exc.errno == errno.ELOOP else exc.strerror or str(exc)
+            snap.unreadable.append((entry.relpath, reason))
             continue
-        snap.documents.append(Document(entry.relpath, info, raw, load_bytes(raw)))
+        if isinstance(read, int):
+            snap.documents.append(Document(entry.relpath, info, b"", too_large(read)))
+        else:
+            snap.documents.append(Document(entry.relpath, info, read, load_bytes(read)))
     return snap
 
 
@@ -83,6 +126,10 @@ def snapshot_of(root: Path, files: dict[str, bytes]) -> Snapshot:
     """A snapshot from file contents held in memory (a commit's tree, say)."""
     snap = Snapshot(root)
     for relpath in sorted(files):
+        problem = path_problem(relpath)
+        if problem is not None:
+            snap.bad_names.append((printable_name(relpath), problem))
+            continue
         doc = document(relpath, files[relpath])
         if doc is None:
             snap.unknown.append(Entry(relpath))
@@ -94,7 +141,7 @@ def snapshot_of(root: Path, files: dict[str, bytes]) -> Snapshot:
 def overlay(snapshot: Snapshot, files: dict[str, bytes | None]) -> Snapshot:
     """The snapshot with some files written (bytes) or deleted (None); unchanged documents are shared."""
     out = Snapshot(snapshot.root, unknown=list(snapshot.unknown), symlinks=list(snapshot.symlinks),
-                   unreadable=list(snapshot.unreadable))
+                   unreadable=list(snapshot.unreadable), bad_names=list(snapshot.bad_names))
     out.documents = [d for d in snapshot.documents if d.path not in files]
     for relpath, raw in files.items():
         if raw is not None:

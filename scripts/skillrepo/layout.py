@@ -7,7 +7,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from skillrepo.domain import LEVELS
+from skillrepo.domain import CR_ID_RE, LEVELS, SKILL_CODE_RE
+from skillrepo.errors import SkillrepoError
 
 FRAMEWORK_DIR = "framework"
 CHANGES_DIR = "changes"
@@ -22,6 +23,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("skill-level", re.compile(r"^framework/skills/(?P<code>[^/]+)/level-(?P<level>[1-9][0-9]*)\.yaml$")),
     ("manifest", re.compile(r"^changes/(?P<cr>[^/]+)/manifest\.yaml$")),
 )
+
+_LEVEL_NAMES = frozenset(str(n) for n in LEVELS)
 
 # Files a repository may hold beside the data, which no rule reads.
 _ALLOWED_EXTRA = re.compile(r"^(changes|framework)/README\.md$")
@@ -44,7 +47,7 @@ def classify(relpath: str) -> PathInfo | None:
         if m:
             groups = m.groupdict()
             level = groups.get("level")
-            if level is not None and int(level) not in LEVELS:
+            if level is not None and level not in _LEVEL_NAMES:  # compared as text: level-999...9 is no number
                 return None
             return PathInfo(kind, groups.get("code"), int(level) if level is not None else None, groups.get("cr"))
     return None
@@ -60,37 +63,97 @@ def schema_filename(kind: str) -> str:
     return f"{kind}.schema.json"
 
 
+# The paths of data files are made only from a valid code, level or CR id, so that no value from a file or
+# a command line can name a path outside its directory (../, /etc, CON, a name differing only in case).
+
+
+def _code(code: str) -> str:
+    if not isinstance(code, str) or not SKILL_CODE_RE.fullmatch(code):
+        raise SkillrepoError(f"{_shown(code)} is not a skill code (4 capital letters, e.g. ITOP)")
+    return code
+
+
+def _level(level: int) -> int:
+    if isinstance(level, bool) or level not in LEVELS:
+        raise SkillrepoError(f"{_shown(level)} is not a level: levels are {LEVELS[0]} to {LEVELS[-1]}")
+    return level
+
+
+def _shown(value: object) -> str:
+    try:
+        text = repr(value)
+    except ValueError:  # an int too long to write out
+        return "a number of thousands of digits"
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
 def skill_dir(code: str) -> str:
-    return f"framework/skills/{code}"
+    return f"framework/skills/{_code(code)}"
 
 
 def skill_path(code: str) -> str:
-    return f"framework/skills/{code}/skill.yaml"
+    return f"framework/skills/{_code(code)}/skill.yaml"
 
 
 def skill_level_path(code: str, level: int) -> str:
-    return f"framework/skills/{code}/level-{level}.yaml"
+    return f"framework/skills/{_code(code)}/level-{_level(level)}.yaml"
 
 
 def level_path(level: int) -> str:
-    return f"framework/levels/level-{level}.yaml"
+    return f"framework/levels/level-{_level(level)}.yaml"
 
 
 def manifest_path(cr: str) -> str:
+    if not isinstance(cr, str) or not CR_ID_RE.fullmatch(cr):
+        raise SkillrepoError(f"{_shown(cr)} is not a change request id (CR- and at least 4 digits, e.g. CR-1432)")
     return f"changes/{cr}/manifest.yaml"
 
 
 @dataclass(frozen=True)
 class Entry:
-    """A file or link found under framework/ or changes/."""
+    """A file or link found under framework/ or changes/; `problem` says why it is not read at all, and
+    `bad_name` whether that is its name (shown escaped in `relpath`)."""
 
     relpath: str
     is_symlink: bool = False
     is_dir: bool = False
+    problem: str | None = None
+    bad_name: bool = False
+
+
+# Characters a file name shows raw on a terminal at its peril: C0 and C1 controls, DEL.
+_NAME_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def printable_name(name: str) -> str:
+    """A file name as it can be shown: bytes that are not UTF-8 and control characters written as \\xNN."""
+    text = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return _NAME_CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", text)
+
+
+def path_problem(relpath: str) -> str | None:
+    """Why a repository path cannot be a data file's whatever its place: a name not UTF-8, or with a control
+    character; or None."""
+    return _name_problem(relpath)
+
+
+def _name_problem(name: str) -> str | None:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return "its name is not UTF-8 text"
+    m = _NAME_CONTROL.search(name)
+    if m is not None:
+        return f"its name holds the control character U+{ord(m.group(0)):04X}"
+    return None
 
 
 def walk(root: Path) -> list[Entry]:
-    """Every file under framework/ and changes/, sorted; symbolic links are listed, never followed."""
+    """Every file under framework/ and changes/, sorted; symbolic links are listed, never followed.
+
+    A name that is not UTF-8 or holds a control character is listed (shown escaped) with its problem, and not
+    gone into; so is a directory that cannot be listed, and anything that is neither a regular file, a
+    directory nor a link (a named pipe, a device)."""
     found: list[Entry] = []
     for top in (FRAMEWORK_DIR, CHANGES_DIR):
         base = root / top
@@ -102,16 +165,26 @@ def walk(root: Path) -> list[Entry]:
         stack = [(str(base), top)]
         while stack:
             directory, rel = stack.pop()
-            with os.scandir(directory) as entries:
-                for e in entries:
-                    if e.name.startswith("."):
-                        continue  # editor and OS litter (.DS_Store, swap files) is not data
-                    erel = f"{rel}/{e.name}"
-                    if e.is_symlink():
-                        found.append(Entry(erel, is_symlink=True))
-                    elif e.is_dir(follow_symlinks=False):
-                        stack.append((e.path, erel))
-                    elif e.is_file(follow_symlinks=False):
-                        found.append(Entry(erel))
+            try:
+                with os.scandir(directory) as entries:
+                    listed = list(entries)
+            except OSError as exc:
+                found.append(Entry(rel, is_dir=True, problem=f"cannot list it ({exc.strerror or exc})"))
+                continue
+            for e in listed:
+                if e.name.startswith("."):
+                    continue  # editor and OS litter (.DS_Store, swap files) is not data
+                erel = f"{rel}/{e.name}"
+                problem = _name_problem(e.name)
+                if problem is not None:
+                    found.append(Entry(f"{rel}/{printable_name(e.name)}", problem=problem, bad_name=True))
+                elif e.is_symlink():
+                    found.append(Entry(erel, is_symlink=True))
+                elif e.is_dir(follow_symlinks=False):
+                    stack.append((e.path, erel))
+                elif e.is_file(follow_symlinks=False):
+                    found.append(Entry(erel))
+                else:  # a named pipe, a socket, a device: never opened
+                    found.append(Entry(erel, problem="not a regular file"))
     found.sort(key=lambda entry: entry.relpath)
     return found

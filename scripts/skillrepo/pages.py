@@ -53,6 +53,15 @@ _STATUS = re.compile(r"^Current status of this request:(?: (\S+))?$", re.IGNOREC
 _DECIDED = re.compile(r"^What we decided:?$", re.IGNORECASE)
 _CHANGED = re.compile(r"^What we changed:?$", re.IGNORECASE)
 _NAME_SEPARATOR = re.compile(r",? and |, ")
+# No page is longer (a published one is a few thousand characters on a few hundred lines); a longer one is
+# refused before it is read any further, which keeps the parse fast whatever the page holds.
+MAX_PAGE_CHARS = 1_000_000
+MAX_PAGE_LINES = 20_000
+# A CR number has at most this many digits (CR-0042 ... CR-999999999); a longer one is refused.
+MAX_CR_DIGITS = 9
+# Characters no page's text holds: what a binary file (or a terminal escape) brings; C0 and C1 controls and DEL.
+# Tab, line feed, vertical tab, form feed and carriage return are text.
+_BINARY = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 _TITLE_HELP = "'#NNNN <title> change request <status>'"
 _STATUS_LIST = ", ".join(CR_STATUSES)
 
@@ -85,7 +94,7 @@ def _paragraphs(lines: list[str]) -> list[_Paragraph]:
 def _status(word: str, where: str, source: str) -> str:
     status = word.rstrip(".").lower()
     if status not in CR_STATUSES:
-        raise SkillrepoError(f"unknown status '{word}' in {where} of {source}; use one of: {_STATUS_LIST}")
+        raise SkillrepoError(f"unknown status '{_shown(word)}' in {where} of {source}; use one of: {_STATUS_LIST}")
     return status
 
 
@@ -102,14 +111,46 @@ def _find_title(lines: list[str]) -> tuple[int, re.Match[str]] | None:
     return None
 
 
+def _shown(text: str, width: int = 60) -> str:
+    """Words from the page as a message quotes them: cut short."""
+    return text if len(text) <= width else text[:width - 3] + "..."
+
+
+def _refuse_what_is_no_page(text: str, source: str) -> None:
+    if len(text) > MAX_PAGE_CHARS:
+        raise SkillrepoError(f"{source} is {len(text):,} characters long, over the limit of {MAX_PAGE_CHARS:,} for a "
+                             "change request page; copy the text of one page")
+    lines = text.count("\n") + text.count("\r") - text.count("\r\n") + 1
+    if lines > MAX_PAGE_LINES:
+        raise SkillrepoError(f"{source} has {lines:,} lines, over the limit of {MAX_PAGE_LINES:,} for a change request "
+                             "page; copy the text of one page")
+    m = _BINARY.search(text)
+    if m is not None:
+        line = text.count("\n", 0, m.start()) + 1
+        raise SkillrepoError(f"{source} is not the text of a page: it holds the control character "
+                             f"U+{ord(m.group(0)):04X} (line {line}); copy the page's text from the browser")
+
+
+def _number(digits: str, what: str, source: str) -> int:
+    """A CR number from its digits; refused when it has too many to be one."""
+    if len(digits) > MAX_CR_DIGITS:
+        raise SkillrepoError(f"{what} in {source} has a number of {len(digits):,} digits ({digits[:12]}...); a change "
+                             f"request number has at most {MAX_CR_DIGITS}")
+    return int(digits)
+
+
 def parse_page(text: str, source: str = "page") -> Page:
-    """The parts of a change request page; `source` names the page in messages."""
+    """The parts of a change request page; `source` names the page in messages.
+
+    Linear in the page's length; refuses (SkillrepoError) a page over MAX_PAGE_CHARS or MAX_PAGE_LINES, or one
+    holding binary data."""
+    _refuse_what_is_no_page(text, source)
     lines = normalise(text).split("\n")
     found = _find_title(lines)
     if found is None:
         raise SkillrepoError(f"no title line {_TITLE_HELP} found in {source}; copy the whole page, with its title")
     start, title_match = found
-    number = int(title_match.group(1))
+    number = _number(title_match.group(1), "the title line", source)
     title = title_match.group(2)
     title_status = _status(title_match.group(3), "the title line", source) if title_match.group(3) else None
     line_status: str | None = None
@@ -145,8 +186,8 @@ def parse_page(text: str, source: str = "page") -> Page:
             blocks[-1][1].append(p.text)
         elif state == "proposal":
             sections["proposal"].append(p.text)
-    cited = [int(m.group(1)) for plain in [title_match.group(0), *(p.plain for p in paragraphs)]
-             for m in CR_CITE.finditer(plain)]
+    cited = [_number(m.group(1), f"the citation {m.group(0).strip()[:12]}", source)
+             for plain in [title_match.group(0), *(p.plain for p in paragraphs)] for m in CR_CITE.finditer(plain)]
     return Page(
         number=number, title=title, status=_page_status(title_status, line_status, source), applies_to_names=names,
         title_codes=_unique(MENTION.findall(title)), cited=_unique([n for n in cited if n != number]),
@@ -168,14 +209,19 @@ def _page_status(in_title: str | None, in_line: str | None, source: str) -> str:
     return status
 
 
+_LEVEL_DIGITS = frozenset(str(n) for n in LEVELS)
+
+
 def _blocks(found: list[tuple[re.Match[str], list[str]]], source: str) -> list[LevelBlock]:
     blocks: list[LevelBlock] = []
     seen: set[tuple[str, int]] = set()
     for heading, texts in found:
-        name, code, level = heading.group(1), heading.group(2), int(heading.group(3))
-        if level not in LEVELS:
-            raise SkillrepoError(f"the heading '{heading.group(0)}' in {source} names level {level}; "
-                                 f"levels are {LEVELS[0]} to {LEVELS[-1]}")
+        name, code, digits = heading.group(1), heading.group(2), heading.group(3)
+        if digits not in _LEVEL_DIGITS:  # compared as text: a level of 5000 digits is no number to build
+            shown = heading.group(0) if len(digits) <= 12 else f"{name} ({code}) level {digits[:12]}..."
+            raise SkillrepoError(f"the heading '{shown}' in {source} names level {digits[:12]}"
+                                 f"{'...' if len(digits) > 12 else ''}; levels are {LEVELS[0]} to {LEVELS[-1]}")
+        level = int(digits)
         if not texts:
             raise SkillrepoError(f"the heading '{heading.group(0)}' in {source} has no description under it; "
                                  "copy the proposed description too")
@@ -210,18 +256,21 @@ def manifest_from_page(page: Page, framework: Framework, existing: set[str]) -> 
 
 def _codes_of_names(cr_id: str, names: list[str], framework: Framework) -> list[str]:
     by_name = {skill.name.casefold(): skill.code for skill in framework.skills.values()}
+    # A name the split at " and " cut into pieces has at most this many: no run of more pieces can be a name,
+    # which keeps the search linear in the number of names.
+    widest = max((len(_NAME_SEPARATOR.split(name)) for name in by_name), default=1)
     codes: list[str] = []
     i = 0
     while i < len(names):
         # Longest first: "Information and data modelling" is one name that the split at " and " cut in two.
-        for j in range(len(names), i, -1):
+        for j in range(min(len(names), i + widest), i, -1):
             code = by_name.get(" and ".join(names[i:j]).casefold())
             if code is not None:
                 codes.append(code)
                 i = j
                 break
         else:
-            raise SkillrepoError(f"{cr_id}: '{names[i]}' in 'Proposed change applies to' is not the name of a skill "
+            raise SkillrepoError(f"{cr_id}: '{_shown(names[i])}' in 'Proposed change applies to' is not the name of a skill "
                                  f"in the framework ({_close_names(names[i], framework)}); "
                                  "correct the name on the page")
     return codes

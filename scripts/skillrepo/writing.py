@@ -15,6 +15,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from skillrepo.errors import SkillrepoError
+
 STATE_DIR = ".skillrepo"
 JOURNAL = f"{STATE_DIR}/journal.json"
 
@@ -67,6 +69,13 @@ def write_files(root: Path, files: dict[str, bytes | None]) -> None:
     """Write (bytes) or delete (None) every file, or, if anything fails, change none of them."""
     # Each entry: the target, its new content's temporary, where its original is put aside (relative to root).
     entries: list[dict[str, str | None]] = []
+    inside = root.resolve()
+    for relpath in files:
+        target = root / relpath
+        if target.is_symlink() or not target.parent.resolve().is_relative_to(inside) or \
+                target.parent.resolve() != inside / Path(relpath).parent:
+            raise SkillrepoError(f"refusing to write {relpath}: a symbolic link on its way would take it outside "
+                                 "its place in the repository; replace the link with a directory")
     try:
         for relpath, data in sorted(files.items()):
             target = root / relpath

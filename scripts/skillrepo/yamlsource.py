@@ -9,6 +9,8 @@ that a finding can point at its line and column.
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,6 +42,17 @@ FLOAT_TAG = "tag:yaml.org,2002:float"
 MERGE_TAG = "tag:yaml.org,2002:merge"
 VALUE_TAG = "tag:yaml.org,2002:value"
 MAX_DEPTH = 64
+# What no data file needs, and what keeps the work of reading a hostile file small: a line, a text, the number
+# of values in a file, a number written out (YAML 1.1 tools read 5000 digits as a number; building it is slow).
+MAX_LINE_CHARS = 10_000
+MAX_TEXT_CHARS = 50_000
+MAX_NODES = 20_000
+MAX_NUMBER_CHARS = 100
+# More problems of one kind in one file than this are summed up in one problem, not listed one by one.
+MAX_PROBLEMS_PER_CODE = 10
+# Control characters (Unicode category Cc) that no framework text holds: all of them but tab and line feed.
+# YAML itself refuses them raw, but a double-quoted "\x07", "\e" or "\0" escape writes them.
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 PLAIN_DECIMAL = re.compile(r"^[-+]?(0|[1-9][0-9]*)$")
 
 _IMPLICIT = Resolver.yaml_implicit_resolvers
@@ -104,10 +117,21 @@ def _construct(tag: str, value: str) -> Any:
         return value
 
 
+_IMPLICIT_WORDS = {"tag:yaml.org,2002:timestamp": "a date", "tag:yaml.org,2002:bool": "true or false",
+                   "tag:yaml.org,2002:null": "nothing"}
+
+
 def _short_tag(tag: str) -> str:
     """A tag as it was written: !!str, not tag:yaml.org,2002:str."""
     prefix = "tag:yaml.org,2002:"
-    return "!!" + tag[len(prefix):] if tag.startswith(prefix) else tag
+    return _shown("!!" + tag[len(prefix):] if tag.startswith(prefix) else tag)
+
+
+def _shown(text: str, width: int = 60) -> str:
+    """A text from the file as a message may show it: control characters escaped (a terminal would obey
+    them), and cut short."""
+    text = CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", text.replace("\t", "\\t").replace("\n", "\\n"))
+    return text if len(text) <= width else text[:width - 3] + "..."
 
 
 def _line_col(text: str, offset: int) -> Position:
@@ -115,15 +139,21 @@ def _line_col(text: str, offset: int) -> Position:
     return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
+def too_large(size: int) -> Loaded:
+    """What loading a file of `size` bytes over the limit gives, without reading it."""
+    return Loaded(problems=[YamlProblem(1, 1, "Y009", f"file is {size:,} bytes, over the limit of {MAX_FILE_BYTES:,}; "
+                                        "split it or shorten its texts")])
+
+
 def load_bytes(raw: bytes) -> Loaded:
-    """Decode and load one YAML file strictly; problems are values, never exceptions."""
-    out = Loaded()
+    """Decode and load one YAML file strictly; problems are values, never exceptions.
+
+    Beyond `load_text`, the file as a whole must be small enough, UTF-8 without a byte-order mark, with no line
+    over MAX_LINE_CHARS; and its texts (keys and values) hold no control character and none is over
+    MAX_TEXT_CHARS long."""
     if len(raw) > MAX_FILE_BYTES:
-        out.problems.append(
-            YamlProblem(1, 1, "Y009", f"file is {len(raw):,} bytes, over the limit of {MAX_FILE_BYTES:,}; "
-                        "split it or shorten its texts")
-        )
-        return out
+        return too_large(len(raw))
+    out = Loaded()
     if raw.startswith(b"\xef\xbb\xbf"):
         out.problems.append(YamlProblem(1, 1, "Y011", "file starts with a byte-order mark; save it as UTF-8 without BOM"))
         raw = raw[3:]
@@ -136,7 +166,78 @@ def load_bytes(raw: bytes) -> Loaded:
             YamlProblem(line, col, "Y008", f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8")
         )
         return out
-    return load_text(text, out)
+    long_line = _long_line(text)
+    if long_line is not None:
+        number, length = long_line
+        out.problems.append(YamlProblem(number, 1, "Y009", f"line {number} is {length:,} characters long, over the "
+                                        f"limit of {MAX_LINE_CHARS:,}; break it (fold a long text over several lines)"))
+        return out
+    load_text(text, out)
+    _check_texts(out)
+    return out
+
+
+def _long_line(text: str) -> tuple[int, int] | None:
+    """The first line longer than MAX_LINE_CHARS and its length, or None."""
+    lengths = [len(line) for line in text.split("\n")]
+    if max(lengths) <= MAX_LINE_CHARS:
+        return None
+    index = next(i for i, n in enumerate(lengths) if n > MAX_LINE_CHARS)
+    return index + 1, lengths[index]
+
+
+def _texts(out: Loaded) -> Iterator[tuple[str, Position]]:
+    """Every text of a loaded file, keys and values, with its position."""
+    stack: list[tuple[Path_, Any]] = [((), out.data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str):
+            yield value, out.position(path)
+        elif isinstance(value, dict):
+            for key, child in value.items():
+                key_path = path + (key,)
+                key_position = out.key_positions.get(key_path)
+                if key_position is not None and isinstance(key, str):  # stand-ins for broken keys have none
+                    yield key, key_position
+                stack.append((key_path, child))
+        elif isinstance(value, list):
+            stack.extend((path + (i,), child) for i, child in enumerate(value))
+
+
+def _check_texts(out: Loaded) -> None:
+    """Control characters in texts (Y013), and texts too long for any framework file (Y009); either makes the
+    file unusable, so that no rule reads (or repeats in a message) such a text."""
+    found: list[YamlProblem] = []
+    for text, (line, col) in _texts(out):
+        if len(text) > MAX_TEXT_CHARS:
+            found.append(YamlProblem(line, col, "Y009", f"text of {len(text):,} characters, over the limit of "
+                                     f"{MAX_TEXT_CHARS:,}; shorten it"))
+            out.usable = False
+        m = CONTROL.search(text)
+        if m is not None:
+            found.append(YamlProblem(line, col, "Y013", f"text holds the control character "
+                                     f"U+{ord(m.group(0)):04X}; remove it (a text may hold tabs and line breaks, "
+                                     "no other control character)"))
+            out.usable = False  # so that no later message shows the text, control characters and all
+    out.problems.extend(_capped(sorted(found)))
+
+
+def _capped(problems: list[YamlProblem]) -> list[YamlProblem]:
+    """The problems with those past MAX_PROBLEMS_PER_CODE of one code summed up in one, where the next one is."""
+    counts = Counter(p.code for p in problems)
+    if max(counts.values(), default=0) <= MAX_PROBLEMS_PER_CODE:
+        return problems
+    out: list[YamlProblem] = []
+    seen: Counter[str] = Counter()
+    for p in problems:
+        seen[p.code] += 1
+        if seen[p.code] <= MAX_PROBLEMS_PER_CODE:
+            out.append(p)
+        elif seen[p.code] == MAX_PROBLEMS_PER_CODE + 1:
+            more = counts[p.code] - MAX_PROBLEMS_PER_CODE
+            out.append(YamlProblem(p.line, p.column, p.code, f"{more:,} more {p.code} problems from here on, not "
+                                   "listed one by one; fix them all"))
+    return out
 
 
 def load_text(text: str, out: Loaded | None = None) -> Loaded:
@@ -155,10 +256,14 @@ def load_text(text: str, out: Loaded | None = None) -> Loaded:
         mark: Any = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = exc.problem or exc.context or "invalid YAML"
+        if "maximum nesting depth" in problem:  # libyaml's own limit, met looking ahead on one long line
+            out.problems.append(YamlProblem(line, col, "Y012", f"nested more than {MAX_DEPTH} levels deep; "
+                                            "flatten the structure"))
+            problem = ""
         context = exc.context_mark
         if exc.problem and exc.context and context is not None and context.line + 1 != line:
             problem += f" ({exc.context} at line {context.line + 1}, column {context.column + 1})"
-        if not (tab >= 0 and _line_col(text, tab)[0] == line):  # a tab that breaks the syntax is reported as Y007
+        if problem and not (tab >= 0 and _line_col(text, tab)[0] == line):  # a tab that breaks it is Y007
             out.problems.append(YamlProblem(line, col, "Y001", f"YAML syntax error: {problem}"))
         out.usable = False
     except yaml.reader.ReaderError as exc:
@@ -170,8 +275,12 @@ def load_text(text: str, out: Loaded | None = None) -> Loaded:
     except yaml.YAMLError as exc:  # anything else libyaml reports, still a user's file problem
         out.problems.append(YamlProblem(1, 1, "Y001", f"YAML syntax error: {exc}"))
         out.usable = False
-    if any(p.code == "Y012" for p in out.problems):
+    except UnicodeEncodeError as exc:  # text that is not Unicode (a lone surrogate): only from a caller, never a file
+        out.problems.append(YamlProblem(1, 1, "Y008", f"not valid Unicode text ({exc.reason})"))
         out.usable = False
+    if any(p.code in ("Y009", "Y012") for p in out.problems):
+        out.usable = False
+    out.problems[:] = _capped(out.problems)
     return out
 
 
@@ -189,6 +298,7 @@ def _walk_events(parser: CParser, out: Loaded) -> None:
     key_positions = out.key_positions
     fatal = False
     documents = 0
+    nodes = 0
     root: Any = None
     # Each frame: [container, path, pending key or None, key seen positions]
     stack: list[list[Any]] = []
@@ -228,6 +338,15 @@ def _walk_events(parser: CParser, out: Loaded) -> None:
                 fatal = True
                 break
             continue
+        if cls is MappingEndEvent or cls is SequenceEndEvent:
+            stack.pop()
+            continue
+        nodes += 1  # a key, a value or a collection (and the document's end, once)
+        if nodes > MAX_NODES:
+            problems.append(YamlProblem(mark.line + 1, mark.column + 1, "Y009",
+                                        f"more than {MAX_NODES:,} values in one file; split it"))
+            fatal = True
+            break
         anchor = getattr(event, "anchor", None)
         if cls is AliasEvent:
             problems.append(YamlProblem(mark.line + 1, mark.column + 1, "Y003",
@@ -255,13 +374,13 @@ def _walk_events(parser: CParser, out: Loaded) -> None:
                 # A mapping key.
                 if plain and value and resolve_plain(value) not in (STR_TAG, VALUE_TAG):
                     problems.append(YamlProblem(mark.line + 1, mark.column + 1, "Y010",
-                                                f"key {value} is not read as text by YAML 1.1 tools; "
-                                                f"quote it: \"{value}\""))
+                                                f"key {_shown(value)} is not read as text by YAML 1.1 tools; "
+                                                f"quote it: \"{_shown(value)}\""))
                 seen = frame[3]
                 if value in seen:
                     first = seen[value]
                     problems.append(YamlProblem(mark.line + 1, mark.column + 1, "Y002",
-                                                f"duplicate key '{value}' (first at line {first[0]}); "
+                                                f"duplicate key '{_shown(value)}' (first at line {first[0]}); "
                                                 "keep one of them"))
                     fatal = True
                     frame[2] = f"{value}\x00{mark.line}"  # keep walking without overwriting the first
@@ -273,6 +392,15 @@ def _walk_events(parser: CParser, out: Loaded) -> None:
                 continue
             if plain:
                 resolved = resolve_plain(value)
+                if resolved != STR_TAG and len(value) > MAX_NUMBER_CHARS:
+                    # Building it could take long (1:2:3:... is a number in YAML 1.1); it is a problem anyway.
+                    problems.append(YamlProblem(mark.line + 1, mark.column + 1, "Y010",
+                                                f"{_shown(value, 23)} ({len(value):,} characters) is read by YAML 1.1 "
+                                                f"tools as {_IMPLICIT_WORDS.get(resolved, 'a number')}, not text; "
+                                                "quote it"))
+                    fatal = True  # read as text, it would pass where text is wanted: no other rule reads it
+                    attach(value, mark)
+                    continue
                 if resolved != STR_TAG:
                     path = attach(_construct(resolved, value), mark)
                     if path is not None and not (resolved == INT_TAG and PLAIN_DECIMAL.match(value)):
@@ -294,9 +422,6 @@ def _walk_events(parser: CParser, out: Loaded) -> None:
                 break
             path = attach(frame_value, mark)
             stack.append([frame_value, path if path is not None else (), None, {}])
-            continue
-        if cls is MappingEndEvent or cls is SequenceEndEvent:
-            stack.pop()
             continue
     if documents == 0 and not fatal:
         problems.append(YamlProblem(1, 1, "Y006", "the file holds no YAML document; it is empty"))

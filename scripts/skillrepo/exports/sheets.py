@@ -67,8 +67,29 @@ CATEGORY_HEADER: tuple[str, ...] = ("Category", "Subcategory")
 
 # More data rows than this in a skills sheet is not a skills framework: refused before reading them all.
 MAX_SKILLS = 5_000
+# Rows read from any sheet, blank ones included (a header, the skills, and room for blank lines); a sheet with
+# more is refused at the row after. Columns past MAX_COLUMNS are not read.
+MAX_ROWS = MAX_SKILLS + 1_000
+MAX_COLUMNS = 100
+# A file larger than this is refused before it is read; a CSV line longer than MAX_CSV_LINE_BYTES too.
+MAX_SHEET_FILE_BYTES = 64 * 1024 * 1024
+MAX_CSV_LINE_BYTES = 1024 * 1024
 # A workbook whose parts unpack to more than this is refused before it is opened (a zip bomb, or not ours).
-MAX_UNPACKED_BYTES = 256 * 1024 * 1024
+MAX_UNPACKED_BYTES = 64 * 1024 * 1024
+# The zip's table of contents: a workbook has a few dozen parts; a huge table takes long just to list.
+MAX_CENTRAL_DIRECTORY_BYTES = 1024 * 1024
+# The XML the reader would parse, which is what reading a workbook costs: at most this many tags, a tag of a
+# worksheet (over the rows read) counting once, one of the shared strings SHARED_STRINGS_WEIGHT times (rich
+# text makes objects), any other TAG_WEIGHT times (styles: the reader makes an object of each tag, at ten
+# times the cost of a cell's); no tag longer than MAX_TAG_BYTES (the XML
+# parser takes time quadratic in the length of one tag: Python's expat 2.5 reparses it at each 16 KiB it
+# reads); and no text longer than MAX_XML_RUN_BYTES (no cell holds that much: Excel's limit is 32,767
+# characters).
+MAX_XML_TAGS = 330_000
+SHARED_STRINGS_WEIGHT = 2
+TAG_WEIGHT = 10
+MAX_TAG_BYTES = 4 * 1024
+MAX_XML_RUN_BYTES = 256 * 1024
 NAME_MAX = 120  # as the schemas' names
 
 _DANGER = ("=", "+", "-", "@", "\t", "\r")
@@ -518,13 +539,22 @@ def _read_skills(where: _Where, rows: Rows, categories: dict[str, list[str]] | N
 
 
 def _csv_rows(where: _Where, path: Path) -> Rows:
-    """The records of a CSV file, decoded line by line so that an encoding error names its row."""
+    """The records of a CSV file, decoded line by line so that an encoding error names its row; a line over
+    MAX_CSV_LINE_BYTES, or more than MAX_ROWS records, is refused."""
     state = {"record": 0}
 
     def lines(f: Any) -> Iterator[str]:
-        for n, raw in enumerate(f):
-            if n == 0 and raw.startswith(b"\xef\xbb\xbf"):
+        first = True
+        while True:
+            raw = f.readline(MAX_CSV_LINE_BYTES + 1)
+            if not raw:
+                return
+            if len(raw) > MAX_CSV_LINE_BYTES:
+                raise where.error(f"a line longer than {MAX_CSV_LINE_BYTES:,} bytes; this is not a skills sheet",
+                                  state["record"] + 1)
+            if first and raw.startswith(b"\xef\xbb\xbf"):
                 raw = raw[3:]
+            first = False
             try:
                 yield raw.decode("utf-8")
             except UnicodeDecodeError as exc:
@@ -536,6 +566,9 @@ def _csv_rows(where: _Where, path: Path) -> Rows:
             try:
                 for number, row in enumerate(csv.reader(lines(f)), start=1):
                     state["record"] = number
+                    if number > MAX_ROWS:
+                        raise where.error(f"more than {MAX_ROWS:,} rows, blank ones included; this is not a skills "
+                                          "framework", number)
                     if any("\x00" in value for value in row):
                         raise where.error("it holds NUL bytes, so it is not a CSV text file", number)
                     yield number, row
@@ -554,46 +587,200 @@ def _read_csv(path: Path) -> SheetFramework:
         rows.close()  # the file is closed now, not whenever a refused read's generator is collected
 
 
-def _sheet_rows(sheet: Any) -> Rows:
-    sheet.reset_dimensions()  # a file's stated size may be wrong: read every row it has
-    source = sheet.iter_rows(values_only=True)
+def _sheet_rows(where: _Where, sheet: Any) -> Rows:
+    sheet.reset_dimensions()  # a file's stated size may be wrong: read every row it has, up to MAX_ROWS
+    source = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS, max_row=MAX_ROWS + 1)
     try:
         for number, row in enumerate(source, start=1):
+            if number > MAX_ROWS:
+                raise where.error(f"more than {MAX_ROWS:,} rows, blank ones included; this is not a skills "
+                                  "framework", number)
             yield number, [_ooxml_unescape(v) if isinstance(v, str) else v for v in row]
     finally:
         source.close()
 
 
-def _with_rows(sheet: Any, read: Callable[[Rows], Any]) -> Any:
+def _with_rows(where: _Where, sheet: Any, read: Callable[[Rows], Any]) -> Any:
     """What `read` makes of a worksheet's rows; the sheet's part is closed however reading ends."""
-    rows = _sheet_rows(sheet)
+    rows = _sheet_rows(where, sheet)
     try:
         return read(rows)
     finally:
         rows.close()
 
 
+def _central_directory_size(path: Path) -> int | None:
+    """The size of a zip's table of contents as Python's zipfile will read it (the zip64 one if there is one),
+    or None if no end record is found. Read from the file's end, before zipfile lists every entry."""
+    with open(path, "rb") as f:
+        size = f.seek(0, 2)
+        length = min(size, 0xFFFF + 22 + 20 + 56)  # a comment, the end record, a zip64 locator and record
+        f.seek(size - length)
+        tail = f.read(length)
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or at + 22 > len(tail):
+        return None
+    directory = int.from_bytes(tail[at + 12:at + 16], "little")
+    if tail[max(at - 20, 0):at - 16] == b"PK\x06\x07":  # a zip64 locator: zipfile reads the record before it
+        record = at - 20 - 56
+        if record < 0 or tail[record:record + 4] != b"PK\x06\x06":
+            return None
+        directory = max(directory, int.from_bytes(tail[record + 40:record + 48], "little"))
+    return directory
+
+
+_XML_START = re.compile(rb"\A(?:\xef\xbb\xbf)?[ \t\r\n]*<")
+_UTF16_START = (b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<")
+_ROOT = re.compile(rb"<((?:[A-Za-z_][\w.-]*:)?)([A-Za-z_][\w.-]*)")
+_SHEET_DATA = re.compile(rb"<((?:[A-Za-z_][\w.-]*:)?)sheetData[\s/>]")
+_ROW = re.compile(rb"<row[\s/>]")
+_ATTRIBUTE = re.compile(rb"""[ \t\r\n]+([A-Za-z_][\w:.-]*)[ \t\r\n]*=[ \t\r\n]*(?:"([^"<]*)"|'([^'<]*)')""")
+
+
+def _screen_parts(where: _Where, archive: zipfile.ZipFile) -> dict[str, bytes]:
+    """Refuse, before the XML parser sees them, parts that only a hostile or broken file has: two parts of one
+    name, DOCTYPEs, comments, CDATA and processing instructions (never in a workbook a spreadsheet program
+    writes), a tag or a text too long, rows out of order, or more than MAX_XML_TAGS (weighted) tags in all.
+
+    Returns the worksheets as the reader is to see them: cut after the rows it reads, and stating their size
+    first (a dummy: the rows are read without it), because on opening a worksheet the reader scans it up to its
+    size, which may come after the rows or not at all."""
+    names = [info.filename for info in archive.infolist()]
+    if len(set(names)) != len(names):
+        twice = next(name for name in names if names.count(name) > 1)
+        raise where.error(f"it holds two parts named {twice}; save the file again as .xlsx")
+    tags = 0
+    cuts: dict[str, bytes] = {}
+    for info in archive.infolist():
+        with archive.open(info) as member:
+            data = member.read(MAX_UNPACKED_BYTES + 1)  # no more than the sizes checked above promise
+        if data.startswith(_UTF16_START):
+            raise where.error(f"its part {info.filename} is UTF-16 text, which no spreadsheet program writes; "
+                              "save the file again as .xlsx")
+        if not _XML_START.match(data[:4096]):
+            continue  # not XML (an image, a binary part): the reader does not parse it as XML
+        part = info.filename
+        declaration = data.find(b"<?")
+        if data.find(b"<!") >= 0 or (declaration >= 0 and data.find(b"<?", declaration + 2) >= 0) or (
+                declaration > 0 and data[:declaration].strip(b"\xef\xbb\xbf \t\r\n")):
+            raise where.error(f"its part {part} holds a DOCTYPE, comment, CDATA section or processing "
+                              "instruction, which no spreadsheet program writes; save the file again as .xlsx")
+        _screen_runs(where, part, data)
+        root = _ROOT.search(data, data.find(b"?>") + 2 if declaration >= 0 else 0)
+        kind = root.group(2) if root is not None else b""
+        if kind == b"worksheet" and root is not None:
+            end = _rows_read_end(where, part, data)
+            tags += data.count(b"<", 0, end)
+            sheet_data = _SHEET_DATA.search(data, 0, end)
+            root_tag = _TAG.match(data, root.start())
+            if sheet_data is not None and root_tag is not None:
+                # The size first (what the reader scans for), then the rows read, then the ends they need.
+                prefix = sheet_data.group(1)
+                cuts[part] = (data[:root_tag.end()] + b"<" + prefix + b'dimension ref="A1"/>'
+                              + data[root_tag.end():end])
+                if end < len(data):
+                    cuts[part] += b"</" + prefix + b"sheetData></" + root.group(1) + b"worksheet>"
+        else:
+            tags += (SHARED_STRINGS_WEIGHT if kind == b"sst" else TAG_WEIGHT) * data.count(b"<")
+        if tags > MAX_XML_TAGS:
+            raise where.error(f"the workbook holds more than {MAX_XML_TAGS:,} XML tags in the parts read "
+                              f"(its part {part} among them); a skills framework is far smaller")
+    return cuts
+
+
+def _with_cuts(archive: zipfile.ZipFile, cuts: dict[str, bytes]) -> io.BytesIO:
+    """The workbook again, in memory, with the parts `cuts` replaces."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as copy:
+        for info in archive.infolist():
+            copy.writestr(info.filename, cuts[info.filename] if info.filename in cuts else archive.read(info))
+    out.seek(0)
+    return out
+
+
+_TAG = re.compile(rb"""<[^<>"']*(?:(?:"[^"<]*"|'[^'<]*')[^<>"']*)*>""")
+_LONG_REFERENCE = re.compile(rb"&[^;<&\s]{64}")
+
+
+def _screen_runs(where: _Where, part: str, data: bytes) -> None:
+    """Refuse a tag longer than MAX_TAG_BYTES, an entity reference of 64 characters or more, or a text over
+    MAX_XML_RUN_BYTES: every stretch of MAX_TAG_BYTES without a '<' must be text (after a tag that ended)."""
+    free = 0
+    for start in range(0, len(data), MAX_TAG_BYTES):
+        if data.find(b"<", start, start + MAX_TAG_BYTES) >= 0:
+            free = 0
+            continue
+        free += 1
+        if free * MAX_TAG_BYTES > MAX_XML_RUN_BYTES:
+            raise where.error(f"its part {part} holds a text of over {MAX_XML_RUN_BYTES:,} bytes; no workbook cell "
+                              "holds that much (Excel's limit is 32,767 characters)")
+        tag = data.rfind(b"<", 0, start)
+        if tag >= 0 and free == 1:
+            m = _TAG.match(data, tag)
+            if m is None or m.end() > start:
+                raise where.error(f"its part {part} holds a tag longer than {MAX_TAG_BYTES:,} bytes, which no "
+                                  "spreadsheet program writes; save the file again as .xlsx")
+    if _LONG_REFERENCE.search(data):
+        raise where.error(f"its part {part} holds an entity reference of 64 characters or more, which no "
+                          "spreadsheet program writes; save the file again as .xlsx")
+
+
+def _rows_read_end(where: _Where, part: str, data: bytes) -> int:
+    """Where the rows the reader parses end in a part: after the row past MAX_ROWS + 1 (it stops at the first
+    row numbered over MAX_ROWS + 1; numbers that do not grow would keep it going, and are refused)."""
+    previous = 0
+    for count, m in enumerate(_ROW.finditer(data), start=1):
+        if count > MAX_ROWS + 2:
+            return m.start()
+        number = previous + 1  # a row without r="N" is the next one
+        at = m.end() - 1
+        while (attribute := _ATTRIBUTE.match(data, at)) is not None:
+            at = attribute.end()
+            if attribute.group(1) == b"r":
+                text = attribute.group(2) if attribute.group(2) is not None else attribute.group(3)
+                if not text.isdigit() or len(text) > 9:
+                    shown = text[:12].decode("utf-8", "replace")
+                    raise where.error(f"its part {part} has a row numbered {shown!r}; a row number is a whole "
+                                      "number (save the file again as .xlsx)")
+                number = int(text)
+        if number <= previous:
+            raise where.error(f"its part {part} has row {number} after row {previous}; rows of a worksheet come "
+                              "in order (save the file again as .xlsx)")
+        previous = number
+    return len(data)
+
+
 def _read_xlsx(path: Path) -> SheetFramework:
     file = str(path)
+    where = _Where(file, None)
     try:
         is_zip = zipfile.is_zipfile(path)
+        directory = _central_directory_size(path) if is_zip else None
     except OSError as exc:
-        raise _Where(file, None).error(f"cannot read it: {exc.strerror or exc}") from exc
-    if not is_zip:
-        raise _Where(file, None).error("not an .xlsx workbook (it is not a zip archive; an old .xls, or a CSV "
-                                       "renamed?); save it from your spreadsheet program as .xlsx or .csv")
+        raise where.error(f"cannot read it: {exc.strerror or exc}") from exc
+    if not is_zip or directory is None:
+        raise where.error("not an .xlsx workbook (it is not a zip archive; an old .xls, or a CSV "
+                          "renamed?); save it from your spreadsheet program as .xlsx or .csv")
+    if directory > MAX_CENTRAL_DIRECTORY_BYTES:
+        raise where.error(f"the workbook's table of contents is {directory:,} bytes, over the limit of "
+                          f"{MAX_CENTRAL_DIRECTORY_BYTES:,}; a workbook has a few dozen parts")
     try:
         with zipfile.ZipFile(path) as archive:
             unpacked = sum(i.file_size for i in archive.infolist())
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise _Where(file, None).error(f"not a readable .xlsx workbook: {exc}") from exc
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise _Where(file, None).error(f"the workbook unpacks to {unpacked:,} bytes, over the limit of "
-                                       f"{MAX_UNPACKED_BYTES:,}")
+            if unpacked > MAX_UNPACKED_BYTES:
+                raise where.error(f"the workbook unpacks to {unpacked:,} bytes, over the limit of "
+                                  f"{MAX_UNPACKED_BYTES:,}")
+            cuts = _screen_parts(where, archive)
+            source: Path | io.BytesIO = _with_cuts(archive, cuts) if cuts else path
+    except SheetError:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, ValueError, OSError) as exc:
+        # a damaged or unsupported archive (a bad CRC, an unknown compression, a truncated part)
+        raise where.error(f"not a readable .xlsx workbook: {exc}") from exc
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # openpyxl warns about features it drops; they do not matter here
         try:
-            book = load_workbook(path, read_only=True, data_only=True, keep_links=False)
+            book = load_workbook(source, read_only=True, data_only=True, keep_links=False)
         except Exception as exc:  # openpyxl fails in many ways on a file that is not a workbook
             raise _Where(file, None).error(f"not a readable .xlsx workbook ({type(exc).__name__}: {exc})") from exc
         try:
@@ -616,10 +803,14 @@ def _read_book(file: str, book: Any) -> SheetFramework:
     cats = by_name.get(CATEGORIES_SHEET.casefold())
     categories = None
     if cats is not None and cats is not skills:
-        categories = _with_rows(cats, lambda rows: _read_categories(_Where(file, cats.title), rows))
-    out: SheetFramework = _with_rows(skills, lambda rows: _read_skills(_Where(file, skills.title), rows, categories))
+        where = _Where(file, cats.title)
+        categories = _with_rows(where, cats, lambda rows: _read_categories(where, rows))
+    skills_where = _Where(file, skills.title)
+    out: SheetFramework = _with_rows(skills_where, skills,
+                                     lambda rows: _read_skills(skills_where, rows, categories))
     if levels is not None:
-        out.levels, out.attributes = _with_rows(levels, lambda rows: _read_levels(_Where(file, levels.title), rows))
+        levels_where = _Where(file, levels.title)
+        out.levels, out.attributes = _with_rows(levels_where, levels, lambda rows: _read_levels(levels_where, rows))
     return out
 
 
@@ -635,4 +826,8 @@ def read_sheet(path: Path) -> SheetFramework:
                          f"workbook or a .csv file is wanted{hint}")
     if not path.is_file():
         raise SheetError(f"{path}: no such file")
+    size = path.stat().st_size
+    if size > MAX_SHEET_FILE_BYTES:
+        raise SheetError(f"{path}: the file is {size:,} bytes, over the limit of {MAX_SHEET_FILE_BYTES:,}; this is not "
+                         "a skills framework")
     return _read_xlsx(path) if suffix == ".xlsx" else _read_csv(path)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import unicodedata
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from skillrepo.documents import Document
@@ -27,6 +28,11 @@ RULES: tuple[Rule, ...] = (
     Rule("P306", "missing-file", "A file every framework must have is missing: framework/framework.yaml, "
          "or a level of responsibility framework/levels/level-N.yaml for N = 1..7.",
          "framework/levels/ without level-7.yaml", "framework/levels/level-1.yaml ... level-7.yaml"),
+    Rule("P307", "case-collision", "Two paths under framework/ or changes/ differ only in letter case (or in the "
+         "Unicode normalization of their letters): on a case-insensitive file system (Windows, macOS) they are one "
+         "file, and checking out the repository there loses one of them.",
+         "framework/skills/ITOP/level-4.yaml\nframework/skills/itop/level-4.yaml",
+         "framework/skills/ITOP/level-4.yaml"),
 )
 
 
@@ -40,6 +46,11 @@ def check(repo: Repository) -> Iterator[Finding]:
                       "repository: replace the link with what it points to")
     for path, reason in snap.unreadable:
         yield at_file(path, "P304", f"cannot be read ({reason}); make it a readable regular file")
+    for path, reason in snap.bad_names:
+        yield at_file(path, "P304", f"not read: {reason}; rename it (names are UTF-8 text without control "
+                      "characters)")
+    yield from _case_collisions([d.path for d in snap.documents] + [e.relpath for e in snap.unknown]
+                                + [e.relpath for e in snap.symlinks] + [p for p, _ in snap.unreadable])
     present = {d.path for d in snap.documents} | {e.relpath for e in snap.symlinks}
     if FRAMEWORK_FILE not in present:
         yield at_file(FRAMEWORK_FILE, "P306", "missing: every framework needs framework/framework.yaml "
@@ -73,8 +84,37 @@ def _agrees(doc: Document, data: dict[str, Any]) -> Iterator[Finding]:
     if info.kind == "manifest" and info.cr is not None:
         value = data.get("id")
         if isinstance(value, str) and CR_ID_RE.match(value) and value != info.cr:
-            yield at(doc, ("id",), "P303", f"id {value} does not match the directory changes/{info.cr}/; "
-                     f"write id: {info.cr}, or rename the directory to changes/{value}/")
+            shown = value if len(value) <= 24 else value[:21] + "..."  # CR- and any number of digits
+            yield at(doc, ("id",), "P303", f"id {shown} does not match the directory changes/{info.cr}/; "
+                     f"write id: {info.cr}, or rename the directory to changes/{shown}/")
+
+
+def _folded(path: str) -> str:
+    """A path as a case-insensitive file system compares it: case folded, in one Unicode normalization."""
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFD", path).casefold())
+
+
+def _case_collisions(paths: Iterable[str]) -> Iterator[Finding]:
+    """P307 at each of the names in one directory that are one name but for case. A directory that collides is
+    reported, not every file below it (they collide with it)."""
+    files = set(paths)
+    children: dict[str, dict[str, set[str]]] = {}  # directory -> folded name -> the names as they are
+    for path in files:
+        parts = path.split("/")
+        for end in range(1, len(parts) + 1):
+            parent, name = "/".join(parts[:end - 1]), parts[end - 1]
+            children.setdefault(parent, {}).setdefault(_folded(name), set()).add(name)
+    for parent, names in sorted(children.items()):
+        for group in names.values():
+            if len(group) < 2:
+                continue
+            for name in sorted(group):
+                path = f"{parent}/{name}" if parent else name
+                others = [f"{parent}/{o}" if parent else o for o in sorted(group - {name})]
+                what = "file" if path in files else "directory"
+                how = "case" if all(o.casefold() == name.casefold() for o in group) else "case or Unicode normalization"
+                yield at_file(path, "P307", f"differs from {', '.join(others)} only in {how}: on a case-insensitive "
+                              f"file system (Windows, macOS) they are one {what}; rename or remove all but one")
 
 
 def _unknown_message(relpath: str) -> str:

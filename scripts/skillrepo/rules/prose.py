@@ -31,8 +31,9 @@ _CR_TEXTS = ("title", "proposal", "decision", "outcome")
 
 
 def check(repo: Repository) -> Iterator[Finding]:
-    cr_numbers = {int(cr_id[3:]) for cr_id in repo.changes} | {
-        int(d.info.cr[3:]) for d in repo.snapshot.documents
+    # CR numbers as digit strings without leading zeros: an id of thousands of digits is still just text.
+    cr_numbers = {cr_id[3:].lstrip("0") for cr_id in repo.changes} | {
+        d.info.cr[3:].lstrip("0") for d in repo.snapshot.documents
         if d.info.kind == "manifest" and d.info.cr and d.info.cr[3:].isdigit()
     }
     for skill in repo.framework.skills.values():
@@ -48,49 +49,65 @@ def check(repo: Repository) -> Iterator[Finding]:
                 yield from _text(repo, cr.source, (key,), getattr(cr, key), cr_numbers, names=cr.applied_in is None)
 
 
-def _text(repo: Repository, doc: Document, path: tuple[Any, ...], text: str | None, cr_numbers: set[int],
+class _Locator:
+    """Finds mentions in a file's lines from a text's first line on, each search going on from the last
+    (mentions come in order), so that many mentions cost one pass over the file, not one each."""
+
+    def __init__(self, doc: Document, path: tuple[Any, ...]) -> None:
+        self.doc, self.path = doc, path
+        self.start = doc.loaded.position(path)[0] - 1
+        self.lines: list[str] | None = None
+        # needle -> (line index, column) to search on from, and how many occurrences lie before it
+        self.cursors: dict[str, tuple[int, int, int]] = {}
+
+    def finding(self, needle: str, nth: int, code: str, message: str) -> Finding:
+        """A finding at the nth (0-based) occurrence of `needle` from the text's first line on."""
+        if self.lines is None:
+            self.lines = self.doc.raw.decode("utf-8", "replace").split("\n")
+        n, col, passed = self.cursors.get(needle, (self.start, 0, 0))
+        while n < len(self.lines):
+            i = self.lines[n].find(needle, col)
+            if i < 0:
+                n, col = n + 1, 0
+                continue
+            if passed == nth:
+                self.cursors[needle] = (n, i + 1, passed + 1)
+                return Finding(self.doc.path, n + 1, i + 1, code, message, WARNING)
+            passed, col = passed + 1, i + 1
+        self.cursors[needle] = (n, 0, passed)
+        base = at(self.doc, self.path, code, message)
+        return Finding(base.path, base.line, base.column, code, message, WARNING)
+
+
+def _text(repo: Repository, doc: Document, path: tuple[Any, ...], text: str | None, cr_numbers: set[str],
           names: bool) -> Iterator[Finding]:
     if not text:
         return
     skills = repo.framework.skills
+    locate = _Locator(doc, path)
+    seen: dict[str, int] = {}  # occurrences of each mention so far in this text
     if "(" in text:
         for m in MENTION.finditer(text):
+            nth = seen[m.group(0)] = seen.get(m.group(0), -1) + 1
             code = m.group(1)
             skill = skills.get(code)
             if skill is None:
                 if code not in repo.skill_dirs:
-                    yield _at_text(doc, path, text, m, "T501", f"mentions {m.group(0)}, but no skill has the "
-                                   f"code {code}")
+                    yield locate.finding(m.group(0), nth, "T501",
+                                         f"mentions {m.group(0)}, but no skill has the code {code}")
                 continue
             # The name may be followed by a word or two ("System software skill (SYSP)").
             window = text[max(0, m.start() - len(skill.name) - 12): m.start()].casefold()
             if names and skill.name.casefold() not in window:
                 n = len(skill.name.split())
-                before = _WORDS.findall(text[: m.start()])[-n:]
-                found = " ".join(before)
-                yield _at_text(doc, path, text, m, "T502", f"mentions \"{found} {m.group(0)}\", but {code} is "
-                               f"named \"{skill.name}\"; write \"{skill.name} {m.group(0)}\"")
+                found = " ".join(_WORDS.findall(text[max(0, m.start() - 40 * n): m.start()])[-n:])
+                yield locate.finding(m.group(0), nth, "T502", f"mentions \"{found} {m.group(0)}\", but {code} is "
+                                     f"named \"{skill.name}\"; write \"{skill.name} {m.group(0)}\"")
     if "#" in text or "CR" in text:
         for m in CR_CITE.finditer(text):
-            number = int(m.group(1))
+            nth = seen[m.group(0)] = seen.get(m.group(0), -1) + 1
+            number = m.group(1).lstrip("0")
             if number not in cr_numbers:
-                yield _at_text(doc, path, text, m, "T503", f"cites {m.group(0).strip()}, but "
-                               f"changes/CR-{number:04d}/ does not exist")
-
-
-def _at_text(doc: Document, path: tuple[Any, ...], text: str, m: re.Match[str], code: str,
-             message: str) -> Finding:
-    """A finding at the mention's own line and column where the file shows it, else at the text's node."""
-    base = at(doc, path, code, message)
-    needle = m.group(0)
-    nth = text.count(needle, 0, m.start())  # which occurrence of the same words this is
-    seen = 0
-    lines = doc.raw.decode("utf-8", "replace").split("\n")
-    for n in range(base.line - 1, len(lines)):
-        col = lines[n].find(needle)
-        while col >= 0:
-            if seen == nth:
-                return Finding(doc.path, n + 1, col + 1, code, message, WARNING)
-            seen += 1
-            col = lines[n].find(needle, col + 1)
-    return Finding(base.path, base.line, base.column, code, message, WARNING)
+                shown = number if len(number) <= 12 else number[:12] + "…"
+                yield locate.finding(m.group(0), nth, "T503", f"cites {m.group(0).strip()[:24]}, but "
+                                     f"changes/CR-{shown.zfill(4)}/ does not exist")

@@ -18,8 +18,9 @@ RULES: tuple[Rule, ...] = (
     Rule("Y007", "tab", "A tab character; YAML indents with spaces, and a tab in text is invisible in review.",
          "name:\tIT infrastructure", "name: IT infrastructure"),
     Rule("Y008", "not-utf8", "The file is not valid UTF-8.", "name: Caf\\xe9 (Latin-1 byte)", "name: Café (UTF-8)"),
-    Rule("Y009", "file-too-large", "The file is over 1 MiB; no data file needs to be that large.",
-         "a 2 MB description", "a description of a few paragraphs"),
+    Rule("Y009", "file-too-large", "The file is larger than any data file needs to be: over 1 MiB, a line over "
+         "10,000 characters, a text over 50,000 characters, or more than 20,000 values. A file over 1 MiB is not "
+         "read at all.", "a 2 MB description", "a description of a few paragraphs"),
     Rule("Y010", "implicit-type", "A plain value that YAML 1.1 tools read as a boolean, date or number where text is "
          "meant (NO, yes, on, 2024-01-05, 1:30, 1.0, 1e3), or a key that is not read as text.",
          'edition: 2024-01-05\nname: NO', 'edition: "2024-01-05"\nname: "NO"'),
@@ -27,6 +28,10 @@ RULES: tuple[Rule, ...] = (
          "\\ufeffcode: ITOP", "code: ITOP"),
     Rule("Y012", "too-deep", "The YAML is nested deeper than any data file needs (64 levels).",
          "[[[[[[ ... ]]]]]]", "a flat mapping"),
+    Rule("Y013", "control-character", "A text or key holds a control character, written with a double-quoted "
+         "escape (\\x07, \\e, \\0, \\u001b) that YAML allows: invisible in review, and able to rewrite what a "
+         "terminal shows. Texts hold tabs and line breaks, no other control character.",
+         'description: "Runs the \\x1b[31minfrastructure\\x07"', "description: Runs the infrastructure"),
     Rule("S201", "missing-key", "A key the schema requires is missing.",
          "code: ITOP\nname: IT infrastructure", "code: ITOP\nid: 0b6a3f4e-...\nname: IT infrastructure\n..."),
     Rule("S202", "unknown-key", "A key the schema does not know (often a typo).",
