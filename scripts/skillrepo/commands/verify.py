@@ -59,7 +59,8 @@ def problems(root: Path, now: Repository, base_ref: str | None,
     found = [replay.problem] if replay.problem else []
     if replay.result is not None:
         found += differences(replay.result, now.framework)
-    names = ", ".join(c.id for c in replay.order) or "none"
+    ids = [c.id for c in replay.order]
+    names = ", ".join(ids[:8]) + (f" and {len(ids) - 8} more" if len(ids) > 8 else "") if ids else "none"
     undone = f", undoing {', '.join(c.id for c in replay.reverted)}" if replay.reverted else ""
     return replay, found, f"the {len(replay.order)} change request(s) applied since {replay.base_ref} " \
         f"({names}{undone})"

@@ -1,0 +1,395 @@
+"""The benchmarks: skillrepo's commands on synthetic repositories at 1x and 10x, against the floor and the usual
+tool, with the targets they are held to.
+
+    python benchmarks/run.py [--scales 1 10] [--runs 5] [--seed 1] [--json FILE] [--keep DIR]
+                             [--check-jsonschema-at 1] [--runs-check-jsonschema N]
+    python benchmarks/run.py --report FILE      # the tables and targets of a saved --json FILE again
+
+Needs check-jsonschema for its comparison (pip install check-jsonschema); without it that row is left out.
+
+For each scale, a repository is generated once (benchmarks/generate.py: 150 skills, about 700 skill levels and
+1,500 change requests at 1x, ten times that at 10x, with a git history since the release tag v1), then each
+command is run `--runs` times in a fresh process, as the commit hook and CI run it; the median wall time and the
+peak memory (maximum resident set of the child, from /usr/bin/time, else os.wait4) are reported, with the median
+CPU time (user + system) beside the wall time. All the repositories are generated first, then every command at
+every scale is run once per round, round after round, so that other work on the machine falls on all alike:
+
+- floor: reading every YAML file with libyaml's C loader and validating it against its schema with a reused
+  Draft202012Validator, nothing else;
+- check-jsonschema: the usual tool for the same job, one invocation per kind of file (times summed);
+- skillrepo check, verify (replaying every change request applied since v1), apply (one accepted change request,
+  on the tree restored from git before each run), release (into a temporary --out);
+- python -c pass: the interpreter alone.
+
+Prints a Markdown table per scale, the targets met or missed, and (with --json) writes everything as JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+KINDS = ("framework", "level", "skill", "skill-level", "manifest")
+
+FLOOR = r'''
+import json, os, sys
+import yaml
+from jsonschema import Draft202012Validator
+
+root = sys.argv[1]
+validators = {}
+for kind in ("framework", "level", "skill", "skill-level", "manifest"):
+    with open(os.path.join(root, "schemas", kind + ".schema.json"), encoding="utf-8") as f:
+        validators[kind] = Draft202012Validator(json.load(f))
+
+def files():
+    yield "framework", os.path.join(root, "framework", "framework.yaml")
+    levels = os.path.join(root, "framework", "levels")
+    for name in sorted(os.listdir(levels)):
+        yield "level", os.path.join(levels, name)
+    skills = os.path.join(root, "framework", "skills")
+    for code in sorted(os.listdir(skills)):
+        for name in sorted(os.listdir(os.path.join(skills, code))):
+            yield ("skill" if name == "skill.yaml" else "skill-level"), os.path.join(skills, code, name)
+    changes = os.path.join(root, "changes")
+    for cr in sorted(os.listdir(changes)):
+        yield "manifest", os.path.join(changes, cr, "manifest.yaml")
+
+count = errors = 0
+for kind, path in files():
+    with open(path, "rb") as f:
+        data = yaml.load(f.read(), Loader=yaml.CSafeLoader)
+    for _ in validators[kind].iter_errors(data):
+        errors += 1
+    count += 1
+print(f"{count} files, {errors} errors")
+sys.exit(1 if errors else 0)
+'''
+
+# Wraps a command when /usr/bin/time is missing: runs it, prints its maximum resident set (KiB) to a file.
+WAIT4 = r'''
+import os, subprocess, sys
+out = sys.argv[1]
+proc = subprocess.Popen(sys.argv[2:])
+_, status, usage = os.wait4(proc.pid, 0)
+with open(out, "w") as f:
+    f.write(f"{usage.ru_maxrss} {usage.ru_utime} {usage.ru_stime}")
+sys.exit(os.waitstatus_to_exitcode(status))
+'''
+
+# target name -> (description, limit)
+TARGETS: dict[str, tuple[str, float]] = {
+    "check_over_floor_1x": ("check / floor at 1x", 1.5),
+    "check_over_check_jsonschema_1x": ("check / check-jsonschema at 1x", 0.2),
+    "check_10x_over_1x": ("check 10x / 1x", 10.5),
+    "verify_10x_over_1x": ("verify 10x / 1x", 10.5),
+    "release_10x_over_1x": ("release 10x / 1x", 10.5),
+    "verify_over_check_1x": ("verify / check at 1x", 3.0),
+    "apply_over_check_1x": ("apply / check at 1x", 1.5),
+}
+CLOSE = 0.85  # a result above 85% of its limit is reported as close
+
+
+class Runner:
+    def __init__(self, work: Path) -> None:
+        self.work = work
+        self.time_bin = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None
+        self.wrapper = work / "wait4.py"
+        self.wrapper.write_text(WAIT4)
+        self.cpu = 0.0
+
+    def once(self, cmd: list[str], cwd: Path | None = None, expect: int | None = 0) -> tuple[float, int, str]:
+        """Run a command once: (wall seconds, peak resident KiB of the child, its stdout); its CPU seconds
+        (user + system) in self.cpu."""
+        rss_file = self.work / "rss.txt"
+        if self.time_bin is not None:
+            full = [self.time_bin, "-f", "%M %U %S", "-o", str(rss_file), *cmd]
+        else:
+            full = [sys.executable, str(self.wrapper), str(rss_file), *cmd]
+        start = time.perf_counter()
+        proc = subprocess.run(full, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        wall = time.perf_counter() - start
+        if expect is not None and proc.returncode != expect:
+            raise SystemExit(f"{' '.join(cmd)} exited {proc.returncode}, expected {expect}:\n"
+                             f"{proc.stdout.decode()[-3000:]}\n{proc.stderr.decode()[-3000:]}")
+        fields = rss_file.read_text().split()[-3:]
+        self.cpu = float(fields[1]) + float(fields[2])
+        return wall, int(fields[0]), proc.stdout.decode("utf-8", "replace")
+
+
+Once = Callable[[], tuple[float, int, float]]  # one run: (wall seconds, peak KiB, CPU seconds)
+
+
+class Measurement:
+    """One command at one scale: how to run it once, what to do before each run, and its runs so far."""
+
+    def __init__(self, key: str, name: str, once: Once, runs: int, before: Callable[[], None] | None = None) -> None:
+        self.key, self.name, self.once, self.runs, self.before = key, name, once, runs, before
+        self.times: list[float] = []
+        self.peaks: list[int] = []
+        self.cpus: list[float] = []
+
+    def run(self) -> None:
+        if self.before is not None:
+            self.before()
+        wall, rss, cpu = self.once()
+        self.times.append(wall)
+        self.peaks.append(rss)
+        self.cpus.append(cpu)
+
+    def result(self) -> dict[str, Any]:
+        return {"name": self.name, "runs": len(self.times), "median_s": statistics.median(self.times),
+                "min_s": min(self.times), "max_s": max(self.times), "times_s": self.times,
+                "cpu_median_s": statistics.median(self.cpus), "cpu_s": self.cpus,
+                "peak_kib": max(self.peaks), "peaks_kib": self.peaks}
+
+
+def yaml_files(repo: Path) -> dict[str, list[str]]:
+    """The data files of a repository by kind, as paths relative to it."""
+    out: dict[str, list[str]] = {k: [] for k in KINDS}
+    out["framework"].append("framework/framework.yaml")
+    out["level"] = sorted(f"framework/levels/{n}" for n in os.listdir(repo / "framework/levels"))
+    for code in sorted(os.listdir(repo / "framework/skills")):
+        for name in sorted(os.listdir(repo / "framework/skills" / code)):
+            out["skill" if name == "skill.yaml" else "skill-level"].append(f"framework/skills/{code}/{name}")
+    out["manifest"] = [f"changes/{cr}/manifest.yaml" for cr in sorted(os.listdir(repo / "changes"))]
+    return out
+
+
+def prepare(scale: float, args: argparse.Namespace, runner: Runner, work: Path) -> dict[str, Any]:
+    """Generate the repository of one scale, check that it is clean, and list what to measure on it."""
+    repo = work / f"repo-{scale:g}x"
+    shutil.rmtree(repo, ignore_errors=True)
+    print(f"scale {scale:g}x: generating {repo}", file=sys.stderr, flush=True)
+    gen = subprocess.run([sys.executable, str(HERE / "generate.py"), str(repo), "--scale", str(scale),
+                          "--seed", str(args.seed)], check=True, stdout=subprocess.PIPE)
+    summary = json.loads(gen.stdout)
+    print(f"  generated in {summary['seconds']} s: {summary['skills']} skills, {summary['skill_levels']} levels, "
+          f"{summary['change_requests']} CRs ({summary['applied']} applied), {summary['commits']} commits, "
+          f"{summary['yaml_bytes']:,} bytes of YAML", file=sys.stderr, flush=True)
+    files = yaml_files(repo)
+    skillrepo = [sys.executable, "-m", "skillrepo", "--repo", str(repo)]
+    script = Path(sys.executable).parent / "skillrepo"
+    if script.exists():
+        skillrepo = [str(script), "--repo", str(repo)]
+    floor_py = work / "floor.py"
+    floor_py.write_text(FLOOR)
+    check_jsonschema = shutil.which("check-jsonschema", path=str(Path(sys.executable).parent)) or \
+        shutil.which("check-jsonschema")
+
+    # Preconditions: the repository is clean by check (no finding at all, warnings included) and verify passes.
+    _, _, out = runner.once([*skillrepo, "check"])
+    if "no problems" not in out:
+        raise SystemExit(f"the generated repository is not clean:\n{out[-3000:]}")
+    runner.once([*skillrepo, "verify"])
+
+    def run(cmd: list[str], cwd: Path | None = None) -> Once:
+        def once() -> tuple[float, int, float]:
+            wall, rss, _ = runner.once(cmd, cwd=cwd)
+            return wall, rss, runner.cpu
+        return once
+
+    def restore() -> None:
+        subprocess.run(["git", "checkout", "-q", "HEAD", "--", "framework", "changes"], cwd=repo, check=True)
+        subprocess.run(["git", "clean", "-fdq", "--", "framework", "changes"], cwd=repo, check=True)
+
+    def jsonschema_all() -> tuple[float, int, float]:
+        total, peak, cpu = 0.0, 0, 0.0
+        for kind in KINDS:
+            wall, rss, _ = runner.once([check_jsonschema, "--schemafile", f"schemas/{kind}.schema.json",
+                                        *files[kind]], cwd=repo)
+            total += wall
+            cpu += runner.cpu
+            peak = max(peak, rss)
+        return total, peak, cpu
+
+    dist = work / f"dist-{scale:g}x"
+
+    def clear_dist() -> None:
+        shutil.rmtree(dist, ignore_errors=True)
+
+    runs = args.runs
+    ms = [Measurement("python", "python -c pass", run([sys.executable, "-c", "pass"]), runs),
+          Measurement("floor", "floor (CSafeLoader + jsonschema)", run([sys.executable, str(floor_py), str(repo)]),
+                      runs)]
+    if check_jsonschema is not None and scale in args.check_jsonschema_at:
+        ms.append(Measurement("check_jsonschema", "check-jsonschema (5 calls, summed)", jsonschema_all,
+                              args.runs_check_jsonschema or runs))
+    ms += [Measurement("check", "skillrepo check", run([*skillrepo, "check"]), runs),
+           Measurement("verify", "skillrepo verify", run([*skillrepo, "verify"]), runs),
+           Measurement("apply", f"skillrepo apply {summary['apply_cr']}", run([*skillrepo, "apply", summary["apply_cr"]]),
+                       runs, before=restore),
+           Measurement("release", "skillrepo release", run([*skillrepo, "release", "2.0.0", "--out", str(dist)]), runs,
+                       before=clear_dist)]
+    return {"scale": scale, "repository": summary, "files_by_kind": {k: len(v) for k, v in files.items()},
+            "measurements": ms, "cleanup": [restore, clear_dist]}
+
+
+def measure_all(prepared: list[dict[str, Any]]) -> dict[float, dict[str, Any]]:
+    """Run every measurement of every scale in rounds (round 1 of everything, then round 2, ...), so that
+    other work on the machine disturbs each command and each scale alike, and the ratios stay fair."""
+    rounds = max(m.runs for p in prepared for m in p["measurements"])
+    for n in range(rounds):
+        for p in prepared:
+            for m in p["measurements"]:
+                if len(m.times) < m.runs:
+                    m.run()
+                    print(f"  round {n + 1}/{rounds} {p['scale']:g}x {m.name:34} {m.times[-1]:8.3f} s "
+                          f"(CPU {m.cpus[-1]:7.2f} s) peak {m.peaks[-1] / 1024:7.1f} MiB", file=sys.stderr, flush=True)
+    by_scale: dict[float, dict[str, Any]] = {}
+    for p in prepared:
+        for cleanup in p["cleanup"]:
+            cleanup()
+        by_scale[p["scale"]] = {"scale": p["scale"], "repository": p["repository"],
+                                "files_by_kind": p["files_by_kind"],
+                                "results": {m.key: m.result() for m in p["measurements"]}}
+    return by_scale
+
+
+def ratios(by_scale: dict[float, dict[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+
+    def med(scale: float, name: str, key: str) -> float | None:
+        r = by_scale.get(scale, {}).get("results", {}).get(name)
+        return r.get(key) if r else None
+
+    def ratio(a: float | None, b: float | None) -> float | None:
+        return a / b if a is not None and b else None
+
+    pairs = {
+        "check_over_floor_1x": ((1, "check"), (1, "floor")),
+        "check_over_check_jsonschema_1x": ((1, "check"), (1, "check_jsonschema")),
+        "check_10x_over_1x": ((10, "check"), (1, "check")),
+        "verify_10x_over_1x": ((10, "verify"), (1, "verify")),
+        "release_10x_over_1x": ((10, "release"), (1, "release")),
+        "verify_over_check_1x": ((1, "verify"), (1, "check")),
+        "apply_over_check_1x": ((1, "apply"), (1, "check")),
+    }
+    for key, (a, b) in pairs.items():
+        what, limit = TARGETS[key]
+        value = ratio(med(*a, "median_s"), med(*b, "median_s"))
+        if value is None:
+            continue
+        cpu = ratio(med(*a, "cpu_median_s"), med(*b, "cpu_median_s"))
+        out[key] = {"what": what, "value": round(value, 3), "target": f"<= {limit:g}", "status": _status(value, limit),
+                    "value_cpu": None if cpu is None else round(cpu, 3),
+                    "status_cpu": None if cpu is None else _status(cpu, limit)}
+    # Peak memory at the largest scale: each skillrepo command against 4 x the bytes of YAML + the interpreter.
+    top = max(by_scale) if by_scale else None
+    if top is not None:
+        data = by_scale[top]
+        limit_kib = 4 * data["repository"]["yaml_bytes"] / 1024 + data["results"]["python"]["peak_kib"]
+        for name in ("check", "verify", "apply", "release"):
+            r = data["results"].get(name)
+            if r is None:
+                continue
+            key = f"peak_memory_{name}_{top:g}x"
+            out[key] = {"what": f"{name} peak memory at {top:g}x (MiB) vs 4 x YAML bytes + interpreter",
+                        "value": round(r["peak_kib"] / 1024, 1), "target": f"<= {limit_kib / 1024:.1f}",
+                        "status": _status(r["peak_kib"], limit_kib)}
+    return out
+
+
+def _status(value: float, limit: float) -> str:
+    if value > limit:
+        return "MISSED"
+    return "met (close)" if value > CLOSE * limit else "met"
+
+
+def markdown(by_scale: dict[float, dict[str, Any]], targets: dict[str, Any]) -> str:
+    lines: list[str] = []
+    for scale, data in sorted(by_scale.items()):
+        s = data["repository"]
+        lines.append(f"### {scale:g}x: {s['skills']} skills ({s['active_skills']} active), {s['skill_levels']} "
+                     f"skill levels, {s['change_requests']} change requests ({s['applied']} applied since v1, "
+                     f"{s['operations_applied']} operations), {s['commits']} commits; {s['yaml_files']} YAML files, "
+                     f"{s['yaml_bytes'] / 1e6:.2f} MB of YAML")
+        lines.append("")
+        lines.append("| measurement | median wall s | min s | max s | median CPU s | runs | peak MiB |")
+        lines.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+        for r in data["results"].values():
+            lines.append(f"| {r['name']} | {r['median_s']:.3f} | {r['min_s']:.3f} | {r['max_s']:.3f} | "
+                         f"{r['cpu_median_s']:.2f} | {r['runs']} | {r['peak_kib'] / 1024:.1f} |")
+        lines.append("")
+    if targets:
+        lines.append("### Targets")
+        lines.append("")
+        lines.append("| target | value (wall) | limit | status (wall) | value (CPU) | status (CPU) |")
+        lines.append("| --- | ---: | ---: | --- | ---: | --- |")
+        for t in targets.values():
+            lines.append(f"| {t['what']} | {t['value']} | {t['target']} | {t['status']} | "
+                         f"{t.get('value_cpu') if t.get('value_cpu') is not None else ''} | {t.get('status_cpu') or ''} |")
+        lines.append("")
+        lines.append("Wall time is the target's measure; CPU time (user + system of the child) is given beside it because "
+                     "it is much less disturbed by other work on the machine.")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def code_fingerprint() -> str:
+    """A hash of the skillrepo sources measured (the code changes; the figures belong to one version of it)."""
+    import hashlib
+
+    import skillrepo
+
+    package = Path(skillrepo.__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scales", type=float, nargs="+", default=[1, 10])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs-check-jsonschema", type=int, default=None,
+                        help="runs of check-jsonschema; default: --runs")
+    parser.add_argument("--check-jsonschema-at", type=float, nargs="*", default=[1],
+                        help="the scales to run check-jsonschema at (default: 1, where its target is; it takes "
+                        "minutes a run at 10x)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--json", type=Path, help="write the results as JSON to this file")
+    parser.add_argument("--keep", type=Path, help="generate the repositories here and keep them")
+    parser.add_argument("--report", type=Path, metavar="JSON", help="measure nothing: print the tables and targets "
+                        "of a JSON file an earlier run wrote")
+    args = parser.parse_args()
+    if args.report:
+        saved = json.loads(args.report.read_text())
+        by_scale = {float(k): v for k, v in saved["scales"].items()}
+        print(markdown(by_scale, ratios(by_scale)))
+        return 0
+    with tempfile.TemporaryDirectory(prefix="skillrepo-bench-") as tmp:
+        work = args.keep.resolve() if args.keep else Path(tmp)
+        work.mkdir(parents=True, exist_ok=True)
+        runner = Runner(work)
+        prepared = [prepare(scale, args, runner, work) for scale in args.scales]
+        by_scale = measure_all(prepared)
+    targets = ratios(by_scale)
+    print(f"skillrepo sources {code_fingerprint()}; Python {sys.version.split()[0]}; {os.cpu_count()} CPUs\n")
+    print(markdown(by_scale, targets))
+    report = {"python": sys.version.split()[0], "cpus": os.cpu_count(), "memory_tool": runner.time_bin or "os.wait4",
+              "code": code_fingerprint(),
+              "scales": {f"{k:g}": v for k, v in by_scale.items()}, "targets": targets}
+    text = json.dumps(report, indent=2)
+    if args.json:
+        args.json.write_text(text + "\n")
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
