@@ -394,11 +394,15 @@ def test_the_page_parser_is_linear() -> None:
         blocks = "".join(f"Skill ({code_of(i)}) level 3\n\nText.\n\n" for i in range(headings))
         return "#1450 Tidy up change request submitted\n\nA proposal.\n\n" + blocks
 
+    def best_time(text: str, headings: int) -> float:  # the best of three: the least disturbed by the machine
+        times = []
+        for _ in range(3):
+            start = time.monotonic()
+            assert len(parse_page(text, "page.txt").blocks) == headings
+            times.append(time.monotonic() - start)
+        return min(times)
+
     largest = (MAX_PAGE_LINES - 10) // 4
-    timings = []
-    for headings in (largest // 10, largest):
-        start = time.monotonic()
-        assert len(parse_page(page(headings), "page.txt").blocks) == headings
-        timings.append(time.monotonic() - start)
-    assert timings[1] < 1.0
-    assert timings[1] < 30 * max(timings[0], 0.001)  # ten times the page, not a hundred times the time
+    quarter, whole = best_time(page(largest // 4), largest // 4), best_time(page(largest), largest)
+    assert whole < 1.0
+    assert whole < 10 * quarter  # four times the page: about four times the time, not sixteen

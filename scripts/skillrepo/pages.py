@@ -270,8 +270,8 @@ def _codes_of_names(cr_id: str, names: list[str], framework: Framework) -> list[
                 i = j
                 break
         else:
-            raise SkillrepoError(f"{cr_id}: '{_shown(names[i])}' in 'Proposed change applies to' is not the name of a skill "
-                                 f"in the framework ({_close_names(names[i], framework)}); "
+            raise SkillrepoError(f"{cr_id}: '{_shown(names[i])}' in 'Proposed change applies to' is not the name of a "
+                                 f"skill in the framework ({_close_names(names[i], framework)}); "
                                  "correct the name on the page")
     return codes
 

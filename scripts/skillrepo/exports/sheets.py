@@ -317,12 +317,21 @@ class _Where:
     def error(self, message: str, row: int | None = None, column: str | None = None) -> SheetError:
         parts = [self.file]
         if self.sheet is not None:
-            parts.append(f"sheet {self.sheet}")
+            parts.append(f"sheet {_shown(self.sheet)}")
         if row is not None:
             parts.append(f"row {row}")
         if column is not None:
-            parts.append(f"column {column}")
-        return SheetError(", ".join(parts) + ": " + message)
+            parts.append(f"column {_shown(column)}")
+        # Sheet names, headers and cells are the file's: a control character in one would reach the terminal.
+        return SheetError(_CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", ", ".join(parts) + ": " + message))
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def _shown(text: str, width: int = 60) -> str:
+    """A text from the file as a message quotes it: cut short."""
+    return text if len(text) <= width else text[:width - 3] + "..."
 
 
 Rows = Generator[tuple[int, list[Any]], None, None]
@@ -363,8 +372,8 @@ def _columns(where: _Where, row: int, header: list[str], wanted: list[str]) -> d
         key = name.casefold()
         if key in (w.casefold() for w in wanted) and key != "levels":
             if key in seen:
-                raise where.error(f"column {name} appears twice (columns {get_column_letter(seen[key] + 1)} and "
-                                  f"{get_column_letter(i + 1)})", row)
+                raise where.error(f"column {_shown(name)} appears twice (columns "
+                                  f"{get_column_letter(seen[key] + 1)} and {get_column_letter(i + 1)})", row)
             seen[key] = i
     out: dict[str, int] = {}
     for name in wanted:
@@ -422,14 +431,15 @@ def _read_levels(where: _Where, rows: Rows) -> tuple[dict[int, SheetLevel], list
     names = [name for _, name in attributes]
     for i, name in attributes:
         if names.count(name) > 1:
-            raise where.error(f"column {name} appears twice", head_row)
+            raise where.error(f"column {_shown(name)} appears twice", head_row)
     levels: dict[int, SheetLevel] = {}
     for number, row in rows:
         if all(_blank(v) for v in row):
             continue
         level = _level_number(_cell(row, cols["Level"]))
         if level is None:
-            raise where.error(f"the level is {_text(_cell(row, cols['Level'])).strip() or 'empty'!r}; write a whole "
+            shown = _shown(_text(_cell(row, cols["Level"])).strip())
+            raise where.error(f"the level is {shown or 'empty'!r}; write a whole "
                               "number from 1 to 7", number, "Level")
         if level in levels:
             raise where.error(f"duplicate level {level} (first on row {levels[level].row})", number, "Level")
@@ -443,7 +453,7 @@ def _read_levels(where: _Where, rows: Rows) -> tuple[dict[int, SheetLevel], list
         for i, attr in attributes:
             texts[attr] = _text(_cell(row, i))
             if not texts[attr].strip():
-                raise where.error(f"level {level} has no text for {attr}", number, attr)
+                raise where.error(f"level {level} has no text for {_shown(attr)}", number, attr)
         levels[level] = SheetLevel(number, level, name, essence, texts)
     missing = [n for n in LEVELS if n not in levels]
     if missing:
@@ -483,7 +493,8 @@ def _read_skills(where: _Where, rows: Rows, categories: dict[str, list[str]] | N
         if not code:
             raise where.error("the skill has no code", number, "Code")
         if not SKILL_CODE_RE.match(code):
-            raise where.error(f"malformed code {code!r}: a code is 4 capital letters, e.g. ITOP", number, "Code")
+            raise where.error(f"malformed code {_shown(code)!r}: a code is 4 capital letters, e.g. ITOP", number,
+                              "Code")
         if code in codes:
             raise where.error(f"duplicate code {code} (first on row {codes[code]})", number, "Code")
         codes[code] = number
@@ -519,7 +530,7 @@ def _read_skills(where: _Where, rows: Rows, categories: dict[str, list[str]] | N
             if mark == str(n):
                 listed.add(n)
             elif mark:
-                raise where.error(f"{mark!r} in the Levels column of level {n}; write {n} there if {code} is "
+                raise where.error(f"{_shown(mark)!r} in the Levels column of level {n}; write {n} there if {code} is "
                                   f"defined at level {n}, else leave it empty", number, f"Levels ({n})")
         levels: dict[int, str] = {}
         for n in LEVELS:
