@@ -11,17 +11,27 @@ from skillrepo.findings import ERROR
 from skillrepo.errors import SkillrepoError, UsageError
 from skillrepo.layout import manifest_path
 from skillrepo.manifests import render_manifest
-from skillrepo.pages import manifest_from_page, parse_page
+from skillrepo.pages import MAX_PAGE_CHARS, manifest_from_page, parse_page
 from skillrepo.writing import write_files
 
 
 def _read(page: str) -> tuple[str, str]:
     if page == "-":
-        return sys.stdin.buffer.read().decode("utf-8", "replace"), "standard input"
+        data = sys.stdin.buffer.read(4 * MAX_PAGE_CHARS + 1)
+        if len(data) > 4 * MAX_PAGE_CHARS:
+            raise SkillrepoError(f"standard input is over {4 * MAX_PAGE_CHARS:,} bytes, over the limit of "
+                                 f"{MAX_PAGE_CHARS:,} characters for a change request page; copy the text of one page")
+        return data.decode("utf-8", "replace"), "standard input"
+    limit = 4 * MAX_PAGE_CHARS  # UTF-8 takes at most four bytes a character: never read more than that
     try:
-        raw = Path(page).read_bytes()
+        with open(page, "rb") as f:
+            raw = f.read(limit + 1)
     except OSError as exc:
         raise UsageError(f"cannot read {page}: {exc.strerror or exc}") from exc
+    if len(raw) > limit:
+        size = Path(page).stat().st_size
+        raise SkillrepoError(f"{page} is {size:,} bytes long, over the limit of {MAX_PAGE_CHARS:,} characters for a "
+                             "change request page; copy the text of one page")
     try:
         return raw.decode("utf-8"), page
     except UnicodeDecodeError as exc:
