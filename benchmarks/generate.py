@@ -39,7 +39,9 @@ from random import Random
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT / "scripts") not in sys.path:
+try:  # the skillrepo installed (or on PYTHONPATH: run.py measures a frozen copy of the sources), else this tree's
+    import skillrepo  # noqa: F401
+except ImportError:
     sys.path.insert(0, str(ROOT / "scripts"))
 
 import git  # noqa: E402

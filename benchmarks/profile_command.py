@@ -31,7 +31,9 @@ from typing import Any
 
 START = time.perf_counter()
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT / "scripts") not in sys.path:
+try:  # the skillrepo installed (or on PYTHONPATH: run.py measures a frozen copy of the sources), else this tree's
+    import skillrepo  # noqa: F401
+except ImportError:
     sys.path.insert(0, str(ROOT / "scripts"))
 
 # module -> functions to time. Methods as "Class.method".

@@ -135,8 +135,9 @@ Once = Callable[[], tuple[float, int, float]]  # one run: (wall seconds, peak Ki
 class Measurement:
     """One command at one scale: how to run it once, what to do before each run, and its runs so far."""
 
-    def __init__(self, key: str, name: str, once: Once, runs: int, before: Callable[[], None] | None = None) -> None:
-        self.key, self.name, self.once, self.runs, self.before = key, name, once, runs, before
+    def __init__(self, key: str, name: str, once: Once, runs: int, before: Callable[[], None] | None = None,
+                 after: Callable[[], None] | None = None) -> None:
+        self.key, self.name, self.once, self.runs, self.before, self.after = key, name, once, runs, before, after
         self.times: list[float] = []
         self.peaks: list[int] = []
         self.cpus: list[float] = []
@@ -144,7 +145,11 @@ class Measurement:
     def run(self) -> None:
         if self.before is not None:
             self.before()
-        wall, rss, cpu = self.once()
+        try:
+            wall, rss, cpu = self.once()
+        finally:
+            if self.after is not None:
+                self.after()
         self.times.append(wall)
         self.peaks.append(rss)
         self.cpus.append(cpu)
@@ -230,7 +235,7 @@ def prepare(scale: float, args: argparse.Namespace, runner: Runner, work: Path) 
     ms += [Measurement("check", "skillrepo check", run([*skillrepo, "check"]), runs),
            Measurement("verify", "skillrepo verify", run([*skillrepo, "verify"]), runs),
            Measurement("apply", f"skillrepo apply {summary['apply_cr']}", run([*skillrepo, "apply", summary["apply_cr"]]),
-                       runs, before=restore),
+                       runs, before=restore, after=restore),  # every other command sees the tree as committed
            Measurement("release", "skillrepo release", run([*skillrepo, "release", "2.0.0", "--out", str(dist)]), runs,
                        before=clear_dist)]
     return {"scale": scale, "repository": summary, "files_by_kind": {k: len(v) for k, v in files.items()},
@@ -338,13 +343,27 @@ def markdown(by_scale: dict[float, dict[str, Any]], targets: dict[str, Any]) -> 
     return "\n".join(lines)
 
 
-def code_fingerprint() -> str:
+def freeze(work: Path) -> Path:
+    """A copy of the skillrepo sources (and the schemas and starter levels it ships) as they are now, put first on
+    PYTHONPATH for every process this run starts: others may edit the tree while a run takes its 40 minutes."""
+    code = work / "code"
+    shutil.rmtree(code, ignore_errors=True)
+    shutil.copytree(ROOT / "scripts" / "skillrepo", code / "scripts" / "skillrepo",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "schemas", code / "schemas")
+    shutil.copytree(ROOT / "framework" / "levels", code / "framework" / "levels")
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(code / "scripts"), os.environ.get("PYTHONPATH")]))
+    return code / "scripts" / "skillrepo"
+
+
+def code_fingerprint(package: Path | None = None) -> str:
     """A hash of the skillrepo sources measured (the code changes; the figures belong to one version of it)."""
     import hashlib
 
-    import skillrepo
+    if package is None:
+        import skillrepo
 
-    package = Path(skillrepo.__file__).resolve().parent
+        package = Path(skillrepo.__file__).resolve().parent
     digest = hashlib.sha256()
     for path in sorted(package.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts:
@@ -364,6 +383,8 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", type=Path, help="write the results as JSON to this file")
     parser.add_argument("--keep", type=Path, help="generate the repositories here and keep them")
+    parser.add_argument("--live", action="store_true", help="measure the sources as they are when each command "
+                        "starts, not a copy taken at the start of the run")
     parser.add_argument("--report", type=Path, metavar="JSON", help="measure nothing: print the tables and targets "
                         "of a JSON file an earlier run wrote")
     args = parser.parse_args()
@@ -375,14 +396,18 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="skillrepo-bench-") as tmp:
         work = args.keep.resolve() if args.keep else Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
+        package = None if args.live else freeze(work)
+        fingerprint = code_fingerprint(package)
+        print(f"measuring the skillrepo sources {fingerprint}" + ("" if args.live else f", frozen in {package}"),
+              file=sys.stderr, flush=True)
         runner = Runner(work)
         prepared = [prepare(scale, args, runner, work) for scale in args.scales]
         by_scale = measure_all(prepared)
     targets = ratios(by_scale)
-    print(f"skillrepo sources {code_fingerprint()}; Python {sys.version.split()[0]}; {os.cpu_count()} CPUs\n")
+    print(f"skillrepo sources {fingerprint}; Python {sys.version.split()[0]}; {os.cpu_count()} CPUs\n")
     print(markdown(by_scale, targets))
     report = {"python": sys.version.split()[0], "cpus": os.cpu_count(), "memory_tool": runner.time_bin or "os.wait4",
-              "code": code_fingerprint(),
+              "code": fingerprint, "code_frozen": not args.live,
               "scales": {f"{k:g}": v for k, v in by_scale.items()}, "targets": targets}
     text = json.dumps(report, indent=2)
     if args.json:
