@@ -5,30 +5,63 @@ from __future__ import annotations
 import errno
 import os
 import stat
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from skillrepo.domain import MAX_FILE_BYTES
-from skillrepo.errors import UsageError
+from skillrepo.errors import SkillrepoError, UsageError
 from skillrepo.findings import Finding
 from skillrepo.layout import FRAMEWORK_DIR, Entry, PathInfo, classify, path_problem, printable_name, walk
 from skillrepo.yamlsource import Loaded, load_bytes, too_large
 
 
-@dataclass
 class Document:
-    """One data file: where it is, what kind it is, its bytes and what the strict loader made of them."""
+    """One data file: where it is, what kind it is, what the strict loader made of its bytes, and a digest of them.
 
-    path: str
-    info: PathInfo
-    raw: bytes
-    loaded: Loaded
-    valid: bool = False  # set once the file passes its schema
-    schema_findings: list[Finding] | None = None  # None until validated; kept so a file is validated once
+    A file read from disk does not keep its bytes: most are never needed again, and at the scale of a real
+    framework they would double the memory a check takes. `raw` reads them again when they are needed (a
+    finding's position, a manifest that apply edits) and refuses if they changed since."""
+
+    __slots__ = ("path", "info", "loaded", "valid", "schema_findings", "size", "digest", "_raw", "_disk")
+
+    def __init__(self, path: str, info: PathInfo, raw: bytes, loaded: Loaded, disk: Path | None = None) -> None:
+        self.path, self.info, self.loaded = path, info, loaded
+        self.valid = False  # set once the file passes its schema
+        self.schema_findings: list[Finding] | None = None  # None until validated; kept so a file is validated once
+        self.size = len(raw)
+        self.digest = _digest(raw)
+        self._raw: bytes | None = None if disk is not None else raw
+        self._disk = disk
+        if disk is not None and loaded._text is not None:
+            loaded._text = self._reread  # positions, when asked for, come from the file read again
 
     @property
     def data(self) -> object:
         return self.loaded.data
+
+    @property
+    def raw(self) -> bytes:
+        """The file's bytes, as they were when it was loaded."""
+        return self._raw if self._raw is not None else self._reread()
+
+    def has_bytes(self, data: bytes) -> bool:
+        """Whether the file, as loaded, holds exactly `data`."""
+        return len(data) == self.size and _digest(data) == self.digest
+
+    def _reread(self) -> bytes:
+        assert self._disk is not None
+        try:
+            read = _read_data_file(self._disk)
+        except OSError as exc:
+            raise SkillrepoError(f"{self.path}: cannot be read again ({exc.strerror or exc}); run the command again")
+        if isinstance(read, int) or not self.has_bytes(read):
+            raise SkillrepoError(f"{self.path}: changed while this command was running; run the command again")
+        return read
+
+
+def _digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
 
 
 @dataclass
@@ -112,7 +145,7 @@ def read_snapshot(root: Path) -> Snapshot:
         if isinstance(read, int):
             snap.documents.append(Document(entry.relpath, info, b"", too_large(read)))
         else:
-            snap.documents.append(Document(entry.relpath, info, read, load_bytes(read)))
+            snap.documents.append(Document(entry.relpath, info, read, load_bytes(read), disk=root / entry.relpath))
     return snap
 
 

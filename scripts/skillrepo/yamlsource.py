@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
@@ -69,24 +69,79 @@ class YamlProblem:
     message: str
 
 
-@dataclass
 class Loaded:
-    """One file's values, the position of every node and key, and what went wrong reading it."""
+    """One file's values, the position of every node and key, and what went wrong reading it.
 
-    data: Any = None
-    usable: bool = False
-    positions: dict[Path_, Position] = field(default_factory=dict)
-    key_positions: dict[Path_, Position] = field(default_factory=dict)
-    # Plain scalars that YAML 1.1 reads as something other than text: path -> (tag, source text).
-    implicit: dict[Path_, tuple[str, str]] = field(default_factory=dict)
-    problems: list[YamlProblem] = field(default_factory=list)
+    Positions are only needed for a finding, and keeping one per node would cost more memory than the values
+    themselves: the first time one is asked for, the file's text is walked again to find them all."""
+
+    __slots__ = ("data", "usable", "implicit", "problems", "_text", "_positions", "_key_positions")
+
+    def __init__(self) -> None:
+        self.data: Any = None
+        self.usable = False
+        # Plain scalars that YAML 1.1 reads as something other than text: path -> (tag, source text).
+        self.implicit: dict[Path_, tuple[str, str]] = {}
+        self.problems: list[YamlProblem] = []
+        # What was loaded (UTF-8 bytes or text, or how to read them again), to find positions again.
+        self._text: str | bytes | Callable[[], bytes] | None = None
+        self._positions: dict[Path_, Position] | None = None
+        self._key_positions: dict[Path_, Position] | None = None
+
+    @property
+    def positions(self) -> dict[Path_, Position]:
+        """The position of every node, by path."""
+        if self._positions is None:
+            self._find_positions()
+        assert self._positions is not None
+        return self._positions
+
+    @property
+    def key_positions(self) -> dict[Path_, Position]:
+        """The position of every mapping key, by the path of its value."""
+        if self._key_positions is None:
+            self._find_positions()
+        assert self._key_positions is not None
+        return self._key_positions
+
+    def _find_positions(self) -> None:
+        again = _Positions()
+        if self._text is not None:
+            source = self._text() if callable(self._text) else self._text
+            if isinstance(source, bytes):
+                source = source[3:] if source.startswith(b"\xef\xbb\xbf") else source  # as load_bytes read it
+                text = source.decode("utf-8")
+            else:
+                text = source
+            try:
+                parser = CParser(text)
+                try:
+                    _walk_events(parser, again, again)
+                finally:
+                    parser.dispose()
+            except (yaml.YAMLError, UnicodeEncodeError):
+                pass  # the problem was reported by the first walk; positions up to it were recorded
+        self._positions, self._key_positions = again.positions, again.key_positions
 
     def position(self, path: Path_) -> Position:
         """The position of the node at `path`, or of its nearest ancestor that has one."""
+        positions = self.positions
         p = tuple(path)
-        while p not in self.positions and p:
+        while p not in positions and p:
             p = p[:-1]
-        return self.positions.get(p, (1, 1))
+        return positions.get(p, (1, 1))
+
+
+class _Positions:
+    """Where a walk that records positions puts them, and the throwaway parts of a Loaded it also fills."""
+
+    def __init__(self) -> None:
+        self.positions: dict[Path_, Position] = {}
+        self.key_positions: dict[Path_, Position] = {}
+        self.implicit: dict[Path_, tuple[str, str]] = {}
+        self.problems: list[YamlProblem] = []
+        self.data: Any = None
+        self.usable = False
 
 
 # Numbers that YAML 1.2 tools read and YAML 1.1 tools do not: ambiguous, so treated as numbers too.
@@ -141,8 +196,10 @@ def _line_col(text: str, offset: int) -> Position:
 
 def too_large(size: int) -> Loaded:
     """What loading a file of `size` bytes over the limit gives, without reading it."""
-    return Loaded(problems=[YamlProblem(1, 1, "Y009", f"file is {size:,} bytes, over the limit of {MAX_FILE_BYTES:,}; "
-                                        "split it or shorten its texts")])
+    out = Loaded()
+    out.problems.append(YamlProblem(1, 1, "Y009", f"file is {size:,} bytes, over the limit of {MAX_FILE_BYTES:,}; "
+                                    "split it or shorten its texts"))
+    return out
 
 
 def load_bytes(raw: bytes) -> Loaded:
@@ -172,8 +229,12 @@ def load_bytes(raw: bytes) -> Loaded:
         out.problems.append(YamlProblem(number, 1, "Y009", f"line {number} is {length:,} characters long, over the "
                                         f"limit of {MAX_LINE_CHARS:,}; break it (fold a long text over several lines)"))
         return out
+    out._text = raw  # the bytes, not the text: a str of non-ASCII text takes up to four times the room
     load_text(text, out)
-    _check_texts(out)
+    # A value is never longer than the text it is written in, and holds a control character only if the text
+    # does or a double-quoted escape (a backslash) writes one: most files need no walk over their values.
+    if len(text) > MAX_TEXT_CHARS or "\\" in text or CONTROL.search(text):
+        _check_texts(out)
     return out
 
 
@@ -186,19 +247,18 @@ def _long_line(text: str) -> tuple[int, int] | None:
     return index + 1, lengths[index]
 
 
-def _texts(out: Loaded) -> Iterator[tuple[str, Position]]:
-    """Every text of a loaded file, keys and values, with its position."""
-    stack: list[tuple[Path_, Any]] = [((), out.data)]
+def _texts(data: Any) -> Iterator[tuple[str, Path_, bool]]:
+    """Every text of a loaded file, keys and values, with its path and whether it is a key."""
+    stack: list[tuple[Path_, Any]] = [((), data)]
     while stack:
         path, value = stack.pop()
         if isinstance(value, str):
-            yield value, out.position(path)
+            yield value, path, False
         elif isinstance(value, dict):
             for key, child in value.items():
                 key_path = path + (key,)
-                key_position = out.key_positions.get(key_path)
-                if key_position is not None and isinstance(key, str):  # stand-ins for broken keys have none
-                    yield key, key_position
+                if isinstance(key, str):
+                    yield key, key_path, True
                 stack.append((key_path, child))
         elif isinstance(value, list):
             stack.extend((path + (i,), child) for i, child in enumerate(value))
@@ -208,12 +268,22 @@ def _check_texts(out: Loaded) -> None:
     """Control characters in texts (Y013), and texts too long for any framework file (Y009); either makes the
     file unusable, so that no rule reads (or repeats in a message) such a text."""
     found: list[YamlProblem] = []
-    for text, (line, col) in _texts(out):
-        if len(text) > MAX_TEXT_CHARS:
+    for text, path, is_key in _texts(out.data):
+        long = len(text) > MAX_TEXT_CHARS
+        m = CONTROL.search(text)
+        if not long and m is None:
+            continue
+        if is_key:
+            position = out.key_positions.get(path)
+            if position is None:  # a stand-in for a broken key (a duplicate, an alias): reported already
+                continue
+        else:
+            position = out.position(path)
+        line, col = position
+        if long:
             found.append(YamlProblem(line, col, "Y009", f"text of {len(text):,} characters, over the limit of "
                                      f"{MAX_TEXT_CHARS:,}; shorten it"))
             out.usable = False
-        m = CONTROL.search(text)
         if m is not None:
             found.append(YamlProblem(line, col, "Y013", f"text holds the control character "
                                      f"U+{ord(m.group(0)):04X}; remove it (a text may hold tabs and line breaks, "
@@ -241,8 +311,10 @@ def _capped(problems: list[YamlProblem]) -> list[YamlProblem]:
 
 
 def load_text(text: str, out: Loaded | None = None) -> Loaded:
-    """Load YAML text strictly into plain values with positions."""
+    """Load YAML text strictly into plain values (positions are found when first asked for)."""
     out = out or Loaded()
+    if out._text is None:
+        out._text = text
     tab = text.find("\t")
     if tab >= 0:
         line, col = _line_col(text, tab)
@@ -287,15 +359,33 @@ def load_text(text: str, out: Loaded | None = None) -> Loaded:
 def _build(text: str, out: Loaded) -> None:
     parser = CParser(text)
     try:
-        _walk_events(parser, out)
+        _walk_events(parser, out, None)
     finally:
         parser.dispose()
 
 
-def _walk_events(parser: CParser, out: Loaded) -> None:
+# Keys and short values recur in every file (`description`, `update-level`, a skill's code): one string each.
+_SHARED: dict[str, str] = {}
+_SHARED_MAX_CHARS = 24
+_SHARED_MAX_COUNT = 50_000
+
+
+def _shared(value: str) -> str:
+    if len(value) > _SHARED_MAX_CHARS:
+        return value
+    found = _SHARED.get(value)
+    if found is not None:
+        return found
+    if len(_SHARED) < _SHARED_MAX_COUNT:
+        _SHARED[value] = value
+    return value
+
+
+def _walk_events(parser: CParser, out: Loaded | _Positions, record: _Positions | None) -> None:
+    """Build `out`'s values from the parser's events; with `record`, put every node's and key's position there."""
     problems = out.problems
-    positions = out.positions
-    key_positions = out.key_positions
+    positions = record.positions if record is not None else None
+    key_positions = record.key_positions if record is not None else None
     fatal = False
     documents = 0
     nodes = 0
@@ -303,7 +393,8 @@ def _walk_events(parser: CParser, out: Loaded) -> None:
     # Each frame: [container, path, pending key or None, key seen positions]
     stack: list[list[Any]] = []
 
-    def attach(value: Any, mark: Any) -> Path_ | None:
+    def attach(value: Any, mark: Any, want_path: bool = False) -> Path_ | None:
+        """Put a value in its container; its path if it is recorded or wanted (else None, cheaper)."""
         nonlocal root
         if not stack:
             root = value
@@ -312,15 +403,19 @@ def _walk_events(parser: CParser, out: Loaded) -> None:
             frame = stack[-1]
             container = frame[0]
             if isinstance(container, list):
-                path = frame[1] + (len(container),)
+                if positions is not None or want_path:
+                    path = frame[1] + (len(container),)
                 container.append(value)
             else:
                 key = frame[2]
                 frame[2] = None
                 if key is None:
                     return None
-                path = frame[1] + (key,)
+                if positions is not None or want_path:
+                    path = frame[1] + (key,)
                 container[key] = value
+        if positions is None:
+            return path if want_path else None
         positions[path] = (mark.line + 1, mark.column + 1)
         return path
 
@@ -385,9 +480,11 @@ def _walk_events(parser: CParser, out: Loaded) -> None:
                     fatal = True
                     frame[2] = f"{value}\x00{mark.line}"  # keep walking without overwriting the first
                 else:
+                    value = _shared(value)
                     pos = (mark.line + 1, mark.column + 1)
                     seen[value] = pos
-                    key_positions[frame[1] + (value,)] = pos
+                    if key_positions is not None:
+                        key_positions[frame[1] + (value,)] = pos
                     frame[2] = value
                 continue
             if plain:
@@ -402,11 +499,11 @@ def _walk_events(parser: CParser, out: Loaded) -> None:
                     attach(value, mark)
                     continue
                 if resolved != STR_TAG:
-                    path = attach(_construct(resolved, value), mark)
+                    path = attach(_construct(resolved, value), mark, want_path=True)
                     if path is not None and not (resolved == INT_TAG and PLAIN_DECIMAL.match(value)):
                         out.implicit[path] = (resolved, value)
                     continue
-            attach(value, mark)
+            attach(_shared(value), mark)
             continue
         if cls is MappingStartEvent or cls is SequenceStartEvent:
             if len(stack) >= MAX_DEPTH:
@@ -420,7 +517,7 @@ def _walk_events(parser: CParser, out: Loaded) -> None:
                                             "a mapping or list used as a key; keys must be text"))
                 fatal = True
                 break
-            path = attach(frame_value, mark)
+            path = attach(frame_value, mark, want_path=True)
             stack.append([frame_value, path if path is not None else (), None, {}])
             continue
     if documents == 0 and not fatal:

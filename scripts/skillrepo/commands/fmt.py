@@ -23,7 +23,7 @@ def run(root: Path, check_only: bool = False) -> int:
             skipped.append(doc.path)
             continue
         data = expected.encode("utf-8")
-        if data != doc.raw:
+        if not doc.has_bytes(data):
             changed[doc.path] = data
     for path in skipped:
         sys.stderr.write(f"{path}: not formatted: it cannot be read as YAML; `skillrepo check` says why\n")

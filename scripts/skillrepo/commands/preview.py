@@ -14,10 +14,11 @@ from skillrepo.planning import Plan, change_request, check_result, plan_apply
 
 def unified_diff(snapshot: Snapshot, files: dict[str, bytes | None]) -> str:
     """The files' changes as one unified diff, as git shows it."""
-    current = {d.path: d.raw for d in snapshot.documents}
+    current = {d.path: d for d in snapshot.documents}
     out: list[str] = []
     for path in sorted(files):
-        old = current.get(path)
+        doc = current.get(path)
+        old = doc.raw if doc is not None else None
         new = files[path]
         a = old.decode("utf-8", "replace").splitlines(keepends=True) if old is not None else []
         b = new.decode("utf-8", "replace").splitlines(keepends=True) if new is not None else []

@@ -13,7 +13,7 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -94,26 +94,30 @@ def build(repo: Repository, replay: Replay, version: str, epoch: int) -> list[tu
     ]
 
 
-def sha256sums(files: dict[str, bytes]) -> bytes:
-    """SHA256SUMS in the format `sha256sum -c` reads."""
-    return "".join(f"{hashlib.sha256(files[n]).hexdigest()}  {n}\n" for n in sorted(files)).encode("ascii")
+def sha256sums(digests: dict[str, str]) -> bytes:
+    """SHA256SUMS in the format `sha256sum -c` reads, from each file's hex digest."""
+    return "".join(f"{digests[n]}  {n}\n" for n in sorted(digests)).encode("ascii")
 
 
-def _write_dir(target: Path, files: dict[str, bytes]) -> None:
-    """Write a release directory whole: into a temporary directory, then moved into place."""
+def _write_dir(target: Path, files: Iterable[tuple[str, bytes]]) -> list[str]:
+    """Write a release directory whole: each file as it is made into a temporary directory (so that no
+    release, however large, is held in memory), then the directory moved into place. The names written."""
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}."))
+    names: list[str] = []
     try:
-        for name, data in files.items():
+        for name, data in files:
             path = staging / name
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
+            names.append(name)
         if target.exists():
             shutil.rmtree(target)
         staging.rename(target)
     finally:
         if staging.exists():
             shutil.rmtree(staging)
+    return names
 
 
 def _check_tag(root: Path, version: str) -> None:
@@ -143,25 +147,33 @@ def run(root: Path, version: str, out: Path, tag: bool = False) -> int:
     epoch = source_epoch(root)
     steps = build(repo, replay, version, epoch)
     progress = Progress(len(steps) + 2)
-    files: dict[str, bytes] = {}
-    for name, make in steps:
-        progress.step(name)
-        files[name] = make()
-    progress.step("SHA256SUMS")
-    files["SHA256SUMS"] = sha256sums(files)
-    progress.step("site")
-    from skillrepo.site.build import build_site  # Jinja2 is imported only when a release is built
+    changelog_text = ""
 
-    downloads = sorted(files)
-    files.update({f"site/{path}": data for path, data in build_site(repo, replay, version, downloads).items()})
-    progress.finish()
+    def made() -> Iterator[tuple[str, bytes]]:
+        nonlocal changelog_text
+        digests: dict[str, str] = {}
+        for name, make in steps:
+            progress.step(name)
+            data = make()
+            digests[name] = hashlib.sha256(data).hexdigest()
+            if name == "CHANGELOG.md":
+                changelog_text = data.decode("utf-8")
+            yield name, data
+        progress.step("SHA256SUMS")
+        yield "SHA256SUMS", sha256sums(digests)
+        progress.step("site")
+        from skillrepo.site.build import site_files  # Jinja2 is imported only when a release is built
+
+        downloads = sorted([*digests, "SHA256SUMS"])
+        yield from ((f"site/{path}", data) for path, data in site_files(repo, replay, version, downloads))
+
     target = (out if out.is_absolute() else Path.cwd() / out) / version
-    _write_dir(target, files)
-    top = sorted(name for name in files if "/" not in name) + ["site/"]
+    names = _write_dir(target, made())
+    progress.finish()
+    top = sorted(name for name in names if "/" not in name) + ["site/"]
     sys.stdout.write(f"built {target}: {', '.join(top)}\n")
     if tag:
         git_repo = history.open_repo(root)
-        message = files["CHANGELOG.md"].decode("utf-8")
-        git_repo.create_tag(f"v{version}", message=message, cleanup="verbatim")  # keep the # headings
+        git_repo.create_tag(f"v{version}", message=changelog_text, cleanup="verbatim")  # keep the # headings
         sys.stdout.write(f"tagged v{version}\n")
     return 0

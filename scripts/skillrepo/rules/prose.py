@@ -55,15 +55,15 @@ class _Locator:
 
     def __init__(self, doc: Document, path: tuple[Any, ...]) -> None:
         self.doc, self.path = doc, path
-        self.start = doc.loaded.position(path)[0] - 1
         self.lines: list[str] | None = None
         # needle -> (line index, column) to search on from, and how many occurrences lie before it
         self.cursors: dict[str, tuple[int, int, int]] = {}
 
     def finding(self, needle: str, nth: int, code: str, message: str) -> Finding:
         """A finding at the nth (0-based) occurrence of `needle` from the text's first line on."""
-        if self.lines is None:
+        if self.lines is None:  # only for a text with a finding: positions and lines cost a walk of the file
             self.lines = self.doc.raw.decode("utf-8", "replace").split("\n")
+            self.start = self.doc.loaded.position(self.path)[0] - 1
         n, col, passed = self.cursors.get(needle, (self.start, 0, 0))
         while n < len(self.lines):
             i = self.lines[n].find(needle, col)

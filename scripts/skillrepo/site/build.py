@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
@@ -253,7 +254,6 @@ class _Builder:
         self.repo, self.replay, self.version, self.downloads = repo, replay, version, downloads
         self.fw = repo.framework
         self.after = replay.result if replay.result is not None else repo.framework
-        self.files: dict[str, bytes] = {}
         self.env = Environment(loader=PackageLoader("skillrepo.site", "templates"), autoescape=True,
                                undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                                keep_trailing_newline=True)
@@ -322,41 +322,41 @@ class _Builder:
 
     # Pages.
 
-    def page(self, path: str, template: str, **context: Any) -> None:
+    def page(self, path: str, template: str, **context: Any) -> tuple[str, bytes]:
         root = "../" * path.count("/")
         html = self.env.get_template(template).render(root=root, path=path, **self.common, **context)
-        self.files[path] = html.encode("utf-8")
+        return path, html.encode("utf-8")
 
-    def build(self) -> dict[str, bytes]:
+    def build(self) -> Iterator[tuple[str, bytes]]:
         fw = self.fw
-        self.page("index.html", "index.html", title="Skills", nav="skills", categories=catalogue(fw),
-                  applied=len(self.in_release))
+        yield self.page("index.html", "index.html", title="Skills", nav="skills", categories=catalogue(fw),
+                        applied=len(self.in_release))
         for code in sorted(fw.skills):
-            self.skill_page(fw.skills[code])
-        self.page("levels/index.html", "levels.html", title="Levels of responsibility", nav="levels")
+            yield self.skill_page(fw.skills[code])
+        yield self.page("levels/index.html", "levels.html", title="Levels of responsibility", nav="levels")
         for n in self.level_numbers:
             at = {c for c, s in fw.skills.items() if n in s.levels}
-            self.page(f"levels/{n}.html", "level.html", title=self.level_title(n), nav="levels", n=n,
-                      rl=fw.levels.get(n), categories=catalogue(fw, at), rl_changes=self.by_rl.get(n, []),
-                      level_changes=self.by_level)
-        self.changes_pages()
-        self.changelog_page()
+            yield self.page(f"levels/{n}.html", "level.html", title=self.level_title(n), nav="levels", n=n,
+                            rl=fw.levels.get(n), categories=catalogue(fw, at), rl_changes=self.by_rl.get(n, []),
+                            level_changes=self.by_level)
+        yield from self.changes_pages()
+        yield self.changelog_page()
         rows = mapping.rows(self.replay.base, self.after, self.replay.effects)
-        self.page("mapping.html", "mapping.html", title="Mapping from the previous release", nav="mapping",
-                  rows=rows, columns=list(mapping.COLUMNS), headings=MAPPING_HEADINGS)
-        self.page("downloads.html", "downloads.html", title="Downloads", nav="downloads", descriptions=DOWNLOADS)
-        self.search_index()
+        yield self.page("mapping.html", "mapping.html", title="Mapping from the previous release", nav="mapping",
+                        rows=rows, columns=list(mapping.COLUMNS), headings=MAPPING_HEADINGS)
+        yield self.page("downloads.html", "downloads.html", title="Downloads", nav="downloads",
+                        descriptions=DOWNLOADS)
+        yield from self.search_index()
         static = resources.files("skillrepo.site").joinpath("static")
         for item in sorted(static.iterdir(), key=lambda p: p.name):
             if item.is_file() and not item.name.startswith("."):
-                self.files[item.name] = item.read_bytes()
-        return dict(sorted(self.files.items()))
+                yield item.name, item.read_bytes()
 
     def level_title(self, n: int) -> str:
         rl = self.fw.levels.get(n)
         return f"Level {n}: {rl.name}" if rl is not None else f"Level {n}"
 
-    def skill_page(self, skill: Skill) -> None:
+    def skill_page(self, skill: Skill) -> tuple[str, bytes]:
         replaced = [self.fw.skills[c] for c in skill.replaced_by if c in self.fw.skills]
         missing = [c for c in skill.replaced_by if c not in self.fw.skills]
         related = [self.fw.skills[c] for c in skill.related if c in self.fw.skills]
@@ -365,24 +365,24 @@ class _Builder:
         # A skill outside the framework's categories (listed under 'Other skills') names its own, unlinked.
         sub_anchor = cats[0].subcategories[0].anchor if cats and cats[0].subcategories else ""
         category_anchor = cats[0].anchor if sub_anchor else ""
-        self.page(f"skills/{skill.code}.html", "skill.html", title=f"{skill.code} {skill.name}", nav="skills",
+        return self.page(f"skills/{skill.code}.html", "skill.html", title=f"{skill.code} {skill.name}", nav="skills",
                   skill=skill, replaced=replaced, replaced_missing=missing, related=related,
                   related_unknown=unknown, category_anchor=category_anchor, sub_anchor=sub_anchor,
                   skill_changes=self.by_skill.get(skill.code, []),
                   level_changes={n: self.by_level.get((skill.code, n), []) for n in self.level_numbers})
 
-    def changes_pages(self) -> None:
+    def changes_pages(self) -> Iterator[tuple[str, bytes]]:
         crs = [self.repo.changes[i] for i in sorted(self.repo.changes)]
         statuses = list(CR_STATUSES) + sorted({c.status for c in crs} - set(CR_STATUSES))
         groups = [(s, STATUS_TITLES.get(s, s.capitalize()), [c for c in crs if c.status == s]) for s in statuses]
-        self.page("changes/index.html", "changes.html", title="Change requests", nav="changes",
+        yield self.page("changes/index.html", "changes.html", title="Change requests", nav="changes",
                   groups=[g for g in groups if g[2]])
         for cr in crs:
-            self.page(f"changes/{cr.id}.html", "change.html", title=f"{cr.id} {cr.title}", nav="changes", cr=cr,
-                      cr_changes=self.by_cr.get(cr.id, []), applied_now=cr.id in self.in_release,
-                      operations=[describe_operation(op) for op in cr.operations])
+            yield self.page(f"changes/{cr.id}.html", "change.html", title=f"{cr.id} {cr.title}", nav="changes",
+                            cr=cr, cr_changes=self.by_cr.get(cr.id, []), applied_now=cr.id in self.in_release,
+                            operations=[describe_operation(op) for op in cr.operations])
 
-    def changelog_page(self) -> None:
+    def changelog_page(self) -> tuple[str, bytes]:
         items = changelog.entries(self.replay.effects, self.after)
         shown: list[ChangeLogEntry] = []
         for e in items:
@@ -399,10 +399,10 @@ class _Builder:
                     for name, heading in changelog.SECTIONS]
         title = f"{self.fw.name} {self.version}" + (
             f": changes since {self.replay.base_ref}" if self.replay.base_ref else "")
-        self.page("changelog.html", "changelog.html", title="Changelog", heading=title, nav="changelog",
+        return self.page("changelog.html", "changelog.html", title="Changelog", heading=title, nav="changelog",
                   sections=[s for s in sections if s[2]], crs=sorted({e.cr for e in items}))
 
-    def search_index(self) -> None:
+    def search_index(self) -> Iterator[tuple[str, bytes]]:
         skills = []
         for code in sorted(self.fw.skills):
             s = self.fw.skills[code]
@@ -413,15 +413,21 @@ class _Builder:
                 "levels": [{"level": n, "text": s.levels[n].description} for n in sorted(s.levels)],
             })
         data = {"framework": self.fw.name, "edition": self.fw.edition, "version": self.version, "skills": skills}
-        self.files["search-index.json"] = (json.dumps(data, sort_keys=True, ensure_ascii=False, indent=1)
-                                           + "\n").encode("utf-8")
+        yield "search-index.json", (json.dumps(data, sort_keys=True, ensure_ascii=False, indent=1)
+                                    + "\n").encode("utf-8")
         # ASCII, and no "<" at all, so that the script can never end an HTML element it might be pasted into.
         inline = json.dumps(data, sort_keys=True, ensure_ascii=True, separators=(",", ":")).replace("<", "\\u003c")
-        self.files["search-index.js"] = (
+        yield "search-index.js", (
             "// The search index (search-index.json) as a script: pages opened from the file system cannot fetch it.\n"
             f"window.SKILLREPO_SEARCH_INDEX = {inline};\n").encode("ascii")
 
 
+def site_files(repo: Repository, replay: Replay, version: str, downloads: list[str]) -> Iterator[tuple[str, bytes]]:
+    """Every file of the site as (path relative to site/, bytes), made one at a time so that a release of
+    any size is written without holding its pages in memory."""
+    return _Builder(repo, replay, version, downloads).build()
+
+
 def build_site(repo: Repository, replay: Replay, version: str, downloads: list[str]) -> dict[str, bytes]:
     """Every file of the site, by path relative to site/ (e.g. "index.html", "skills/ITOP.html")."""
-    return _Builder(repo, replay, version, downloads).build()
+    return dict(sorted(site_files(repo, replay, version, downloads)))
