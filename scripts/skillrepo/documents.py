@@ -6,6 +6,8 @@ import errno
 import os
 import stat
 import hashlib
+from collections.abc import Callable
+from functools import partial
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,18 +25,20 @@ class Document:
     framework they would double the memory a check takes. `raw` reads them again when they are needed (a
     finding's position, a manifest that apply edits) and refuses if they changed since."""
 
-    __slots__ = ("path", "info", "loaded", "valid", "schema_findings", "size", "digest", "_raw", "_disk")
+    __slots__ = ("path", "info", "loaded", "valid", "schema_findings", "size", "digest", "_raw", "_source")
 
-    def __init__(self, path: str, info: PathInfo, raw: bytes, loaded: Loaded, disk: Path | None = None) -> None:
+    def __init__(self, path: str, info: PathInfo, raw: bytes, loaded: Loaded,
+                 source: Callable[[], bytes] | None = None) -> None:
+        """`source` reads the bytes again (from disk, from a git blob); without one, the bytes are kept."""
         self.path, self.info, self.loaded = path, info, loaded
         self.valid = False  # set once the file passes its schema
         self.schema_findings: list[Finding] | None = None  # None until validated; kept so a file is validated once
         self.size = len(raw)
         self.digest = _digest(raw)
-        self._raw: bytes | None = None if disk is not None else raw
-        self._disk = disk
-        if disk is not None and loaded._text is not None:
-            loaded._text = self._reread  # positions, when asked for, come from the file read again
+        self._raw: bytes | None = None if source is not None else raw
+        self._source = source
+        if source is not None and loaded._text is not None:
+            loaded._text = self._reread  # positions, when asked for, come from the bytes read again
 
     @property
     def data(self) -> object:
@@ -50,12 +54,12 @@ class Document:
         return len(data) == self.size and _digest(data) == self.digest
 
     def _reread(self) -> bytes:
-        assert self._disk is not None
+        assert self._source is not None
         try:
-            read = _read_data_file(self._disk)
+            read = self._source()
         except OSError as exc:
             raise SkillrepoError(f"{self.path}: cannot be read again ({exc.strerror or exc}); run the command again")
-        if isinstance(read, int) or not self.has_bytes(read):
+        if not self.has_bytes(read):
             raise SkillrepoError(f"{self.path}: changed while this command was running; run the command again")
         return read
 
@@ -94,6 +98,12 @@ def find_root(start: Path) -> Path:
 # Open flags for a data file: never through a symbolic link (one put in place after the walk looked), and
 # without waiting on a FIFO; what is opened is then checked to be a regular file before a byte is read.
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+def _read_again(path: Path) -> bytes:
+    """A data file read again: what `_read_data_file` reads, or nothing if it is now too large."""
+    read = _read_data_file(path)
+    return b"" if isinstance(read, int) else read
 
 
 def _read_data_file(path: Path) -> bytes | int:
@@ -145,25 +155,29 @@ def read_snapshot(root: Path) -> Snapshot:
         if isinstance(read, int):
             snap.documents.append(Document(entry.relpath, info, b"", too_large(read)))
         else:
-            snap.documents.append(Document(entry.relpath, info, read, load_bytes(read), disk=root / entry.relpath))
+            snap.documents.append(Document(entry.relpath, info, read, load_bytes(read),
+                                           source=partial(_read_again, root / entry.relpath)))
     return snap
 
 
-def document(relpath: str, raw: bytes) -> Document | None:
-    """A data file's document from its bytes, or None if the path is not one of a data file."""
+def document(relpath: str, raw: bytes, source: Callable[[], bytes] | None = None) -> Document | None:
+    """A data file's document from its bytes, or None if the path is not one of a data file. With `source`,
+    how to read the bytes again, the document does not keep them."""
     info = classify(relpath)
-    return None if info is None else Document(relpath, info, raw, load_bytes(raw))
+    return None if info is None else Document(relpath, info, raw, load_bytes(raw), source)
 
 
-def snapshot_of(root: Path, files: dict[str, bytes]) -> Snapshot:
-    """A snapshot from file contents held in memory (a commit's tree, say)."""
+def snapshot_of(root: Path, files: dict[str, bytes] | dict[str, Callable[[], bytes]]) -> Snapshot:
+    """A snapshot from file contents held in memory, or from how to read each (a commit's blobs, say: then
+    each is read once to load it, and again only if its bytes are needed)."""
     snap = Snapshot(root)
     for relpath in sorted(files):
         problem = path_problem(relpath)
         if problem is not None:
             snap.bad_names.append((printable_name(relpath), problem))
             continue
-        doc = document(relpath, files[relpath])
+        content = files[relpath]
+        doc = document(relpath, content) if isinstance(content, bytes) else document(relpath, content(), content)
         if doc is None:
             snap.unknown.append(Entry(relpath))
         else:

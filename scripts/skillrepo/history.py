@@ -7,6 +7,8 @@ from __future__ import annotations
 import io
 import os
 import re
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -66,7 +68,7 @@ def relative_prefix(repo: git.Repo, root: Path) -> str:
 def snapshot_at(repo: git.Repo, root: Path, commit: git.Commit) -> Snapshot:
     """The framework repository's data files as they were at `commit`."""
     prefix = relative_prefix(repo, root)
-    files: dict[str, bytes] = {}
+    files: dict[str, Callable[[], bytes]] = {}
     for top in (FRAMEWORK_DIR, CHANGES_DIR):
         try:
             tree = commit.tree / f"{prefix}{top}"
@@ -74,8 +76,13 @@ def snapshot_at(repo: git.Repo, root: Path, commit: git.Commit) -> Snapshot:
             continue
         for item in tree.traverse():
             if isinstance(item, Blob) and item.mode != Blob.link_mode:
-                files[str(item.path)[len(prefix):]] = item.data_stream.read()
+                files[str(item.path)[len(prefix):]] = partial(_blob_bytes, repo, item.binsha)
     return snapshot_of(root, files)
+
+
+def _blob_bytes(repo: git.Repo, binsha: bytes) -> bytes:
+    data: bytes = repo.odb.stream(binsha).read()
+    return data
 
 
 def commits_since(repo: git.Repo, base: git.Commit | None) -> list[git.Commit]:

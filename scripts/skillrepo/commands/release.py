@@ -13,7 +13,8 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from skillrepo.checker import check_repository
 from skillrepo.commands import verify
 from skillrepo.errors import UsageError
 from skillrepo.exports import case, changelog, framework_json, mapping, sheets
+from skillrepo.exports.output import Writer, text_writer, write_json
 from skillrepo.model import Repository
 from skillrepo.planning import Refusal, require_clean
 from skillrepo.replay import Replay, since_release
@@ -66,8 +68,8 @@ def _changes_rows(items: list[changelog.Entry]) -> tuple[list[str], list[list[ob
     return header, [[e.cr, titles[e.section], e.skill or "", e.level or "", e.impact, e.summary] for e in items]
 
 
-def build(repo: Repository, replay: Replay, version: str, epoch: int) -> list[tuple[str, Callable[[], bytes]]]:
-    """The release's files, in the order they are built, each as a name and how to make its bytes."""
+def build(repo: Repository, replay: Replay, version: str, epoch: int) -> list[tuple[str, Writer]]:
+    """The release's files, in the order they are built, each as a name and how to write it."""
     fw = repo.framework
     assert replay.result is not None
     stamp = datetime.fromtimestamp(epoch, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S+00:00")
@@ -80,17 +82,17 @@ def build(repo: Repository, replay: Replay, version: str, epoch: int) -> list[tu
     level_header, level_rows = sheets.level_rows(fw)
     changes_header, change_rows = _changes_rows(items)
     return [
-        ("framework.json", lambda: framework_json.render(fw, version)),
-        ("skills.csv", lambda: sheets.to_csv(skills_header, skill_rows)),
-        ("skills.xlsx", lambda: sheets.to_xlsx([
+        ("framework.json", lambda out: write_json(out, framework_json.document(fw, version))),
+        ("skills.csv", lambda out: sheets.write_csv(out, skills_header, skill_rows)),
+        ("skills.xlsx", lambda out: sheets.write_xlsx(out, [
             ("Skills", skills_header, skill_rows), ("Levels of responsibility", level_header, level_rows),
             ("Categories", *sheets.category_rows(fw)), ("Changes", changes_header, change_rows),
             ("Mapping", map_header, map_table)], epoch)),
-        ("case.json", lambda: case.render(fw, version, stamp)),
-        ("CHANGELOG.md", lambda: changelog.markdown(title, items, repo.changes).encode("utf-8")),
-        ("changes.json", lambda: changelog.as_json(title, replay.base_ref, items).encode("utf-8")),
-        ("mapping.csv", lambda: sheets.to_csv(map_header, map_table)),
-        ("mapping.json", lambda: mapping.as_json(mapping_rows).encode("utf-8")),
+        ("case.json", lambda out: write_json(out, case.package(fw, version, stamp))),
+        ("CHANGELOG.md", text_writer(lambda: changelog.markdown(title, items, repo.changes))),
+        ("changes.json", lambda out: write_json(out, changelog.json_document(title, replay.base_ref, items))),
+        ("mapping.csv", lambda out: sheets.write_csv(out, map_header, map_table)),
+        ("mapping.json", lambda out: write_json(out, mapping_rows)),
     ]
 
 
@@ -99,25 +101,35 @@ def sha256sums(digests: dict[str, str]) -> bytes:
     return "".join(f"{digests[n]}  {n}\n" for n in sorted(digests)).encode("ascii")
 
 
-def _write_dir(target: Path, files: Iterable[tuple[str, bytes]]) -> list[str]:
-    """Write a release directory whole: each file as it is made into a temporary directory (so that no
-    release, however large, is held in memory), then the directory moved into place. The names written."""
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@contextmanager
+def _staged(target: Path) -> Iterator[Path]:
+    """A temporary directory beside `target` that becomes `target` whole if the block ends without an error:
+    a release is never seen half written. Each file is written there as it is made, so that no release,
+    however large, is held in memory."""
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}."))
-    names: list[str] = []
     try:
-        for name, data in files:
-            path = staging / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
-            names.append(name)
+        yield staging
         if target.exists():
             shutil.rmtree(target)
         staging.rename(target)
     finally:
         if staging.exists():
             shutil.rmtree(staging)
-    return names
+
+
+def _write(path: Path, write: Writer) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as f:
+        write(f)
 
 
 def _check_tag(root: Path, version: str) -> None:
@@ -147,30 +159,27 @@ def run(root: Path, version: str, out: Path, tag: bool = False) -> int:
     epoch = source_epoch(root)
     steps = build(repo, replay, version, epoch)
     progress = Progress(len(steps) + 2)
-    changelog_text = ""
-
-    def made() -> Iterator[tuple[str, bytes]]:
-        nonlocal changelog_text
+    target = (out if out.is_absolute() else Path.cwd() / out) / version
+    with _staged(target) as staging:
         digests: dict[str, str] = {}
-        for name, make in steps:
+        for name, write in steps:
             progress.step(name)
-            data = make()
-            digests[name] = hashlib.sha256(data).hexdigest()
-            if name == "CHANGELOG.md":
-                changelog_text = data.decode("utf-8")
-            yield name, data
+            _write(staging / name, write)
+            digests[name] = _sha256(staging / name)
+        steps.clear()  # and with them the tables they were made from, which the site does not need
         progress.step("SHA256SUMS")
-        yield "SHA256SUMS", sha256sums(digests)
+        (staging / "SHA256SUMS").write_bytes(sha256sums(digests))
+        changelog_text = (staging / "CHANGELOG.md").read_text("utf-8")
         progress.step("site")
         from skillrepo.site.build import site_files  # Jinja2 is imported only when a release is built
 
-        downloads = sorted([*digests, "SHA256SUMS"])
-        yield from ((f"site/{path}", data) for path, data in site_files(repo, replay, version, downloads))
-
-    target = (out if out.is_absolute() else Path.cwd() / out) / version
-    names = _write_dir(target, made())
+        for path, chunks in site_files(repo, replay, version, sorted([*digests, "SHA256SUMS"])):
+            page = staging / "site" / path
+            page.parent.mkdir(parents=True, exist_ok=True)
+            with page.open("wb") as f:
+                f.writelines(chunks)
     progress.finish()
-    top = sorted(name for name in names if "/" not in name) + ["site/"]
+    top = sorted([*digests, "SHA256SUMS"]) + ["site/"]
     sys.stdout.write(f"built {target}: {', '.join(top)}\n")
     if tag:
         git_repo = history.open_repo(root)

@@ -7,10 +7,10 @@ the same across releases for the same item; URIs are `urn:uuid:` forms of them.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from skillrepo.exports.ids import derived_id, skill_level_id
+from skillrepo.exports.output import json_bytes
 from skillrepo.model import Framework
 
 ITEM_TYPES = ("Category", "Subcategory", "Skill", "Skill level")
@@ -100,4 +100,4 @@ def package(fw: Framework, version: str, timestamp: str) -> dict[str, Any]:
 
 
 def render(fw: Framework, version: str, timestamp: str) -> bytes:
-    return (json.dumps(package(fw, version, timestamp), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    return json_bytes(package(fw, version, timestamp))

@@ -4,11 +4,12 @@ users read change summaries, each entry with its change request and its impact o
 from __future__ import annotations
 
 import difflib
-import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from skillrepo.engine import Effect
+from skillrepo.exports.output import json_bytes
 from skillrepo.model import ChangeRequest, Framework
 
 SECTIONS: tuple[tuple[str, str], ...] = (
@@ -165,13 +166,24 @@ def markdown(title: str, items: list[Entry], changes: dict[str, ChangeRequest]) 
     return "\n".join(lines)
 
 
+def json_document(title: str, since: str | None, items: list[Entry]) -> dict[str, Any]:
+    """The changelog for machines, its rows (with their word diffs) made as they are written."""
+    return {"title": title, "since": since,
+            "sections": {name: _json_rows(items, name) for name, _ in SECTIONS}}
+
+
+def _json_rows(items: list[Entry], section: str) -> Iterator[dict[str, Any]]:
+    return (_json_row(e) for e in items if e.section == section)
+
+
+def _json_row(e: Entry) -> dict[str, Any]:
+    row: dict[str, Any] = {"cr": e.cr, "link": e.link, "skill": e.skill, "level": e.level, "field": e.field,
+                           "impact": e.impact, "summary": e.summary, "before": e.before, "after": e.after}
+    if isinstance(e.before, str) and isinstance(e.after, str):
+        row["diff"] = [list(part) for part in word_diff(e.before, e.after)]
+    return row
+
+
 def as_json(title: str, since: str | None, items: list[Entry]) -> str:
-    """The changelog for machines."""
-    sections: dict[str, list[dict[str, Any]]] = {name: [] for name, _ in SECTIONS}
-    for e in items:
-        row: dict[str, Any] = {"cr": e.cr, "link": e.link, "skill": e.skill, "level": e.level, "field": e.field,
-                               "impact": e.impact, "summary": e.summary, "before": e.before, "after": e.after}
-        if isinstance(e.before, str) and isinstance(e.after, str):
-            row["diff"] = [list(part) for part in word_diff(e.before, e.after)]
-        sections[e.section].append(row)
-    return json.dumps({"title": title, "since": since, "sections": sections}, indent=2, ensure_ascii=False) + "\n"
+    """The changelog for machines, as one text."""
+    return json_bytes(json_document(title, since, items)).decode("utf-8")

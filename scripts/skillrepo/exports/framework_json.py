@@ -3,10 +3,10 @@ schemas/release.schema.json)."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from skillrepo.exports.ids import skill_level_id
+from skillrepo.exports.output import json_bytes
 from skillrepo.model import Framework
 
 
@@ -32,4 +32,4 @@ def document(fw: Framework, version: str) -> dict[str, Any]:
 
 
 def render(fw: Framework, version: str) -> bytes:
-    return (json.dumps(document(fw, version), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    return json_bytes(document(fw, version))

@@ -3,9 +3,9 @@ so that an organisation can update its stored skill profiles mechanically."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from skillrepo.exports.output import json_bytes
 from skillrepo.engine import Effect
 from skillrepo.model import Framework
 
@@ -68,4 +68,4 @@ def _row(old_code: str, old_level: Any, new_code: str, new_level: Any, change: s
 
 
 def as_json(items: list[dict[str, Any]]) -> str:
-    return json.dumps(items, indent=2, ensure_ascii=False) + "\n"
+    return json_bytes(items).decode("utf-8")

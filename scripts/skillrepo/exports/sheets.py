@@ -36,15 +36,18 @@ from __future__ import annotations
 import csv
 import io
 import re
+import shutil
+import tempfile
 import warnings
 import zipfile
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from openpyxl import Workbook, load_workbook  # type: ignore[import-untyped]
+from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
 from openpyxl.styles import Alignment, Font  # type: ignore[import-untyped]
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 from openpyxl.writer.excel import ExcelWriter  # type: ignore[import-untyped]
@@ -163,14 +166,25 @@ def category_rows(fw: Framework) -> tuple[list[str], list[list[Any]]]:
     return list(CATEGORY_HEADER), [[c, s] for c, subs in fw.categories.items() for s in subs]
 
 
-def to_csv(header: list[str], rows: list[list[Any]]) -> bytes:
+def write_csv(out: BinaryIO, header: list[str], rows: list[list[Any]]) -> None:
     """A CSV file: UTF-8 with a byte-order mark, CRLF line ends, minimal quoting, every cell `safe_cell`."""
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, quoting=csv.QUOTE_MINIMAL)
-    writer.writerow([safe_cell(h) for h in header])
-    for row in rows:
-        writer.writerow(["" if v is None else safe_cell(v) for v in row])
-    return out.getvalue().encode("utf-8-sig")
+    text = io.TextIOWrapper(out, encoding="utf-8", newline="")
+    try:
+        text.write("\ufeff")
+        writer = csv.writer(text, quoting=csv.QUOTE_MINIMAL)
+        writer.writerow([safe_cell(h) for h in header])
+        for row in rows:
+            writer.writerow(["" if v is None else safe_cell(v) for v in row])
+        text.flush()
+    finally:
+        text.detach()  # the caller's file stays open
+
+
+def to_csv(header: list[str], rows: list[list[Any]]) -> bytes:
+    """`write_csv`'s bytes."""
+    out = io.BytesIO()
+    write_csv(out, header, rows)
+    return out.getvalue()
 
 
 # Characters XML cannot carry (or, for CR, carries but normalises away) are written as OOXML escapes _xHHHH_;
@@ -204,29 +218,36 @@ def _width(header: str, values: list[Any]) -> int:
 
 
 def _fill(sheet: Any, header: list[str], rows: list[list[Any]]) -> None:
-    sheet.append([_ooxml_escape(safe_cell(h)) if isinstance(h, str) else h for h in header])
-    for cell in sheet[1]:
-        cell.font = _BOLD
-        cell.data_type = "s"
+    """Write a sheet of a write-only workbook: widths, frozen header and filter first, then row by row."""
     widths = [_width(h, [r[i] if i < len(r) else None for r in rows]) for i, h in enumerate(header)]
-    for r, row in enumerate(rows, start=2):
-        for c, value in enumerate(row, start=1):
-            if value is None or value == "":
-                continue
-            cell = sheet.cell(row=r, column=c)
-            if isinstance(value, str):
-                cell.value = _ooxml_escape(safe_cell(value))
-                cell.data_type = "s"  # a string cell, whatever it holds: never a formula
-                long = "\n" in value or len(value) > (widths[c - 1] if c <= len(widths) else _WIDE)
-                cell.alignment = _WRAP if long else _TOP
-            else:
-                cell.value = value
-                cell.alignment = _TOP
     for c, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(c)].width = width
     sheet.freeze_panes = "A2"
     if header:
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{len(rows) + 1}"
+    head = []
+    for h in header:
+        cell = WriteOnlyCell(sheet, _ooxml_escape(safe_cell(h)) if isinstance(h, str) else h)
+        cell.font = _BOLD
+        cell.data_type = "s"
+        head.append(cell)
+    sheet.append(head)
+    for row in rows:
+        cells: list[Any] = []
+        for c, value in enumerate(row, start=1):
+            if value is None or value == "":
+                cells.append(None)
+                continue
+            if isinstance(value, str):
+                cell = WriteOnlyCell(sheet, _ooxml_escape(safe_cell(value)))
+                cell.data_type = "s"  # a string cell, whatever it holds: never a formula
+                long = "\n" in value or len(value) > (widths[c - 1] if c <= len(widths) else _WIDE)
+                cell.alignment = _WRAP if long else _TOP
+            else:
+                cell = WriteOnlyCell(sheet, value)
+                cell.alignment = _TOP
+            cells.append(cell)
+        sheet.append(cells)
 
 
 def _zip_time(epoch: int) -> tuple[int, int, int, int, int, int]:
@@ -236,25 +257,24 @@ def _zip_time(epoch: int) -> tuple[int, int, int, int, int, int]:
     return moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second
 
 
-def _normalise_zip(data: bytes, epoch: int) -> bytes:
-    """The archive rewritten with every entry's time, order, compression and attributes fixed."""
+def _normalise_zip(src_file: BinaryIO, out: BinaryIO, epoch: int) -> None:
+    """The archive written again with every entry's time, order, compression and attributes fixed."""
     stamp = _zip_time(epoch)
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+    with zipfile.ZipFile(src_file) as src, zipfile.ZipFile(out, "w") as dst:
         for info in src.infolist():  # openpyxl writes its parts in an order fixed by the workbook's content
             entry = zipfile.ZipInfo(info.filename, date_time=stamp)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.create_system = 3
             entry.external_attr = 0o100644 << 16
-            dst.writestr(entry, src.read(info.filename), compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
-    return out.getvalue()
+            with src.open(info) as part, dst.open(entry, "w") as copy:
+                shutil.copyfileobj(part, copy, 1 << 20)
 
 
-def to_xlsx(sheets: list[tuple[str, list[str], list[list[Any]]]], epoch: int) -> bytes:
+def write_xlsx(out: BinaryIO, sheets: list[tuple[str, list[str], list[list[Any]]]], epoch: int) -> None:
     """A workbook with one sheet per (name, header, rows): bold frozen header, autofilter, column widths,
-    wrapped long texts. Reproducible: its dates come from `epoch` (seconds, UTC), never from the clock."""
-    book = Workbook()
-    book.remove(book.active)
+    wrapped long texts. Reproducible: its dates come from `epoch` (seconds, UTC), never from the clock.
+    Written row by row (openpyxl's write-only mode), so that a large framework's cells are never all in memory."""
+    book = Workbook(write_only=True)
     for name, header, rows in sheets:
         _fill(book.create_sheet(title=name), header, rows)
     when = datetime.fromtimestamp(epoch, timezone.utc).replace(tzinfo=None)
@@ -262,12 +282,20 @@ def to_xlsx(sheets: list[tuple[str, list[str], list[list[Any]]]], epoch: int) ->
     book.properties.modified = when
     book.properties.creator = "skillrepo"
     book.properties.lastModifiedBy = "skillrepo"
-    raw = io.BytesIO()
-    # ExcelWriter, not Workbook.save: save() stamps the modified date with the clock.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        ExcelWriter(book, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED, allowZip64=True)).save()
-    return _normalise_zip(raw.getvalue(), epoch)
+    with tempfile.TemporaryFile() as raw:
+        # ExcelWriter, not Workbook.save: save() stamps the modified date with the clock.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ExcelWriter(book, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED, allowZip64=True)).save()
+        raw.seek(0)
+        _normalise_zip(raw, out, epoch)
+
+
+def to_xlsx(sheets: list[tuple[str, list[str], list[list[Any]]]], epoch: int) -> bytes:
+    """`write_xlsx`'s bytes."""
+    out = io.BytesIO()
+    write_xlsx(out, sheets, epoch)
+    return out.getvalue()
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from itertools import chain
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
@@ -82,7 +83,13 @@ class Change:
     impact: str
     label: str
     href: str | None  # where the changed item lives, relative to the site root
-    diff: Diff
+    before: str | None
+    after: str | None
+
+    @property
+    def diff(self) -> Diff:
+        """The word diff, made when a page shows it (the diffs of a large release are not all kept)."""
+        return diff(self.before, self.after)
 
 
 @dataclass(frozen=True)
@@ -168,7 +175,7 @@ def _change(effect: Effect, fw: Framework, changes: dict[str, ChangeRequest]) ->
         if skill is not None:
             href = f"skills/{skill.code}.html"
     return Change(effect.cr, cr.title if cr is not None else "", effect.describe(), _kind(effect), effect.impact,
-                  label, href, diff(_text(effect.field, effect.before), _text(effect.field, effect.after)))
+                  label, href, _text(effect.field, effect.before), _text(effect.field, effect.after))
 
 
 _VERBS: dict[str, str] = {"new": "adds", "removed": "removes", "retired": "retires", "changed": "changes"}
@@ -322,12 +329,13 @@ class _Builder:
 
     # Pages.
 
-    def page(self, path: str, template: str, **context: Any) -> tuple[str, bytes]:
+    def page(self, path: str, template: str, **context: Any) -> tuple[str, Iterator[bytes]]:
+        """A page, rendered as it is written (the changelog of a large release is tens of megabytes)."""
         root = "../" * path.count("/")
-        html = self.env.get_template(template).render(root=root, path=path, **self.common, **context)
-        return path, html.encode("utf-8")
+        chunks = self.env.get_template(template).generate(root=root, path=path, **self.common, **context)
+        return path, _encoded(chunks)
 
-    def build(self) -> Iterator[tuple[str, bytes]]:
+    def build(self) -> Iterator[tuple[str, Iterator[bytes]]]:
         fw = self.fw
         yield self.page("index.html", "index.html", title="Skills", nav="skills", categories=catalogue(fw),
                         applied=len(self.in_release))
@@ -350,13 +358,13 @@ class _Builder:
         static = resources.files("skillrepo.site").joinpath("static")
         for item in sorted(static.iterdir(), key=lambda p: p.name):
             if item.is_file() and not item.name.startswith("."):
-                yield item.name, item.read_bytes()
+                yield item.name, iter([item.read_bytes()])
 
     def level_title(self, n: int) -> str:
         rl = self.fw.levels.get(n)
         return f"Level {n}: {rl.name}" if rl is not None else f"Level {n}"
 
-    def skill_page(self, skill: Skill) -> tuple[str, bytes]:
+    def skill_page(self, skill: Skill) -> tuple[str, Iterator[bytes]]:
         replaced = [self.fw.skills[c] for c in skill.replaced_by if c in self.fw.skills]
         missing = [c for c in skill.replaced_by if c not in self.fw.skills]
         related = [self.fw.skills[c] for c in skill.related if c in self.fw.skills]
@@ -371,7 +379,7 @@ class _Builder:
                   skill_changes=self.by_skill.get(skill.code, []),
                   level_changes={n: self.by_level.get((skill.code, n), []) for n in self.level_numbers})
 
-    def changes_pages(self) -> Iterator[tuple[str, bytes]]:
+    def changes_pages(self) -> Iterator[tuple[str, Iterator[bytes]]]:
         crs = [self.repo.changes[i] for i in sorted(self.repo.changes)]
         statuses = list(CR_STATUSES) + sorted({c.status for c in crs} - set(CR_STATUSES))
         groups = [(s, STATUS_TITLES.get(s, s.capitalize()), [c for c in crs if c.status == s]) for s in statuses]
@@ -382,27 +390,27 @@ class _Builder:
                             cr=cr, cr_changes=self.by_cr.get(cr.id, []), applied_now=cr.id in self.in_release,
                             operations=[describe_operation(op) for op in cr.operations])
 
-    def changelog_page(self) -> tuple[str, bytes]:
+    def changelog_entry(self, e: changelog.Entry) -> ChangeLogEntry:
+        skill = self.fw.skills.get(e.skill or "")
+        href: str | None = None
+        if e.section == "responsibility_levels":
+            href = f"levels/{e.level}.html"
+        elif skill is not None:
+            href = f"skills/{skill.code}.html" + (f"#level-{e.level}" if e.level in skill.levels else "")
+        texts = isinstance(e.before, str) and isinstance(e.after, str)
+        show = texts and e.field not in ("name", "category", "subcategory")
+        return ChangeLogEntry(e, href, diff(e.before, e.after) if show else None)
+
+    def changelog_page(self) -> tuple[str, Iterator[bytes]]:
         items = changelog.entries(self.replay.effects, self.after)
-        shown: list[ChangeLogEntry] = []
-        for e in items:
-            skill = self.fw.skills.get(e.skill or "")
-            href: str | None = None
-            if e.section == "responsibility_levels":
-                href = f"levels/{e.level}.html"
-            elif skill is not None:
-                href = f"skills/{skill.code}.html" + (f"#level-{e.level}" if e.level in skill.levels else "")
-            texts = isinstance(e.before, str) and isinstance(e.after, str)
-            show = texts and e.field not in ("name", "category", "subcategory")
-            shown.append(ChangeLogEntry(e, href, diff(e.before, e.after) if show else None))
-        sections = [(name, heading, [s for s in shown if s.entry.section == name])
+        sections = [(name, heading, _Entries([e for e in items if e.section == name], self.changelog_entry))
                     for name, heading in changelog.SECTIONS]
         title = f"{self.fw.name} {self.version}" + (
             f": changes since {self.replay.base_ref}" if self.replay.base_ref else "")
         return self.page("changelog.html", "changelog.html", title="Changelog", heading=title, nav="changelog",
                   sections=[s for s in sections if s[2]], crs=sorted({e.cr for e in items}))
 
-    def search_index(self) -> Iterator[tuple[str, bytes]]:
+    def search_index(self) -> Iterator[tuple[str, Iterator[bytes]]]:
         skills = []
         for code in sorted(self.fw.skills):
             s = self.fw.skills[code]
@@ -413,21 +421,52 @@ class _Builder:
                 "levels": [{"level": n, "text": s.levels[n].description} for n in sorted(s.levels)],
             })
         data = {"framework": self.fw.name, "edition": self.fw.edition, "version": self.version, "skills": skills}
-        yield "search-index.json", (json.dumps(data, sort_keys=True, ensure_ascii=False, indent=1)
-                                    + "\n").encode("utf-8")
+        readable = json.JSONEncoder(sort_keys=True, ensure_ascii=False, indent=1)
+        yield "search-index.json", _encoded(chain(readable.iterencode(data), ["\n"]))
         # ASCII, and no "<" at all, so that the script can never end an HTML element it might be pasted into.
-        inline = json.dumps(data, sort_keys=True, ensure_ascii=True, separators=(",", ":")).replace("<", "\\u003c")
-        yield "search-index.js", (
-            "// The search index (search-index.json) as a script: pages opened from the file system cannot fetch it.\n"
-            f"window.SKILLREPO_SEARCH_INDEX = {inline};\n").encode("ascii")
+        inline = json.JSONEncoder(sort_keys=True, ensure_ascii=True, separators=(",", ":"))
+        yield "search-index.js", _encoded(chain(
+            ["// The search index (search-index.json) as a script: pages opened from the file system cannot fetch "
+             "it.\nwindow.SKILLREPO_SEARCH_INDEX = "],
+            (chunk.replace("<", "\\u003c") for chunk in inline.iterencode(data)), [";\n"]))
 
 
-def site_files(repo: Repository, replay: Replay, version: str, downloads: list[str]) -> Iterator[tuple[str, bytes]]:
-    """Every file of the site as (path relative to site/, bytes), made one at a time so that a release of
-    any size is written without holding its pages in memory."""
+class _Entries:
+    """A section of the changelog page: counted up front, each entry (and its word diff) made as the page is
+    written, so that the diffs of a large release are never all in memory."""
+
+    def __init__(self, items: list[changelog.Entry], make: Callable[[changelog.Entry], ChangeLogEntry]) -> None:
+        self.items, self.make = items, make
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __iter__(self) -> Iterator[ChangeLogEntry]:
+        return (self.make(e) for e in self.items)
+
+
+def _encoded(chunks: Iterator[str], size: int = 1 << 16) -> Iterator[bytes]:
+    """A template's output as UTF-8, in pieces of about `size` characters."""
+    batch: list[str] = []
+    length = 0
+    for chunk in chunks:
+        batch.append(chunk)
+        length += len(chunk)
+        if length >= size:
+            yield "".join(batch).encode("utf-8")
+            batch.clear()
+            length = 0
+    yield "".join(batch).encode("utf-8")
+
+
+def site_files(repo: Repository, replay: Replay, version: str,
+               downloads: list[str]) -> Iterator[tuple[str, Iterator[bytes]]]:
+    """Every file of the site as (path relative to site/, its bytes in pieces), each made as it is written so
+    that a release of any size is written without holding its pages in memory."""
     return _Builder(repo, replay, version, downloads).build()
 
 
 def build_site(repo: Repository, replay: Replay, version: str, downloads: list[str]) -> dict[str, bytes]:
     """Every file of the site, by path relative to site/ (e.g. "index.html", "skills/ITOP.html")."""
-    return dict(sorted(site_files(repo, replay, version, downloads)))
+    return {path: b"".join(chunks) for path, chunks in sorted(site_files(repo, replay, version, downloads),
+                                                               key=lambda item: item[0])}
