@@ -59,13 +59,15 @@ TARGETS: dict[str, tuple[str, ...]] = {
     "skillrepo.manifests": ("set_applied_in",),
     "skillrepo.writing": ("write_files",),
     "skillrepo.commands.verify": ("problems", "differences"),
-    "skillrepo.commands.release": ("build", "sha256sums", "_write_dir", "source_epoch"),
-    "skillrepo.exports.framework_json": ("render",),
-    "skillrepo.exports.sheets": ("to_csv", "to_xlsx", "skill_rows", "level_rows"),
-    "skillrepo.exports.case": ("render",),
-    "skillrepo.exports.changelog": ("entries", "markdown", "as_json"),
-    "skillrepo.exports.mapping": ("rows", "as_json"),
-    "skillrepo.site.build": ("build_site",),
+    "skillrepo.commands.release": ("build", "sha256sums", "_write", "_sha256", "source_epoch"),
+    "skillrepo.exports.output": ("write_json",),
+    "skillrepo.exports.framework_json": ("document",),
+    "skillrepo.exports.sheets": ("write_csv", "write_xlsx", "skill_rows", "level_rows"),
+    "skillrepo.exports.case": ("package",),
+    "skillrepo.exports.changelog": ("entries", "markdown", "json_document", "word_diff"),
+    "skillrepo.exports.mapping": ("rows",),
+    # Pages are rendered as they are written: _encoded draws a page's text from its template.
+    "skillrepo.site.build": ("site_files", "_encoded", "diff", "catalogue"),
 }
 
 totals: dict[str, float] = defaultdict(float)

@@ -114,15 +114,19 @@ def blob_at(commit: git.Commit, relpath: str) -> bytes | None:
 
 def changed_since_head(repo: git.Repo, root: Path, paths: list[str]) -> dict[str, bytes | None]:
     """Of `paths`, those whose work-tree content differs from HEAD: their bytes at HEAD (None if new)."""
-    if not repo.head.is_valid():
+    if not paths or not repo.head.is_valid():
         return {}
     prefix = relative_prefix(repo, root)
     head = repo.head.commit
+    wanted = set(paths)
     changed: dict[str, bytes | None] = {}
-    scoped: list[str | os.PathLike[str]] = [f"{prefix}{p}" for p in paths]
+    # One pathspec per top directory, not one per path: git matches every file against every pathspec, so
+    # thousands of them made this quadratic (and could pass the limit of a command line).
+    scoped: list[str | os.PathLike[str]] = [f"{prefix}{top}" for top in sorted({p.split("/", 1)[0] for p in paths})]
     for diff in head.diff(None, paths=scoped):
         path = (diff.a_path or diff.b_path or "")[len(prefix):]
-        changed[path] = blob_at(head, f"{prefix}{path}")
+        if path in wanted:
+            changed[path] = blob_at(head, f"{prefix}{path}")
     return changed
 
 

@@ -39,10 +39,10 @@ def applied_order(git_repo: git.Repo, root: Path, base: git.Commit | None,
     """The order in which change requests were applied: by commit (trailer, else the commit that set
     applied_in), then those applied in the work tree only, by number."""
     wanted = {cr.id: cr for cr in crs}
-    order: list[str] = []
+    order: dict[str, None] = {}  # in the order found; a dict, so that "found already?" costs no scan
     commits = history.commits_since(git_repo, base) if git_repo.head.is_valid() else []
     for commit in commits:
-        order += [cr_id for cr_id in history.trailer_cr(commit) if cr_id in wanted and cr_id not in order]
+        order.update((cr_id, None) for cr_id in history.trailer_cr(commit) if cr_id in wanted)
     prefix = history.relative_prefix(git_repo, root)
     by_path = {prefix + cr.source.path: cr_id for cr_id, cr in wanted.items()
                if cr_id not in order and cr.source is not None}
@@ -54,8 +54,8 @@ def applied_order(git_repo: git.Repo, root: Path, base: git.Commit | None,
                 blob = history.blob_at(commit, path)
                 if blob is not None and b"\napplied_in:" in blob:
                     found.append(cr_id)
-        order += sorted(found)
-    order += sorted(cr_id for cr_id in wanted if cr_id not in order)
+        order.update((cr_id, None) for cr_id in sorted(found))
+    order.update((cr_id, None) for cr_id in sorted(wanted) if cr_id not in order)
     return [wanted[cr_id] for cr_id in order]
 
 

@@ -242,9 +242,8 @@ def catalogue(fw: Framework, only: set[str] | None = None) -> list[Category]:
                 cat.subcategories.append(slots[(name, sub)])
         cats.append(cat)
     other = Category("Other skills", _slug("other skills", taken, "other"), [Subcategory("", "")])
-    for code in sorted(fw.skills):
-        if only is not None and code not in only:
-            continue
+    # Only the skills asked for: a skill's page asks for its own one, and there is a page per skill.
+    for code in sorted(fw.skills) if only is None else sorted(c for c in only if c in fw.skills):
         skill = fw.skills[code]
         slots.get((skill.category, skill.subcategory), other.subcategories[0]).skills.append(skill)
     cats.append(other)
