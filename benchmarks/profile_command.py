@@ -50,7 +50,7 @@ TARGETS: dict[str, tuple[str, ...]] = {
     "skillrepo.rules.formatting": ("check",),
     "skillrepo.rules.frozen": ("check",),
     "skillrepo.reporters": ("text",),
-    "skillrepo.history": ("open_repo", "snapshot_at", "commits_since", "trailer_cr", "blob_at", "changed_since_head",
+    "skillrepo.history": ("open_repo", "snapshot_at", "messages_since", "trailer_cr", "blob_at", "changed_since_head",
                           "newest_release_tag", "dirty_paths"),
     "skillrepo.replay": ("since_release", "applied_order", "_forward"),
     "skillrepo.engine": ("apply",),

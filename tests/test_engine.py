@@ -12,10 +12,11 @@ from hypothesis import strategies as st
 
 from helpers import ROOT
 from skillrepo.checker import check_repository
-from skillrepo.engine import PreconditionError, apply, invert
+from skillrepo.engine import PreconditionError, apply, apply_all, invert
 from skillrepo.model import Framework
 
 BUNDLED: Framework = check_repository(ROOT)[0].framework
+BUNDLED_REPR = repr(BUNDLED)
 WORDS = st.lists(st.sampled_from("plans builds runs checks service team data risk users tools".split()),
                  min_size=3, max_size=12).map(lambda w: " ".join(w).capitalize() + ".")
 
@@ -75,13 +76,19 @@ def operation(draw: st.DrawFn, fw: Framework, marker: int) -> dict[str, Any]:
 def test_apply_then_revert_is_the_identity_and_replay_equals_step_by_step(data: st.DataObject) -> None:
     fw = BUNDLED
     ops: list[dict[str, Any]] = []
+    one_by_one: list[list[Any]] = []
     for marker in range(data.draw(st.integers(1, 8), label="length")):
         op = data.draw(operation(fw, marker), label=f"op{marker}")
         fw, effects = apply(fw, [op], "CR-9999")
         assert effects, "every operation has an effect"
         ops.append(op)
+        one_by_one.append(effects)
     replayed, _ = apply(BUNDLED, ops, "CR-9999")
     assert replayed == fw
+    # A replay of many change requests (one operation each here) copies the framework once: same result.
+    all_at_once, each = apply_all(BUNDLED, [("CR-9999", [op]) for op in ops])
+    assert all_at_once == fw and each == one_by_one
+    assert repr(BUNDLED) == BUNDLED_REPR
     reverted, _ = apply(fw, invert(ops), "CR-9999")
     assert reverted == BUNDLED
 

@@ -193,6 +193,11 @@ def document(relpath: str, raw: bytes, source: Callable[[], bytes] | None = None
 def snapshot_of(root: Path, files: dict[str, bytes] | dict[str, Callable[[], bytes]]) -> Snapshot:
     """A snapshot from file contents held in memory, or from how to read each (a commit's blobs, say: then
     each is read once to load it, and again only if its bytes are needed)."""
+    with _kept_for_good():
+        return _snapshot_of(root, files)
+
+
+def _snapshot_of(root: Path, files: dict[str, bytes] | dict[str, Callable[[], bytes]]) -> Snapshot:
     snap = Snapshot(root)
     for relpath in sorted(files):
         problem = path_problem(relpath)

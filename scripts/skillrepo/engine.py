@@ -328,6 +328,21 @@ def apply(fw: Framework, operations: list[Operation], cr: str = "") -> tuple[Fra
     return run.fw, run.effects
 
 
+def apply_all(fw: Framework, steps: list[tuple[str, list[Operation]]]) -> tuple[Framework, list[list[Effect]]]:
+    """What `apply` of each (CR id, operations) in turn gives: the framework after the last, and each step's
+    effects. The framework is copied once, not once per step: a replay of thousands of change requests over
+    thousands of skills would otherwise copy every skill's entry for each of them."""
+    run = _Apply(fw, "")
+    effects: list[list[Effect]] = []
+    for cr, operations in steps:
+        run.cr, run.effects = cr, []
+        for index, op in enumerate(operations):
+            run.index, run.op = index, op
+            _HANDLERS[op["op"]](run, op)
+        effects.append(run.effects)
+    return run.fw, effects
+
+
 def invert(operations: list[Operation]) -> list[Operation]:
     """The operations that undo `operations`, in the order to apply them."""
     inverse: list[Operation] = []

@@ -85,14 +85,21 @@ def _blob_bytes(repo: git.Repo, binsha: bytes) -> bytes:
     return data
 
 
-def commits_since(repo: git.Repo, base: git.Commit | None) -> list[git.Commit]:
-    """The commits after `base` (None: all) up to HEAD, oldest first."""
-    return list(repo.iter_commits(f"{base.hexsha}..HEAD" if base is not None else "HEAD", reverse=True))
+def messages_since(repo: git.Repo, base: git.Commit | None) -> list[tuple[str, str]]:
+    """(hexsha, message) of the commits after `base` (None: all) up to HEAD, oldest first: one `git log`, not one
+    read per commit (a framework's history has tens of thousands of them)."""
+    out = repo.git.log("-z", "--reverse", "--format=%H%n%B", f"{base.hexsha}..HEAD" if base is not None else "HEAD",
+                       strip_newline_in_stdout=False)
+    entries = []
+    for record in out.split("\x00"):
+        sha, _, message = record.partition("\n")
+        if sha:
+            entries.append((sha, message))
+    return entries
 
 
-def trailer_cr(commit: git.Commit) -> list[str]:
-    """The change requests a commit says it applies (trailer `Change-Request: CR-NNNN`)."""
-    message = commit.message if isinstance(commit.message, str) else commit.message.decode("utf-8", "replace")
+def trailer_cr(message: str) -> list[str]:
+    """The change requests a commit message says it applies (trailer `Change-Request: CR-NNNN`)."""
     return TRAILER.findall(message)
 
 

@@ -13,7 +13,7 @@ import git
 
 from skillrepo import history
 from skillrepo.checker import load
-from skillrepo.engine import Effect, PreconditionError, apply, invert
+from skillrepo.engine import Effect, PreconditionError, apply_all, invert
 from skillrepo.model import ChangeRequest, Framework, Repository
 
 
@@ -40,13 +40,14 @@ def applied_order(git_repo: git.Repo, root: Path, base: git.Commit | None,
     applied_in), then those applied in the work tree only, by number."""
     wanted = {cr.id: cr for cr in crs}
     order: dict[str, None] = {}  # in the order found; a dict, so that "found already?" costs no scan
-    commits = history.commits_since(git_repo, base) if git_repo.head.is_valid() else []
-    for commit in commits:
-        order.update((cr_id, None) for cr_id in history.trailer_cr(commit) if cr_id in wanted)
+    commits = history.messages_since(git_repo, base) if git_repo.head.is_valid() else []
+    for _, message in commits:
+        order.update((cr_id, None) for cr_id in history.trailer_cr(message) if cr_id in wanted)
     prefix = history.relative_prefix(git_repo, root)
     by_path = {prefix + cr.source.path: cr_id for cr_id, cr in wanted.items()
                if cr_id not in order and cr.source is not None}
-    for commit in commits if by_path else []:  # one diff per commit, never one read per commit and CR
+    for sha, _ in commits if by_path else []:  # one diff per commit, never one read per commit and CR
+        commit = git_repo.commit(sha)
         found = []
         for path in history.paths_changed_by(commit):
             cr_id = by_path.get(path)
@@ -60,14 +61,12 @@ def applied_order(git_repo: git.Repo, root: Path, base: git.Commit | None,
 
 
 def _forward(replay: Replay, start: Framework) -> Replay:
-    fw = start
     try:
-        for cr in replay.order:
-            fw, effects = apply(fw, cr.operations, cr.id)
-            replay.steps.append((cr, effects))
+        fw, effects = apply_all(start, [(cr.id, cr.operations) for cr in replay.order])
     except PreconditionError as exc:
         replay.problem = f"the change requests do not replay on {replay.base_ref or 'the first release'}: {exc}"
         return replay
+    replay.steps = list(zip(replay.order, effects))
     replay.result = fw
     return replay
 
@@ -82,11 +81,10 @@ def since_release(root: Path, now: Repository, base_ref: str | None, excluding: 
     applied_now = [c for c in now.changes.values() if c.applied_in is not None]
     if base_ref is None:
         order = applied_order(git_repo, root, None, applied_now)
-        fw = now.framework
         try:
-            for cr in reversed(order):
-                fw, _ = apply(fw, invert(cr.operations), f"undoing {cr.id}")
+            fw, _ = apply_all(now.framework, [(f"undoing {cr.id}", invert(cr.operations)) for cr in reversed(order)])
         except PreconditionError as exc:
+            fw = now.framework
             return Replay(None, fw, order, problem=f"the applied change requests cannot be undone in order: {exc}")
         return _forward(Replay(None, fw, order), fw)
     base_commit = history.resolve(git_repo, base_ref)
@@ -95,10 +93,8 @@ def since_release(root: Path, now: Repository, base_ref: str | None, excluding: 
     since = [c for c in applied_now if c.id not in applied_base]
     reverted = sorted((base.changes[i] for i in applied_base if i in now.changes and now.changes[i].applied_in is None),
                       key=lambda c: c.id, reverse=True)
-    start = base.framework
     try:
-        for cr in reverted:
-            start, _ = apply(start, invert(cr.operations), f"undoing {cr.id}")
+        start, _ = apply_all(base.framework, [(f"undoing {cr.id}", invert(cr.operations)) for cr in reverted])
     except PreconditionError as exc:
         return Replay(base_ref, base.framework, [], reverted,
                       problem=f"reverted change requests cannot be undone: {exc}")
