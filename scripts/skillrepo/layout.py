@@ -121,14 +121,17 @@ class Entry:
     bad_name: bool = False
 
 
-# Characters a file name shows raw on a terminal at its peril: C0 and C1 controls, DEL.
-_NAME_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+# Characters a file name shows raw on a terminal at its peril: C0 and C1 controls, DEL, and the bidirectional
+# controls that make a name read as another ("level-1\u202eyaml.exe").
+_NAME_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def printable_name(name: str) -> str:
-    """A file name as it can be shown: bytes that are not UTF-8 and control characters written as \\xNN."""
+    """A file name as it can be shown: bytes that are not UTF-8 and control characters written as \\xNN (or
+    \\uNNNN)."""
     text = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-    return _NAME_CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", text)
+    return _NAME_CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}" if ord(m.group(0)) < 0x100 else
+                             f"\\u{ord(m.group(0)):04x}", text)
 
 
 def path_problem(relpath: str) -> str | None:

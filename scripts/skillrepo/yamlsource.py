@@ -53,6 +53,11 @@ MAX_PROBLEMS_PER_CODE = 10
 # Control characters (Unicode category Cc) that no framework text holds: all of them but tab and line feed.
 # YAML itself refuses them raw, but a double-quoted "\x07", "\e" or "\0" escape writes them.
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Bidirectional embeddings, overrides and isolates: they change the order in which a text is shown, so that a
+# review can read something other than what is stored and published ("Trojan Source"). Marks (U+200E, U+200F)
+# are enough for right-to-left words in a text, and are allowed.
+BIDI_CONTROL = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_SUSPECT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 PLAIN_DECIMAL = re.compile(r"^[-+]?(0|[1-9][0-9]*)$")
 
 _IMPLICIT = Resolver.yaml_implicit_resolvers
@@ -233,7 +238,7 @@ def load_bytes(raw: bytes) -> Loaded:
     load_text(text, out)
     # A value is never longer than the text it is written in, and holds a control character only if the text
     # does or a double-quoted escape (a backslash) writes one: most files need no walk over their values.
-    if len(text) > MAX_TEXT_CHARS or "\\" in text or CONTROL.search(text):
+    if len(text) > MAX_TEXT_CHARS or "\\" in text or _SUSPECT.search(text):
         _check_texts(out)
     return out
 
@@ -266,12 +271,13 @@ def _texts(data: Any) -> Iterator[tuple[str, Path_, bool]]:
 
 def _check_texts(out: Loaded) -> None:
     """Control characters in texts (Y013), and texts too long for any framework file (Y009); either makes the
-    file unusable, so that no rule reads (or repeats in a message) such a text."""
+    file unusable, so that no rule reads (or repeats in a message) such a text; so do bidirectional controls (Y014)."""
     found: list[YamlProblem] = []
     for text, path, is_key in _texts(out.data):
         long = len(text) > MAX_TEXT_CHARS
         m = CONTROL.search(text)
-        if not long and m is None:
+        bidi = BIDI_CONTROL.search(text)
+        if not long and m is None and bidi is None:
             continue
         if is_key:
             position = out.key_positions.get(path)
@@ -289,6 +295,11 @@ def _check_texts(out: Loaded) -> None:
                                      f"U+{ord(m.group(0)):04X}; remove it (a text may hold tabs and line breaks, "
                                      "no other control character)"))
             out.usable = False  # so that no later message shows the text, control characters and all
+        if bidi is not None:
+            found.append(YamlProblem(line, col, "Y014", f"text holds the bidirectional control character "
+                                     f"U+{ord(bidi.group(0)):04X}, which changes the order in which the text is shown; "
+                                     "remove it (for right-to-left words, the marks U+200E and U+200F are enough)"))
+            out.usable = False  # as for Y013: no later message repeats the text
     out.problems.extend(_capped(sorted(found)))
 
 

@@ -32,6 +32,10 @@ RULES: tuple[Rule, ...] = (
          "escape (\\x07, \\e, \\0, \\u001b) that YAML allows: invisible in review, and able to rewrite what a "
          "terminal shows. Texts hold tabs and line breaks, no other control character.",
          'description: "Runs the \\x1b[31minfrastructure\\x07"', "description: Runs the infrastructure"),
+    Rule("Y014", "bidirectional-control", "A text or key holds a bidirectional embedding, override or isolate "
+         "(U+202A-U+202E, U+2066-U+2069): it changes the order in which the text is shown, so that a reviewer can "
+         "read something other than what is stored and published. Right-to-left words need at most the marks "
+         "U+200E and U+200F.", 'name: "IT \\u202eerutcurtsarfni"', "name: IT infrastructure"),
     Rule("S201", "missing-key", "A key the schema requires is missing.",
          "code: ITOP\nname: IT infrastructure", "code: ITOP\nid: 0b6a3f4e-...\nname: IT infrastructure\n..."),
     Rule("S202", "unknown-key", "A key the schema does not know (often a typo).",
