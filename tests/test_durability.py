@@ -142,3 +142,70 @@ def test_a_second_writer_is_refused_while_the_first_writes(tmp_path: Path) -> No
     assert out.startswith("applied CR-1434")
     assert not (root / ".skillrepo").exists()
     assert run_cli("revert", "CR-1431", cwd=root).returncode == 0
+
+
+INIT_TARGETS = {"new": "a/new", "empty": "empty", "cwd": "."}
+
+
+def _init_target(tmp_path: Path, kind: str) -> tuple[Path, Path]:
+    """(where init runs, the directory it creates): a new one, an existing empty one, or the one it runs in."""
+    (tmp_path / "empty").mkdir(exist_ok=True)
+    cwd = tmp_path / "empty" if kind == "cwd" else tmp_path
+    return cwd, (cwd / INIT_TARGETS[kind]).resolve()
+
+
+def _init_is_all_or_nothing(target: Path, tmp_path: Path) -> bool:
+    """True if `target` is a whole new repository; False if it is as it was (absent or empty), and nothing was
+    left beside it (init stages beside it, or beside its nearest existing parent); fails otherwise."""
+    leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]
+    assert leftovers == [], f"left behind: {leftovers}"
+    if not target.exists() or not any(target.iterdir()):
+        return False
+    assert run_cli("check", cwd=target).returncode == 0
+    assert (target / ".git").is_dir() and (target / "framework/framework.yaml").is_file()
+    return True
+
+
+@pytest.mark.parametrize("kind", sorted(INIT_TARGETS))
+def test_init_failing_at_any_write_leaves_the_directory_as_it_was(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                  kind: str) -> None:
+    cwd, target = _init_target(tmp_path, kind)
+    monkeypatch.chdir(cwd)
+    fail_at = 1
+    while True:  # fail the 1st, 2nd, ... file written or moved until init gets through
+        calls: list[int] = []
+        monkeypatch.setattr(Path, "write_bytes", counting(Path.write_bytes, fail_at, calls))
+        monkeypatch.setattr(os, "rename", counting(os.rename, fail_at, calls))
+        try:
+            code = main(["init", INIT_TARGETS[kind]])
+        except OSError:
+            code = 1
+        monkeypatch.undo()
+        monkeypatch.chdir(cwd)
+        if code != 0:
+            assert not _init_is_all_or_nothing(target, tmp_path), f"failing step {fail_at} still created it"
+            fail_at += 1
+            continue
+        break
+    assert fail_at > 20  # every file written into the staging directory, and the moves, were each failed once
+    assert _init_is_all_or_nothing(target, tmp_path)
+
+
+@pytest.mark.parametrize("kind", ["new", "empty"])
+def test_a_killed_init_leaves_the_directory_as_it_was_or_whole(tmp_path: Path, kind: str) -> None:
+    cwd, target = _init_target(tmp_path, kind)
+    env = {**os.environ, "SKILLREPO_TEST_PAUSE_BETWEEN_MOVES": "0.3"}
+    outcomes = []
+    for delay in (0.2, 0.6, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.5, 6.0):
+        process = subprocess.Popen([sys.executable, "-m", "skillrepo", "init", INIT_TARGETS[kind]], cwd=cwd, env=env,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(delay)
+        process.send_signal(signal.SIGKILL)
+        process.communicate()
+        for stale in [p for p in tmp_path.iterdir() if p.name.startswith(f".{target.name}.init-")]:
+            subprocess.run(["rm", "-rf", str(stale)], check=True)  # a killed init's staging directory, beside it
+        whole = _init_is_all_or_nothing(target, tmp_path)
+        outcomes.append(whole)
+        if whole:
+            break
+    assert outcomes[0] is False and outcomes[-1] is True, outcomes  # killed early: nothing; late: all of it

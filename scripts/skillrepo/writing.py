@@ -58,8 +58,8 @@ def _write_journal(root: Path, entries: list[dict[str, str | None]], committed: 
         tmp.unlink(missing_ok=True)
 
 
-def _pause() -> None:
-    # Lets the tests kill a real process between two moves; unset in normal use.
+def pause_for_tests() -> None:
+    """Lets the tests kill a real process between two moves (apply's, init's); unset in normal use."""
     delay = os.environ.get("SKILLREPO_TEST_PAUSE_BETWEEN_MOVES")
     if delay:
         time.sleep(float(delay))
@@ -85,7 +85,7 @@ def write_files(root: Path, files: dict[str, bytes | None]) -> None:
                             "backup": None if backup is None else (Path(relpath).parent / backup).as_posix()})
         _write_journal(root, entries, committed=False)
         for entry in entries:
-            _pause()
+            pause_for_tests()
             target, tmp_path, backup_path = _paths(root, entry)
             if backup_path is not None:
                 os.replace(target, backup_path)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import sys
 import tempfile
 import uuid
@@ -27,6 +28,7 @@ from skillrepo.model import Framework, Skill, SkillLevel
 from skillrepo.planning import Refusal
 from skillrepo.resources import schema_dir, starter_levels_dir
 from skillrepo.serialize import render, skill_data, skill_level_data
+from skillrepo.writing import pause_for_tests
 from skillrepo.yamlsource import load_bytes
 
 EDITION = "1"
@@ -217,12 +219,17 @@ def _git(staging: Path) -> bool:
 
 
 def _move_into_place(staging: Path, target: Path) -> None:
-    if target.is_dir():  # empty: move the entries in, and put them back if one cannot be moved
+    """Put the staged repository at `target` in one rename, so that a crash or a kill leaves `target` as it was
+    or whole: rename(2) replaces an empty directory too. Only when `target` is the directory this command runs
+    in are its entries moved in one by one: replaced, it would leave the shell that ran init in a deleted
+    directory."""
+    if target.is_dir() and _is_cwd(target):
         moved: list[str] = []
         try:
             for entry in sorted(staging.iterdir()):
                 os.rename(entry, target / entry.name)
                 moved.append(entry.name)
+                pause_for_tests()
         except OSError:
             for name in reversed(moved):
                 os.rename(target / name, staging / name)
@@ -232,13 +239,21 @@ def _move_into_place(staging: Path, target: Path) -> None:
     created = [p for p in reversed(target.parents) if not p.exists()]
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        staging.chmod(_default_dir_mode())
+        staging.chmod(stat.S_IMODE(target.stat().st_mode) if target.is_dir() else _default_dir_mode())
+        pause_for_tests()
         os.rename(staging, target)
     except OSError:
         for directory in reversed(created):
             if directory.is_dir() and not any(directory.iterdir()):
                 directory.rmdir()
         raise
+
+
+def _is_cwd(path: Path) -> bool:
+    try:
+        return os.path.samefile(path, os.getcwd())
+    except OSError:
+        return False
 
 
 def _existing_ancestor(path: Path) -> Path:
