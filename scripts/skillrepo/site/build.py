@@ -265,7 +265,8 @@ class _Builder:
                                keep_trailing_newline=True)
         self.level_numbers = sorted(set(LEVELS) | set(self.fw.levels))
         # What this release changed, by change request, by skill, by skill level and by level of responsibility.
-        self.in_release = [cr.id for cr, _ in replay.steps]
+        # A dict (ordered, and `in` costs no scan): the change requests index asks it of every request.
+        self.in_release = dict.fromkeys(cr.id for cr, _ in replay.steps)
         self.by_cr: dict[str, list[Change]] = {}
         self.by_level: dict[tuple[str, int], list[Change]] = {}
         self.by_rl: dict[int, list[Change]] = {}
