@@ -23,7 +23,7 @@ from skillrepo.checker import check_repository
 from skillrepo.errors import SkillrepoError
 from skillrepo.exports.sheets import SheetError, SheetFramework, read_sheet
 from skillrepo.findings import ERROR, Finding
-from skillrepo.layout import FRAMEWORK_FILE, is_allowed_extra, level_path, skill_level_path, skill_path
+from skillrepo.layout import FRAMEWORK_DIR, FRAMEWORK_FILE, is_allowed_extra, level_path, skill_level_path, skill_path
 from skillrepo.model import Framework, Skill, SkillLevel
 from skillrepo.planning import Refusal
 from skillrepo.resources import schema_dir, starter_levels_dir
@@ -224,17 +224,24 @@ def _move_into_place(staging: Path, target: Path) -> None:
     in are its entries moved in one by one: replaced, it would leave the shell that ran init in a deleted
     directory."""
     if target.is_dir() and _is_cwd(target):
+        # A marker first, naming the staging directory, and framework/ last: killed in between, no command takes
+        # the directory for a repository, and the next `skillrepo init` there finishes the move.
+        marker = target / INIT_MARKER
+        marker.parent.mkdir()
+        marker.write_text(staging.name + "\n", encoding="utf-8")
         moved: list[str] = []
         try:
-            for entry in sorted(staging.iterdir()):
+            for entry in _in_move_order(staging):
                 os.rename(entry, target / entry.name)
                 moved.append(entry.name)
                 pause_for_tests()
         except OSError:
             for name in reversed(moved):
                 os.rename(target / name, staging / name)
+            shutil.rmtree(marker.parent)
             raise
         staging.rmdir()
+        shutil.rmtree(marker.parent)
         return
     created = [p for p in reversed(target.parents) if not p.exists()]
     try:
@@ -247,6 +254,30 @@ def _move_into_place(staging: Path, target: Path) -> None:
             if directory.is_dir() and not any(directory.iterdir()):
                 directory.rmdir()
         raise
+
+
+INIT_MARKER = ".skillrepo/init-incomplete"
+
+
+def _in_move_order(staging: Path) -> list[Path]:
+    return sorted(staging.iterdir(), key=lambda p: (p.name == FRAMEWORK_DIR, p.name))
+
+
+def _finish_interrupted(target: Path) -> bool:
+    """Finish moving a repository into `target` if an init killed half way through left its marker there."""
+    marker = target / INIT_MARKER
+    if not marker.is_file() or marker.is_symlink():
+        return False
+    name = marker.read_text(encoding="utf-8").strip()
+    staging = target.parent / name
+    if not name.startswith(f".{target.name}.init-") or "/" in name or not staging.is_dir():
+        return False
+    for entry in _in_move_order(staging):
+        if not (target / entry.name).exists():
+            os.rename(entry, target / entry.name)
+    shutil.rmtree(staging)
+    shutil.rmtree(marker.parent)
+    return True
 
 
 def _is_cwd(path: Path) -> bool:
@@ -265,6 +296,10 @@ def _existing_ancestor(path: Path) -> Path:
 
 def run(directory: Path, sheet: Path | None) -> int:
     target = Path(os.path.abspath(directory))
+    if _finish_interrupted(target):
+        sys.stdout.write(f"finished an init of {directory} that was interrupted while it moved the repository "
+                         "into place\n")
+        return 0
     _refuse_target(target)
     source = read_sheet(sheet) if sheet is not None else None
     if source is not None and not source.skills:
