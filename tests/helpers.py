@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,3 +68,48 @@ def run_cli(*args: str, cwd: Path, input: str | None = None) -> subprocess.Compl
     """Run `python -m skillrepo ARGS` as a user would, in `cwd`."""
     return subprocess.run([sys.executable, "-m", "skillrepo", *args], cwd=cwd, text=True, capture_output=True,
                           input=input, env={**os.environ, "PYTHONWARNINGS": "error"})
+
+
+# A workbook written part by part, without openpyxl: large ones fast, hostile ones exactly as a case says.
+XLSX_NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+_REL_NS = 'xmlns="http://schemas.openxmlformats.org/package/2006/relationships"'
+_DOC_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def write_raw_xlsx(path: Path, sheet: bytes | str, styles: bytes | str | None = None,
+                   shared_strings: bytes | str | None = None, parts: dict[str, bytes] | None = None,
+                   entries: int = 0) -> Path:
+    """A one-sheet workbook ("Skills") with the given sheet XML; default styles and shared strings unless given;
+    extra `parts` and `entries` empty entries added to the archive as they are."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", (
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            '<Override PartName="/xl/styles.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+            '<Override PartName="/xl/sharedStrings.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+            '<Override PartName="/xl/worksheets/sheet1.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'))
+        z.writestr("_rels/.rels", f'<Relationships {_REL_NS}><Relationship Id="rId1" '
+                   f'Type="{_DOC_REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+        z.writestr("xl/workbook.xml", f'<workbook {XLSX_NS} xmlns:r="{_DOC_REL}"><sheets>'
+                   '<sheet name="Skills" sheetId="1" r:id="rId1"/></sheets></workbook>')
+        z.writestr("xl/_rels/workbook.xml.rels", f'<Relationships {_REL_NS}><Relationship Id="rId1" '
+                   f'Type="{_DOC_REL}/worksheet" Target="worksheets/sheet1.xml"/>'
+                   f'<Relationship Id="rId2" Type="{_DOC_REL}/styles" Target="styles.xml"/>'
+                   f'<Relationship Id="rId3" Type="{_DOC_REL}/sharedStrings" Target="sharedStrings.xml"/>'
+                   '</Relationships>')
+        z.writestr("xl/styles.xml", styles if styles is not None else
+                   f'<styleSheet {XLSX_NS}><cellXfs count="1"><xf numFmtId="0" fontId="0"/></cellXfs></styleSheet>')
+        z.writestr("xl/sharedStrings.xml", shared_strings if shared_strings is not None else
+                   f'<sst {XLSX_NS} count="0" uniqueCount="0"/>')
+        z.writestr("xl/worksheets/sheet1.xml", sheet)
+        for name, data in (parts or {}).items():
+            z.writestr(name, data)
+        for n in range(entries):
+            z.writestr(f"x/{n}", b"")
+    return path

@@ -46,7 +46,6 @@ import stat
 import subprocess
 import sys
 import time
-import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -55,7 +54,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers import copy_bundled
+from helpers import XLSX_NS, copy_bundled, write_raw_xlsx
 from skillrepo.errors import SkillrepoError
 from skillrepo.exports import sheets
 from skillrepo.layout import level_path, manifest_path, skill_dir, skill_level_path, skill_path
@@ -105,9 +104,6 @@ def recipe_bytes(recipe: Any) -> bytes:
 # Spreadsheets ---------------------------------------------------------------------------------------------
 
 HEADER = list(sheets.SKILL_HEADER)
-_NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
-_REL_NS = 'xmlns="http://schemas.openxmlformats.org/package/2006/relationships"'
-_DOC_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 
 def skill_row(i: int) -> list[Any]:
@@ -158,39 +154,11 @@ def make_sheet(path: Path, spec: dict[str, Any]) -> Path:
     merged = (f'<mergeCells count="{len(merges)}">' + "".join(f'<mergeCell ref="{m}"/>' for m in merges)
               + "</mergeCells>").encode() if merges else b""
     before = recipe_bytes(spec["before_root"]) if "before_root" in spec else b""
-    sheet = before + f"<worksheet {_NS}><sheetData>".encode() + body + b"</sheetData>" + merged + b"</worksheet>"
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("[Content_Types].xml", (
-            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-            '<Default Extension="xml" ContentType="application/xml"/>'
-            '<Override PartName="/xl/workbook.xml" '
-            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-            '<Override PartName="/xl/styles.xml" '
-            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
-            '<Override PartName="/xl/sharedStrings.xml" '
-            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
-            '<Override PartName="/xl/worksheets/sheet1.xml" '
-            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'))
-        z.writestr("_rels/.rels", f'<Relationships {_REL_NS}><Relationship Id="rId1" '
-                   f'Type="{_DOC_REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>')
-        z.writestr("xl/workbook.xml", f'<workbook {_NS} xmlns:r="{_DOC_REL}"><sheets>'
-                   '<sheet name="Skills" sheetId="1" r:id="rId1"/></sheets></workbook>')
-        z.writestr("xl/_rels/workbook.xml.rels", f'<Relationships {_REL_NS}><Relationship Id="rId1" '
-                   f'Type="{_DOC_REL}/worksheet" Target="worksheets/sheet1.xml"/>'
-                   f'<Relationship Id="rId2" Type="{_DOC_REL}/styles" Target="styles.xml"/>'
-                   f'<Relationship Id="rId3" Type="{_DOC_REL}/sharedStrings" Target="sharedStrings.xml"/>'
-                   '</Relationships>')
-        z.writestr("xl/styles.xml", recipe_bytes(spec["styles"]) if "styles" in spec else
-                   f'<styleSheet {_NS}><cellXfs count="1"><xf numFmtId="0" fontId="0"/></cellXfs></styleSheet>')
-        z.writestr("xl/sharedStrings.xml", recipe_bytes(spec["shared_strings"]) if "shared_strings" in spec else
-                   f'<sst {_NS} count="0" uniqueCount="0"/>')
-        z.writestr("xl/worksheets/sheet1.xml", sheet)
-        for name, recipe in spec.get("parts", {}).items():
-            z.writestr(name, recipe_bytes(recipe))
-        for n in range(spec.get("entries", 0)):
-            z.writestr(f"x/{n}", b"")
-    return path
+    sheet = before + f"<worksheet {XLSX_NS}><sheetData>".encode() + body + b"</sheetData>" + merged + b"</worksheet>"
+    return write_raw_xlsx(path, sheet, recipe_bytes(spec["styles"]) if "styles" in spec else None,
+                          recipe_bytes(spec["shared_strings"]) if "shared_strings" in spec else None,
+                          {name: recipe_bytes(recipe) for name, recipe in spec.get("parts", {}).items()},
+                          spec.get("entries", 0))
 
 
 # Running a case -------------------------------------------------------------------------------------------

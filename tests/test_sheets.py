@@ -15,7 +15,7 @@ from typing import Any
 
 import openpyxl
 import pytest
-from helpers import ROOT
+from helpers import ROOT, XLSX_NS, write_raw_xlsx
 
 from skillrepo.checker import check_repository
 from skillrepo.exports import sheets
@@ -423,9 +423,6 @@ def _xml_text(value: Any) -> str:
 
 def big_xlsx(path: Path, rows: int, code: Any) -> Path:
     """A workbook of `rows` skills, written directly (openpyxl takes far longer), with a dimension like Excel's."""
-    ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
-    rel_ns = 'xmlns="http://schemas.openxmlformats.org/package/2006/relationships"'
-    doc_rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
     def row_xml(number: int, values: list[Any]) -> str:
         cells = []
@@ -441,24 +438,8 @@ def big_xlsx(path: Path, rows: int, code: Any) -> Path:
 
     body = [row_xml(1, HEADER)]
     body += [row_xml(i + 2, skill_row(i + 1, code(i), f"Skill {i}")) for i in range(rows)]
-    sheet = (f'<worksheet {ns}><dimension ref="A1:V{rows + 1}"/><sheetData>{"".join(body)}</sheetData></worksheet>')
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("[Content_Types].xml", (
-            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-            '<Default Extension="xml" ContentType="application/xml"/>'
-            '<Override PartName="/xl/workbook.xml" '
-            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-            '<Override PartName="/xl/worksheets/sheet1.xml" '
-            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'))
-        z.writestr("_rels/.rels", f'<Relationships {rel_ns}><Relationship Id="rId1" '
-                   f'Type="{doc_rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>')
-        z.writestr("xl/workbook.xml", f'<workbook {ns} xmlns:r="{doc_rel}"><sheets>'
-                   '<sheet name="Skills" sheetId="1" r:id="rId1"/></sheets></workbook>')
-        z.writestr("xl/_rels/workbook.xml.rels", f'<Relationships {rel_ns}><Relationship Id="rId1" '
-                   f'Type="{doc_rel}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>')
-        z.writestr("xl/worksheets/sheet1.xml", sheet)
-    return path
+    sheet = (f'<worksheet {XLSX_NS}><dimension ref="A1:V{rows + 1}"/><sheetData>{"".join(body)}</sheetData></worksheet>')
+    return write_raw_xlsx(path, sheet)
 
 
 def code_of(i: int) -> str:

@@ -80,7 +80,7 @@ class Loaded:
     Positions are only needed for a finding, and keeping one per node would cost more memory than the values
     themselves: the first time one is asked for, the file's text is walked again to find them all."""
 
-    __slots__ = ("data", "usable", "implicit", "problems", "_text", "_positions", "_key_positions")
+    __slots__ = ("data", "usable", "implicit", "problems", "_text", "_found")
 
     def __init__(self) -> None:
         self.data: Any = None
@@ -90,26 +90,24 @@ class Loaded:
         self.problems: list[YamlProblem] = []
         # What was loaded (UTF-8 bytes or text, or how to read them again), to find positions again.
         self._text: str | bytes | Callable[[], bytes] | None = None
-        self._positions: dict[Path_, Position] | None = None
-        self._key_positions: dict[Path_, Position] | None = None
+        self._found: _Positions | None = None  # the positions, once a walk found them
 
     @property
     def positions(self) -> dict[Path_, Position]:
         """The position of every node, by path."""
-        if self._positions is None:
-            self._find_positions()
-        assert self._positions is not None
-        return self._positions
+        return self._walked().positions
 
     @property
     def key_positions(self) -> dict[Path_, Position]:
         """The position of every mapping key, by the path of its value."""
-        if self._key_positions is None:
-            self._find_positions()
-        assert self._key_positions is not None
-        return self._key_positions
+        return self._walked().key_positions
 
-    def _find_positions(self) -> None:
+    def _walked(self) -> _Positions:
+        if self._found is None:
+            self._found = self._find_positions()
+        return self._found
+
+    def _find_positions(self) -> _Positions:
         again = _Positions()
         if self._text is not None:
             source = self._text() if callable(self._text) else self._text
@@ -126,7 +124,7 @@ class Loaded:
                     parser.dispose()
             except (yaml.YAMLError, UnicodeEncodeError):
                 pass  # the problem was reported by the first walk; positions up to it were recorded
-        self._positions, self._key_positions = again.positions, again.key_positions
+        return again
 
     def position(self, path: Path_) -> Position:
         """The position of the node at `path`, or of its nearest ancestor that has one."""
