@@ -3,6 +3,7 @@ was or fully changed; two writers never interleave."""
 
 from __future__ import annotations
 
+import fcntl
 import os
 import signal
 import subprocess
@@ -84,10 +85,17 @@ def test_fmt_failing_half_way_changes_nothing(tmp_path: Path, monkeypatch: pytes
     assert tree(root) == before
 
 
+def kill_command(process: subprocess.Popen[str]) -> None:
+    """SIGKILL a command started in its own session and every process it started (its git too), as closing
+    the terminal it runs in would."""
+    os.killpg(process.pid, signal.SIGKILL)
+    process.communicate()
+
+
 def slow_apply(root: Path) -> subprocess.Popen[str]:
     env = {**os.environ, "SKILLREPO_TEST_PAUSE_BETWEEN_MOVES": "0.4"}
     return subprocess.Popen([sys.executable, "-m", "skillrepo", "apply", "CR-1434"], cwd=root, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
 
 
 def wait_for(condition: Callable[[], bool], seconds: float = 20) -> None:
@@ -103,8 +111,7 @@ def test_a_killed_apply_is_undone_by_the_next_command(tmp_path: Path) -> None:
     process = slow_apply(root)
     wait_for(lambda: (root / writing.JOURNAL).exists())
     time.sleep(1.0)  # a few of the five files are in place
-    process.send_signal(signal.SIGKILL)
-    process.communicate()
+    kill_command(process)
     assert (root / writing.JOURNAL).exists()
     assert tree(root) != before  # half written
     result = run_cli("check", cwd=root)
@@ -159,6 +166,11 @@ def _init_is_all_or_nothing(target: Path, tmp_path: Path) -> bool:
     left beside it (init stages beside it, or beside its nearest existing parent); fails otherwise."""
     leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]
     assert leftovers == [], f"left behind: {leftovers}"
+    return _whole_or_as_it_was(target)
+
+
+def _whole_or_as_it_was(target: Path) -> bool:
+    """True if `target` is a whole new repository, False if it is absent or empty; fails otherwise."""
     if not target.exists() or not any(target.iterdir()):
         return False
     assert run_cli("check", cwd=target).returncode == 0
@@ -198,22 +210,46 @@ def test_a_killed_init_leaves_the_directory_as_it_was_or_whole(tmp_path: Path, k
     outcomes = []
     for delay in (0.2, 0.6, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.5, 6.0, 8.0, 30.0):
         process = subprocess.Popen([sys.executable, "-m", "skillrepo", "init", INIT_TARGETS[kind]], cwd=cwd, env=env,
-                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
         time.sleep(delay)
-        process.send_signal(signal.SIGKILL)
-        process.communicate()
+        kill_command(process)
         if (target / ".skillrepo/init-incomplete").exists():
             # Killed while moving entries into the directory it runs in: the next init finishes the move.
             assert not (target / "framework").exists()
             again = run_cli("init", INIT_TARGETS[kind], cwd=cwd)
             assert again.returncode == 0 and again.stdout.startswith("finished an init of"), again
             outcomes.append("finished")
-            assert _init_is_all_or_nothing(target, tmp_path)
             break
-        for stale in [p for p in tmp_path.iterdir() if p.name.startswith(f".{target.name}.init-")]:
-            subprocess.run(["rm", "-rf", str(stale)], check=True)  # a killed init's staging directory, beside it
-        whole = _init_is_all_or_nothing(target, tmp_path)
+        whole = _whole_or_as_it_was(target)
         outcomes.append("whole" if whole else "as it was")
         if whole:
             break
+    # Whatever the killed inits left beside the target, the init that got through removed.
+    assert _init_is_all_or_nothing(target, tmp_path)
     assert outcomes[0] == "as it was" and outcomes[-1] in ("whole", "finished"), outcomes
+
+
+def test_init_removes_what_killed_inits_left_but_not_a_running_ones_staging(tmp_path: Path) -> None:
+    abandoned = tmp_path / ".empty.init-k1ll3d42"
+    (abandoned / ".git/objects").mkdir(parents=True)
+    (abandoned / "framework").mkdir()
+    (abandoned / "framework/framework.yaml").write_text("name: half\n")
+    running = tmp_path / ".empty.init-runs4now"
+    running.mkdir()
+    other = tmp_path / ".emptier.init-k1ll3d42"  # staged for another directory: not this init's to judge
+    other.mkdir()
+    not_staging = [tmp_path / ".empty.init-notes", tmp_path / ".empty.init-file0001", tmp_path / ".empty.init-link0001"]
+    not_staging[0].mkdir()  # not a name init gives
+    not_staging[1].write_text("a file\n")
+    not_staging[2].symlink_to(other)
+    fd = os.open(running, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # as the init that made it holds it
+        result = run_cli("init", "empty", cwd=tmp_path)
+    finally:
+        os.close(fd)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == "note: removed .empty.init-k1ll3d42, left by an init that was interrupted\n"
+    assert not abandoned.exists() and running.is_dir() and other.is_dir()
+    assert all(os.path.lexists(p) for p in not_staging) and other.is_dir()
+    assert _whole_or_as_it_was(tmp_path / "empty")

@@ -10,6 +10,8 @@ uncommitted for the user to review and commit, and the command says so.
 
 from __future__ import annotations
 
+import fcntl
+import glob
 import os
 import shutil
 import stat
@@ -220,9 +222,9 @@ def _git(staging: Path) -> bool:
 
 def _move_into_place(staging: Path, target: Path) -> None:
     """Put the staged repository at `target` in one rename, so that a crash or a kill leaves `target` as it was
-    or whole: rename(2) replaces an empty directory too. Only when `target` is the directory this command runs
-    in are its entries moved in one by one: replaced, it would leave the shell that ran init in a deleted
-    directory."""
+    or whole: rename(2) replaces an empty directory too, and a staging directory that holds the missing parents
+    of `target` creates them in the same rename. Only when `target` is the directory this command runs in are
+    its entries moved in one by one: replaced, it would leave the shell that ran init in a deleted directory."""
     if target.is_dir() and _is_cwd(target):
         # A marker first, naming the staging directory, and framework/ last: killed in between, no command takes
         # the directory for a repository, and the next `skillrepo init` there finishes the move.
@@ -243,17 +245,10 @@ def _move_into_place(staging: Path, target: Path) -> None:
         staging.rmdir()
         shutil.rmtree(marker.parent)
         return
-    created = [p for p in reversed(target.parents) if not p.exists()]
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        staging.chmod(stat.S_IMODE(target.stat().st_mode) if target.is_dir() else _default_dir_mode())
-        pause_for_tests()
-        os.rename(staging, target)
-    except OSError:
-        for directory in reversed(created):
-            if directory.is_dir() and not any(directory.iterdir()):
-                directory.rmdir()
-        raise
+    top = _outermost_new(target)
+    staging.chmod(stat.S_IMODE(top.stat().st_mode) if top.is_dir() else _default_dir_mode())
+    pause_for_tests()
+    os.rename(staging, top)
 
 
 INIT_MARKER = ".skillrepo/init-incomplete"
@@ -287,16 +282,68 @@ def _is_cwd(path: Path) -> bool:
         return False
 
 
-def _existing_ancestor(path: Path) -> Path:
-    for candidate in path.absolute().parents:
-        if candidate.is_dir():
-            return candidate
-    return Path("/")
+def _outermost_new(target: Path) -> Path:
+    """The directory init's one rename puts in place: `target` if it exists, else its outermost missing parent."""
+    top = target
+    while top.parent != top and not os.path.lexists(top.parent):
+        top = top.parent
+    return top
+
+
+def _make_staging(target: Path) -> tuple[Path, Path, int]:
+    """(staging directory, the new repository's root in it, a lock this init holds on it while it runs). The
+    staging directory is made beside the directory the rename puts in place, and holds `target`'s missing
+    parents too."""
+    top = _outermost_new(target)
+    staging = Path(tempfile.mkdtemp(dir=top.parent, prefix=f".{top.name}.init-"))
+    try:
+        fd = os.open(staging, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        staging.rmdir()
+        raise
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        root = staging / target.relative_to(top)
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        os.close(fd)
+        shutil.rmtree(staging)
+        raise
+    return staging, root, fd
+
+
+def _remove_abandoned(target: Path) -> list[str]:
+    """Remove the staging directories that inits of `target` killed before they finished left beside it: those
+    whose lock no running init holds. Returns their names."""
+    removed: list[str] = []
+    top = _outermost_new(target)
+    for entry in sorted(top.parent.glob(f".{glob.escape(top.name)}.init-{'?' * 8}")):
+        try:
+            fd = os.open(entry, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+        except OSError:
+            continue  # not a directory, or not ours to open
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            continue  # an init at work right now
+        else:
+            # A killed init's git may still be writing into it: what is left now goes at the next init.
+            shutil.rmtree(entry, ignore_errors=True)
+            removed.append(entry.name)
+        finally:
+            os.close(fd)
+    return removed
+
+
+def _note_removed(names: list[str]) -> None:
+    for name in names:
+        sys.stderr.write(f"note: removed {name}, left by an init that was interrupted\n")
 
 
 def run(directory: Path, sheet: Path | None) -> int:
     target = Path(os.path.abspath(directory))
     if _finish_interrupted(target):
+        _note_removed(_remove_abandoned(target))
         sys.stdout.write(f"finished an init of {directory} that was interrupted while it moved the repository "
                          "into place\n")
         return 0
@@ -307,18 +354,18 @@ def run(directory: Path, sheet: Path | None) -> int:
     name = target.name or "Skills framework"
     fw = model(name, source)
     content = files(fw, source)
+    _note_removed(_remove_abandoned(target))
     try:
-        staging = Path(tempfile.mkdtemp(dir=target.parent if target.parent.is_dir() else _existing_ancestor(target),
-                                        prefix=f".{target.name}.init-"))
+        staging, root, lock = _make_staging(target)
     except OSError as exc:
         raise Refusal(f"cannot create {directory}: {exc.strerror or exc}") from exc
     try:
         for relpath, data in content.items():
-            path = staging / relpath
+            path = root / relpath
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
-        findings = _check(staging)
-        committed = _git(staging)
+        findings = _check(root)
+        committed = _git(root)
         _refuse_target(target)  # still new or empty: nothing else created it meanwhile
         try:
             _move_into_place(staging, target)
@@ -327,6 +374,7 @@ def run(directory: Path, sheet: Path | None) -> int:
     finally:
         if staging.exists():
             shutil.rmtree(staging)
+        os.close(lock)
     for f in findings:
         sys.stderr.write(f"{directory}/{f.as_text()}\n")
     levels = sum(len(s.levels) for s in fw.skills.values())
