@@ -25,6 +25,11 @@ def tree(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
+def visible(files: dict[str, bytes]) -> dict[str, bytes]:
+    """The files a user sees: none of the journal, temporaries and put-aside originals of a write."""
+    return {path: data for path, data in files.items() if not any(part.startswith(".") for part in path.split("/"))}
+
+
 def prepared(tmp_path: Path) -> Path:
     """A repository where applying CR-1434 writes five files (four levels and the manifest)."""
     root = copy_bundled(tmp_path / "repo")
@@ -92,8 +97,8 @@ def kill_command(process: subprocess.Popen[str]) -> None:
     process.communicate()
 
 
-def slow_apply(root: Path) -> subprocess.Popen[str]:
-    env = {**os.environ, "SKILLREPO_TEST_PAUSE_BETWEEN_MOVES": "0.4"}
+def slow_apply(root: Path, pause: float = 0.4) -> subprocess.Popen[str]:
+    env = {**os.environ, "SKILLREPO_TEST_PAUSE_BETWEEN_MOVES": str(pause)}
     return subprocess.Popen([sys.executable, "-m", "skillrepo", "apply", "CR-1434"], cwd=root, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
 
@@ -110,10 +115,10 @@ def test_a_killed_apply_is_undone_by_the_next_command(tmp_path: Path) -> None:
     before = tree(root)
     process = slow_apply(root)
     wait_for(lambda: (root / writing.JOURNAL).exists())
-    time.sleep(1.0)  # a few of the five files are in place
+    wait_for(lambda: visible(tree(root)) != visible(before))  # the first of the five files is in place
     kill_command(process)
     assert (root / writing.JOURNAL).exists()
-    assert tree(root) != before  # half written
+    assert visible(tree(root)) != visible(before)  # half written
     result = run_cli("check", cwd=root)
     assert result.stderr == ("note: undid an interrupted write of 5 file(s); the repository is as it was "
                              "before it\n")
@@ -136,7 +141,7 @@ def test_a_write_killed_after_its_commit_point_is_finished(tmp_path: Path) -> No
 
 def test_a_second_writer_is_refused_while_the_first_writes(tmp_path: Path) -> None:
     root = prepared(tmp_path)
-    process = slow_apply(root)
+    process = slow_apply(root, pause=1.0)  # five seconds for the second command to start and be refused
     wait_for(lambda: (root / writing.JOURNAL).exists())
     second = run_cli("revert", "CR-1431", cwd=root)
     assert second.returncode == 1
