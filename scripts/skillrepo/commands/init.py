@@ -324,12 +324,13 @@ def _remove_abandoned(target: Path) -> list[str]:
             continue  # not a directory, or not ours to open
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            continue  # an init at work right now
+        except OSError:
+            continue  # an init at work right now holds it (or the file system keeps no locks: leave it)
         else:
             # A killed init's git may still be writing into it: what is left now goes at the next init.
             shutil.rmtree(entry, ignore_errors=True)
-            removed.append(entry.name)
+            if not os.path.lexists(entry):
+                removed.append(entry.name)
         finally:
             os.close(fd)
     return removed
