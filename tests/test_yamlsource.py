@@ -9,7 +9,7 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from skillrepo.yamlsource import load_bytes, load_text
+from skillrepo.yamlsource import STR_TAG, load_bytes, load_text, resolve_plain
 
 BAD = [
     # (input, code, line, column, usable)
@@ -62,10 +62,29 @@ def test_alias_bomb_is_refused_without_expanding() -> None:
     assert {p.code for p in loaded.problems} == {"Y003"}
 
 
+def _a_number_only_in_yaml_12(text: str) -> bool:
+    """1e3, 0E0, 0o17: text to PyYAML (YAML 1.1), which writes it plain; a number to YAML 1.2 tools."""
+    as_yaml_11 = yaml.resolver.Resolver().resolve(yaml.ScalarNode, text, (True, False))
+    return as_yaml_11 == STR_TAG and resolve_plain(text) != STR_TAG
+
+
+@pytest.mark.parametrize("text", ["1e3", "0E0", "1.5e3", "0o17"])
+def test_what_only_yaml_12_reads_as_a_number_is_a_number_and_asked_to_be_quoted(text: str) -> None:
+    dumped = yaml.safe_dump({"v": text, text: "v"}, sort_keys=False)
+    assert dumped == f"v: {text}\n{text}: v\n"  # PyYAML writes it plain: a YAML 1.2 tool reads a number
+    loaded = load_text(dumped)
+    assert isinstance(loaded.data["v"], (int, float))  # so that where text is meant, check asks for quotes
+    assert [(p.code, p.message) for p in loaded.problems] == [
+        ("Y010", f'key {text} is read by YAML as a number, not text; quote it: "{text}"')]
+    assert _a_number_only_in_yaml_12(text)
+
+
 # PyYAML's emitter writes NEL, LS and PS (line breaks in YAML 1.1) raw into quoted scalars, where any
 # reader folds them, and escapes lone surrogates, which no UTF-8 file can hold: quirks of the dumper
-# used to make the input, not of the loader under test.
-_text = st.text(st.characters(exclude_characters="\x85\u2028\u2029", exclude_categories=("Cs",)))
+# used to make the input, not of the loader under test. What only YAML 1.2 reads as a number is read as one
+# on purpose (the test above).
+_text = st.text(st.characters(exclude_characters="\x85\u2028\u2029", exclude_categories=("Cs",))).filter(
+    lambda text: not _a_number_only_in_yaml_12(text))
 
 
 @given(st.recursive(
@@ -78,3 +97,13 @@ def test_any_json_like_value_dumped_by_pyyaml_loads_back_the_same(value: object)
     loaded = load_text(text)
     assert loaded.problems == [] or {p.code for p in loaded.problems} == {"Y007"}
     assert loaded.data == {"v": value}
+
+
+@given(st.text("0123456789eE.+-_:oxXbB ~nNyYtTfF", max_size=9))
+def test_number_like_text_dumped_by_pyyaml_loads_back_as_the_same_text(text: str) -> None:
+    dumped = yaml.safe_dump({"v": text})
+    loaded = load_text(dumped)
+    if _a_number_only_in_yaml_12(text):
+        assert isinstance(loaded.data["v"], (int, float))
+    else:
+        assert (loaded.data, loaded.problems) == ({"v": text}, [])

@@ -14,6 +14,7 @@ from skillrepo.documents import Document
 from skillrepo.findings import Finding
 from skillrepo.layout import schema_filename
 from skillrepo.resources import schema_dir
+from skillrepo.yamlsource import IMPLICIT_WORDS
 
 @cache
 def load_schema(kind: str) -> dict[str, Any]:
@@ -83,11 +84,6 @@ _TYPE_WORDS = {
     "string": "text", "integer": "a whole number", "number": "a number", "object": "a mapping of keys",
     "array": "a list", "boolean": "true or false", "null": "nothing",
 }
-_IMPLICIT_WORDS = {
-    "tag:yaml.org,2002:bool": "a boolean", "tag:yaml.org,2002:timestamp": "a date",
-    "tag:yaml.org,2002:int": "a number", "tag:yaml.org,2002:float": "a number",
-    "tag:yaml.org,2002:null": "empty (null)",
-}
 
 
 def _describe(value: Any) -> str:
@@ -150,7 +146,7 @@ def _finding(doc: Document, error: ValidationError) -> Finding:
             code, message = "S203", f"{where}: no value given; write the value, or remove the key"
         else:
             code = "Y010"
-            message = (f"{where}: {source} is read by YAML as {_IMPLICIT_WORDS.get(tag, tag)}, not text; "
+            message = (f"{where}: {source} is read by YAML as {IMPLICIT_WORDS.get(tag, tag)}, not text; "
                        f"quote it: \"{source}\"")
     elif v == "type":
         code = "S203"

@@ -175,8 +175,12 @@ def _construct(tag: str, value: str) -> Any:
         return value
 
 
-_IMPLICIT_WORDS = {"tag:yaml.org,2002:timestamp": "a date", "tag:yaml.org,2002:bool": "true or false",
-                   "tag:yaml.org,2002:null": "nothing"}
+# What a plain scalar of each implicit tag is read as, in messages that ask for it to be quoted.
+IMPLICIT_WORDS = {
+    "tag:yaml.org,2002:bool": "a boolean", "tag:yaml.org,2002:timestamp": "a date",
+    "tag:yaml.org,2002:int": "a number", "tag:yaml.org,2002:float": "a number",
+    "tag:yaml.org,2002:null": "empty (null)",
+}
 
 
 def _short_tag(tag: str) -> str:
@@ -478,7 +482,8 @@ def _walk_events(parser: CParser, out: Loaded | _Positions, record: _Positions |
                 # A mapping key.
                 if plain and value and resolve_plain(value) not in (STR_TAG, VALUE_TAG):
                     problems.append(YamlProblem(mark.line + 1, mark.column + 1, "Y010",
-                                                f"key {_shown(value)} is not read as text by YAML 1.1 tools; "
+                                                f"key {_shown(value)} is read by YAML as "
+                                                f"{IMPLICIT_WORDS.get(resolve_plain(value), 'a number')}, not text; "
                                                 f"quote it: \"{_shown(value)}\""))
                 seen = frame[3]
                 if value in seen:
@@ -501,8 +506,8 @@ def _walk_events(parser: CParser, out: Loaded | _Positions, record: _Positions |
                 if resolved != STR_TAG and len(value) > MAX_NUMBER_CHARS:
                     # Building it could take long (1:2:3:... is a number in YAML 1.1); it is a problem anyway.
                     problems.append(YamlProblem(mark.line + 1, mark.column + 1, "Y010",
-                                                f"{_shown(value, 23)} ({len(value):,} characters) is read by YAML 1.1 "
-                                                f"tools as {_IMPLICIT_WORDS.get(resolved, 'a number')}, not text; "
+                                                f"{_shown(value, 23)} ({len(value):,} characters) is read by YAML as "
+                                                f"{IMPLICIT_WORDS.get(resolved, 'a number')}, not text; "
                                                 "quote it"))
                     fatal = True  # read as text, it would pass where text is wanted: no other rule reads it
                     attach(value, mark)

@@ -21,8 +21,9 @@ RULES: tuple[Rule, ...] = (
     Rule("Y009", "file-too-large", "The file is larger than any data file needs to be: over 1 MiB, a line over "
          "10,000 characters, a text over 50,000 characters, or more than 20,000 values. A file over 1 MiB is not "
          "read at all.", "a 2 MB description", "a description of a few paragraphs"),
-    Rule("Y010", "implicit-type", "A plain value that YAML 1.1 tools read as a boolean, date or number where text is "
-         "meant (NO, yes, on, 2024-01-05, 1:30, 1.0, 1e3), or a key that is not read as text.",
+    Rule("Y010", "implicit-type", "A plain value that YAML tools read as a boolean, date or number where text is meant "
+         "(NO, yes, on, 2024-01-05, 1:30, 1.0 in YAML 1.1; 1e3, 0o17 in YAML 1.2), or a key that is not read as "
+         "text.",
          'edition: 2024-01-05\nname: NO', 'edition: "2024-01-05"\nname: "NO"'),
     Rule("Y011", "byte-order-mark", "The file starts with a UTF-8 byte-order mark.",
          "\\ufeffcode: ITOP", "code: ITOP"),
