@@ -36,3 +36,8 @@ OPERATION_KINDS: tuple[str, ...] = (
 )
 
 MAX_FILE_BYTES = 1024 * 1024
+
+# Bidirectional embeddings, overrides and isolates (a regular-expression character range): they change the order
+# in which a text or a file name is shown, so that a review can read something other than what is stored
+# ("Trojan Source"). The marks U+200E and U+200F are enough for right-to-left words, and are allowed.
+BIDI_CONTROLS = "\u202a-\u202e\u2066-\u2069"

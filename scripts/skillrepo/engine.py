@@ -321,11 +321,8 @@ def _levels(levels: Iterable[int]) -> str:
 
 def apply(fw: Framework, operations: list[Operation], cr: str = "") -> tuple[Framework, list[Effect]]:
     """The framework after `operations`, and what each did; `fw` itself is left unchanged."""
-    run = _Apply(fw, cr)
-    for index, op in enumerate(operations):
-        run.index, run.op = index, op
-        _HANDLERS[op["op"]](run, op)
-    return run.fw, run.effects
+    after, (effects,) = apply_all(fw, [(cr, operations)])
+    return after, effects
 
 
 def apply_all(fw: Framework, steps: list[tuple[str, list[Operation]]]) -> tuple[Framework, list[list[Effect]]]:

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from skillrepo.domain import CR_ID_RE, LEVELS, SKILL_CODE_RE
+from skillrepo.domain import BIDI_CONTROLS, CR_ID_RE, LEVELS, SKILL_CODE_RE
 from skillrepo.errors import SkillrepoError
 
 FRAMEWORK_DIR = "framework"
@@ -123,7 +123,7 @@ class Entry:
 
 # Characters a file name shows raw on a terminal at its peril: C0 and C1 controls, DEL, and the bidirectional
 # controls that make a name read as another ("level-1\u202eyaml.exe").
-_NAME_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_NAME_CONTROL = re.compile(f"[\x00-\x1f\x7f-\x9f{BIDI_CONTROLS}]")
 
 
 def printable_name(name: str) -> str:

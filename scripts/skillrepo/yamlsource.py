@@ -30,7 +30,7 @@ from yaml.events import (
 from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
-from skillrepo.domain import MAX_FILE_BYTES
+from skillrepo.domain import BIDI_CONTROLS, MAX_FILE_BYTES
 
 Path_ = tuple[str | int, ...]
 Position = tuple[int, int]
@@ -53,11 +53,8 @@ MAX_PROBLEMS_PER_CODE = 10
 # Control characters (Unicode category Cc) that no framework text holds: all of them but tab and line feed.
 # YAML itself refuses them raw, but a double-quoted "\x07", "\e" or "\0" escape writes them.
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-# Bidirectional embeddings, overrides and isolates: they change the order in which a text is shown, so that a
-# review can read something other than what is stored and published ("Trojan Source"). Marks (U+200E, U+200F)
-# are enough for right-to-left words in a text, and are allowed.
-BIDI_CONTROL = re.compile("[\u202a-\u202e\u2066-\u2069]")
-_SUSPECT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+BIDI_CONTROL = re.compile(f"[{BIDI_CONTROLS}]")
+_SUSPECT = re.compile(f"{CONTROL.pattern}|{BIDI_CONTROL.pattern}")  # either: the texts are walked to say where
 PLAIN_DECIMAL = re.compile(r"^[-+]?(0|[1-9][0-9]*)$")
 
 _IMPLICIT = Resolver.yaml_implicit_resolvers
@@ -85,7 +82,7 @@ class Loaded:
     def __init__(self) -> None:
         self.data: Any = None
         self.usable = False
-        # Plain scalars that YAML 1.1 reads as something other than text: path -> (tag, source text).
+        # Plain scalars that YAML (1.1, or 1.2 for numbers) reads as other than text: path -> (tag, source text).
         self.implicit: dict[Path_, tuple[str, str]] = {}
         self.problems: list[YamlProblem] = []
         # What was loaded (UTF-8 bytes or text, or how to read them again), to find positions again.
@@ -480,10 +477,11 @@ def _walk_events(parser: CParser, out: Loaded | _Positions, record: _Positions |
             frame = stack[-1] if stack else None
             if frame is not None and isinstance(frame[0], dict) and frame[2] is None:
                 # A mapping key.
-                if plain and value and resolve_plain(value) not in (STR_TAG, VALUE_TAG):
+                tag = resolve_plain(value) if plain and value else STR_TAG
+                if tag not in (STR_TAG, VALUE_TAG):
                     problems.append(YamlProblem(mark.line + 1, mark.column + 1, "Y010",
                                                 f"key {_shown(value)} is read by YAML as "
-                                                f"{IMPLICIT_WORDS.get(resolve_plain(value), 'a number')}, not text; "
+                                                f"{IMPLICIT_WORDS.get(tag, 'a number')}, not text; "
                                                 f"quote it: \"{_shown(value)}\""))
                 seen = frame[3]
                 if value in seen:

@@ -174,10 +174,7 @@ def run(root: Path, version: str, out: Path, tag: bool = False) -> int:
         from skillrepo.site.build import site_files  # Jinja2 is imported only when a release is built
 
         for path, chunks in site_files(repo, replay, version, sorted([*digests, "SHA256SUMS"])):
-            page = staging / "site" / path
-            page.parent.mkdir(parents=True, exist_ok=True)
-            with page.open("wb") as f:
-                f.writelines(chunks)
+            _write(staging / "site" / path, lambda out: out.writelines(chunks))  # run here: this page's chunks
     progress.finish()
     top = sorted([*digests, "SHA256SUMS"]) + ["site/"]
     sys.stdout.write(f"built {target}: {', '.join(top)}\n")

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from skillrepo.exports.ids import derived_id, skill_level_id
-from skillrepo.exports.output import json_bytes
 from skillrepo.model import Framework
 
 ITEM_TYPES = ("Category", "Subcategory", "Skill", "Skill level")
@@ -97,7 +96,3 @@ def package(fw: Framework, version: str, timestamp: str) -> dict[str, Any]:
              "description": t, "hierarchyCode": str(i), "lastChangeDateTime": timestamp}
             for i, t in enumerate(ITEM_TYPES, 1)]},
     }
-
-
-def render(fw: Framework, version: str, timestamp: str) -> bytes:
-    return json_bytes(package(fw, version, timestamp))

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from skillrepo.exports.ids import skill_level_id
-from skillrepo.exports.output import json_bytes
 from skillrepo.model import Framework
 
 
@@ -29,7 +28,3 @@ def document(fw: Framework, version: str) -> dict[str, Any]:
             for s in (fw.skills[c] for c in sorted(fw.skills))
         ],
     }
-
-
-def render(fw: Framework, version: str) -> bytes:
-    return json_bytes(document(fw, version))

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from skillrepo.exports.output import json_bytes
 from skillrepo.engine import Effect
 from skillrepo.model import Framework
 
@@ -65,7 +64,3 @@ def _row(old_code: str, old_level: Any, new_code: str, new_level: Any, change: s
          effects: list[Effect]) -> dict[str, Any]:
     return dict(zip(COLUMNS, (old_code, old_level, new_code, new_level, change,
                               "" if change == "unchanged" else impact, _crs(effects))))
-
-
-def as_json(items: list[dict[str, Any]]) -> str:
-    return json_bytes(items).decode("utf-8")

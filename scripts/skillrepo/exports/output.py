@@ -76,9 +76,7 @@ def _encode(value: Any, newline: str, emit: Callable[[str], None]) -> None:
 def _key(key: Any) -> str:
     if isinstance(key, str):
         return key
-    if key is None or isinstance(key, bool):
-        return json.dumps(key)
-    if isinstance(key, (int, float)):
+    if key is None or isinstance(key, (bool, int, float)):
         return json.dumps(key)
     raise TypeError(f"cannot write a {type(key).__name__} as a JSON key")
 

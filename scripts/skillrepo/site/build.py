@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import json
 import re
-from itertools import chain
 from collections.abc import Callable, Iterator
+from itertools import chain
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
@@ -374,17 +374,17 @@ class _Builder:
         sub_anchor = cats[0].subcategories[0].anchor if cats and cats[0].subcategories else ""
         category_anchor = cats[0].anchor if sub_anchor else ""
         return self.page(f"skills/{skill.code}.html", "skill.html", title=f"{skill.code} {skill.name}", nav="skills",
-                  skill=skill, replaced=replaced, replaced_missing=missing, related=related,
-                  related_unknown=unknown, category_anchor=category_anchor, sub_anchor=sub_anchor,
-                  skill_changes=self.by_skill.get(skill.code, []),
-                  level_changes={n: self.by_level.get((skill.code, n), []) for n in self.level_numbers})
+                         skill=skill, replaced=replaced, replaced_missing=missing, related=related,
+                         related_unknown=unknown, category_anchor=category_anchor, sub_anchor=sub_anchor,
+                         skill_changes=self.by_skill.get(skill.code, []),
+                         level_changes={n: self.by_level.get((skill.code, n), []) for n in self.level_numbers})
 
     def changes_pages(self) -> Iterator[tuple[str, Iterator[bytes]]]:
         crs = [self.repo.changes[i] for i in sorted(self.repo.changes)]
         statuses = list(CR_STATUSES) + sorted({c.status for c in crs} - set(CR_STATUSES))
         groups = [(s, STATUS_TITLES.get(s, s.capitalize()), [c for c in crs if c.status == s]) for s in statuses]
         yield self.page("changes/index.html", "changes.html", title="Change requests", nav="changes",
-                  groups=[g for g in groups if g[2]])
+                        groups=[g for g in groups if g[2]])
         for cr in crs:
             yield self.page(f"changes/{cr.id}.html", "change.html", title=f"{cr.id} {cr.title}", nav="changes",
                             cr=cr, cr_changes=self.by_cr.get(cr.id, []), applied_now=cr.id in self.in_release,
@@ -408,7 +408,7 @@ class _Builder:
         title = f"{self.fw.name} {self.version}" + (
             f": changes since {self.replay.base_ref}" if self.replay.base_ref else "")
         return self.page("changelog.html", "changelog.html", title="Changelog", heading=title, nav="changelog",
-                  sections=[s for s in sections if s[2]], crs=sorted({e.cr for e in items}))
+                         sections=[s for s in sections if s[2]], crs=sorted({e.cr for e in items}))
 
     def search_index(self) -> Iterator[tuple[str, Iterator[bytes]]]:
         skills = []
