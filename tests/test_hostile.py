@@ -5,7 +5,9 @@ its finding or refusal: no traceback, nothing written, nothing read outside the 
 A case is a YAML file:
 
     about: what the input is, and why it is hostile
-    command: check (the default), import or init
+    command: check (the default), import, init, or any other command, run in the repository with `args`
+    args: [arguments]               # for a command other than check, import and init ({repo}, {outside} placed)
+    stdin: recipe                   # what the command reads on standard input (default: nothing)
     # check: the repository is changed as a case of tests/cases/bad/ says (write, write_bytes, edit, delete,
     # symlink), and further by:
     generate: {relpath: recipe}     # a file made from a recipe (below): big inputs are never committed
@@ -229,6 +231,8 @@ def prepare(case: dict[str, Any], tmp: Path) -> tuple[list[str], Path, dict[str,
     command = case.get("command", "check")
     if command == "check":
         return ["check"], root, places
+    if command not in ("import", "init"):
+        return [command, *placed(case.get("args", []))], root, places
     default = "page.txt" if command == "import" else "skills.xlsx"
     source = tmp / case.get("input_name", default)
     if "sheet" in case:
@@ -258,7 +262,8 @@ def test_hostile_case(case_path: Path, tmp_path: Path, request: pytest.FixtureRe
     start = time.monotonic()
     try:
         result = subprocess.run([sys.executable, "-m", "skillrepo", *args], cwd=cwd, capture_output=True,
-                                timeout=TIME_LIMIT, preexec_fn=_limits, stdin=subprocess.DEVNULL,
+                                timeout=TIME_LIMIT, preexec_fn=_limits,
+                                input=recipe_bytes(case["stdin"]) if "stdin" in case else b"",
                                 env={**os.environ, "PYTHONWARNINGS": "error"})
     except subprocess.TimeoutExpired:
         pytest.fail(f"no answer within {TIME_LIMIT} s")
