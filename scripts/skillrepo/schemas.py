@@ -4,17 +4,33 @@ from __future__ import annotations
 
 import difflib
 import json
+from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import ValidationError
+from jsonschema.protocols import Validator
 
 from skillrepo.documents import Document
 from skillrepo.findings import Finding
 from skillrepo.layout import schema_filename
 from skillrepo.resources import schema_dir
-from skillrepo.yamlsource import IMPLICIT_WORDS
+from skillrepo.yamlsource import IMPLICIT_WORDS, INT_TAG, NULL_TAG
+
+
+
+def _is_integer(checker: Any, instance: Any) -> bool:
+    """An integer is written as one: JSON Schema calls 4.0 an integer, but `level: 4.0` is read as a float, and
+    a float would change every identifier and anchor made from it."""
+    return isinstance(instance, int) and not isinstance(instance, bool)
+
+
+# The 2020-12 validator with that one change (booleans are never integers in either). `extend` is the documented
+# way (subclassing a validator is deprecated), and is not annotated.
+StrictValidator: type[Validator] = validators.extend(  # type: ignore[no-untyped-call]
+    Draft202012Validator, type_checker=Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_integer))
+
 
 @cache
 def load_schema(kind: str) -> dict[str, Any]:
@@ -45,21 +61,21 @@ def operation_schemas() -> dict[str, str]:
 
 
 @cache
-def validator(kind: str) -> Draft202012Validator:
+def validator(kind: str) -> Validator:
     """A reused validator for a kind of file (or "op:<kind>" for one operation), references inlined.
 
     Manifests are validated with each operation checked by its own kind's schema, chosen in Python, rather
     than by trying every kind's if/then: the same errors, a fraction of the time."""
     if kind.startswith("op:"):
         schema = load_schema("manifest")
-        return Draft202012Validator(_inline(schema["$defs"][operation_schemas()[kind[3:]]], schema["$defs"]))
+        return StrictValidator(_inline(schema["$defs"][operation_schemas()[kind[3:]]], schema["$defs"]))
     schema = load_schema(kind)
     inlined = _inline(schema, schema.get("$defs", {}))
     if kind == "manifest":
         operation = dict(inlined["properties"]["operations"]["items"])
         operation.pop("allOf")
         inlined["properties"]["operations"] = {**inlined["properties"]["operations"], "items": operation}
-    return Draft202012Validator(inlined)
+    return StrictValidator(inlined)
 
 
 def _errors(kind: str, data: Any) -> list[ValidationError]:
@@ -140,7 +156,8 @@ def _finding(doc: Document, error: ValidationError) -> Finding:
         line, col = loaded.key_positions.get(path + (key,), (line, col))
         message = f"unknown key '{key}'" + (f" in {where}" if path else "") + (
             f"; allowed keys: {', '.join(allowed)}" if allowed else "")
-    elif v in ("type", "anyOf", "enum", "pattern", "const") and path in loaded.implicit:
+    elif v in ("type", "anyOf", "enum", "pattern", "const") and path in loaded.implicit and not (
+            _wants_number(schema) and loaded.implicit[path][0] != NULL_TAG):
         tag, source = loaded.implicit[path]
         if tag == "tag:yaml.org,2002:null":
             code, message = "S203", f"{where}: no value given; write the value, or remove the key"
@@ -153,6 +170,8 @@ def _finding(doc: Document, error: ValidationError) -> Finding:
         message = f"{where}: expected {_expected(schema)}, found {_describe(error.instance)}"
         if schema.get("type") == "string" and isinstance(error.instance, int) and not isinstance(error.instance, bool):
             message += f"; quote it: \"{error.instance}\""
+        elif _wants_number(schema) and path in loaded.implicit:
+            message = _not_decimal(where, loaded.implicit[path][1], error.instance)
     elif v == "enum":
         message = f"{where}: {error.instance!r} is not one of: {', '.join(map(str, schema.get('enum', [])))}"
     elif v == "pattern":
@@ -169,6 +188,35 @@ def _finding(doc: Document, error: ValidationError) -> Finding:
     elif v == "uniqueItems":
         message = f"{where}: a value is listed twice; list each once"
     return Finding(doc.path, line, col, code, message)
+
+
+def _wants_number(schema: dict[str, Any]) -> bool:
+    return schema.get("type") in ("integer", "number")
+
+
+def _not_decimal(where: str, source: str, value: Any) -> str:
+    """What to say of a number field written as other than a whole number in decimal (4.0, 0x4, true)."""
+    shown = source if len(source) <= 24 else source[:21] + "..."
+    exact = isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer()
+    advice = f"write {int(value)}" if exact else "write a whole number, e.g. 4"
+    return f"{where}: expected a whole number written in decimal, found {shown}; {advice}"
+
+
+def _odd_integers(doc: Document, errors: list[ValidationError]) -> Iterator[Finding]:
+    """S203 at each whole number written as YAML 1.1 tools alone read it (0x4, 0o4, 1_0, 1:30): the schema
+    accepts the number, but people and other tools do not read that text as it."""
+    flagged = {tuple(e.absolute_path) for e in errors}
+    for path, (tag, source) in sorted(doc.loaded.implicit.items(), key=lambda item: str(item[0])):
+        if tag == INT_TAG and path not in flagged:
+            line, col = doc.loaded.position(path)
+            yield Finding(doc.path, line, col, "S203", _not_decimal(dotted(path), source, _value_at(doc, path)))
+
+
+def _value_at(doc: Document, path: tuple[Any, ...]) -> Any:
+    value = doc.loaded.data
+    for part in path:
+        value = value[part]
+    return value
 
 
 def _typos(errors: list[ValidationError]) -> dict[tuple[Any, ...], dict[str, str]]:
@@ -211,4 +259,6 @@ def validate(doc: Document) -> list[Finding]:
                                         + (f" in {dotted(path)}" if path else "") + f"; {advice}"))
             continue
         findings.append(_finding(doc, error))
+    findings.extend(_odd_integers(doc, errors))
+    doc.valid = not findings
     return findings

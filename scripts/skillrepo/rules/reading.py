@@ -42,7 +42,8 @@ RULES: tuple[Rule, ...] = (
     Rule("S202", "unknown-key", "A key the schema does not know (often a typo).",
          "descripton: Runs the infrastructure.", "description: Runs the infrastructure."),
     Rule("S203", "wrong-type", "A value of the wrong type: text where a list is wanted, a mapping where text is, "
-         "or no value at all.", "related: ITMG", "related:\n  - ITMG"),
+         "no value at all, or a level that is not a whole number written in decimal (4.0, 0x4, true).",
+         "related: ITMG\nlevel: 4.0", "related:\n  - ITMG\nlevel: 4"),
     Rule("S204", "invalid-value", "A value of the right type that the schema refuses: a malformed code, id or level, "
          "a status that does not exist, empty text, a list with a repeated item.",
          "code: itop\nlevel: 9", "code: ITOP\nlevel: 5"),
