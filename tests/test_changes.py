@@ -11,7 +11,9 @@ import pytest
 
 from helpers import FIXTURES, ROOT, copy_bundled, git, init_git, run_cli, write_files
 from skillrepo import writing
+from skillrepo.commands.new import next_id
 from skillrepo.main import main
+from skillrepo.planning import Refusal
 
 
 def tree_bytes(root: Path) -> dict[str, bytes]:
@@ -258,6 +260,16 @@ def test_new_starts_a_draft_that_passes_check(repo: Path) -> None:
     assert run_cli("check", cwd=repo).returncode == 0
     assert refused("new", "Anything", "--applies-to", "ZZZZ", cwd=repo) == (
         "error: --applies-to names ZZZZ, not skills of this framework\n")
+
+
+def test_new_numbers_one_spelling_per_number_and_no_more_digits_than_an_id_has() -> None:
+    assert next_id(["CR-0041", "README.md", "notes"]) == "CR-0042"
+    assert next_id(["CR-9999"]) == "CR-10000"
+    with pytest.raises(Refusal, match=r"^no change request number is left after CR-999999999: a number has at "
+                       r"most 9 digits$"):
+        next_id(["CR-1431", "CR-999999999"])
+    with pytest.raises(Refusal, match=r"^changes/CR-\u0661\u0664\u0664\u0667/ is not a change request id"):
+        next_id(["CR-\u0661\u0664\u0664\u0667"])  # Arabic-Indic digits: str.isdigit() and int() take them
 
 
 def test_a_broken_manifest_is_named_not_taken_for_missing(repo: Path) -> None:

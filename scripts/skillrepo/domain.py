@@ -14,9 +14,14 @@ LEVEL_NAMES: dict[int, str] = {
     7: "Set strategy/inspire/mobilise",
 }
 
-SKILL_CODE_PATTERN = r"^[A-Z]{4}$"
-CR_ID_PATTERN = r"^CR-[0-9]{4,}$"
-UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+# Patterns as the schemas hold them, valid in ECMA 262 (editors) and in Python (jsonschema), where `$` also
+# matches before a final line break: `(?!\n)` keeps "ITOP\n" out. [A-Z] and [0-9] are ASCII only (no flags).
+# A CR id has 4 digits, or more with no leading zero (CR-01447 would be a second spelling of CR-1447), and at
+# most MAX_CR_DIGITS, so that no id, nor the next one, makes a path too long for a file system.
+MAX_CR_DIGITS = 9
+SKILL_CODE_PATTERN = r"^[A-Z]{4}(?!\n)$"
+CR_ID_PATTERN = r"^CR-([0-9]{4}|[1-9][0-9]{4,8})(?!\n)$"
+UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?!\n)$"
 
 SKILL_CODE_RE = re.compile(SKILL_CODE_PATTERN)
 CR_ID_RE = re.compile(CR_ID_PATTERN)

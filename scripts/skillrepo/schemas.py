@@ -173,21 +173,26 @@ def _finding(doc: Document, error: ValidationError) -> Finding:
         elif _wants_number(schema) and path in loaded.implicit:
             message = _not_decimal(where, loaded.implicit[path][1], error.instance)
     elif v == "enum":
-        message = f"{where}: {error.instance!r} is not one of: {', '.join(map(str, schema.get('enum', [])))}"
+        message = f"{where}: {_cut(repr(error.instance))} is not one of: {', '.join(map(str, schema.get('enum', [])))}"
     elif v == "pattern":
         if error.validator_value == "\\S":
             message = f"{where}: text is empty; write the text, or remove the key"
         else:
-            message = f"{where}: {error.instance!r} is not valid" + (f"; {hint}" if hint else "")
+            message = f"{where}: {_cut(repr(error.instance))} is not valid" + (f"; {hint}" if hint else "")
     elif v in ("minLength",) and error.instance == "":
         message = f"{where}: text is empty; write the text, or remove the key"
     elif v in ("minimum", "maximum"):
-        message = f"{where}: {error.instance!r} is out of range" + (f"; {hint}" if hint else "")
+        message = f"{where}: {_cut(repr(error.instance))} is out of range" + (f"; {hint}" if hint else "")
     elif v == "oneOf":
         message = f"{where}: give either from and to (the whole old and new value), or edits (a list of old/new)"
     elif v == "uniqueItems":
         message = f"{where}: a value is listed twice; list each once"
     return Finding(doc.path, line, col, code, message)
+
+
+def _cut(text: str, width: int = 40) -> str:
+    """A value from a file as a message quotes it: cut short (an id can be thousands of digits long)."""
+    return text if len(text) <= width else text[:width - 3] + "..."
 
 
 def _wants_number(schema: dict[str, Any]) -> bool:

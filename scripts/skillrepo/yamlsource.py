@@ -290,16 +290,34 @@ def _check_texts(out: Loaded) -> None:
                                      f"{MAX_TEXT_CHARS:,}; shorten it"))
             out.usable = False
         if m is not None:
-            found.append(YamlProblem(line, col, "Y013", f"text holds the control character "
-                                     f"U+{ord(m.group(0)):04X}; remove it (a text may hold tabs and line breaks, "
-                                     "no other control character)"))
+            found.append(YamlProblem(line, col, "Y013", _control_words(m.group(0))))
             out.usable = False  # so that no later message shows the text, control characters and all
         if bidi is not None:
-            found.append(YamlProblem(line, col, "Y014", f"text holds the bidirectional control character "
-                                     f"U+{ord(bidi.group(0)):04X}, which changes the order in which the text is shown; "
-                                     "remove it (for right-to-left words, the marks U+200E and U+200F are enough)"))
+            found.append(YamlProblem(line, col, "Y014", _bidi_words(bidi.group(0))))
             out.usable = False  # as for Y013: no later message repeats the text
     out.problems.extend(_capped(sorted(found)))
+
+
+def _control_words(char: str) -> str:
+    return (f"text holds the control character U+{ord(char):04X}; remove it (a text may hold tabs and line breaks, "
+            "no other control character)")
+
+
+def _bidi_words(char: str) -> str:
+    return (f"text holds the bidirectional control character U+{ord(char):04X}, which changes the order in which "
+            "the text is shown; remove it (for right-to-left words, the marks U+200E and U+200F are enough)")
+
+
+def text_problem(text: str) -> tuple[str, str] | None:
+    """The code and words of the first thing a text may not hold (Y013 a control character, Y014 a bidirectional
+    control), as `check` reports them, or None: for commands that make a text before it is ever a file."""
+    m = CONTROL.search(text)
+    if m is not None:
+        return "Y013", _control_words(m.group(0))
+    bidi = BIDI_CONTROL.search(text)
+    if bidi is not None:
+        return "Y014", _bidi_words(bidi.group(0))
+    return None
 
 
 def _capped(problems: list[YamlProblem]) -> list[YamlProblem]:

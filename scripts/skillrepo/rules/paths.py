@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from skillrepo.documents import Document
-from skillrepo.domain import CR_ID_RE, LEVELS, SKILL_CODE_RE
+from skillrepo.domain import CR_ID_RE, LEVELS, MAX_CR_DIGITS, SKILL_CODE_RE
 from skillrepo.findings import Finding
 from skillrepo.layout import FRAMEWORK_FILE, is_allowed_extra, level_path
 from skillrepo.model import Repository
@@ -18,7 +18,9 @@ RULES: tuple[Rule, ...] = (
          "# framework/skills/ITOP/skill.yaml\ncode: ITMG", "# framework/skills/ITOP/skill.yaml\ncode: ITOP"),
     Rule("P302", "level-mismatch", "A level file's level differs from the N of its name level-N.yaml.",
          "# framework/skills/ITOP/level-4.yaml\nlevel: 3", "# framework/skills/ITOP/level-4.yaml\nlevel: 4"),
-    Rule("P303", "id-mismatch", "A change request's id differs from its directory.",
+    Rule("P303", "id-mismatch", "A change request's id differs from its directory, or the directory's name is not "
+         "a change request id: CR- and 4 digits, or up to 9 with no leading zero (CR-01447 would be a second "
+         "spelling of CR-1447).",
          "# changes/CR-1432/manifest.yaml\nid: CR-1431", "# changes/CR-1432/manifest.yaml\nid: CR-1432"),
     Rule("P304", "unknown-file", "A file the repository does not know: a wrong extension, a level outside 1-7, "
          "notes beside the data.", "framework/skills/ITOP/level-3.yml\nframework/skills/ITOP/notes.txt",
@@ -70,10 +72,10 @@ def _agrees(doc: Document, data: dict[str, Any]) -> Iterator[Finding]:
         key = "code" if info.kind == "skill" else "skill"
         value = data.get(key)
         directory = f"framework/skills/{info.code}/"
-        if not SKILL_CODE_RE.match(info.code):
+        if not SKILL_CODE_RE.fullmatch(info.code):
             yield at_file(doc.path, "P301", f"directory name '{info.code}' is not a skill code (4 capital letters); "
                           "rename the directory to the skill's code")
-        elif isinstance(value, str) and SKILL_CODE_RE.match(value) and value != info.code:
+        elif isinstance(value, str) and SKILL_CODE_RE.fullmatch(value) and value != info.code:
             yield at(doc, (key,), "P301", f"{key} {value} does not match the directory {directory}; "
                      f"write {key}: {info.code}, or move the file to framework/skills/{value}/")
     if info.kind in ("level", "skill-level") and info.level is not None:
@@ -83,10 +85,31 @@ def _agrees(doc: Document, data: dict[str, Any]) -> Iterator[Finding]:
                      f"write level: {info.level}, or rename the file to level-{value}.yaml")
     if info.kind == "manifest" and info.cr is not None:
         value = data.get("id")
-        if isinstance(value, str) and CR_ID_RE.match(value) and value != info.cr:
-            shown = value if len(value) <= 24 else value[:21] + "..."  # CR- and any number of digits
-            yield at(doc, ("id",), "P303", f"id {shown} does not match the directory changes/{info.cr}/; "
-                     f"write id: {info.cr}, or rename the directory to changes/{shown}/")
+        if not CR_ID_RE.fullmatch(info.cr):
+            yield at_file(doc.path, "P303", f"directory name '{_short(info.cr)}' is not a change request id "
+                          f"({cr_id_problem(info.cr)}); rename the directory to the change request's id")
+        elif isinstance(value, str) and CR_ID_RE.fullmatch(value) and value != info.cr:
+            yield at(doc, ("id",), "P303", f"id {value} does not match the directory changes/{info.cr}/; "
+                     f"write id: {info.cr}, or rename the directory to changes/{value}/")
+
+
+def cr_id_problem(name: str) -> str:
+    """Why a name is not a change request id, in words: CR-01447 is refused as a second spelling of CR-1447."""
+    digits = name[3:] if name.startswith("CR-") else ""
+    if digits.isascii() and digits.isdigit():
+        if len(digits) > MAX_CR_DIGITS:
+            return f"{len(digits):,} digits; a change request number has 4 to {MAX_CR_DIGITS}"
+        if len(digits) > 4 and digits.startswith("0"):
+            return (f"a leading zero: {name[:3]}{int(digits):04d} is the same number, and one number is one change "
+                    "request")
+        if len(digits) < 4:
+            return f"the number is written in 4 digits: {name[:3]}{int(digits):04d}"
+    return f"CR- and 4 to {MAX_CR_DIGITS} digits, e.g. CR-1432"
+
+
+def _short(text: str) -> str:
+    """A name from the repository as a message quotes it: cut short (a name can be 255 characters)."""
+    return text if len(text) <= 24 else text[:21] + "..."
 
 
 def _folded(path: str) -> str:
