@@ -6,7 +6,8 @@ A case is a YAML file:
 
     about: what the input is, and why it is hostile
     command: check (the default), import, init, or any other command, run in the repository with `args`
-    args: [arguments]               # for a command other than check, import and init ({repo}, {outside} placed)
+    args: [arguments]               # for a command other than check and init, or import without `input`
+                                    # ({repo}, {outside} placed)
     stdin: recipe                   # what the command reads on standard input (default: nothing)
     # check: the repository is changed as a case of tests/cases/bad/ says (write, write_bytes, edit, delete,
     # symlink), and further by:
@@ -231,7 +232,7 @@ def prepare(case: dict[str, Any], tmp: Path) -> tuple[list[str], Path, dict[str,
     command = case.get("command", "check")
     if command == "check":
         return ["check"], root, places
-    if command not in ("import", "init"):
+    if command not in ("import", "init") or "args" in case:  # import with args: a page from standard input
         return [command, *placed(case.get("args", []))], root, places
     default = "page.txt" if command == "import" else "skills.xlsx"
     source = tmp / case.get("input_name", default)

@@ -16,13 +16,22 @@ from skillrepo.writing import write_files
 
 
 def _read(page: str) -> tuple[str, str]:
-    if page == "-":
-        data = sys.stdin.buffer.read(4 * MAX_PAGE_CHARS + 1)
-        if len(data) > 4 * MAX_PAGE_CHARS:
-            raise SkillrepoError(f"standard input is over {4 * MAX_PAGE_CHARS:,} bytes, over the limit of "
-                                 f"{MAX_PAGE_CHARS:,} characters for a change request page; copy the text of one page")
-        return data.decode("utf-8", "replace"), "standard input"
+    """The text of the page at `page` (- for standard input) and how messages name it."""
     limit = 4 * MAX_PAGE_CHARS  # UTF-8 takes at most four bytes a character: never read more than that
+    if page == "-":
+        raw, source = sys.stdin.buffer.read(limit + 1), "standard input"
+        if len(raw) > limit:
+            raise SkillrepoError(f"standard input is over {limit:,} bytes, over the limit of {MAX_PAGE_CHARS:,} "
+                                 "characters for a change request page; copy the text of one page")
+    else:
+        raw, source = _read_file(page, limit), page
+    try:
+        return raw.decode("utf-8"), source
+    except UnicodeDecodeError as exc:  # refused, never replaced: the manifest would hold U+FFFD for a letter
+        raise SkillrepoError(f"{source} is not UTF-8 text (byte {exc.start}); save the page as UTF-8") from exc
+
+
+def _read_file(page: str, limit: int) -> bytes:
     try:
         with open(page, "rb") as f:
             raw = f.read(limit + 1)
@@ -32,10 +41,7 @@ def _read(page: str) -> tuple[str, str]:
         size = Path(page).stat().st_size
         raise SkillrepoError(f"{page} is {size:,} bytes long, over the limit of {MAX_PAGE_CHARS:,} characters for a "
                              "change request page; copy the text of one page")
-    try:
-        return raw.decode("utf-8"), page
-    except UnicodeDecodeError as exc:
-        raise SkillrepoError(f"{page} is not UTF-8 text (byte {exc.start}); save the page as UTF-8") from exc
+    return raw
 
 
 def run(root: Path, page: str) -> int:
