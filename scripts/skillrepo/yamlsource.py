@@ -176,7 +176,7 @@ def _construct(tag: str, value: str) -> Any:
 IMPLICIT_WORDS = {
     "tag:yaml.org,2002:bool": "a boolean", "tag:yaml.org,2002:timestamp": "a date",
     "tag:yaml.org,2002:int": "a number", "tag:yaml.org,2002:float": "a number",
-    "tag:yaml.org,2002:null": "empty (null)",
+    "tag:yaml.org,2002:null": "empty (null)", MERGE_TAG: "a merge key",
 }
 
 
@@ -496,7 +496,13 @@ def _walk_events(parser: CParser, out: Loaded | _Positions, record: _Positions |
             if frame is not None and isinstance(frame[0], dict) and frame[2] is None:
                 # A mapping key.
                 tag = resolve_plain(value) if plain and value else STR_TAG
-                if tag not in (STR_TAG, VALUE_TAG):
+                if tag == MERGE_TAG:
+                    problems.append(YamlProblem(mark.line + 1, mark.column + 1, "Y010",
+                                                "key << is a YAML merge key (it copies the keys of another mapping "
+                                                "into this one), which this loader does not support; write the keys "
+                                                "out"))
+                    fatal = True  # what the file means depends on a copy this loader does not make
+                elif tag not in (STR_TAG, VALUE_TAG):
                     problems.append(YamlProblem(mark.line + 1, mark.column + 1, "Y010",
                                                 f"key {_shown(value)} is read by YAML as "
                                                 f"{IMPLICIT_WORDS.get(tag, 'a number')}, not text; "

@@ -23,7 +23,7 @@ RULES: tuple[Rule, ...] = (
          "read at all.", "a 2 MB description", "a description of a few paragraphs"),
     Rule("Y010", "implicit-type", "A plain value that YAML tools read as a boolean, date or number where text is meant "
          "(NO, yes, on, 2024-01-05, 1:30, 1.0 in YAML 1.1; 1e3, 0o17 in YAML 1.2), or a key that is not read as "
-         "text.",
+         "text, such as a merge key (<<: copies another mapping's keys; write them out).",
          'edition: 2024-01-05\nname: NO', 'edition: "2024-01-05"\nname: "NO"'),
     Rule("Y011", "byte-order-mark", "The file starts with a UTF-8 byte-order mark.",
          "\\ufeffcode: ITOP", "code: ITOP"),
