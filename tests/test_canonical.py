@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers import copy_bundled, run_cli
+from helpers import ROOT, copy_bundled, git, init_git, run_cli
 from skillrepo.canonical import WIDTH, dump
 from skillrepo.schemas import property_order
 from skillrepo.yamlsource import load_text
@@ -68,3 +69,40 @@ def test_fmt_leaves_a_file_it_cannot_read_alone(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "framework/skills/ASUP/skill.yaml: not formatted: it cannot be read as YAML" in result.stderr
     assert path.read_text() == "code: [ASUP\n"
+
+
+def _data_files(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes()
+            for top in ("framework", "changes") for p in sorted((root / top).rglob("*.yaml"))}
+
+
+def test_crlf_line_endings_are_one_finding_per_file_and_fmt_ends_lines_with_lf(tmp_path: Path) -> None:
+    root = copy_bundled(tmp_path / "repo")
+    bundled = _data_files(root)
+    for rel, data in bundled.items():
+        (root / rel).write_bytes(data.replace(b"\n", b"\r\n"))
+    result = run_cli("check", cwd=root)
+    findings = result.stdout.splitlines()[:-1]
+    assert result.returncode == 1
+    assert len(findings) == len(bundled) and all(" F602 has Windows line endings (CRLF); run `skillrepo fmt`, or "
+                                                  "set `git config core.autocrlf false`" in f for f in findings)
+    assert findings[0].startswith("changes/CR-1431/manifest.yaml:1:67: F602 ")  # at the first line's end
+    assert run_cli("fmt", cwd=root).returncode == 0
+    assert _data_files(root) == bundled
+    assert run_cli("check", cwd=root).returncode == 0
+
+
+def test_the_gitattributes_keep_lf_in_a_checkout_with_autocrlf(tmp_path: Path) -> None:
+    for name, attributes in (("with", True), ("without", False)):
+        source = copy_bundled(tmp_path / name / "source")
+        if attributes:
+            shutil.copy(ROOT / ".gitattributes", source / ".gitattributes")
+        init_git(source)
+        clone = tmp_path / name / "clone"
+        git(tmp_path, "-c", "core.autocrlf=true", "clone", "--quiet", str(source), str(clone))
+        crlf = [rel for rel, data in _data_files(clone).items() if b"\r\n" in data]
+        if attributes:
+            assert crlf == []
+            assert run_cli("check", cwd=clone).returncode == 0
+        else:  # the same checkout without them: what the attributes prevent
+            assert len(crlf) == len(_data_files(source))

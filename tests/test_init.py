@@ -141,6 +141,8 @@ def test_an_empty_framework_has_the_default_categories_and_everything_around_it(
     if readme.exists():  # written when `check` accepts a README in changes/ (layout.is_allowed_extra)
         assert "skillrepo new" in readme.read_text()
     assert ".venv/" in (root / ".gitignore").read_text()
+    rules = [line for line in (ROOT / ".gitattributes").read_text().splitlines() if not line.startswith("#")]
+    assert (root / ".gitattributes").read_text().splitlines() == rules  # LF data in every checkout, as here
     assert run_cli("fmt", "--check", cwd=root).returncode == 0
     assert run_cli("check", cwd=root).returncode == 0
 

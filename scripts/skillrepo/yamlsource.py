@@ -55,6 +55,8 @@ MAX_PROBLEMS_PER_CODE = 10
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 BIDI_CONTROL = re.compile(f"[{BIDI_CONTROLS}]")
 _SUSPECT = re.compile(f"{CONTROL.pattern}|{BIDI_CONTROL.pattern}")  # either: the texts are walked to say where
+CRLF_WORDS = ("has Windows line endings (CRLF); run `skillrepo fmt`, or set `git config core.autocrlf false` "
+              "and check the files out again")
 PLAIN_DECIMAL = re.compile(r"^[-+]?(0|[1-9][0-9]*)$")
 
 _IMPLICIT = Resolver.yaml_implicit_resolvers
@@ -235,6 +237,10 @@ def load_bytes(raw: bytes) -> Loaded:
         return out
     out._text = raw  # the bytes, not the text: a str of non-ASCII text takes up to four times the room
     load_text(text, out)
+    crlf = raw.find(b"\r\n")
+    if crlf >= 0:  # YAML reads the same values; reported once, not as a difference on every line
+        line, col = _line_col(text, len(raw[:crlf].decode("utf-8")))
+        out.problems.append(YamlProblem(line, col, "F602", CRLF_WORDS))
     # A value is never longer than the text it is written in, and holds a control character only if the text
     # does or a double-quoted escape (a backslash) writes one: most files need no walk over their values.
     if len(text) > MAX_TEXT_CHARS or "\\" in text or _SUSPECT.search(text):

@@ -1,4 +1,5 @@
-"""`skillrepo fmt`: rewrite files under framework/ in their canonical formatting; data never changes."""
+"""`skillrepo fmt`: rewrite files under framework/ in their canonical formatting, and give change requests LF
+line endings; data never changes."""
 
 from __future__ import annotations
 
@@ -11,12 +12,15 @@ from skillrepo.writing import write_files
 
 
 def run(root: Path, check_only: bool = False) -> int:
-    """Format every framework file that can be read; with check_only, list the ones that need it."""
+    """Format every framework file that can be read, and end the lines of every change request with LF; with
+    check_only, list the ones that need it."""
     snap = read_snapshot(root)
     changed: dict[str, bytes | None] = {}
     skipped: list[str] = []
     for doc in snap.documents:
         if not doc.path.startswith("framework/"):
+            if any(p.code == "F602" for p in doc.loaded.problems):  # a change request: only its line endings
+                changed[doc.path] = doc.raw.replace(b"\r\n", b"\n")
             continue
         expected = canonical_text(doc)
         if expected is None:

@@ -78,6 +78,8 @@ repos:
 """
 
 GITIGNORE = ".venv/\n__pycache__/\ndist/\n.skillrepo/\n"
+# LF in every checkout, whatever core.autocrlf says: check refuses CRLF (F602).
+GITATTRIBUTES = "framework/** text=auto eol=lf\nchanges/** text=auto eol=lf\nschemas/** text=auto eol=lf\n"
 
 
 def _readme(name: str) -> str:
@@ -157,6 +159,7 @@ def files(fw: Framework, sheet: SheetFramework | None) -> dict[str, bytes]:
         out[f"schemas/{schema.name}"] = schema.read_bytes()
     out[".pre-commit-config.yaml"] = PRE_COMMIT_CONFIG.encode("utf-8")
     out[".gitignore"] = GITIGNORE.encode("utf-8")
+    out[".gitattributes"] = GITATTRIBUTES.encode("utf-8")
     out["README.md"] = _readme(fw.name).encode("utf-8")
     return out
 

@@ -16,6 +16,10 @@ RULES: tuple[Rule, ...] = (
          "line width, block scalars for long text, the editor's schema line). Run `skillrepo fmt`.",
          "name: 'IT infrastructure'\ncode: ITOP", "# yaml-language-server: $schema=../../../schemas/skill.schema.json"
          "\ncode: ITOP\n...\nname: IT infrastructure"),
+    Rule("F602", "crlf-line-endings", "A file under framework/ or changes/ has Windows line endings (CRLF), as git "
+         "checks files out with core.autocrlf set: one finding per file, at its first. `skillrepo fmt` writes LF; "
+         "the repository's .gitattributes keeps LF in every checkout.",
+         "code: ITOP\\r\\nname: IT infrastructure\\r\\n", "code: ITOP\\nname: IT infrastructure\\n"),
 )
 
 
