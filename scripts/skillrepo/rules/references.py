@@ -9,6 +9,7 @@ from typing import Any
 from skillrepo.domain import LEVEL_NAMES, LEVELS
 from skillrepo.findings import Finding
 from skillrepo.model import Framework, Repository, Skill
+from skillrepo.names import name_key, shown, why_same
 from skillrepo.rules.base import Rule, at, at_file
 
 RULES: tuple[Rule, ...] = (
@@ -38,7 +39,9 @@ RULES: tuple[Rule, ...] = (
     Rule("R412", "duplicate-code", "Two skills (or two change requests) have the same code (or id).",
          "framework/skills/ITOX/skill.yaml with code: ITOP beside framework/skills/ITOP/",
          "each code in one directory"),
-    Rule("R413", "duplicate-name", "Two skills have the same name (ignoring case).",
+    Rule("R413", "duplicate-name", "Two skills have the same name, or names a reader takes for one: the same but "
+         "for case, Unicode normalization, an invisible (zero-width) character, the kind of space, or a Cyrillic or "
+         "Greek letter that looks like a Latin one.",
          "ITOP name: IT infrastructure\nITIN name: IT Infrastructure", "a distinct name for each skill"),
     Rule("R414", "duplicate-id", "Two skills have the same permanent id.",
          "ITOP id: 0b6a3f4e-...\nITMG id: 0b6a3f4e-...", "a fresh UUID for each skill: python -c 'import uuid; print(uuid.uuid4())'"),
@@ -164,15 +167,15 @@ def _skills(repo: Repository) -> Iterator[Finding]:
                          f"replaces it ({', '.join(target.replaced_by) or 'an active skill'})")
         if skill.status == "active" and not skill.levels:
             yield at(doc, ("code",), "R422", f"{skill.code} is defined at no level; add a level-N.yaml file")
-        names.setdefault(skill.name.casefold(), []).append(skill)
+        names.setdefault(name_key(skill.name), []).append(skill)
         ids.setdefault(skill.id, []).append(skill)
     for what, code, index in (("name", "R413", names), ("id", "R414", ids)):
         for group in index.values():
             for skill in group if len(group) > 1 else []:
                 other = next(s for s in group if s is not skill)
                 if skill.source is not None and other.source is not None:
-                    yield at(skill.source, (what,), code, f"{what} {getattr(skill, what)} is also the {what} of "
-                             f"{other.source.path}; each skill needs its own")
+                    yield at(skill.source, (what,), code, _duplicate(what, getattr(skill, what), getattr(other, what),
+                                                                     other.source.path))
     for dup in repo.duplicates:
         what = "code" if dup.info.kind == "skill" else "id"
         value = dup.data[what] if isinstance(dup.data, dict) else "?"
@@ -181,6 +184,15 @@ def _skills(repo: Repository) -> Iterator[Finding]:
                      and d.data.get(what) == value and d is not dup)
         yield at(dup, (what,), "R412", f"{what} {value} is also the {what} of {owner}; each needs its own")
     yield from _cycles(fw)
+
+
+def _duplicate(what: str, value: str, other: str, path: str) -> str:
+    """R413/R414's words: the same name (or id), or one that looks the same, and why."""
+    why = why_same(value, other) if what == "name" else None
+    if why is None:
+        return f"{what} {value} is also the {what} of {path}; each skill needs its own"
+    return (f"{what} {shown(value)} looks like the {what} of {path} ({shown(other)}): they {why}; each skill needs "
+            "its own")
 
 
 def _find_cycles(fw: Framework) -> list[list[str]]:
