@@ -7,6 +7,7 @@ import os
 import re
 from pathlib import Path
 
+import openpyxl
 import pytest
 import yaml
 from helpers import ROOT, git, git_env, run_cli
@@ -222,9 +223,21 @@ def _broken(tmp_path: Path, name: str) -> str:
         return name
     if name == "header-only.csv":
         rows = []
+    if name == "lookalike.csv":  # the second name has a Cyrillic а (U+0430) for the Latin a
+        rows = rows + [list(rows[0])]
+        rows[1][0], rows[1][header.index("Code")] = 2, "ITIN"
+        rows[1][header.index("Skill")] = "IT infr\u0430structure"
     path = tmp_path / name
     if name.endswith(".csv"):
         path.write_bytes(sheets.to_csv(header, rows))
+    elif name == "veryhidden.xlsx":
+        book = openpyxl.Workbook()
+        book.active.title = "Notes"
+        hidden = book.create_sheet("Skills")
+        for row in [header, *rows]:
+            hidden.append(row)
+        hidden.sheet_state = "veryHidden"
+        book.save(path)
     else:
         path.write_bytes(sheets.to_xlsx([("Skills", header, rows)], EPOCH))
     return name
@@ -241,6 +254,12 @@ def _broken(tmp_path: Path, name: str) -> str:
     ("header-only.csv", "header-only.csv: the sheet holds no skills; leave out --from-sheet to start an empty "
                         "framework"),
     ("absent.csv", "absent.csv: no such file"),
+    ("lookalike.csv", "lookalike.csv, row 3, column Skill: name 'IT infr\u0430structure' looks like the name on row 2 "
+                      "('IT infrastructure'): they differ only by a letter of another script that looks Latin (U+0430 "
+                      "cyrillic small letter a); give each skill its own name"),
+    ("veryhidden.xlsx", "veryhidden.xlsx, sheet Skills: the sheet is very hidden (no menu shows it), and init reads "
+                        "only what the workbook shows; delete it, or unhide it with a macro, and save the workbook "
+                        "again"),
 ])
 def test_a_refused_sheet_writes_nothing(tmp_path: Path, sheet: str, message: str) -> None:
     if sheet != "absent.csv":

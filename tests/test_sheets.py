@@ -275,6 +275,24 @@ CASES: list[tuple[str, Any, str]] = [
     ("empty name", lambda: (HEADER, with_cell(base_rows(), 3, "Skill", "  ")), "row 3, column Skill: the name is empty"),
     ("duplicate name", lambda: (HEADER, with_cell(base_rows(), 4, "Skill", "it INFRASTRUCTURE")),
      "row 4, column Skill: duplicate name 'it INFRASTRUCTURE' (first on row 2)"),
+    ("look-alike name, zero-width", lambda: (HEADER, with_cell(base_rows(), 4, "Skill", "IT\u200b infrastructure")),
+     "row 4, column Skill: name 'IT\\u200b infrastructure' looks like the name on row 2 ('IT infrastructure'): they "
+     "differ only by an invisible character (U+200B zero width space); give each skill its own name"),
+    ("look-alike name, no-break space", lambda: (HEADER, with_cell(base_rows(), 4, "Skill", "IT\u00a0infrastructure")),
+     "row 4, column Skill: name 'IT\\u00a0infrastructure' looks like the name on row 2 ('IT infrastructure'): they "
+     "differ only in their spaces (U+00A0 no-break space); give each skill its own name"),
+    ("look-alike name, Cyrillic", lambda: (HEADER, with_cell(base_rows(), 4, "Skill", "IT infr\u0430structure")),
+     "row 4, column Skill: name 'IT infr\u0430structure' looks like the name on row 2 ('IT infrastructure'): they "
+     "differ only by a letter of another script that looks Latin (U+0430 cyrillic small letter a); give each "
+     "skill its own name"),
+    ("look-alike name, decomposed", lambda: (HEADER, with_cell(with_cell(base_rows(), 2, "Skill", "R\u00e9seau"), 4,
+                                                               "Skill", "Re\u0301seau")),
+     "row 4, column Skill: name 'Re\u0301seau' looks like the name on row 2 ('R\u00e9seau'): they differ only in "
+     "Unicode normalization (the same letters, encoded otherwise); give each skill its own name"),
+    ("non-ASCII code", lambda: (HEADER, with_cell(base_rows(), 3, "Code", "\u0405YSP")),
+     "row 3, column Code: malformed code '\u0405YSP': a code is 4 capital letters, e.g. ITOP"),
+    ("full-width code", lambda: (HEADER, with_cell(base_rows(), 3, "Code", "\uff33\uff39\uff33\uff30")),
+     "row 3, column Code: malformed code '\uff33\uff39\uff33\uff30': a code is 4 capital letters, e.g. ITOP"),
     ("no category", lambda: (HEADER, with_cell(base_rows(), 3, "Category", None)),
      "row 3, column Category: SYSP has no category"),
     ("no subcategory", lambda: (HEADER, with_cell(base_rows(), 2, "Subcategory", "")),
@@ -305,6 +323,37 @@ def test_malformed_sheets_are_refused_with_file_sheet_row_and_column(tmp_path: P
     else:
         write_csv(path, header, rows)
         assert refusal(path) == f"{path}, {message}"
+
+
+def _hide(title: str, state: str) -> Any:
+    def extra(book: Any) -> None:
+        sheet = book[title] if title in book.sheetnames else book.create_sheet(title)
+        if title != "Skills":
+            sheet.append(["Whatever a hidden sheet holds"])
+        book.active = book.create_sheet("Shown")  # a workbook shows at least one sheet, and opens on it
+        sheet.sheet_state = state
+    return extra
+
+
+@pytest.mark.parametrize(("title", "state", "words"), [
+    ("Skills", "hidden", "the sheet is hidden, and init reads only what the workbook shows; unhide it (or delete "
+                         "it) and save the workbook again"),
+    ("Skills", "veryHidden", "the sheet is very hidden (no menu shows it), and init reads only what the workbook "
+                             "shows; delete it, or unhide it with a macro, and save the workbook again"),
+    ("Categories", "veryHidden", "the sheet is very hidden (no menu shows it), and init reads only what the workbook "
+                                 "shows; delete it, or unhide it with a macro, and save the workbook again"),
+    ("Levels of responsibility", "hidden", "the sheet is hidden, and init reads only what the workbook shows; "
+                                           "unhide it (or delete it) and save the workbook again"),
+])
+def test_a_sheet_that_would_be_read_but_is_hidden_is_refused(tmp_path: Path, title: str, state: str,
+                                                             words: str) -> None:
+    path = write_xlsx(tmp_path / "s.xlsx", HEADER, base_rows(), _hide(title, state))
+    assert refusal(path) == f"{path}, sheet {title}: {words}"
+
+
+def test_a_hidden_sheet_that_is_not_read_changes_nothing(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "s.xlsx", HEADER, base_rows(), _hide("Notes", "veryHidden"))
+    assert [s.code for s in read_sheet(path).skills] == ["ITOP", "SYSP", "NTAS"]
 
 
 def test_a_valid_small_sheet_reads(tmp_path: Path) -> None:

@@ -55,6 +55,7 @@ from openpyxl.writer.excel import ExcelWriter  # type: ignore[import-untyped]
 from skillrepo.domain import LEVEL_NAMES, LEVELS, SKILL_CODE_RE
 from skillrepo.errors import SkillrepoError
 from skillrepo.model import Framework
+from skillrepo.names import name_key, shown, why_same
 
 SKILLS_SHEET = "Skills"
 LEVELS_SHEET = "Levels of responsibility"
@@ -505,7 +506,7 @@ def _read_skills(where: _Where, rows: Rows, categories: dict[str, list[str]] | N
     cols = _columns(where, head_row, header, named)
     out = SheetFramework(categories={} if categories is None else categories)
     codes: dict[str, int] = {}
-    names: dict[str, int] = {}
+    names: dict[str, tuple[int, str]] = {}  # name_key -> the row and name that has it
     count = 0
     for number, row in rows:
         if all(_blank(v) for v in row):
@@ -520,16 +521,14 @@ def _read_skills(where: _Where, rows: Rows, categories: dict[str, list[str]] | N
         code = get("Code").strip()
         if not code:
             raise where.error("the skill has no code", number, "Code")
-        if not SKILL_CODE_RE.match(code):
+        if not SKILL_CODE_RE.fullmatch(code):
             raise where.error(f"malformed code {_shown(code)!r}: a code is 4 capital letters, e.g. ITOP", number,
                               "Code")
         if code in codes:
             raise where.error(f"duplicate code {code} (first on row {codes[code]})", number, "Code")
         codes[code] = number
         name = _one_line(where, number, "Skill", get("Skill").strip(), "name")
-        if name.casefold() in names:
-            raise where.error(f"duplicate name {name!r} (first on row {names[name.casefold()]})", number, "Skill")
-        names[name.casefold()] = number
+        _unique_name(where, number, name, names)
         category = get("Category").strip()
         if not category:
             raise where.error(f"{code} has no category", number, "Category")
@@ -575,6 +574,20 @@ def _read_skills(where: _Where, rows: Rows, categories: dict[str, list[str]] | N
         out.skills.append(SheetSkill(number, code, name, category, subcategory, description,
                                      guidance if guidance.strip() else None, levels))
     return out
+
+
+def _unique_name(where: _Where, number: int, name: str, names: dict[str, tuple[int, str]]) -> None:
+    """Refuse a name that is, or looks like, the name of an earlier row (as R413 would); else record it."""
+    key = name_key(name)
+    if key not in names:
+        names[key] = (number, name)
+        return
+    first, other = names[key]
+    why = why_same(name, other)
+    if why is None:
+        raise where.error(f"duplicate name {_shown(name)!r} (first on row {first})", number, "Skill")
+    raise where.error(f"name '{_shown(shown(name))}' looks like the name on row {first} ('{_shown(shown(other))}'): "
+                      f"they {why}; give each skill its own name", number, "Skill")
 
 
 def _csv_rows(where: _Where, path: Path) -> Rows:
@@ -840,6 +853,9 @@ def _read_book(file: str, book: Any) -> SheetFramework:
     skills = by_name.get(SKILLS_SHEET.casefold(), sheets[0])
     levels = next((s for s in sheets if s is not skills and "responsibility" in s.title.casefold()), None)
     cats = by_name.get(CATEGORIES_SHEET.casefold())
+    for sheet in (skills, levels, cats):
+        if sheet is not None:
+            _refuse_hidden(file, sheet)
     categories = None
     if cats is not None and cats is not skills:
         where = _Where(file, cats.title)
@@ -851,6 +867,18 @@ def _read_book(file: str, book: Any) -> SheetFramework:
         levels_where = _Where(file, levels.title)
         out.levels, out.attributes = _with_rows(levels_where, levels, lambda rows: _read_levels(levels_where, rows))
     return out
+
+
+def _refuse_hidden(file: str, sheet: Any) -> None:
+    """Refuse to read a sheet its workbook hides: what init imports is what a person opening the file sees."""
+    state = getattr(sheet, "sheet_state", "visible")
+    if state == "hidden":
+        raise _Where(file, sheet.title).error("the sheet is hidden, and init reads only what the workbook shows; "
+                                              "unhide it (or delete it) and save the workbook again")
+    if state != "visible":  # veryHidden: no menu of the spreadsheet program shows it or unhides it
+        raise _Where(file, sheet.title).error("the sheet is very hidden (no menu shows it), and init reads only "
+                                              "what the workbook shows; delete it, or unhide it with a macro, and "
+                                              "save the workbook again")
 
 
 def read_sheet(path: Path) -> SheetFramework:
