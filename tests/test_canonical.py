@@ -106,3 +106,13 @@ def test_the_gitattributes_keep_lf_in_a_checkout_with_autocrlf(tmp_path: Path) -
             assert run_cli("check", cwd=clone).returncode == 0
         else:  # the same checkout without them: what the attributes prevent
             assert len(crlf) == len(_data_files(source))
+
+
+def test_fmt_never_rewrites_a_level_that_is_not_a_whole_number_into_one(tmp_path: Path) -> None:
+    root = copy_bundled(tmp_path / "repo")
+    path = root / "framework/skills/ITOP/level-4.yaml"
+    before = path.read_bytes().replace(b"\nlevel: 4\n", b"\nlevel: 4.0\n")
+    path.write_bytes(before)
+    run_cli("fmt", cwd=root)
+    assert path.read_bytes() == before  # check says S203 and what to write; the data is the author's to change
+    assert "S203 level: expected a whole number written in decimal, found 4.0; write 4" in run_cli("check", cwd=root).stdout

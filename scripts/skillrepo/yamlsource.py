@@ -158,9 +158,9 @@ def resolve_plain(value: str) -> str:
         if regexp.match(value):
             return str(tag)
     if value[:1] in "0123456789.+-" and value:
-        if _YAML12_FLOAT.match(value):
+        if _YAML12_FLOAT.fullmatch(value):
             return FLOAT_TAG
-        if _YAML12_OCTAL.match(value):
+        if _YAML12_OCTAL.fullmatch(value):
             return INT_TAG
     return STR_TAG
 
@@ -542,7 +542,7 @@ def _walk_events(parser: CParser, out: Loaded | _Positions, record: _Positions |
                     continue
                 if resolved != STR_TAG:
                     path = attach(_construct(resolved, value), mark, want_path=True)
-                    if path is not None and not (resolved == INT_TAG and PLAIN_DECIMAL.match(value)):
+                    if path is not None and not (resolved == INT_TAG and PLAIN_DECIMAL.fullmatch(value)):
                         out.implicit[path] = (resolved, value)
                     continue
             attach(_shared(value), mark)
