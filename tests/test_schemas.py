@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
+import shutil
+import subprocess
 from typing import Any
 
 import pytest
@@ -40,6 +43,35 @@ def test_patterns_are_the_ones_the_code_uses() -> None:
     assert _schema("level")["properties"]["name"]["enum"] == list(domain.LEVEL_NAMES.values())
     ops = _schema("manifest")["$defs"]["operation"]["properties"]["op"]["enum"]
     assert ops == list(domain.OPERATION_KINDS)
+
+
+def _patterns(node: Any) -> list[str]:
+    if isinstance(node, dict):
+        own = [node["pattern"]] if isinstance(node.get("pattern"), str) else []
+        return own + [p for value in node.values() for p in _patterns(value)]
+    if isinstance(node, list):
+        return [p for value in node for p in _patterns(value)]
+    return []
+
+
+ALL_PATTERNS = sorted({p for f in sorted((ROOT / "schemas").glob("*.schema.json"))
+                       for p in _patterns(json.loads(f.read_text()))})
+
+
+@pytest.mark.parametrize("pattern", [p for p in ALL_PATTERNS if p.endswith("$")])
+def test_an_anchored_pattern_refuses_a_final_line_break(pattern: str) -> None:
+    # Python's $ (which jsonschema uses) also matches before a final line break: "ITOP\n" would pass ^[A-Z]{4}$.
+    assert pattern.endswith("(?!\\n)$")
+    assert re.search(pattern, "ITOP\n") is None and re.search(pattern, "CR-1432\n") is None
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs node to compile patterns as editors do")
+def test_every_pattern_is_an_ecma_262_regular_expression() -> None:
+    script = ("const ps = JSON.parse(require('fs').readFileSync(0, 'utf8'));"
+              "for (const p of ps) { new RegExp(p); new RegExp(p, 'u'); }"
+              "console.log(new RegExp(ps.find(p => p.includes('[A-Z]{4}')), 'u').test('ITOP\\n'));")
+    result = subprocess.run(["node", "-e", script], input=json.dumps(ALL_PATTERNS), capture_output=True, text=True)
+    assert (result.returncode, result.stdout, result.stderr) == (0, "false\n", "")
 
 
 def test_shared_definitions_are_identical_in_every_schema() -> None:
