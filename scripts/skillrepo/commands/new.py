@@ -7,7 +7,7 @@ from pathlib import Path
 
 from skillrepo.checker import check_repository
 from skillrepo.domain import CR_ID_RE, MAX_CR_DIGITS
-from skillrepo.layout import manifest_path
+from skillrepo.layout import manifest_path, printable_name
 from skillrepo.manifests import new_manifest
 from skillrepo.planning import Refusal
 from skillrepo.rules.paths import cr_id_problem
@@ -45,7 +45,7 @@ def run(root: Path, title: str, applies_to: list[str]) -> int:
                       "level 6\"")
     unknown = [c for c in applies_to if c not in repo.framework.skills]
     if unknown:
-        raise Refusal(f"--applies-to names {', '.join(unknown)}, not skills of this framework")
+        raise Refusal(f"--applies-to names {', '.join(map(printable_name, unknown))}, not skills of this framework")
     dirs = [p.name for p in (root / "changes").iterdir()] if (root / "changes").is_dir() else []
     cr_id = next_id(dirs)
     path = manifest_path(cr_id)
