@@ -27,6 +27,21 @@ SKILL_CODE_RE = re.compile(SKILL_CODE_PATTERN)
 CR_ID_RE = re.compile(CR_ID_PATTERN)
 UUID_RE = re.compile(UUID_PATTERN)
 
+
+def cr_id_problem(name: str) -> str:
+    """Why a name is not a change request id, in words: CR-01447 is refused as a second spelling of CR-1447."""
+    digits = name[3:] if name.startswith("CR-") else ""
+    if digits.isascii() and digits.isdigit():
+        if len(digits) > MAX_CR_DIGITS:
+            return f"{len(digits):,} digits; a change request number has 4 to {MAX_CR_DIGITS}"
+        if len(digits) > 4 and digits.startswith("0"):
+            return (f"a leading zero: {name[:3]}{int(digits):04d} is the same number, and one number is one change "
+                    "request")
+        if len(digits) < 4:
+            return f"the number is written in 4 digits: {name[:3]}{int(digits):04d}"
+    return f"CR- and 4 to {MAX_CR_DIGITS} digits, e.g. CR-1432"
+
+
 SKILL_STATUSES: tuple[str, ...] = ("active", "retired")
 CR_STATUSES: tuple[str, ...] = ("draft", "submitted", "accepted", "declined", "deferred", "withdrawn")
 

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from skillrepo.domain import BIDI_CONTROLS, CR_ID_RE, LEVELS, SKILL_CODE_RE
+from skillrepo.domain import BIDI_CONTROLS, CR_ID_RE, LEVELS, SKILL_CODE_RE, cr_id_problem
 from skillrepo.errors import SkillrepoError
 
 FRAMEWORK_DIR = "framework"
@@ -105,7 +105,7 @@ def level_path(level: int) -> str:
 
 def manifest_path(cr: str) -> str:
     if not isinstance(cr, str) or not CR_ID_RE.fullmatch(cr):
-        raise SkillrepoError(f"{_shown(cr)} is not a change request id (CR- and at least 4 digits, e.g. CR-1432)")
+        raise SkillrepoError(f"{_shown(cr)} is not a change request id ({cr_id_problem(str(cr))})")
     return f"changes/{cr}/manifest.yaml"
 
 

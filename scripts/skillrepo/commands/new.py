@@ -6,11 +6,10 @@ import sys
 from pathlib import Path
 
 from skillrepo.checker import check_repository
-from skillrepo.domain import CR_ID_RE, MAX_CR_DIGITS
+from skillrepo.domain import CR_ID_RE, MAX_CR_DIGITS, cr_id_problem
 from skillrepo.layout import manifest_path, printable_name
 from skillrepo.manifests import new_manifest
 from skillrepo.planning import Refusal
-from skillrepo.rules.paths import cr_id_problem
 from skillrepo.writing import write_files
 from skillrepo.yamlsource import text_problem
 

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from skillrepo.documents import Document
-from skillrepo.domain import CR_ID_RE, LEVELS, MAX_CR_DIGITS, SKILL_CODE_RE
+from skillrepo.domain import CR_ID_RE, LEVELS, SKILL_CODE_RE, cr_id_problem
 from skillrepo.findings import Finding
 from skillrepo.layout import FRAMEWORK_FILE, is_allowed_extra, level_path
 from skillrepo.model import Repository
@@ -91,20 +91,6 @@ def _agrees(doc: Document, data: dict[str, Any]) -> Iterator[Finding]:
         elif isinstance(value, str) and CR_ID_RE.fullmatch(value) and value != info.cr:
             yield at(doc, ("id",), "P303", f"id {value} does not match the directory changes/{info.cr}/; "
                      f"write id: {info.cr}, or rename the directory to changes/{value}/")
-
-
-def cr_id_problem(name: str) -> str:
-    """Why a name is not a change request id, in words: CR-01447 is refused as a second spelling of CR-1447."""
-    digits = name[3:] if name.startswith("CR-") else ""
-    if digits.isascii() and digits.isdigit():
-        if len(digits) > MAX_CR_DIGITS:
-            return f"{len(digits):,} digits; a change request number has 4 to {MAX_CR_DIGITS}"
-        if len(digits) > 4 and digits.startswith("0"):
-            return (f"a leading zero: {name[:3]}{int(digits):04d} is the same number, and one number is one change "
-                    "request")
-        if len(digits) < 4:
-            return f"the number is written in 4 digits: {name[:3]}{int(digits):04d}"
-    return f"CR- and 4 to {MAX_CR_DIGITS} digits, e.g. CR-1432"
 
 
 def _short(text: str) -> str:
