@@ -211,8 +211,12 @@ def _odd_integers(doc: Document, errors: list[ValidationError]) -> Iterator[Find
     """S203 at each whole number written as YAML 1.1 tools alone read it (0x4, 0o4, 1_0, 1:30): the schema
     accepts the number, but people and other tools do not read that text as it."""
     flagged = {tuple(e.absolute_path) for e in errors}
+    unknown = {tuple(e.absolute_path) + (key,) for e in errors if e.validator == "additionalProperties"
+               and isinstance(e.instance, dict) and isinstance(e.schema, dict)
+               for key in e.instance if key not in e.schema.get("properties", {})}
     for path, (tag, source) in sorted(doc.loaded.implicit.items(), key=lambda item: str(item[0])):
-        if tag == INT_TAG and path not in flagged:
+        # A value under an unknown key is reported as that key (S202), not again for how it is written.
+        if tag == INT_TAG and path not in flagged and not any(path[:n] in unknown for n in range(1, len(path) + 1)):
             line, col = doc.loaded.position(path)
             yield Finding(doc.path, line, col, "S203", _not_decimal(dotted(path), source, _value_at(doc, path)))
 
