@@ -19,7 +19,6 @@ from skillrepo.resources import schema_dir
 from skillrepo.yamlsource import IMPLICIT_WORDS, INT_TAG, NULL_TAG
 
 
-
 def _is_integer(checker: Any, instance: Any) -> bool:
     """An integer is written as one: JSON Schema calls 4.0 an integer, but `level: 4.0` is read as a float, and
     a float would change every identifier and anchor made from it."""
@@ -202,7 +201,8 @@ def _wants_number(schema: dict[str, Any]) -> bool:
 def _not_decimal(where: str, source: str, value: Any) -> str:
     """What to say of a number field written as other than a whole number in decimal (4.0, 0x4, true)."""
     shown = source if len(source) <= 24 else source[:21] + "..."
-    exact = isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer()
+    exact = (isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) < 1_000_000
+             and float(value).is_integer())  # 1e300 is a whole number too, of 301 digits: not worth writing out
     advice = f"write {int(value)}" if exact else "write a whole number, e.g. 4"
     return f"{where}: expected a whole number written in decimal, found {shown}; {advice}"
 
@@ -249,12 +249,14 @@ def _typos(errors: list[ValidationError]) -> dict[tuple[Any, ...], dict[str, str
 def validate(doc: Document) -> list[Finding]:
     """Schema violations of one loaded document, each at its node; marks the document valid if none."""
     errors = _errors(doc.info.kind, doc.loaded.data)
-    doc.valid = not errors
     typos = _typos(errors)
+    mistyped = {tuple(e.absolute_path) for e in errors if e.validator == "type"}
     findings: list[Finding] = []
     for error in errors:
         if error.validator in ("allOf", "if", "then"):
             continue
+        if error.validator in ("minimum", "maximum") and tuple(error.absolute_path) in mistyped:
+            continue  # 1e300 for a level: out of range, but first not a whole number
         path = tuple(error.absolute_path)
         fixes = typos.get(path, {})
         if error.validator == "required" and any(f"'{meant}'" in error.message for meant in fixes.values()):
