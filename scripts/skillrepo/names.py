@@ -12,19 +12,25 @@ import unicodedata
 from collections.abc import Callable
 
 # Cyrillic and Greek letters that are drawn as a Latin letter, capitals and small letters apart (the Greek
-# capital Ν is an N, its small letter ν a v): mapped before case folding.
+# capital nu is an N, its small letter a v): mapped before case folding. Written as escapes, as a reviewer could
+# not tell them from the Latin letters otherwise; tests/test_names.py checks each one's script and case.
 LOOKALIKES: dict[str, str] = {
-    # Cyrillic capitals and small letters
-    "А": "A", "В": "B", "Е": "E", "К": "K", "М": "M", "Н": "H", "О": "O", "Р": "P", "С": "C", "Т": "T",
-    "У": "Y", "Х": "X", "Ѕ": "S", "І": "I", "Ј": "J", "Ԛ": "Q", "Ԝ": "W", "Һ": "H", "Ӏ": "I", "Ү": "Y",
-    "а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "у": "y", "х": "x", "ѕ": "s", "і": "i", "ј": "j",
-    "ԁ": "d", "ԛ": "q", "ԝ": "w", "һ": "h", "ӏ": "l", "ү": "y",
-    # Greek capitals and small letters
-    "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M", "Ν": "N", "Ο": "O",
-    "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X",
-    "α": "a", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p", "υ": "u", "χ": "x",
-    # Latin letters without their dot
-    "ı": "i", "ȷ": "j",
+    # Cyrillic capitals
+    "\u0410": "A", "\u0412": "B", "\u0415": "E", "\u041a": "K", "\u041c": "M", "\u041d": "H", "\u041e": "O",
+    "\u0420": "P", "\u0421": "C", "\u0422": "T", "\u0423": "Y", "\u0425": "X", "\u0405": "S", "\u0406": "I",
+    "\u0408": "J", "\u051a": "Q", "\u051c": "W", "\u04ba": "H", "\u04c0": "I", "\u04ae": "Y",
+    # Cyrillic small letters
+    "\u0430": "a", "\u0435": "e", "\u043e": "o", "\u0440": "p", "\u0441": "c", "\u0443": "y", "\u0445": "x",
+    "\u0455": "s", "\u0456": "i", "\u0458": "j", "\u0501": "d", "\u051b": "q", "\u051d": "w", "\u04bb": "h",
+    "\u04cf": "l", "\u04af": "y",
+    # Greek capitals
+    "\u0391": "A", "\u0392": "B", "\u0395": "E", "\u0396": "Z", "\u0397": "H", "\u0399": "I", "\u039a": "K",
+    "\u039c": "M", "\u039d": "N", "\u039f": "O", "\u03a1": "P", "\u03a4": "T", "\u03a5": "Y", "\u03a7": "X",
+    # Greek small letters
+    "\u03b1": "a", "\u03b9": "i", "\u03ba": "k", "\u03bd": "v", "\u03bf": "o", "\u03c1": "p", "\u03c5": "u",
+    "\u03c7": "x",
+    # Latin small letters without their dot
+    "\u0131": "i", "\u0237": "j",
 }
 _LOOKALIKE_TABLE = str.maketrans(LOOKALIKES)
 
