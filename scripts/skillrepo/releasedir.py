@@ -72,7 +72,7 @@ def output_dir(root: Path, out: Path, version: str) -> Path:
                          "missing), e.g. dist")
     _refuse_inside_data(root, directory, out, version)
     existing = directory / version
-    if os.path.lexists(existing) and not is_release(existing):
+    if os.path.lexists(existing) and not is_release(existing) and not _is_empty_dir(existing):
         raise Refusal(f"{_shown(existing)} exists and is not a release built by skillrepo (it has no {MARKER}); "
                       "move it away or give another --out")
     return directory
@@ -111,6 +111,14 @@ def _refuse_inside_data(root: Path, directory: Path, out: Path, version: str) ->
                                  "e.g. dist")
 
 
+def _is_empty_dir(path: Path) -> bool:
+    """An empty directory (not a link): replacing it loses nothing."""
+    try:
+        return stat.S_ISDIR(os.lstat(path).st_mode) and not os.listdir(path)
+    except OSError:
+        return False
+
+
 def is_release(path: Path) -> bool:
     """Whether `path` is a directory (not a link) that this tool built as a release."""
     try:
@@ -147,12 +155,15 @@ def _locked(fd: int) -> Iterator[None]:
 def staged(directory: Path, version: str) -> Iterator[Path]:
     """A staging directory beside DIR/VERSION that becomes DIR/VERSION whole if the block ends without an error;
     removed otherwise. Each file is written there as it is made, so no release is held in memory."""
+    created = _missing(directory)
     try:
         directory.mkdir(parents=True, exist_ok=True)
         dir_fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
     except OSError as exc:
+        _remove_empty(created)
         raise Refusal(f"--out {_shown(directory)}: cannot create or open it ({exc.strerror or exc}); give a "
                       "directory you can write to") from exc
+    done = False
     try:
         with _locked(dir_fd):
             _tidy(dir_fd, directory)
@@ -162,12 +173,33 @@ def staged(directory: Path, version: str) -> Iterator[Path]:
             os.chmod(name, _default_dir_mode(), dir_fd=dir_fd)
             with _locked(dir_fd):
                 _put_in_place(dir_fd, directory, name, version)
+            done = True
         finally:
             os.close(staging_fd)
             if _exists(dir_fd, name):
                 shutil.rmtree(name, dir_fd=dir_fd, ignore_errors=True)
     finally:
         os.close(dir_fd)
+        if not done:
+            _remove_empty(created)
+
+
+def _missing(directory: Path) -> list[Path]:
+    """The directories, innermost first, that making `directory` would create."""
+    missing: list[Path] = []
+    while not os.path.lexists(directory) and directory.parent != directory:
+        missing.append(directory)
+        directory = directory.parent
+    return missing
+
+
+def _remove_empty(created: list[Path]) -> None:
+    """Remove the directories a release that failed created, if they are still empty: nothing changed."""
+    for directory in created:
+        try:
+            directory.rmdir()
+        except OSError:
+            return
 
 
 def _exists(dir_fd: int, name: str) -> bool:
@@ -197,8 +229,8 @@ def _make_staging(dir_fd: int, directory: Path, version: str) -> tuple[str, int]
 
 def _put_in_place(dir_fd: int, directory: Path, name: str, version: str) -> None:
     """Make the staged release DIR/VERSION in one rename; the old one, if any, goes."""
-    if not _exists(dir_fd, version):
-        os.rename(name, version, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
+    if not _exists(dir_fd, version) or _is_empty_dir(directory / version):
+        os.rename(name, version, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)  # rename(2) replaces an empty directory
         return
     if not is_release(directory / version):  # checked up front too; something may have put it there since
         raise Refusal(f"{_shown(directory / version)} exists and is not a release built by skillrepo (it has no "
