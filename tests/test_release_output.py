@@ -111,6 +111,11 @@ def test_out_a_file_a_link_or_in_proc_is_refused_naming_it(repo: Path, tmp_path:
         assert refused(repo, "1.0.0", "--out", out) == (
             f"error: --out {out}: {repo / link} is a symbolic link; a release is written only into a real directory: "
             "give the directory it points to, or another\n")
+    alias = tmp_path / "alias"  # the repository spelled through a link of the user's own
+    alias.symlink_to(repo)
+    assert refused(repo, "1.0.0", "--out", f"{alias}/dist/x") == (
+        f"error: --out {alias}/dist/x: {alias}/dist is a symbolic link; a release is written only into a real "
+        "directory: give the directory it points to, or another\n")
     assert refused(repo, "1.0.0", "--out", "/proc/nope") == (
         "error: --out /proc/nope is in proc/, which the kernel keeps and holds no files; give a directory of your "
         "own, e.g. dist\n")

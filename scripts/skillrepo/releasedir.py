@@ -62,10 +62,10 @@ def output_dir(root: Path, out: Path, version: str) -> Path:
     a link, in a file system of the kernel, or in the repository's data or tooling; or if DIR/VERSION exists
     and is not a release this tool built."""
     directory = Path(os.path.abspath(out))
-    if any(str(directory) == p or str(directory).startswith(p + "/") for p in PSEUDO) or \
-            any(os.path.realpath(directory).startswith(p + "/") for p in PSEUDO):
-        raise UsageError(f"--out {_shown(out)} is in {directory.parts[1] if len(directory.parts) > 1 else '/'}/, "
-                         "which the kernel keeps and holds no files; give a directory of your own, e.g. dist")
+    pseudo = _pseudo(directory)
+    if pseudo is not None:
+        raise UsageError(f"--out {_shown(out)} is in {pseudo[1:]}/, which the kernel keeps and holds no files; give "
+                         "a directory of your own, e.g. dist")
     _refuse_links(root, directory, out)
     if os.path.lexists(directory) and not directory.is_dir():
         raise UsageError(f"--out {_shown(out)} is a file, not a directory; give a directory (it is created if "
@@ -82,14 +82,31 @@ def _shown(path: Path | str) -> str:
     return printable_name(str(path))
 
 
+def _pseudo(directory: Path) -> str | None:
+    """The kernel's file system that `directory` is in, as given or once links are followed; or None."""
+    for path in (str(directory), os.path.realpath(directory)):
+        for top in PSEUDO:
+            if path == top or path.startswith(top + "/"):
+                return top
+    return None
+
+
+def _steps_from_root(root: Path, directory: Path) -> list[Path]:
+    """DIR and each of its parents below the repository's root (however DIR spells the root's path); only DIR
+    if it is not inside the repository."""
+    real_root = os.path.realpath(root)
+    steps: list[Path] = []
+    for path in (directory, *directory.parents):
+        if os.path.realpath(path) == real_root:
+            return steps
+        steps.append(path)
+    return [directory]
+
+
 def _refuse_links(root: Path, directory: Path, out: Path) -> None:
     """DIR itself may not be a link, nor any directory on its way from the repository (a hostile checkout can
     hold links); outside the repository, only DIR itself is looked at (/tmp may be a link)."""
-    steps = [directory]
-    if directory.is_relative_to(root):
-        steps = [root.joinpath(*directory.relative_to(root).parts[:n])
-                 for n in range(1, len(directory.relative_to(root).parts) + 1)]
-    for step in steps:
+    for step in reversed(_steps_from_root(root, directory)):
         if step.is_symlink():
             raise UsageError(f"--out {_shown(out)}: {_shown(step)} is a symbolic link; a release is written only "
                              "into a real directory: give the directory it points to, or another")
@@ -271,7 +288,7 @@ def _tidy(dir_fd: int, directory: Path) -> None:
     for entry in sorted(os.listdir(dir_fd)):
         if entry.endswith(".release-old") and entry.startswith("."):
             version = entry[1:-len(".release-old")]
-            if not is_release(directory / entry):
+            if not VERSION.fullmatch(version) or not is_release(directory / entry):
                 continue
             if _exists(dir_fd, version):
                 shutil.rmtree(entry, dir_fd=dir_fd)
