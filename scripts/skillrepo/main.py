@@ -223,7 +223,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 1
-    except OSError as exc:  # a fault of the machine (disk full, an immutable file): the command left files whole
+    except OSError as exc:  # a fault of the machine (a full disk, an immutable file); a writer undid its write
         sys.stderr.write(f"error: {describe_os_error(exc)}\n")
         return 1
     except MemoryError:

@@ -19,9 +19,11 @@ from skillrepo.commands import verify
 from skillrepo.errors import UsageError, advice
 from skillrepo.exports import case, changelog, framework_json, mapping, sheets
 from skillrepo.exports.output import Writer, text_writer, write_json
+from skillrepo.layout import printable_name
 from skillrepo.model import Repository
 from skillrepo.planning import Refusal, require_clean
 from skillrepo.replay import Replay, since_release
+
 
 class Progress:
     """Says what is being built, on a terminal, once building takes more than a moment."""
@@ -154,7 +156,7 @@ def run(root: Path, version: str, out: Path, tag: bool = False) -> int:
     epoch = source_epoch(root)
     steps = build(repo, replay, version, epoch)
     progress = Progress(len(steps) + 2)
-    target = directory / version
+    target = printable_name(str(directory / version))
     try:
         with releasedir.staged(directory, version) as staging:
             changelog_text, top = _build_into(staging, repo, replay, version, steps, progress)
