@@ -266,8 +266,7 @@ def test_a_killed_release_leaves_the_old_release_or_the_new_one_whole(repo: Path
         time.sleep(delay)
         kill_command(process)
         now = files(repo / "dist/1.0.0")
-        assert now == old or (now != old and releasedir.is_release(repo / "dist/1.0.0")
-                              and run_cli_sums(repo / "dist/1.0.0"))
+        assert now == old or (releasedir.is_release(repo / "dist/1.0.0") and sums_hold(repo / "dist/1.0.0"))
         outcomes.append("old" if now == old else "new")
         if now != old:
             break
@@ -280,6 +279,7 @@ def test_a_killed_release_leaves_the_old_release_or_the_new_one_whole(repo: Path
     assert sorted(os.listdir(repo / "dist")) == ["1.0.0"]  # whatever the killed releases left, this one removed
 
 
-def run_cli_sums(release: Path) -> bool:
+def sums_hold(release: Path) -> bool:
     """Whether every file SHA256SUMS lists is there with its checksum: the release is whole."""
-    return subprocess.run(["sha256sum", "--quiet", "-c", "SHA256SUMS"], cwd=release, capture_output=True).returncode == 0
+    check = subprocess.run(["sha256sum", "--quiet", "-c", "SHA256SUMS"], cwd=release, capture_output=True)
+    return check.returncode == 0
