@@ -12,7 +12,8 @@ A case is a YAML file:
     # check: the repository is changed as a case of tests/cases/bad/ says (write, write_bytes, edit, delete,
     # symlink), and further by:
     generate: {relpath: recipe}     # a file made from a recipe (below): big inputs are never committed
-    sparse: {relpath: size}         # a file of that many bytes (zeros) that takes no room on disk
+    sparse: {relpath: size}         # a file of that many bytes (zeros) that takes no room on disk; or
+                                    # {size: N, times: T, start: S}: T files, {r} in relpath from S
     fifo: [relpath]                 # a named pipe: whoever opens it for reading waits forever
     raw_names: {relpath: text}      # a file whose path is escape-decoded to bytes (names that are not UTF-8)
     # import and init: the input file (the page, or the sheet) at {input}
@@ -219,8 +220,11 @@ def prepare(case: dict[str, Any], tmp: Path) -> tuple[list[str], Path, dict[str,
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_bytes(recipe_bytes(recipe))
     for rel, size in case.get("sparse", {}).items():  # a file of `size` bytes that takes no room on disk
-        with open(root / rel, "wb") as f:
-            f.truncate(size)
+        many = size if isinstance(size, dict) else {"size": size, "times": 1, "start": 0}
+        for r in range(many.get("start", 0), many.get("start", 0) + many["times"]):
+            (root / rel.format(r=r)).parent.mkdir(parents=True, exist_ok=True)
+            with open(root / rel.format(r=r), "wb") as f:
+                f.truncate(many["size"])
     for rel in case.get("fifo", []):
         (root / rel).unlink(missing_ok=True)
         os.mkfifo(root / rel)

@@ -36,7 +36,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_release_writes_every_file_and_their_checksums(built: Path) -> None:
-    assert sorted(p.name for p in built.iterdir() if p.is_file()) == RELEASE_FILES
+    assert sorted(p.name for p in built.iterdir() if p.is_file()) == [".skillrepo-release", *RELEASE_FILES]
     assert (built / "site/index.html").is_file() and (built / "site/skills/ITOP.html").is_file()
     sums = dict(line.split("  ")[::-1] for line in (built / "SHA256SUMS").read_text().splitlines())
     assert sorted(sums) == [n for n in RELEASE_FILES if n != "SHA256SUMS"]

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from skillrepo.domain import MAX_FILE_BYTES
+from skillrepo.domain import MAX_FILE_BYTES, MAX_REPOSITORY_BYTES
 from skillrepo.errors import SkillrepoError, UsageError
 from skillrepo.findings import Finding
 from skillrepo.layout import FRAMEWORK_DIR, Entry, PathInfo, classify, path_problem, printable_name, walk
@@ -156,9 +156,35 @@ def read_snapshot(root: Path) -> Snapshot:
         return _read_snapshot(root)
 
 
+def refuse_over_budget(where: str, total: int) -> None:
+    """Refuse, before it takes the memory, a repository whose data files add up to more than a command holds."""
+    if total > MAX_REPOSITORY_BYTES:
+        raise SkillrepoError(f"{where}: the data files under framework/ and changes/ add up to {total:,} bytes, "
+                             f"over the limit of {MAX_REPOSITORY_BYTES:,} that skillrepo holds in memory (a "
+                             "framework the size of SFIA takes 7 MB); remove what is not the framework's, or "
+                             "split it into several repositories")
+
+
+def _data_bytes(root: Path, entries: list[Entry]) -> int:
+    """The bytes the data files among `entries` hold, from their sizes on disk (nothing is read); a file over
+    MAX_FILE_BYTES is never read, and counts for nothing."""
+    total = 0
+    top = f"{root}/"  # joined as text: a Path per file would cost as much as the lstat
+    for entry in entries:
+        if entry.problem is None and not entry.is_symlink and classify(entry.relpath) is not None:
+            try:
+                size = os.lstat(top + entry.relpath).st_size
+            except OSError:
+                continue  # reading it says why
+            total += size if size <= MAX_FILE_BYTES else 0
+    return total
+
+
 def _read_snapshot(root: Path) -> Snapshot:
     snap = Snapshot(root)
-    for entry in walk(root):
+    entries = walk(root)
+    refuse_over_budget(printable_name(str(root)), _data_bytes(root, entries))
+    for entry in entries:
         if entry.problem is not None:
             (snap.bad_names if entry.bad_name else snap.unreadable).append((entry.relpath, entry.problem))
             continue
@@ -199,6 +225,7 @@ def snapshot_of(root: Path, files: dict[str, bytes] | dict[str, Callable[[], byt
 
 def _snapshot_of(root: Path, files: dict[str, bytes] | dict[str, Callable[[], bytes]]) -> Snapshot:
     snap = Snapshot(root)
+    total = 0
     for relpath in sorted(files):
         problem = path_problem(relpath)
         if problem is not None:
@@ -206,6 +233,8 @@ def _snapshot_of(root: Path, files: dict[str, bytes] | dict[str, Callable[[], by
             continue
         content = files[relpath]
         doc = document(relpath, content) if isinstance(content, bytes) else document(relpath, content(), content)
+        total += doc.size if doc is not None and doc.size <= MAX_FILE_BYTES else 0
+        refuse_over_budget(f"{printable_name(str(root))} (as committed)", total)  # blobs: read one by one
         if doc is None:
             snap.unknown.append(Entry(relpath))
         else:

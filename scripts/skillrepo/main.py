@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from skillrepo import __version__
-from skillrepo.errors import SkillrepoError, UsageError
+from skillrepo.errors import SkillrepoError, UsageError, describe_os_error
 
 
 class _Parser(argparse.ArgumentParser):
@@ -191,9 +191,23 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 WRITERS = frozenset({"apply", "revert", "fmt", "new", "import"})
 
 
+def _refuse_non_utf8(argv: Sequence[str]) -> None:
+    """Refuse an argument that is not UTF-8 (Python holds its bytes as lone surrogates): no title, path or id
+    may carry bytes that no file, manifest or message can hold as text."""
+    for n, arg in enumerate(argv, start=1):
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            from skillrepo.layout import printable_name
+
+            raise UsageError(f"argument {n} ('{printable_name(arg)}') is not UTF-8 text; give every argument "
+                             "as UTF-8") from None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status (0 ok, 1 problems found, 2 could not run)."""
     try:
+        _refuse_non_utf8(sys.argv[1:] if argv is None else argv)
         args = _parser().parse_args(argv)
         if args.command in WRITERS:
             from skillrepo.locking import exclusive
@@ -208,6 +222,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write("interrupted\n")
         return 130
     except BrokenPipeError:
+        return 1
+    except OSError as exc:  # a fault of the machine (a full disk, an immutable file); a writer undid its write
+        sys.stderr.write(f"error: {describe_os_error(exc)}\n")
+        return 1
+    except MemoryError:
+        sys.stderr.write("error: the repository does not fit in this machine's memory; run the command on a "
+                         "machine with more memory (or raise the memory limit: ulimit -v)\n")
         return 1
     finally:
         if "skillrepo.history" in sys.modules:  # only commands that read the history load git

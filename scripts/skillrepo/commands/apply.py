@@ -45,7 +45,12 @@ def carry_out(root: Path, plan: Plan, done: str, verb: str, trailer: str, commit
         if dirty:
             raise Refusal("--commit needs the files it commits to have no changes of their own; commit or stash "
                           f"these first: {', '.join(dirty)}")
-    write_files(root, plan.files)
+    try:
+        write_files(root, plan.files)
+    except OSError as exc:
+        if exc.filename is None:  # a write cut short (a full disk) names no file: name the repository
+            exc.filename = str(root)
+        raise
     sys.stdout.write(report(plan, done))
     if git_repo is not None:
         from skillrepo import history

@@ -8,27 +8,21 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
-import shutil
 import sys
-import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
-from skillrepo import history
+from skillrepo import history, releasedir
 from skillrepo.checker import check_repository
 from skillrepo.commands import verify
-from skillrepo.errors import UsageError
+from skillrepo.errors import UsageError, advice
 from skillrepo.exports import case, changelog, framework_json, mapping, sheets
 from skillrepo.exports.output import Writer, text_writer, write_json
+from skillrepo.layout import printable_name
 from skillrepo.model import Repository
 from skillrepo.planning import Refusal, require_clean
 from skillrepo.replay import Replay, since_release
-
-VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.+-]{0,63}$")
 
 
 class Progress:
@@ -109,27 +103,30 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-@contextmanager
-def _staged(target: Path) -> Iterator[Path]:
-    """A temporary directory beside `target` that becomes `target` whole if the block ends without an error:
-    a release is never seen half written. Each file is written there as it is made, so that no release,
-    however large, is held in memory."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}."))
-    try:
-        yield staging
-        if target.exists():
-            shutil.rmtree(target)
-        staging.rename(target)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging)
-
-
 def _write(path: Path, write: Writer) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as f:
         write(f)
+
+
+def _build_into(staging: Path, repo: Repository, replay: Replay, version: str, steps: list[tuple[str, Writer]],
+                progress: Progress) -> tuple[str, list[str]]:
+    """Write every file of the release into `staging`; (the changelog's text, the top-level names)."""
+    digests: dict[str, str] = {}
+    for name, write in steps:
+        progress.step(name)
+        _write(staging / name, write)
+        digests[name] = _sha256(staging / name)
+    steps.clear()  # and with them the tables they were made from, which the site does not need
+    progress.step("SHA256SUMS")
+    (staging / "SHA256SUMS").write_bytes(sha256sums(digests))
+    changelog_text = (staging / "CHANGELOG.md").read_text("utf-8")
+    progress.step("site")
+    from skillrepo.site.build import site_files  # Jinja2 is imported only when a release is built
+
+    for path, chunks in site_files(repo, replay, version, sorted([*digests, "SHA256SUMS"])):
+        _write(staging / "site" / path, lambda out: out.writelines(chunks))  # run here: this page's chunks
+    return changelog_text, sorted([*digests, "SHA256SUMS"]) + ["site/"]
 
 
 def _check_tag(root: Path, version: str) -> None:
@@ -142,8 +139,8 @@ def _check_tag(root: Path, version: str) -> None:
 
 
 def run(root: Path, version: str, out: Path, tag: bool = False) -> int:
-    if not VERSION.match(version):
-        raise UsageError(f"version {version!r}: use letters, digits, dots and dashes, e.g. 1.0.0")
+    releasedir.check_version(version)
+    directory = releasedir.output_dir(root, out, version)  # refused before anything is built
     if tag:
         _check_tag(root, version)
     repo, findings = check_repository(root)
@@ -159,24 +156,14 @@ def run(root: Path, version: str, out: Path, tag: bool = False) -> int:
     epoch = source_epoch(root)
     steps = build(repo, replay, version, epoch)
     progress = Progress(len(steps) + 2)
-    target = (out if out.is_absolute() else Path.cwd() / out) / version
-    with _staged(target) as staging:
-        digests: dict[str, str] = {}
-        for name, write in steps:
-            progress.step(name)
-            _write(staging / name, write)
-            digests[name] = _sha256(staging / name)
-        steps.clear()  # and with them the tables they were made from, which the site does not need
-        progress.step("SHA256SUMS")
-        (staging / "SHA256SUMS").write_bytes(sha256sums(digests))
-        changelog_text = (staging / "CHANGELOG.md").read_text("utf-8")
-        progress.step("site")
-        from skillrepo.site.build import site_files  # Jinja2 is imported only when a release is built
-
-        for path, chunks in site_files(repo, replay, version, sorted([*digests, "SHA256SUMS"])):
-            _write(staging / "site" / path, lambda out: out.writelines(chunks))  # run here: this page's chunks
+    target = printable_name(str(directory / version))
+    try:
+        with releasedir.staged(directory, version) as staging:
+            changelog_text, top = _build_into(staging, repo, replay, version, steps, progress)
+    except OSError as exc:
+        raise Refusal(f"{target}: cannot write the release ({exc.strerror or exc}); {advice(exc)}; "
+                      f"{target} is as it was") from exc
     progress.finish()
-    top = sorted([*digests, "SHA256SUMS"]) + ["site/"]
     sys.stdout.write(f"built {target}: {', '.join(top)}\n")
     if tag:
         git_repo = history.open_repo(root)
