@@ -189,6 +189,11 @@ def _tree_entries(commit: git.Commit) -> dict[str, tuple[int, str]]:
             if isinstance(item, (Blob, git.Submodule))}
 
 
+def tracked_paths(commit: git.Commit) -> list[str]:
+    """Every file (blob, link or submodule) a commit tracks, repository-relative, sorted."""
+    return sorted(_tree_entries(commit))
+
+
 def changed_paths(old: git.Commit, new: git.Commit) -> list[str]:
     """Repository-relative paths added, changed (content or mode) or deleted from `old` to `new`, sorted.
     A rename is a deletion and an addition."""
