@@ -10,7 +10,7 @@ from skillrepo import history
 from skillrepo.checker import check_repository
 from skillrepo.layout import level_path, skill_level_path, skill_path
 from skillrepo.model import Framework, Repository
-from skillrepo.replay import Replay, since_release
+from skillrepo.replay import Replay, is_applied, since_release
 from skillrepo.serialize import level_data, skill_data
 
 
@@ -57,6 +57,9 @@ def problems(root: Path, now: Repository, base_ref: str | None,
         return None, [], ""
     replay = since_release(root, now, base_ref, excluding)
     found = [replay.problem] if replay.problem else []
+    found += [f"{cr.source.path if cr.source else cr.id}: {cr.id} has applied_in but status {cr.status}, so it is "
+              "not replayed (R430)" for cr in sorted(now.changes.values(), key=lambda c: c.id)
+              if cr.applied_in is not None and not is_applied(cr)]
     if replay.result is not None:
         found += differences(replay.result, now.framework)
     ids = [c.id for c in replay.order]
