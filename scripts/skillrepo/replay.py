@@ -106,4 +106,23 @@ def since_release(root: Path, now: Repository, base_ref: str | None, excluding: 
         return Replay(base_ref, base.framework, [], reverted,
                       problem=f"reverted change requests cannot be undone: {exc}")
     order = applied_order(git_repo, root, base_commit, since)
+    rewritten = _rewritten(git_repo, root, base_commit, order)
+    if rewritten:
+        return Replay(base_ref, base.framework, order, reverted, problem="\n".join(rewritten))
     return _forward(Replay(base_ref, base.framework, order, reverted), start)
+
+
+def _rewritten(git_repo: git.Repo, root: Path, base: git.Commit, order: list[ChangeRequest]) -> list[str]:
+    """The change requests applied since `base` whose operations are not those of the commit that applied them:
+    replaying today's would prove a framework rewritten together with them."""
+    by_path = {cr.source.path: cr for cr in order if cr.source is not None}
+    prefix = history.relative_prefix(git_repo, root)
+    found = []
+    for path, commit in sorted(history.applying_commits(git_repo, root, base, sorted(by_path)).items()):
+        cr = by_path[path]
+        then = history.manifest_data(history.blob_at(commit, f"{prefix}{path}"))
+        if then is None or then.get("operations") != cr.operations:
+            found.append(f"{path}: the operations of {cr.id} are not those of the commit that applied it "
+                         f"({commit.hexsha[:10]}); an applied change request is a record: revert it (skillrepo "
+                         f"revert {cr.id}), then change it and apply it again")
+    return found
