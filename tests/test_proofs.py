@@ -150,3 +150,117 @@ def test_a_bundled_request_rewritten_after_the_first_release_fails_check(repo: P
     assert [line.split(": R423 ")[1] for line in out.splitlines() if ": R423 " in line] == [
         "the operations of CR-1432 are not those release v1.1 published it with (applied in edition 1); a "
         "published change request is a record: propose the change in a new change request"]
+
+
+# --- framework.yaml is accounted for: verify compares it, and update-framework is how it changes ----------------
+
+FRAMEWORK = "framework/framework.yaml"
+RENAME_CR = """\
+id: CR-1600
+title: Rename the framework and add a subcategory
+status: accepted
+applies_to: []
+operations:
+  - op: update-framework
+    name: {from: Open Digital Skills Framework, to: Open Digital Skills}
+  - op: update-framework
+    categories:
+      from: &old
+      to: &new
+"""
+
+
+def categories_yaml(root: Path, extra: str = "") -> str:
+    """framework.yaml's categories as flow YAML for a manifest, with `extra` added to People and skills."""
+    from skillrepo.checker import check_repository
+
+    fw = check_repository(root)[0].framework
+    items = []
+    for name, subs in fw.categories.items():
+        subs = subs + ([extra] if extra and name == "People and skills" else [])
+        items.append("        - {name: %s, subcategories: [%s]}" % (name, ", ".join(subs)))
+    return "\n" + "\n".join(items)
+
+
+def rename_cr(root: Path) -> str:
+    return RENAME_CR.replace(" &old", categories_yaml(root)).replace(" &new", categories_yaml(root, "Learning"))
+
+
+@pytest.mark.parametrize(("old", "new", "lines"), [
+    ("name: Open Digital Skills Framework", "name: Open Skills Framework",
+     [f"{FRAMEWORK}: name changed outside any CR"]),
+    ("      - Skills management\n", "      - Skills management\n      - Learning\n",
+     [f'{FRAMEWORK}: subcategories of category "People and skills" changed outside any CR']),
+    ("      - Security and privacy\n      - Governance and risk\n", "      - Governance and risk\n      - Security "
+     "and privacy\n", [f'{FRAMEWORK}: subcategories of category "Strategy and architecture" changed outside any CR']),
+    ("  - Influence\n  - Complexity\n", "  - Complexity\n  - Influence\n",
+     [f"{FRAMEWORK}: attributes changed outside any CR"]),
+    ("  - name: Relationships and engagement\n    subcategories:\n      - Stakeholder management\n"
+     "      - Supplier management\n", "", [f'{FRAMEWORK}: category "Relationships and engagement" removed outside '
+                                           "any CR"]),
+])
+def test_verify_names_each_change_to_framework_yaml(repo: Path, old: str, new: str, lines: list[str]) -> None:
+    edit(repo, FRAMEWORK, old, new)
+    commit_all(repo, "Edit framework.yaml by hand")
+    assert cli(repo, "verify") == (1, "".join(f"{line}\n" for line in lines) + (
+        "verify failed: framework/ is not what replaying the 0 change request(s) applied since v1 (none) gives; "
+        "make every change through a change request\n"))
+
+
+def test_verify_names_reordered_and_added_categories(repo: Path) -> None:
+    text = (repo / FRAMEWORK).read_text()
+    first = "  - name: Strategy and architecture\n    subcategories:\n      - Strategy and planning\n" \
+        "      - Security and privacy\n      - Governance and risk\n"
+    assert first in text
+    text = text.replace(first, "") + first + "  - name: Research\n    subcategories:\n      - Methods\n"
+    (repo / FRAMEWORK).write_text(text)
+    commit_all(repo, "Reorder")
+    assert cli(repo, "verify")[1].splitlines()[:2] == [
+        f'{FRAMEWORK}: category "Research" added outside any CR',
+        f"{FRAMEWORK}: order of the categories changed outside any CR"]
+
+
+def test_update_framework_applies_verifies_and_reverts_byte_for_byte(repo: Path) -> None:
+    before = (repo / FRAMEWORK).read_bytes()
+    write_files(repo, {"changes/CR-1600/manifest.yaml": rename_cr(repo)})
+    commit_all(repo, "Accept CR-1600")
+    code, out = cli(repo, "apply", "CR-1600", "--commit")
+    assert code == 0, out
+    assert out.splitlines()[1:3] == [
+        '  changes the name of the framework from "Open Digital Skills Framework" to "Open Digital Skills" (minor)',
+        '  changes the categories of the framework: changes the subcategories of "People and skills" (major)']
+    text = (repo / FRAMEWORK).read_text()
+    assert "name: Open Digital Skills\n" in text and "      - Skills management\n      - Learning\n" in text
+    assert cli(repo, "fmt", "--check")[0] == 0 and cli(repo, "check")[0] == 0  # written in the canonical layout
+    assert cli(repo, "verify") == (0, "verified: replaying the 1 change request(s) applied since v1 (CR-1600) "
+                                      "gives framework/ exactly\n")
+    code, out = cli(repo, "changelog")
+    assert code == 0
+    assert '- **The framework: "Open Digital Skills Framework" is now "Open Digital Skills"** (minor)' in out
+    assert cli(repo, "revert", "CR-1600")[0] == 0
+    assert (repo / FRAMEWORK).read_bytes() == before
+
+
+def test_update_framework_preconditions_and_inverse() -> None:
+    from skillrepo.engine import PreconditionError, apply, describe_operation, invert, targets
+
+    from test_engine import BUNDLED
+
+    op = {"op": "update-framework", "name": {"from": "Open Digital Skills Framework", "to": "ODSF"},
+          "attributes": {"from": list(BUNDLED.attributes), "to": list(reversed(BUNDLED.attributes))}}
+    after, effects = apply(BUNDLED, [op], "CR-9")
+    assert (after.name, after.attributes) == ("ODSF", list(reversed(BUNDLED.attributes)))
+    assert [(e.field, e.impact) for e in effects] == [("name", "minor"), ("attributes", "major")]
+    assert apply(after, invert([op]), "CR-9")[0] == BUNDLED
+    assert targets(op) == {("framework", "framework", "name"), ("framework", "framework", "attributes")}
+    assert describe_operation(op) == "update-framework name, attributes"
+    with pytest.raises(PreconditionError) as info:
+        apply(after, [op], "CR-9")
+    assert str(info.value) == ('CR-9 operation 1 (update-framework name, attributes): the framework\'s name is '
+                               '"ODSF", expected "Open Digital Skills Framework"')
+    twice = {"op": "update-framework", "categories": {
+        "from": [{"name": n, "subcategories": s} for n, s in BUNDLED.categories.items()],
+        "to": [{"name": "A", "subcategories": ["x"]}, {"name": "A", "subcategories": ["y"]}]}}
+    with pytest.raises(PreconditionError) as info:
+        apply(BUNDLED, [twice], "CR-9")
+    assert str(info.value).endswith("the new categories list A twice")
