@@ -220,7 +220,7 @@ def test_verify_names_reordered_and_added_categories(repo: Path) -> None:
         f"{FRAMEWORK}: order of the categories changed outside any CR"]
 
 
-def test_update_framework_applies_verifies_and_reverts_byte_for_byte(repo: Path) -> None:
+def test_update_framework_applies_verifies_and_reverts_byte_for_byte(repo: Path, tmp_path: Path) -> None:
     before = (repo / FRAMEWORK).read_bytes()
     write_files(repo, {"changes/CR-1600/manifest.yaml": rename_cr(repo)})
     commit_all(repo, "Accept CR-1600")
@@ -237,6 +237,9 @@ def test_update_framework_applies_verifies_and_reverts_byte_for_byte(repo: Path)
     code, out = cli(repo, "changelog")
     assert code == 0
     assert '- **The framework: "Open Digital Skills Framework" is now "Open Digital Skills"** (minor)' in out
+    assert cli(repo, "release", "2.0.0", "--out", str(tmp_path / "dist"))[0] == 0
+    page = (tmp_path / "dist/2.0.0/site/changes/CR-1600.html").read_text()
+    assert "The framework&#39;s name" in page and "The framework&#39;s categories" in page
     assert cli(repo, "revert", "CR-1600")[0] == 0
     assert (repo / FRAMEWORK).read_bytes() == before
 
@@ -264,3 +267,18 @@ def test_update_framework_preconditions_and_inverse() -> None:
     with pytest.raises(PreconditionError) as info:
         apply(BUNDLED, [twice], "CR-9")
     assert str(info.value).endswith("the new categories list A twice")
+
+
+def test_the_new_change_request_template_shows_update_framework() -> None:
+    from skillrepo.manifests import new_manifest
+
+    assert b"#  - op: update-framework" in new_manifest("CR-1700", "A title", [])
+
+
+def test_a_v_tag_of_a_tree_is_no_release(repo: Path) -> None:
+    # A tag anyone can push that names a tree, not a commit: no traceback; the releases are the commits' tags.
+    git(repo, "tag", "v9", "HEAD^{tree}")
+    apply_cr_1500(repo)
+    assert cli(repo, "verify") == (0, "verified: replaying the 1 change request(s) applied since v1 (CR-1500) "
+                                      "gives framework/ exactly\n")
+    assert cli(repo, "check")[0] == 0

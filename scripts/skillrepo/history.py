@@ -54,10 +54,7 @@ def resolve(repo: git.Repo, ref: str) -> git.Commit:
 
 def newest_release_tag(repo: git.Repo, excluding: str | None = None) -> git.TagReference | None:
     """The newest `v*` tag (other than `excluding`), by the date of the commit it tags, then by name."""
-    tags = [t for t in repo.tags if t.name.startswith("v") and t.name != excluding]
-    if not tags:
-        return None
-    return max(tags, key=lambda t: (t.commit.committed_date, t.name))
+    return next((t for t in release_tags(repo) if t.name != excluding), None)
 
 
 def release_tags(repo: git.Repo) -> list[git.TagReference]:

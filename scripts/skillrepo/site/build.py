@@ -166,8 +166,8 @@ def _change(effect: Effect, fw: Framework, changes: dict[str, ChangeRequest]) ->
         label = f"The framework's {effect.field}"
         href = "index.html"
         return Change(effect.cr, cr.title if cr is not None else "", effect.describe(), _kind(effect), effect.impact,
-                      label, href, framework_value_text(str(effect.field), effect.before),
-                      framework_value_text(str(effect.field), effect.after))
+                      label, href, *(v if effect.field == "name" else framework_value_text(str(effect.field), v)
+                                     for v in (effect.before, effect.after)))
     if effect.op == "update-responsibility-level":
         label = FIELD_LABELS["essence"] if effect.field == "essence" else f"{effect.field}"
         label = f"Level {effect.level}: {label}"
