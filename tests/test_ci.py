@@ -109,7 +109,7 @@ def test_codeowners_and_authorize_protect_the_same_tool_paths() -> None:
                  "/.pre-commit-hooks.yaml", "/framework/", "/schemas/", "/MAINTAINERS", "/.github/"):
         assert path in owned
     from skillrepo.commands.authorize import PROTECTED_TOP_DIRS, PROTECTED_TOP_FILES
-    tool = {p.lstrip("/") for p in owned} - {"framework/", "schemas/", "MAINTAINERS", ".github/"}
+    tool = {p.lstrip("/") for p in owned} - {"framework/", "schemas/", "MAINTAINERS"}
     assert tool <= set(PROTECTED_TOP_DIRS) | set(PROTECTED_TOP_FILES)
 
 
@@ -325,11 +325,13 @@ def test_a_committed_skillrepo_directory_is_refused_whoever_the_author(repo: Pat
 def test_a_contributor_may_not_make_themselves_a_maintainer(repo: Path) -> None:
     commit(repo, "Add bob", {"MAINTAINERS": MAINTAINERS_FILE + "bob\n",
                              ".github/CODEOWNERS": "* @bob\n",
+                             ".github/actions/setup/action.yml": "runs: {using: composite, steps: []}\n",
                              ".github/workflows/checks.yml": "on: push\n",
                              "schemas/skill.schema.json": "{}\n"})
     assert authorize(repo, "bob") == refusal(
         "bob",
         ".github/CODEOWNERS: adds .github/CODEOWNERS",
+        ".github/actions/setup/action.yml: adds to .github/",
         ".github/workflows/checks.yml: adds to .github/workflows/",
         "MAINTAINERS: changes MAINTAINERS",
         "schemas/skill.schema.json: changes schemas/")

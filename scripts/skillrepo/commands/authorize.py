@@ -34,7 +34,7 @@ TOOL_FILES = ("pyproject.toml", ".pre-commit-config.yaml", ".pre-commit-hooks.ya
 PROTECTED_DIRS = (f"{FRAMEWORK_DIR}/", "schemas/", *TOOL_DIRS)
 PROTECTED_FILES = (MAINTAINERS, *TOOL_FILES)
 # Areas of the git repository (GitHub reads .github/ at its top; CI runs from there) only a maintainer may change.
-PROTECTED_TOP_DIRS = (".github/workflows/", *TOOL_DIRS)
+PROTECTED_TOP_DIRS = (".github/workflows/", *TOOL_DIRS, ".github/")
 PROTECTED_TOP_FILES = (".github/CODEOWNERS", *TOOL_FILES)
 
 
@@ -50,10 +50,9 @@ def maintainers(text: str) -> set[str]:
 
 def _area(path: str, dirs: tuple[str, ...], files: tuple[str, ...]) -> str | None:
     """What the protected area of a path is called in a finding, or None if the path is not protected."""
-    for d in dirs:
-        if path.startswith(d):
-            return d
-    return path if path in files else None
+    if path in files:
+        return path
+    return next((d for d in dirs if path.startswith(d)), None)
 
 
 def _protected(path: str, area: str, before: bool, after: bool) -> str:
