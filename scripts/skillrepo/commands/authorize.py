@@ -29,7 +29,9 @@ RECORD_FIELDS = ("status", "applied_in", *DECIDED_FIELDS)  # each has a message 
 # The tool, its tests and its packaging: CI runs the pull request's copy of them, so changing them could
 # switch the checks off.
 TOOL_DIRS = ("scripts/", "tests/", "benchmarks/", ".ci/")
-TOOL_FILES = ("pyproject.toml", ".pre-commit-config.yaml", ".pre-commit-hooks.yaml")
+TOOL_FILES = ("pyproject.toml", ".pre-commit-config.yaml", ".pre-commit-hooks.yaml",
+              # read by pip and pytest from the top of the checkout before anything else, and run as code
+              "setup.py", "setup.cfg", "pytest.ini", "tox.ini", "conftest.py", "sitecustomize.py")
 # Areas of the framework repository (paths relative to its root) only a maintainer may change.
 PROTECTED_DIRS = (f"{FRAMEWORK_DIR}/", "schemas/", *TOOL_DIRS)
 PROTECTED_FILES = (MAINTAINERS, *TOOL_FILES)
