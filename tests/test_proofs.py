@@ -282,3 +282,15 @@ def test_a_v_tag_of_a_tree_is_no_release(repo: Path) -> None:
     assert cli(repo, "verify") == (0, "verified: replaying the 1 change request(s) applied since v1 (CR-1500) "
                                       "gives framework/ exactly\n")
     assert cli(repo, "check")[0] == 0
+
+
+def test_a_framework_in_a_subdirectory_with_any_name_is_held_to_the_same_record(tmp_path: Path) -> None:
+    top = tmp_path / "top"
+    root = copy_bundled(top / "données cadre")
+    init_git(top)
+    git(top, "tag", "v1")
+    apply_cr_1500(root)
+    rewrite_cr_1500(root)
+    code, out = cli(root, "verify")
+    assert code == 1 and out.startswith("changes/CR-1500/manifest.yaml: the operations of CR-1500 are not those of "
+                                        "the commit that applied it")

@@ -176,9 +176,10 @@ def applying_commits(repo: git.Repo, root: Path, base: git.Commit | None,
     prefix = relative_prefix(repo, root)
     wanted = {f"{prefix}{p}": p for p in paths}
     # One `git log` listing the commits that touch the manifests (merges against each parent), oldest first.
-    out = repo.git.log("--reverse", "-m", "--no-renames", "--name-only", "--format=%x00%H",
-                       f"{base.hexsha}..HEAD" if base is not None else "HEAD", "--", *sorted(wanted),
-                       strip_newline_in_stdout=False)
+    # Paths as they are (not quoted), whatever characters the directories above the framework's have.
+    out = repo.git(c="core.quotePath=false").log(
+        "--reverse", "-m", "--no-renames", "--name-only", "--format=%x00%H",
+        f"{base.hexsha}..HEAD" if base is not None else "HEAD", "--", *sorted(wanted), strip_newline_in_stdout=False)
     applied = {name: base is not None and manifest_applied(blob_at(base, name)) for name in wanted}
     found: dict[str, git.Commit] = {}
     for record in out.split("\x00"):
