@@ -17,7 +17,6 @@ from typing import Any
 
 from skillrepo import history
 from skillrepo.layout import CHANGES_DIR, FRAMEWORK_DIR, classify
-from skillrepo.yamlsource import load_bytes
 
 MAINTAINERS = "MAINTAINERS"
 OPEN = ("draft", "submitted")  # the statuses anyone may give a change request
@@ -63,14 +62,6 @@ def _protected(path: str, area: str, before: bool, after: bool) -> str:
     into = " to" if area.endswith("/") else ""
     out = " from" if area.endswith("/") else ""
     return f"adds{into} {area}" if after else f"deletes{out} {area}"
-
-
-def _parsed(raw: bytes | None) -> dict[str, Any] | None:
-    """A manifest's top-level mapping, or None if it does not parse as one (check reports that)."""
-    if raw is None:
-        return None
-    loaded = load_bytes(raw)
-    return loaded.data if loaded.usable and isinstance(loaded.data, dict) else None
 
 
 def _show(value: Any) -> str:
@@ -158,7 +149,7 @@ def run(root: Path, base: str, author: str) -> int:
         info = classify(path) if path.startswith(f"{CHANGES_DIR}/") else None
         if info is None or info.kind != "manifest":
             continue
-        old, new = _parsed(before), _parsed(after)
+        old, new = history.manifest_data(before), history.manifest_data(after)
         if (after is not None and new is None) or (after is None and before is not None and old is None):
             continue  # a manifest that does not parse: `skillrepo check` reports it
         found = manifest_problems(old, new)
