@@ -111,6 +111,13 @@ def _is_state(path: str, prefix: str) -> bool:
                for p in (path, path[len(prefix):] if path.startswith(prefix) else ""))
 
 
+def _state_refusal(paths: list[str]) -> str:
+    """The refusal of files under .skillrepo/ in a pull request, one line each and what to do."""
+    lines = "".join(f"{p}: adds to {STATE_DIR}, the tool's local state, which is never committed\n" for p in paths)
+    return lines + (f"refused: remove {'this file' if len(paths) == 1 else f'these {len(paths)} files'} from the pull "
+                    f"request (git rm -r --cached {STATE_DIR})\n")
+
+
 def run(root: Path, base: str, author: str) -> int:
     repo = history.open_repo(root)
     base_commit = history.resolve(repo, base)
@@ -119,12 +126,8 @@ def run(root: Path, base: str, author: str) -> int:
     start = history.merge_base(repo, base_commit, head)
     changed = history.changed_paths(start, head)
     state = [p for p in history.tracked_paths(head) if _is_state(p, prefix)]
-    if state:
-        # Whoever the author: a committed journal or lock would be acted on in every clone.
-        sys.stdout.write("".join(f"{p}: adds to {STATE_DIR}, the tool's local state, which is never committed\n"
-                                 for p in state))
-        sys.stdout.write(f"refused: remove {'this file' if len(state) == 1 else f'these {len(state)} files'} "
-                         f"from the pull request (git rm -r --cached {STATE_DIR})\n")
+    if state:  # whoever the author: a committed journal or lock would be acted on in every clone
+        sys.stdout.write(_state_refusal(state))
         return 1
     listed = history.blob_at(base_commit, f"{prefix}{MAINTAINERS}")
     if author.strip().removeprefix("@").lower() in maintainers((listed or b"").decode("utf-8", "replace")):
