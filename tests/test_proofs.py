@@ -101,7 +101,8 @@ def test_operations_rewritten_with_the_framework_after_applying_fail_verify(repo
     apply_cr_1500(repo)
     assert cli(repo, "verify")[0] == 0
     rewrite_cr_1500(repo)
-    assert cli(repo, "check") == (0, "checked 91 files: no problems\n")  # HEAD agrees with the work tree; no release has CR-1500
+    # HEAD agrees with the work tree, and no release has CR-1500: check has nothing to compare.
+    assert cli(repo, "check") == (0, "checked 91 files: no problems\n")
     applied = git(repo, "log", "--format=%H", "--grep=Change-Request: CR-1500").stdout.strip()[:10]
     assert cli(repo, "verify") == (1, (
         f"changes/CR-1500/manifest.yaml: the operations of CR-1500 are not those of the commit that applied it "
@@ -267,6 +268,10 @@ def test_update_framework_preconditions_and_inverse() -> None:
     with pytest.raises(PreconditionError) as info:
         apply(BUNDLED, [twice], "CR-9")
     assert str(info.value).endswith("the new categories list A twice")
+    with pytest.raises(PreconditionError) as info:
+        apply(BUNDLED, [{"op": "update-framework", "note": "nothing"}], "CR-9")
+    assert str(info.value) == ("CR-9 operation 1 (update-framework nothing): changes nothing; name a field to change: "
+                               "name, attributes, categories")
 
 
 def test_the_new_change_request_template_shows_update_framework() -> None:

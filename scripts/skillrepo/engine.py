@@ -348,7 +348,8 @@ class _Apply:
     def update_framework(self, op: Operation) -> None:
         """framework.yaml's name, attributes or categories: each `from` must be today's value, exactly."""
         if not any(key in op for key in FRAMEWORK_FIELDS):
-            raise PreconditionError(self.where, f"changes nothing; name a field to change: {', '.join(FRAMEWORK_FIELDS)}")
+            raise PreconditionError(self.where, "changes nothing; name a field to change: "
+                                    f"{', '.join(FRAMEWORK_FIELDS)}")
         for key in FRAMEWORK_FIELDS:
             if key not in op:
                 continue
