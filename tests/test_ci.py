@@ -55,25 +55,63 @@ def test_checks_workflow_runs_what_the_readme_promises() -> None:
     data = workflow(CHECKS)
     assert set(data["on"]) == {"pull_request", "push"}
     assert data["on"]["push"]["branches"] == ["main"]
-    checkout = next(s for s in steps(data) if s.get("uses", "").startswith("actions/checkout@"))
+    assert data["permissions"] == {"contents": "read"}
+    job = data["jobs"]["checks"]
+    checkout = next(s for s in job["steps"] if s.get("uses", "").startswith("actions/checkout@"))
     assert checkout["with"]["fetch-depth"] == 0
-    python = next(s for s in steps(data) if s.get("uses", "").startswith("actions/setup-python@"))
+    python = next(s for s in job["steps"] if s.get("uses", "").startswith("actions/setup-python@"))
     assert python["uses"] == "actions/setup-python@v5" and python["with"]["python-version"] == "3.11"
-    (job,) = data["jobs"].values()
     assert job["permissions"] == {"contents": "read", "pull-requests": "write"}
     for command in ("pip install -e '.[test]'", "pre-commit run --all-files --show-diff-on-failure", "pytest",
                     "skillrepo check --format github", "skillrepo verify"):
         assert step_running(data, command)["run"].strip() == command
-    authorize = step_running(data, "skillrepo authorize")
-    assert authorize["run"].strip() == 'skillrepo authorize --base "origin/$BASE_REF" --author "$AUTHOR"'
-    assert authorize["env"] == {"BASE_REF": "${{ github.base_ref }}",
-                                "AUTHOR": "${{ github.event.pull_request.user.login }}"}
-    assert "github.event_name == 'pull_request'" in authorize["if"]
     preview = step_running(data, "skillrepo preview")
     assert 'skillrepo preview "$cr" --format markdown' in preview["run"]
     assert "gh pr comment" in preview["run"]
     assert preview["env"]["GH_TOKEN"] == "${{ secrets.GITHUB_TOKEN }}"
     assert "github.event_name == 'pull_request'" in preview["if"]
+
+
+def test_authorize_runs_before_and_apart_from_the_pull_requests_code() -> None:
+    # The tests job runs the pull request's conftest.py, hooks and packaging: authorize is its own job, on the
+    # base branch's tool installed from the base checkout, reading the pull request's commit as data only.
+    data = workflow(CHECKS)
+    job = data["jobs"]["authorize"]
+    assert set(data["jobs"]) == {"authorize", "checks"}
+    assert job["if"] == "${{ github.event_name == 'pull_request' }}"
+    assert job["permissions"] == {"contents": "read"}
+    assert data["jobs"]["checks"]["needs"] == "authorize"
+    assert data["jobs"]["checks"]["if"] == "${{ !cancelled() }}"
+    base, pull_request = (s for s in job["steps"] if s.get("uses", "").startswith("actions/checkout@"))
+    assert base["with"] == {"ref": "${{ github.event.pull_request.base.sha }}", "path": "base",
+                            "persist-credentials": False}
+    assert pull_request["with"] == {"ref": "${{ github.event.pull_request.head.sha }}", "path": "pull-request",
+                                    "fetch-depth": 0, "persist-credentials": False}
+    runs = [s["run"].strip() for s in job["steps"] if "run" in s]
+    assert runs == ["pip install ./base",
+                    'skillrepo --repo pull-request authorize --base "$BASE_SHA" --author "$AUTHOR"']
+    names = [s.get("name", s.get("uses")) for s in job["steps"]]
+    assert names.index("Install the base branch's skillrepo (not editable, nothing of the pull request)") < \
+        names.index("Check out the pull request's commit as data")
+    authorize = step_running(data, "skillrepo --repo pull-request authorize")
+    assert authorize["env"] == {"BASE_SHA": "${{ github.event.pull_request.base.sha }}",
+                                "AUTHOR": "${{ github.event.pull_request.user.login }}"}
+    for path in (CHECKS, RELEASE):
+        for step in steps(workflow(path)):
+            if step.get("uses", "").startswith("actions/checkout@"):
+                assert step["with"]["persist-credentials"] is False
+
+
+def test_codeowners_and_authorize_protect_the_same_tool_paths() -> None:
+    owned = [line.split()[0] for line in (ROOT / ".github" / "CODEOWNERS").read_text().splitlines()
+             if line.startswith("/")]
+    for path in ("/tests/", "/benchmarks/", "/scripts/", "/.ci/", "/pyproject.toml", "/.pre-commit-config.yaml",
+                 "/.pre-commit-hooks.yaml", "/framework/", "/schemas/", "/MAINTAINERS", "/.github/", "/conftest.py",
+                 "/pytest.ini", "/setup.py", "/setup.cfg", "/tox.ini", "/sitecustomize.py"):
+        assert path in owned
+    from skillrepo.commands.authorize import PROTECTED_TOP_DIRS, PROTECTED_TOP_FILES
+    tool = {p.lstrip("/") for p in owned} - {"framework/", "schemas/", "MAINTAINERS"}
+    assert tool <= set(PROTECTED_TOP_DIRS) | set(PROTECTED_TOP_FILES)
 
 
 def test_no_step_puts_an_expression_in_its_script() -> None:
@@ -235,17 +273,67 @@ def test_a_contributor_may_not_change_the_operations_of_an_applied_change_reques
     commit(repo, "Edit CR-1432", {"changes/CR-1432/manifest.yaml": path.read_text().replace(
         "Provides technical leadership", "Provides leadership")})
     assert authorize(repo, "bob") == refusal(
-        "bob", "changes/CR-1432/manifest.yaml: changes the operations of a change request applied in edition 1")
+        "bob", "changes/CR-1432/manifest.yaml: changes operations of a change request applied in edition 1")
+
+
+def test_a_contributor_may_not_rewrite_the_title_or_proposal_of_an_applied_change_request(repo: Path) -> None:
+    path = repo / "changes/CR-1432/manifest.yaml"
+    commit(repo, "Rewrite CR-1432's record", {"changes/CR-1432/manifest.yaml": path.read_text().replace(
+        "title: Create IT Infrastructure (ITOP) level 5", "title: Delete everything").replace(
+        "Create IT Infrastructure (ITOP) at level 5 with a focus", "Do something else with a focus")})
+    assert authorize(repo, "bob") == refusal(
+        "bob", "changes/CR-1432/manifest.yaml: changes proposal, title of a change request applied in edition 1")
+
+
+def test_a_contributor_may_not_edit_a_declined_change_request(repo: Path) -> None:
+    path = repo / "changes/CR-1447/manifest.yaml"
+    commit(repo, "Retitle CR-1447", {"changes/CR-1447/manifest.yaml": path.read_text().replace(
+        "\ntitle: ", "\ntitle: Reconsidered ", 1)})
+    assert authorize(repo, "bob") == refusal(
+        "bob", "changes/CR-1447/manifest.yaml: changes title of a change request with status declined")
+
+
+@pytest.mark.parametrize("path", ["tests/conftest.py", "benchmarks/bench_x.py", "scripts/skillrepo/x.py",
+                                  ".ci/run", "pyproject.toml", ".pre-commit-config.yaml", ".pre-commit-hooks.yaml",
+                                  "conftest.py", "pytest.ini", "setup.py", "setup.cfg", "tox.ini", "sitecustomize.py"])
+def test_a_contributor_may_not_change_the_tool_ci_runs(repo: Path, path: str) -> None:
+    # CI runs the pull request's tests, hooks and packaging: each could switch a check off.
+    existed = (repo / path).exists()
+    commit(repo, f"Change {path}", {path: "import os\nos.system('true')\n"})
+    area = next(a for a in ("tests/", "benchmarks/", "scripts/", ".ci/") if path.startswith(a)) \
+        if "/" in path else path
+    verb = ("changes" if existed else "adds") + (" to" if area.endswith("/") and not existed else "")
+    assert authorize(repo, "bob") == refusal("bob", f"{path}: {verb} {area}")
+
+
+def test_a_committed_skillrepo_directory_is_refused_whoever_the_author(repo: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "outside.txt"
+    outside.write_text("keep me\n")
+    (repo / ".skillrepo").mkdir()
+    (repo / ".skillrepo" / "journal.json").write_text('{"files": [{"target": "../outside.txt"}]}\n')
+    os.symlink(outside, repo / ".skillrepo" / "lock")
+    git(repo, "add", "-f", ".skillrepo")
+    git(repo, "commit", "--quiet", "-m", "State")
+    before = {p: p.read_bytes() for p in (outside, repo / ".skillrepo" / "journal.json")}
+    expected = (1, ".skillrepo/journal.json: adds to .skillrepo/, the tool's local state, which is never committed\n"
+                   ".skillrepo/lock: adds to .skillrepo/, the tool's local state, which is never committed\n"
+                   "refused: remove these 2 files from the pull request (git rm -r --cached .skillrepo/)\n")
+    assert authorize(repo, "bob") == expected
+    assert authorize(repo, "alice-maintainer") == expected
+    # authorize reads commits only: it never recovers from (acts on) a journal it finds in the checkout.
+    assert {p: p.read_bytes() for p in before} == before and (repo / ".skillrepo" / "lock").is_symlink()
 
 
 def test_a_contributor_may_not_make_themselves_a_maintainer(repo: Path) -> None:
     commit(repo, "Add bob", {"MAINTAINERS": MAINTAINERS_FILE + "bob\n",
                              ".github/CODEOWNERS": "* @bob\n",
+                             ".github/actions/setup/action.yml": "runs: {using: composite, steps: []}\n",
                              ".github/workflows/checks.yml": "on: push\n",
                              "schemas/skill.schema.json": "{}\n"})
     assert authorize(repo, "bob") == refusal(
         "bob",
         ".github/CODEOWNERS: adds .github/CODEOWNERS",
+        ".github/actions/setup/action.yml: adds to .github/",
         ".github/workflows/checks.yml: adds to .github/workflows/",
         "MAINTAINERS: changes MAINTAINERS",
         "schemas/skill.schema.json: changes schemas/")
@@ -302,9 +390,15 @@ def test_no_git_repository_is_a_usage_error(tmp_path: Path) -> None:
     ({"status": "draft"}, {"status": "deferred"}, ["sets status to deferred"]),
     ({"status": "accepted"}, {"status": "draft"}, ["changes status from accepted to draft"]),
     ({"status": "accepted"}, {}, ["removes status (was accepted)"]),
-    ({"status": "accepted"}, {"status": "accepted", "proposal": "clearer"}, []),
+    ({"status": "accepted"}, {"status": "accepted", "proposal": "clearer"},
+     ["changes proposal of a change request with status accepted"]),
     ({"status": "accepted", "operations": [1]}, {"status": "accepted", "operations": [2]},
-     ["changes the operations of a change request with status accepted"]),
+     ["changes operations of a change request with status accepted"]),
+    ({"status": "deferred", "title": "a"}, {"status": "deferred", "title": "b", "related": ["CR-1"]},
+     ["changes related, title of a change request with status deferred"]),
+    ({"status": "accepted", "applied_in": "1", "title": "a"}, {"status": "accepted", "applied_in": "1", "title": "b"},
+     ["changes title of a change request applied in edition 1"]),
+    ({"status": "submitted", "title": "a"}, {"status": "submitted", "title": "b"}, []),
     ({"status": "accepted", "applied_in": "1"}, {"status": "accepted", "applied_in": "2"},
      ["changes applied_in from edition 1 to 2"]),
     ({"status": "accepted", "applied_in": "1"}, {"status": "accepted"}, ["removes applied_in (edition 1)"]),
@@ -348,7 +442,11 @@ def test_authorize_and_preview_steps_on_a_pull_request(repo: Path, tmp_path: Pat
            "GH_ARGS": str(runner / "args.txt"), "GH_BODY": str(runner / "body.md")}
     data = workflow(CHECKS)
 
-    result = run_step(step_running(data, "skillrepo authorize"), repo, env)
+    workspace = tmp_path / "workspace"  # the authorize job's: the pull request checked out as pull-request/
+    workspace.mkdir()
+    (workspace / "pull-request").symlink_to(repo)
+    env["BASE_SHA"] = git(repo, "rev-parse", "main").stdout.strip()
+    result = run_step(step_running(data, "skillrepo --repo pull-request authorize"), workspace, env)
     assert (result.returncode, result.stdout) == (
         0, "bob may make these changes: 2 change request(s) added or edited as draft or submitted\n")
 

@@ -53,6 +53,7 @@ OPERATION_KINDS: tuple[str, ...] = (
     "update-level",
     "remove-level",
     "update-responsibility-level",
+    "update-framework",
 )
 
 MAX_FILE_BYTES = 1024 * 1024

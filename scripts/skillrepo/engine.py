@@ -20,12 +20,18 @@ Operation = dict[str, Any]
 
 SKILL_FIELDS: tuple[str, ...] = ("name", "description", "guidance", "category", "subcategory", "related")
 TEXT_FIELDS: frozenset[str] = frozenset({"name", "description", "guidance", "essence"})
+# The fields of framework.yaml an update-framework changes (the edition is the release's, never an operation's).
+FRAMEWORK_FIELDS: tuple[str, ...] = ("name", "attributes", "categories")
 
 # The impact an operation has on people holding assessments against the old text, unless it says otherwise.
 DEFAULT_IMPACT: dict[str, str] = {
     "add-skill": "major", "retire-skill": "major", "add-level": "major", "remove-level": "major",
     "update-skill": "minor", "update-level": "minor", "update-responsibility-level": "minor",
+    "update-framework": "major",
 }
+# update-framework's default impact by field: a new name is wording; the attributes every level describes, and
+# the categories skills are filed under, change what an assessment means.
+FRAMEWORK_IMPACT: dict[str, str] = {"name": "minor", "attributes": "major", "categories": "major"}
 
 
 class PreconditionError(SkillrepoError):
@@ -67,6 +73,8 @@ class Effect:
         if self.op == "update-responsibility-level":
             what = "essence" if self.field == "essence" else f"{self.field}"
             return f"changes the {what} of level of responsibility {self.level}"
+        if self.op == "update-framework":
+            return describe_framework_change(str(self.field), self.before, self.after)
         if self.field in ("name", "category", "subcategory"):
             return f"changes the {self.field} of {target} from \"{self.before}\" to \"{self.after}\""
         if self.field == "related":
@@ -85,9 +93,46 @@ def describe_operation(op: Operation) -> str:
         return f"add-skill {op.get('code')}"
     if kind == "update-responsibility-level":
         return f"update-responsibility-level {op.get('level')}"
+    if kind == "update-framework":
+        return f"update-framework {', '.join(k for k in FRAMEWORK_FIELDS if k in op) or 'nothing'}"
     if "level" in op:
         return f"{kind} {op.get('skill')} level {op.get('level')}"
     return f"{kind} {op.get('skill')}"
+
+
+def framework_value(fw: Framework, field: str) -> Any:
+    """A field of framework.yaml as an update-framework states it; categories as [{name, subcategories}]."""
+    if field == "name":
+        return fw.name
+    if field == "attributes":
+        return list(fw.attributes)
+    return [{"name": name, "subcategories": list(subs)} for name, subs in fw.categories.items()]
+
+
+def framework_value_text(field: str, value: Any) -> str:
+    """A value of a framework.yaml field in words: the name quoted, a list of names, categories with theirs."""
+    if field == "name":
+        return f"\"{value}\""
+    if field == "attributes":
+        return "[" + ", ".join(map(str, value)) + "]"
+    return "; ".join(f"{c['name']} ({', '.join(c['subcategories'])})" for c in value)
+
+
+def describe_framework_change(field: str, before: Any, after: Any) -> str:
+    """An update-framework effect as a sentence: what was added, removed or reordered, never the whole list."""
+    if field == "name":
+        return f"changes the name of the framework from \"{before}\" to \"{after}\""
+    if field == "attributes":
+        return f"changes the attributes of the framework from {framework_value_text(field, before)} to " \
+            f"{framework_value_text(field, after)}"
+    old = {c["name"]: c["subcategories"] for c in before}
+    new = {c["name"]: c["subcategories"] for c in after}
+    parts = [f"adds category \"{n}\"" for n in new if n not in old]
+    parts += [f"removes category \"{n}\"" for n in old if n not in new]
+    parts += [f"changes the subcategories of \"{n}\"" for n in new if n in old and old[n] != new[n]]
+    if [n for n in old if n in new] != [n for n in new if n in old]:
+        parts.append("reorders the categories")
+    return "changes the categories of the framework: " + ("; ".join(parts) or "no difference")
 
 
 def nearest(text: str, wanted: str) -> str:
@@ -300,6 +345,32 @@ class _Apply:
             self.effect(None, level.level, name, level.attributes[name], new.attributes[name])
         self.fw.levels[level.level] = new
 
+    def update_framework(self, op: Operation) -> None:
+        """framework.yaml's name, attributes or categories: each `from` must be today's value, exactly."""
+        if not any(key in op for key in FRAMEWORK_FIELDS):
+            raise PreconditionError(self.where, "changes nothing; name a field to change: "
+                                    f"{', '.join(FRAMEWORK_FIELDS)}")
+        for key in FRAMEWORK_FIELDS:
+            if key not in op:
+                continue
+            before = framework_value(self.fw, key)
+            if before != op[key]["from"]:
+                raise PreconditionError(self.where, f"the framework's {key} is {framework_value_text(key, before)}, "
+                                        f"expected {framework_value_text(key, op[key]['from'])}")
+            after = copy.deepcopy(op[key]["to"])
+            if key == "categories":
+                names = [c["name"] for c in after]
+                twice = sorted({n for n in names if names.count(n) > 1})
+                if twice:
+                    raise PreconditionError(self.where, f"the new categories list {', '.join(twice)} twice")
+                self.fw.categories = {c["name"]: list(c["subcategories"]) for c in after}
+            elif key == "attributes":
+                self.fw.attributes = list(after)
+            else:
+                self.fw.name = after
+            impact = self.op.get("impact") or FRAMEWORK_IMPACT[key]
+            self.effects.append(Effect(self.op["op"], None, None, key, before, after, impact, self.cr, self.index))
+
 
 _HANDLERS: dict[str, Callable[[_Apply, Operation], None]] = {
     "add-skill": _Apply.add_skill,
@@ -311,6 +382,7 @@ _HANDLERS: dict[str, Callable[[_Apply, Operation], None]] = {
     "update-level": _Apply.update_level,
     "remove-level": _Apply.remove_level,
     "update-responsibility-level": _Apply.update_responsibility_level,
+    "update-framework": _Apply.update_framework,
 }
 
 
@@ -370,11 +442,14 @@ def invert(operations: list[Operation]) -> list[Operation]:
             if "attributes" in op:
                 inv["attributes"] = {k: invert_change(v) for k, v in op["attributes"].items()}
             inverse.append(inv)
+        elif kind == "update-framework":
+            inverse.append({"op": kind, **{k: invert_change(op[k]) for k in FRAMEWORK_FIELDS if k in op}})
     return inverse
 
 
 def targets(op: Operation) -> set[tuple[Any, ...]]:
-    """The items an operation touches: ('skill', CODE, field), ('level', CODE, N), ('rl', N, field)."""
+    """The items an operation touches: ('skill', CODE, field), ('level', CODE, N), ('rl', N, field),
+    ('framework', 'framework', field)."""
     kind = op["op"]
     if kind in ("add-skill", "remove-skill"):
         return {("skill", op["code"], "*")}
@@ -384,5 +459,7 @@ def targets(op: Operation) -> set[tuple[Any, ...]]:
         return {("skill", op["skill"], k) for k in SKILL_FIELDS if k in op}
     if kind in ("add-level", "update-level", "remove-level"):
         return {("level", op["skill"], op["level"])}
+    if kind == "update-framework":
+        return {("framework", "framework", k) for k in FRAMEWORK_FIELDS if k in op}
     fields = (["essence"] if "essence" in op else []) + list(op.get("attributes", {}))
     return {("rl", op["level"], f) for f in fields}

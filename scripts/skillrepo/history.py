@@ -19,6 +19,7 @@ from gitdb.base import IStream  # type: ignore[import-untyped]
 from skillrepo.documents import Snapshot, snapshot_of
 from skillrepo.errors import SkillrepoError, UsageError
 from skillrepo.layout import CHANGES_DIR, FRAMEWORK_DIR
+from skillrepo.yamlsource import load_bytes
 
 TRAILER = re.compile(r"^Change-Request:\s*(CR-[0-9]+)\s*$", re.M)
 
@@ -53,10 +54,21 @@ def resolve(repo: git.Repo, ref: str) -> git.Commit:
 
 def newest_release_tag(repo: git.Repo, excluding: str | None = None) -> git.TagReference | None:
     """The newest `v*` tag (other than `excluding`), by the date of the commit it tags, then by name."""
-    tags = [t for t in repo.tags if t.name.startswith("v") and t.name != excluding]
-    if not tags:
-        return None
-    return max(tags, key=lambda t: (t.commit.committed_date, t.name))
+    return next((t for t in release_tags(repo) if t.name != excluding), None)
+
+
+def release_tags(repo: git.Repo) -> list[git.TagReference]:
+    """Every `v*` tag that names a commit, newest first (by the date of the commit it tags, then by name)."""
+    tags = []
+    for tag in repo.tags:
+        if not tag.name.startswith("v"):
+            continue
+        try:
+            date = tag.commit.committed_date
+        except ValueError:  # a tag of a tree or a blob is no release
+            continue
+        tags.append((date, tag.name, tag))
+    return [t for _, _, t in sorted(tags, key=lambda e: (e[0], e[1]), reverse=True)]
 
 
 def relative_prefix(repo: git.Repo, root: Path) -> str:
@@ -137,6 +149,64 @@ def changed_since_head(repo: git.Repo, root: Path, paths: list[str]) -> dict[str
     return changed
 
 
+def changed_between(repo: git.Repo, root: Path, old: git.Commit, new: git.Commit,
+                    paths: list[str]) -> dict[str, bytes | None]:
+    """Of `paths` (relative to `root`), those that differ between two commits: their bytes at `old` (None if
+    absent there). One diff, scoped by top directory, not one read per path."""
+    if not paths:
+        return {}
+    prefix = relative_prefix(repo, root)
+    wanted = set(paths)
+    scoped: list[str | os.PathLike[str]] = [f"{prefix}{top}" for top in sorted({p.split("/", 1)[0] for p in paths})]
+    changed: dict[str, bytes | None] = {}
+    for diff in old.diff(new, paths=scoped):
+        for side in (diff.a_path, diff.b_path):
+            path = (side or "")[len(prefix):]
+            if path in wanted and path not in changed:
+                changed[path] = blob_at(old, f"{prefix}{path}")
+    return changed
+
+
+def applying_commits(repo: git.Repo, root: Path, base: git.Commit | None,
+                     paths: list[str]) -> dict[str, git.Commit]:
+    """For each manifest of `paths`, the last commit after `base` (None: all) up to HEAD that set its applied_in
+    (the manifest has it there and had not at the commit before in the log): what applying it committed."""
+    if not paths or not repo.head.is_valid():
+        return {}
+    prefix = relative_prefix(repo, root)
+    wanted = {f"{prefix}{p}": p for p in paths}
+    # One `git log` listing the commits that touch the manifests (merges against each parent), oldest first.
+    # Paths as they are (not quoted), whatever characters the directories above the framework's have.
+    out = repo.git(c="core.quotePath=false").log(
+        "--reverse", "-m", "--no-renames", "--name-only", "--format=%x00%H",
+        f"{base.hexsha}..HEAD" if base is not None else "HEAD", "--", *sorted(wanted), strip_newline_in_stdout=False)
+    applied = {name: base is not None and manifest_applied(blob_at(base, name)) for name in wanted}
+    found: dict[str, git.Commit] = {}
+    for record in out.split("\x00"):
+        sha, _, names = record.partition("\n")
+        for name in dict.fromkeys(n for n in names.splitlines() if n in wanted):
+            commit = repo.commit(sha.strip())
+            now = manifest_applied(blob_at(commit, name))
+            if now and not applied[name]:
+                found[wanted[name]] = commit
+            applied[name] = now
+    return found
+
+
+def manifest_data(raw: bytes | None) -> dict[str, Any] | None:
+    """A manifest's top-level mapping as the strict loader reads it, or None (absent, or not a mapping)."""
+    if raw is None:
+        return None
+    loaded = load_bytes(raw)
+    return loaded.data if loaded.usable and isinstance(loaded.data, dict) else None
+
+
+def manifest_applied(raw: bytes | None) -> bool:
+    """Whether a manifest's bytes (None: absent) say it is applied: an applied_in key, whatever its layout."""
+    data = manifest_data(raw)
+    return data is not None and data.get("applied_in") is not None
+
+
 def dirty_paths(repo: git.Repo, root: Path, paths: list[str]) -> list[str]:
     """Paths (files or directories) with changes not committed: staged, unstaged or untracked."""
     prefix = relative_prefix(repo, root)
@@ -187,6 +257,11 @@ def _tree_entries(commit: git.Commit) -> dict[str, tuple[int, str]]:
     """Every file (blob, link or submodule) of a commit's tree: repository-relative path -> (mode, object id)."""
     return {str(item.path): (item.mode, item.hexsha) for item in commit.tree.traverse()
             if isinstance(item, (Blob, git.Submodule))}
+
+
+def tracked_paths(commit: git.Commit) -> list[str]:
+    """Every file (blob, link or submodule) a commit tracks, repository-relative, sorted."""
+    return sorted(_tree_entries(commit))
 
 
 def changed_paths(old: git.Commit, new: git.Commit) -> list[str]:

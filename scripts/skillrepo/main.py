@@ -176,8 +176,13 @@ def _init(args: argparse.Namespace) -> int:
 
 def _authorize(args: argparse.Namespace) -> int:
     from skillrepo.commands import authorize
+    from skillrepo.documents import find_root
 
-    return authorize.run(_root(args), args.base, args.author)
+    # authorize reads commits only, and its checkout is a pull request's: whatever its .skillrepo/ holds is
+    # never acted on (no recovery), only refused.
+    if args.repo is not None and not args.repo.is_dir():
+        raise UsageError(f"--repo {args.repo}: no such directory")
+    return authorize.run(find_root(args.repo if args.repo is not None else Path.cwd()), args.base, args.author)
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {

@@ -128,6 +128,9 @@ operations: []
 #    essence: {{edits: [{{old: "old words", new: "new words"}}]}}
 #    attributes:
 #      Autonomy: {{edits: [{{old: "old words", new: "new words"}}]}}
+#
+#  - op: update-framework           # any of name, attributes, categories: framework.yaml's, whole values
+#    name: {{from: Open Digital Skills Framework, to: Open Digital Skills}}
 """
 
 

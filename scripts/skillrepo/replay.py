@@ -15,6 +15,7 @@ from skillrepo import history
 from skillrepo.checker import load
 from skillrepo.engine import Effect, PreconditionError, apply_all, invert
 from skillrepo.model import ChangeRequest, Framework, Repository
+from skillrepo.rules.lifecycle import APPLIED_STATUS
 
 
 @dataclass
@@ -32,6 +33,12 @@ class Replay:
     @property
     def effects(self) -> list[Effect]:
         return [e for _, effects in self.steps for e in effects]
+
+
+def is_applied(cr: ChangeRequest) -> bool:
+    """Whether a change request counts as applied: it has applied_in and is accepted (any other status with
+    applied_in is an error, R430, and is never replayed)."""
+    return cr.applied_in is not None and cr.status == APPLIED_STATUS
 
 
 def applied_order(git_repo: git.Repo, root: Path, base: git.Commit | None,
@@ -78,7 +85,7 @@ def since_release(root: Path, now: Repository, base_ref: str | None, excluding: 
     if base_ref is None:
         tag = history.newest_release_tag(git_repo, excluding)
         base_ref = tag.name if tag is not None else None
-    applied_now = [c for c in now.changes.values() if c.applied_in is not None]
+    applied_now = [c for c in now.changes.values() if is_applied(c)]
     if base_ref is None:
         order = applied_order(git_repo, root, None, applied_now)
         try:
@@ -89,7 +96,7 @@ def since_release(root: Path, now: Repository, base_ref: str | None, excluding: 
         return _forward(Replay(None, fw, order), fw)
     base_commit = history.resolve(git_repo, base_ref)
     base, _ = load(history.snapshot_at(git_repo, root, base_commit))
-    applied_base = {c.id for c in base.changes.values() if c.applied_in is not None}
+    applied_base = {c.id for c in base.changes.values() if is_applied(c)}
     since = [c for c in applied_now if c.id not in applied_base]
     reverted = sorted((base.changes[i] for i in applied_base if i in now.changes and now.changes[i].applied_in is None),
                       key=lambda c: c.id, reverse=True)
@@ -99,4 +106,23 @@ def since_release(root: Path, now: Repository, base_ref: str | None, excluding: 
         return Replay(base_ref, base.framework, [], reverted,
                       problem=f"reverted change requests cannot be undone: {exc}")
     order = applied_order(git_repo, root, base_commit, since)
+    rewritten = _rewritten(git_repo, root, base_commit, order)
+    if rewritten:
+        return Replay(base_ref, base.framework, order, reverted, problem="\n".join(rewritten))
     return _forward(Replay(base_ref, base.framework, order, reverted), start)
+
+
+def _rewritten(git_repo: git.Repo, root: Path, base: git.Commit, order: list[ChangeRequest]) -> list[str]:
+    """The change requests applied since `base` whose operations are not those of the commit that applied them:
+    replaying today's would prove a framework rewritten together with them."""
+    by_path = {cr.source.path: cr for cr in order if cr.source is not None}
+    prefix = history.relative_prefix(git_repo, root)
+    found = []
+    for path, commit in sorted(history.applying_commits(git_repo, root, base, sorted(by_path)).items()):
+        cr = by_path[path]
+        then = history.manifest_data(history.blob_at(commit, f"{prefix}{path}"))
+        if then is None or then.get("operations") != cr.operations:
+            found.append(f"{path}: the operations of {cr.id} are not those of the commit that applied it "
+                         f"({commit.hexsha[:10]}); an applied change request is a record: revert it (skillrepo "
+                         f"revert {cr.id}), then change it and apply it again")
+    return found

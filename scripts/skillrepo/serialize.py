@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from skillrepo import canonical
-from skillrepo.layout import level_path, skill_level_path, skill_path
+from skillrepo.layout import FRAMEWORK_FILE, level_path, skill_level_path, skill_path
 from skillrepo.model import Framework, ResponsibilityLevel, Skill, SkillLevel
 from skillrepo.schemas import property_order
 
@@ -31,6 +31,12 @@ def level_data(level: ResponsibilityLevel) -> dict[str, Any]:
     return {"level": level.level, "name": level.name, "essence": level.essence, "attributes": dict(level.attributes)}
 
 
+def framework_data(fw: Framework) -> dict[str, Any]:
+    """framework.yaml's data: name, edition, attributes, and categories (in order) with their subcategories."""
+    return {"name": fw.name, "edition": fw.edition, "attributes": list(fw.attributes),
+            "categories": [{"name": name, "subcategories": list(subs)} for name, subs in fw.categories.items()]}
+
+
 def render(path: str, kind: str, data: dict[str, Any]) -> bytes:
     """A framework file's canonical bytes."""
     return canonical.dump(path, kind, data, property_order(kind)).encode("utf-8")
@@ -39,6 +45,8 @@ def render(path: str, kind: str, data: dict[str, Any]) -> bytes:
 def file_changes(before: Framework, after: Framework) -> dict[str, bytes | None]:
     """The framework files to write (bytes) or delete (None) to go from `before` to `after`."""
     out: dict[str, bytes | None] = {}
+    if framework_data(before) != framework_data(after):  # only an update-framework changes it
+        out[FRAMEWORK_FILE] = render(FRAMEWORK_FILE, "framework", framework_data(after))
     for code in before.skills.keys() | after.skills.keys():
         old, new = before.skills.get(code), after.skills.get(code)
         if old is new:

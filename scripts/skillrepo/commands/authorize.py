@@ -1,6 +1,8 @@
 """`skillrepo authorize --base REF --author LOGIN`: refuse, in a pull request, the changes only a maintainer may
-make. Decisions belong to maintainers: the framework itself, the schemas, who the maintainers are, the CI, and in
-a change request its status (beyond draft or submitted), decision, outcome and applied_in.
+make. Decisions belong to maintainers: the framework itself, the schemas, who the maintainers are, the CI and the
+tool it runs, in a change request its status (beyond draft or submitted), decision, outcome and applied_in, and
+anything at all in a change request that is applied or decided (it is a record). A file under .skillrepo/ (the
+tool's local state, never committed) is refused whoever the author is.
 
 The pull request is what HEAD (committed, not the work tree) changes since the merge base of REF and HEAD, as
 GitHub shows its diff. The maintainers are the logins in MAINTAINERS as it is at REF, so a pull request cannot
@@ -15,18 +17,26 @@ from typing import Any
 
 from skillrepo import history
 from skillrepo.layout import CHANGES_DIR, FRAMEWORK_DIR, classify
-from skillrepo.yamlsource import load_bytes
 
 MAINTAINERS = "MAINTAINERS"
 OPEN = ("draft", "submitted")  # the statuses anyone may give a change request
 DECIDED_FIELDS = ("decision", "outcome")
 
+STATE_DIR = ".skillrepo/"  # the tool's local state (journal, lock): git-ignored, never in a pull request
+RECORD_FIELDS = ("status", "applied_in", *DECIDED_FIELDS)  # each has a message of its own
+
+# The tool, its tests and its packaging: CI runs the pull request's copy of them, so changing them could
+# switch the checks off.
+TOOL_DIRS = ("scripts/", "tests/", "benchmarks/", ".ci/")
+TOOL_FILES = ("pyproject.toml", ".pre-commit-config.yaml", ".pre-commit-hooks.yaml",
+              # read by pip and pytest from the top of the checkout before anything else, and run as code
+              "setup.py", "setup.cfg", "pytest.ini", "tox.ini", "conftest.py", "sitecustomize.py")
 # Areas of the framework repository (paths relative to its root) only a maintainer may change.
-PROTECTED_DIRS = (f"{FRAMEWORK_DIR}/", "schemas/")
-PROTECTED_FILES = (MAINTAINERS,)
-# Areas of the git repository (GitHub reads .github/ at its top) only a maintainer may change.
-PROTECTED_TOP_DIRS = (".github/workflows/",)
-PROTECTED_TOP_FILES = (".github/CODEOWNERS",)
+PROTECTED_DIRS = (f"{FRAMEWORK_DIR}/", "schemas/", *TOOL_DIRS)
+PROTECTED_FILES = (MAINTAINERS, *TOOL_FILES)
+# Areas of the git repository (GitHub reads .github/ at its top; CI runs from there) only a maintainer may change.
+PROTECTED_TOP_DIRS = (".github/workflows/", *TOOL_DIRS, ".github/")
+PROTECTED_TOP_FILES = (".github/CODEOWNERS", *TOOL_FILES)
 
 
 def maintainers(text: str) -> set[str]:
@@ -41,10 +51,9 @@ def maintainers(text: str) -> set[str]:
 
 def _area(path: str, dirs: tuple[str, ...], files: tuple[str, ...]) -> str | None:
     """What the protected area of a path is called in a finding, or None if the path is not protected."""
-    for d in dirs:
-        if path.startswith(d):
-            return d
-    return path if path in files else None
+    if path in files:
+        return path
+    return next((d for d in dirs if path.startswith(d)), None)
 
 
 def _protected(path: str, area: str, before: bool, after: bool) -> str:
@@ -53,14 +62,6 @@ def _protected(path: str, area: str, before: bool, after: bool) -> str:
     into = " to" if area.endswith("/") else ""
     out = " from" if area.endswith("/") else ""
     return f"adds{into} {area}" if after else f"deletes{out} {area}"
-
-
-def _parsed(raw: bytes | None) -> dict[str, Any] | None:
-    """A manifest's top-level mapping, or None if it does not parse as one (check reports that)."""
-    if raw is None:
-        return None
-    loaded = load_bytes(raw)
-    return loaded.data if loaded.usable and isinstance(loaded.data, dict) else None
 
 
 def _show(value: Any) -> str:
@@ -93,27 +94,48 @@ def manifest_problems(old: dict[str, Any] | None, new: dict[str, Any] | None) ->
         a, b = before.get(key), new.get(key)
         if a != b:
             found.append(f"{'sets' if a is None else 'removes' if b is None else 'changes'} {key}")
-    if old is not None and old.get("operations") != new.get("operations"):
-        if old.get("applied_in") is not None:
-            found.append(f"changes the operations of a change request applied in edition {_show(old['applied_in'])}")
-        elif not was_open:
-            found.append(f"changes the operations of a change request with status {_show(was)}")
+    if old is not None and (old.get("applied_in") is not None or not was_open):
+        # An applied or decided change request is a record: its title, proposal, operations, anything.
+        fields = sorted(str(k) for k in old.keys() | new.keys()
+                        if k not in RECORD_FIELDS and old.get(k) != new.get(k))
+        record = f"applied in edition {_show(old['applied_in'])}" if old.get("applied_in") is not None \
+            else f"with status {_show(was)}"
+        if fields:
+            found.append(f"changes {', '.join(fields)} of a change request {record}")
     return found
+
+
+def _is_state(path: str, prefix: str) -> bool:
+    """Whether a path is .skillrepo or under it, at the top of the git repository or of the framework's."""
+    return any(p == STATE_DIR.rstrip("/") or p.startswith(STATE_DIR)
+               for p in (path, path[len(prefix):] if path.startswith(prefix) else ""))
+
+
+def _state_refusal(paths: list[str]) -> str:
+    """The refusal of files under .skillrepo/ in a pull request, one line each and what to do."""
+    lines = "".join(f"{p}: adds to {STATE_DIR}, the tool's local state, which is never committed\n" for p in paths)
+    return lines + (f"refused: remove {'this file' if len(paths) == 1 else f'these {len(paths)} files'} from the pull "
+                    f"request (git rm -r --cached {STATE_DIR})\n")
 
 
 def run(root: Path, base: str, author: str) -> int:
     repo = history.open_repo(root)
     base_commit = history.resolve(repo, base)
     head = history.resolve(repo, "HEAD")
-    listed = history.blob_at(base_commit, f"{history.relative_prefix(repo, root)}{MAINTAINERS}")
+    prefix = history.relative_prefix(repo, root)
+    start = history.merge_base(repo, base_commit, head)
+    changed = history.changed_paths(start, head)
+    state = [p for p in history.tracked_paths(head) if _is_state(p, prefix)]
+    if state:  # whoever the author: a committed journal or lock would be acted on in every clone
+        sys.stdout.write(_state_refusal(state))
+        return 1
+    listed = history.blob_at(base_commit, f"{prefix}{MAINTAINERS}")
     if author.strip().removeprefix("@").lower() in maintainers((listed or b"").decode("utf-8", "replace")):
         sys.stdout.write(f"{author} is a maintainer: no restriction\n")
         return 0
-    start = history.merge_base(repo, base_commit, head)
-    prefix = history.relative_prefix(repo, root)
     problems: list[str] = []
     crs = 0
-    for top_path in history.changed_paths(start, head):
+    for top_path in changed:
         before = history.blob_at(start, top_path)
         after = history.blob_at(head, top_path)
         area = _area(top_path, PROTECTED_TOP_DIRS, PROTECTED_TOP_FILES)
@@ -130,7 +152,7 @@ def run(root: Path, base: str, author: str) -> int:
         info = classify(path) if path.startswith(f"{CHANGES_DIR}/") else None
         if info is None or info.kind != "manifest":
             continue
-        old, new = _parsed(before), _parsed(after)
+        old, new = history.manifest_data(before), history.manifest_data(after)
         if (after is not None and new is None) or (after is None and before is not None and old is None):
             continue  # a manifest that does not parse: `skillrepo check` reports it
         found = manifest_problems(old, new)

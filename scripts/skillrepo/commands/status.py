@@ -67,6 +67,8 @@ def _item(item: tuple[Any, ...]) -> str:
         return f"{target} level {detail}"
     if kind == "rl":
         return f"the {detail} of level of responsibility {target}"
+    if kind == "framework":
+        return f"the framework's {detail}"
     return f"{target}" if detail == "*" else f"the {detail} of {target}"
 
 

@@ -8,15 +8,29 @@ from pathlib import Path
 
 from skillrepo import history
 from skillrepo.checker import check_repository
-from skillrepo.layout import level_path, skill_level_path, skill_path
+from skillrepo.layout import FRAMEWORK_FILE, level_path, skill_level_path, skill_path
 from skillrepo.model import Framework, Repository
-from skillrepo.replay import Replay, since_release
+from skillrepo.replay import Replay, is_applied, since_release
 from skillrepo.serialize import level_data, skill_data
+
+
+def framework_differences(replayed: Framework, now: Framework) -> list[str]:
+    """Every field of framework.yaml but the edition (a release's, not a change request's) that differs."""
+    out = [f"{FRAMEWORK_FILE}: {key} changed outside any CR" for key in ("name", "attributes")
+           if getattr(replayed, key) != getattr(now, key)]
+    a, b = replayed.categories, now.categories
+    out += [f"{FRAMEWORK_FILE}: category \"{n}\" added outside any CR" for n in b if n not in a]
+    out += [f"{FRAMEWORK_FILE}: category \"{n}\" removed outside any CR" for n in a if n not in b]
+    if [n for n in a if n in b] != [n for n in b if n in a]:
+        out.append(f"{FRAMEWORK_FILE}: order of the categories changed outside any CR")
+    out += [f"{FRAMEWORK_FILE}: subcategories of category \"{n}\" changed outside any CR"
+            for n in b if n in a and a[n] != b[n]]
+    return out
 
 
 def differences(replayed: Framework, now: Framework) -> list[str]:
     """Every file and field where the framework differs from the replay of its change requests."""
-    out: list[str] = []
+    out = framework_differences(replayed, now)
     for code in sorted(replayed.skills.keys() | now.skills.keys()):
         a, b = replayed.skills.get(code), now.skills.get(code)
         if a is None:
@@ -57,6 +71,9 @@ def problems(root: Path, now: Repository, base_ref: str | None,
         return None, [], ""
     replay = since_release(root, now, base_ref, excluding)
     found = [replay.problem] if replay.problem else []
+    found += [f"{cr.source.path if cr.source else cr.id}: {cr.id} has applied_in but status {cr.status}, so it is "
+              "not replayed (R430)" for cr in sorted(now.changes.values(), key=lambda c: c.id)
+              if cr.applied_in is not None and not is_applied(cr)]
     if replay.result is not None:
         found += differences(replay.result, now.framework)
     ids = [c.id for c in replay.order]

@@ -22,6 +22,7 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("changed_descriptions", "Changed descriptions"),
     ("related_skills", "Related skills"),
     ("responsibility_levels", "Levels of responsibility"),
+    ("framework", "The framework: name, attributes, categories"),
 )
 
 
@@ -45,6 +46,8 @@ class Entry:
 
 
 def _section(effect: Effect) -> str:
+    if effect.op == "update-framework":
+        return "framework"
     if effect.op == "add-skill":
         return "new_skills" if effect.level is None else "new_levels"
     if effect.op in ("retire-skill", "unretire-skill"):
@@ -70,6 +73,10 @@ def _name(fw: Framework, code: str | None) -> str:
 
 
 def _summary(effect: Effect, after: Framework) -> str:
+    if effect.op == "update-framework" and effect.field == "name":
+        return f"The framework: \"{effect.before}\" is now \"{effect.after}\""
+    if effect.op == "update-framework":
+        return f"The framework's {effect.field}: {effect.describe().split(' of the framework', 1)[1].lstrip(': ')}"
     if effect.op == "add-skill" and effect.level is None:
         return f"{_name(after, effect.skill)}"
     if effect.op == "retire-skill":

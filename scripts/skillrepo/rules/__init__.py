@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 
 from skillrepo.findings import Finding
 from skillrepo.model import Repository
-from skillrepo.rules import formatting, frozen, paths, prose, reading, references
+from skillrepo.rules import formatting, frozen, lifecycle, paths, prose, reading, references
 from skillrepo.rules.base import Rule
 
 CHECKS: tuple[Callable[[Repository], Iterable[Finding]], ...] = (
@@ -15,10 +15,11 @@ CHECKS: tuple[Callable[[Repository], Iterable[Finding]], ...] = (
     prose.check,
     formatting.check,
     frozen.check,
+    lifecycle.check,
 )
 
 RULES: dict[str, Rule] = {
     rule.code: rule
-    for module in (reading, paths, references, frozen, prose, formatting)
+    for module in (reading, paths, references, frozen, lifecycle, prose, formatting)
     for rule in module.RULES
 }

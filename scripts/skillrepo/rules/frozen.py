@@ -1,17 +1,23 @@
-"""The operations of an applied change request are frozen: changing them is refused against HEAD."""
+"""The operations of an applied change request are frozen: changing them is refused against HEAD, and against
+the newest release that published the request as applied."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from skillrepo.findings import Finding
-from skillrepo.model import Repository
+from skillrepo.model import ChangeRequest, Repository
 from skillrepo.rules.base import Rule, at
 from skillrepo.yamlsource import load_bytes
 
+if TYPE_CHECKING:
+    import git
+
 RULES: tuple[Rule, ...] = (
     Rule("R423", "applied-operations-changed", "The operations of a change request that was already applied at "
-         "HEAD were changed. What an applied request did is history: revert it, change it, apply it again.",
+         "HEAD, or in a release, were changed. What an applied request did is history: before a release, revert "
+         "it, change it, apply it again; once a release published it, propose the change in a new request.",
          "# changes/CR-1432/manifest.yaml, applied_in: \"1\"\n  - op: add-level\n    level: 6  # was 5",
          "skillrepo revert CR-1432 --commit; edit the operations; skillrepo apply CR-1432 --commit"),
 )
@@ -25,7 +31,8 @@ def check(repo: Repository) -> Iterator[Finding]:
     from skillrepo import history  # only here: the rest of check needs no git
 
     git_repo = history.open_repo(repo.snapshot.root)
-    for path, head_bytes in history.changed_since_head(git_repo, repo.snapshot.root, sorted(applied)).items():
+    at_head = history.changed_since_head(git_repo, repo.snapshot.root, sorted(applied))
+    for path, head_bytes in at_head.items():
         cr = applied.get(path)
         if cr is None or cr.source is None or head_bytes is None:
             continue
@@ -36,6 +43,37 @@ def check(repo: Repository) -> Iterator[Finding]:
             yield at(cr.source, ("operations",), "R423", f"the operations of {cr.id}, applied in edition "
                      f"{before.data['applied_in']}, changed since HEAD; revert it first (skillrepo revert {cr.id}), "
                      "then change it and apply it again", key=True)
+    if git_repo.head.is_valid():
+        yield from _against_releases(git_repo, repo, applied, at_head)
+
+
+def _against_releases(git_repo: git.Repo, repo: Repository, applied: dict[str, ChangeRequest],
+                      at_head: dict[str, bytes | None]) -> Iterator[Finding]:
+    """Each applied request against the newest release tag that has it applied: one diff per tag with HEAD,
+    and a manifest read only where it differs (where it does not, the comparison with HEAD above holds)."""
+    from skillrepo import history
+
+    head = git_repo.head.commit
+    # What HEAD holds of each: applied there unless the work tree changed it from a HEAD that was not.
+    remaining = {p: p not in at_head or history.manifest_applied(at_head[p]) for p in applied}
+    for tag in history.release_tags(git_repo):
+        if not remaining:
+            return
+        differ = history.changed_between(git_repo, repo.snapshot.root, tag.commit, head, sorted(remaining))
+        for path, applied_at_head in list(remaining.items()):
+            if path not in differ:
+                if applied_at_head:
+                    del remaining[path]  # the same bytes at the tag as at HEAD, compared above
+                continue
+            then = history.manifest_data(differ[path])
+            if then is None or then.get("applied_in") is None:
+                continue  # not applied in this release: an older one may have published it
+            del remaining[path]
+            cr = applied[path]
+            if then.get("operations") != cr.operations and cr.source is not None:
+                yield at(cr.source, ("operations",), "R423", f"the operations of {cr.id} are not those release "
+                         f"{tag.name} published it with (applied in edition {then['applied_in']}); a published "
+                         "change request is a record: propose the change in a new change request", key=True)
 
 
 def _in_git(repo: Repository) -> bool:

@@ -18,7 +18,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from skillrepo.domain import CR_STATUSES, LEVELS
-from skillrepo.engine import Effect, describe_operation
+from skillrepo.engine import Effect, describe_operation, framework_value_text
 from skillrepo.exports import changelog, mapping
 from skillrepo.model import ChangeRequest, Framework, Repository, Skill
 from skillrepo.replay import Replay
@@ -162,6 +162,12 @@ def _change(effect: Effect, fw: Framework, changes: dict[str, ChangeRequest]) ->
     cr = changes.get(effect.cr)
     skill = fw.skills.get(effect.skill or "")
     href: str | None = None
+    if effect.op == "update-framework":
+        label = f"The framework's {effect.field}"
+        href = "index.html"
+        return Change(effect.cr, cr.title if cr is not None else "", effect.describe(), _kind(effect), effect.impact,
+                      label, href, *(v if effect.field == "name" else framework_value_text(str(effect.field), v)
+                                     for v in (effect.before, effect.after)))
     if effect.op == "update-responsibility-level":
         label = FIELD_LABELS["essence"] if effect.field == "essence" else f"{effect.field}"
         label = f"Level {effect.level}: {label}"
