@@ -207,7 +207,7 @@ def test_revert_is_refused_when_a_later_request_depends_on_it(repo: Path) -> Non
     assert refused("revert", "CR-1500", cwd=repo) == (
         "error: cannot revert CR-1500: edit 1 of description: expected \"contributes to the careful testing\" exactly "
         "once, but it does not occur; nearest text now: \"contributes to the thorough testing\"; applied change "
-        "requests that changed the same items since: CR-1434, CR-1501 (revert them first)\n")
+        "requests that changed the same items since: CR-1501 (revert them first)\n")
 
 
 def test_commit_is_refused_over_changes_of_its_own(repo: Path) -> None:
@@ -301,3 +301,84 @@ def test_verify_orders_requests_committed_by_hand_by_their_commits(repo: Path) -
         git(repo, "commit", "-qam", f"Apply {cr} by hand")
     assert ok("verify", cwd=repo) == ("verified: replaying the 3 change request(s) applied since v0 (CR-1434, "
                                       "CR-1500, CR-1432) gives framework/ exactly\n")
+
+
+def test_apply_then_revert_of_a_periodic_edit_is_byte_identical_and_an_overlapping_one_is_refused(repo: Path) -> None:
+    before = tree_bytes(repo)
+    for cr_id, old, new in (("CR-1500", "of new infrastructure", "of new new infrastructure"),
+                            ("CR-1501", "new infrastructure components", "new new new infrastructure components")):
+        write_files(repo, {f"changes/{cr_id}/manifest.yaml": EDIT_CR.format(id=cr_id, old=old, new=new).replace(
+            "level: 3", "level: 5")})
+        manifests = tree_bytes(repo)
+        ok("apply", cr_id, cwd=repo)
+        ok("revert", cr_id, cwd=repo)
+        assert tree_bytes(repo) == manifests
+    # "new new" occurs twice in "of new new new": a revert could not know which one to put back.
+    write_files(repo, {"changes/CR-1502/manifest.yaml": EDIT_CR.format(
+        id="CR-1502", old="infrastructure components.", new="new new").replace("level: 3", "level: 5")})
+    assert refused("apply", "CR-1502", cwd=repo) == (
+        "error: CR-1502 operation 1 (update-level ITOP level 5): edit 1 of description: the new text \"new new\" must "
+        "occur exactly once in the result, so that the change can be reverted; include some of the words around it "
+        "in both old and new\n")
+    assert {k: v for k, v in tree_bytes(repo).items() if k.startswith("framework/")} == {
+        k: v for k, v in before.items() if k.startswith("framework/")}
+
+
+ADD_SKILL_CR = """\
+id: CR-1500
+title: Add platform operations
+status: accepted
+applies_to: [ITOP]
+operations:
+  - op: add-skill
+    code: PLOP
+    id: 0b0c6d1e-5d4c-4d43-9a55-3f5c1f0f2a11
+    name: Platform operations
+    category: Delivery and operation
+    subcategory: Technology management
+    description: Running the platforms that teams build on.
+    related: [ITOP]
+    levels:
+      - {level: 3, description: Runs platform services following agreed procedures.}
+"""
+
+RELATE_CR = """\
+id: CR-1501
+title: Relate platform operations to network support
+status: accepted
+applies_to: [PLOP]
+operations:
+  - {op: update-skill, skill: PLOP, related: {from: [ITOP], to: [ITOP, NTAS]}}
+"""
+
+
+def test_revert_of_an_added_skill_is_refused_when_a_later_request_changed_it(repo: Path, tmp_path: Path) -> None:
+    for cr_id, manifest in (("CR-1500", ADD_SKILL_CR), ("CR-1501", RELATE_CR)):
+        write_files(repo, {f"changes/{cr_id}/manifest.yaml": manifest})
+        git(repo, "add", "-A")
+        git(repo, "commit", "-qm", f"Propose {cr_id}")
+        ok("apply", cr_id, "--commit", cwd=repo)
+    assert refused("revert", "CR-1500", cwd=repo) == (
+        "error: cannot revert CR-1500: the related of PLOP changed since it was added; applied change requests that "
+        "changed the same items since: CR-1501 (revert them first)\n")
+    assert git(repo, "status", "--porcelain").stdout == ""
+    assert ok("verify", cwd=repo).startswith("no release tag (v*) yet")
+    ok("release", "1.0.0", "--out", str(tmp_path / "dist"), cwd=repo)
+    ok("revert", "CR-1501", "--commit", cwd=repo)
+    ok("revert", "CR-1500", "--commit", cwd=repo)
+    assert not (repo / "framework/skills/PLOP").exists()
+
+
+def test_revert_is_refused_when_a_later_request_would_no_longer_replay_without_it(repo: Path) -> None:
+    # CR-1501 edits text CR-1500 did not write, but its old text is unique only once CR-1500 has applied.
+    for cr_id, old, new in (("CR-1500", "and change procedures", "and change rules"),
+                            ("CR-1501", "procedures", "instructions")):
+        add_cr(repo, cr_id, old, new)
+        ok("apply", cr_id, cwd=repo)
+        git(repo, "add", "-A")
+        git(repo, "commit", "-qm", f"Apply {cr_id}")
+    message = refused("revert", "CR-1500", cwd=repo)
+    assert message.startswith("error: cannot revert CR-1500: without it, CR-1501 operation 1 (update-level ITOP level "
+                              "3): edit 1 of description: expected \"procedures\" exactly once, but it occurs 2 times")
+    assert message.endswith("; applied change requests that changed the same items since: CR-1501 (revert them "
+                            "first)\n")
