@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
+
+import yaml
 
 from helpers import FIXTURES, ROOT, copy_bundled, git, init_git, run_cli, write_files
 from skillrepo import writing
@@ -382,3 +386,51 @@ def test_revert_is_refused_when_a_later_request_would_no_longer_replay_without_i
                               "3): edit 1 of description: expected \"procedures\" exactly once, but it occurs 2 times")
     assert message.endswith("; applied change requests that changed the same items since: CR-1501 (revert them "
                             "first)\n")
+
+
+def cpu_run(*args: str, cwd: Path) -> tuple[subprocess.CompletedProcess[str], float]:
+    """Run the CLI; its result and the CPU seconds it took (not wall time: the machine may be busy)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    result = run_cli(*args, cwd=cwd)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return result, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+
+
+def test_a_long_stale_edit_costs_little_in_preview_status_and_apply(tmp_path: Path) -> None:
+    from test_hostile import prepare  # the repository of the hostile case, made by its recipes
+
+    case = yaml.safe_load((Path(__file__).parent / "cases/hostile/preview-long-stale-edit.yaml").read_text())
+    _, root, _ = prepare(case, tmp_path)
+    manifest = root / "changes/CR-1500/manifest.yaml"
+    manifest.write_text(manifest.read_text().replace("status: draft", "status: accepted"))
+    ok("fmt", cwd=root)  # apply needs a clean repository: the generated level text in canonical layout
+    for args in (["preview", "CR-1500"], ["status"], ["apply", "CR-1500"]):
+        result, cpu = cpu_run(*args, cwd=root)
+        assert "nearest text now (search cut short): \"Runs checks 0 on the service" in result.stdout + result.stderr
+        assert cpu < 5, f"{args[0]} took {cpu:.1f} s of CPU"  # it took minutes when every window was compared
+
+
+def test_status_of_600_identical_requests_is_linear_in_time_and_output(tmp_path: Path) -> None:
+    root = copy_bundled(tmp_path / "repo")
+    write_files(root, {f"changes/CR-{n}/manifest.yaml": EDIT_CR.format(
+        id=f"CR-{n}", old="following agreed standards", new="following the agreed standards") for n in range(2000, 2600)})
+    result, cpu = cpu_run("status", cwd=root)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[1:3] == ["  CR-2000  Reword ITOP level 3",
+                          "      conflicts with CR-2001, CR-2002, CR-2003 and 596 more (both change ITOP level 3)"]
+    assert len(result.stdout) < 200 * 600  # it was 15 MB: every CR listed every other
+    assert cpu < 10, f"status took {cpu:.1f} s of CPU"
+    rows = {r["id"]: r for r in json.loads(ok("status", "--format", "json", cwd=root))}
+    assert rows["CR-2599"]["conflicts"] == {f"CR-{n}": "both change ITOP level 3" for n in (2000, 2001, 2002)}
+    assert rows["CR-2599"]["conflict_count"] == 599 and rows["CR-2599"]["state"] == "conflicting"
+
+
+def test_status_tries_each_request_against_a_bounded_number_of_others(tmp_path: Path) -> None:
+    root = copy_bundled(tmp_path / "repo")
+    write_files(root, {f"changes/CR-{n}/manifest.yaml": EDIT_CR.format(
+        id=f"CR-{n}", old="following agreed standards", new=f"following agreed standards {n}")
+        for n in range(2000, 2120)})
+    lines = ok("status", cwd=root).splitlines()
+    assert lines[2] == ("      conflicts with CR-2001, CR-2002, CR-2003 and 47 more (both change ITOP level 3); not tried "
+                        "against 69 more that change the same items")
