@@ -434,3 +434,36 @@ def test_status_tries_each_request_against_a_bounded_number_of_others(tmp_path: 
     lines = ok("status", cwd=root).splitlines()
     assert lines[2] == ("      conflicts with CR-2001, CR-2002, CR-2003 and 47 more (both change ITOP level 3); not tried "
                         "against 69 more that change the same items")
+
+
+HOSTILE_TITLE_CR = """\
+id: CR-1500
+title: "[click](https://evil) <img src=x> **bold** ``` C# #"
+status: submitted
+applies_to: [ITOP]
+operations:
+  - op: update-level
+    skill: ITOP
+    level: 3
+    description:
+      edits:
+        - {old: "following agreed standards", new: "following ```` fenced standards"}
+  - {op: update-skill, skill: ITOP, name: {from: IT infrastructure, to: "IT <b>infrastructure</b> *now*"}}
+"""
+
+
+def test_preview_markdown_shows_the_repository_text_literally(repo: Path) -> None:
+    write_files(repo, {"changes/CR-1500/manifest.yaml": HOSTILE_TITLE_CR})
+    result = run_cli("preview", "CR-1500", "--format", "markdown", cwd=repo)
+    lines = result.stdout.splitlines()
+    assert lines[:6] == [
+        "### CR-1500: \\[click\\](https\\://evil) &lt;img src=x&gt; \\*\\*bold\\*\\* \\`\\`\\` C\\# \\#",
+        "", "Status: **submitted**. Applying it:", "",
+        "- changes the description of ITOP level 3 (minor)",
+        "- changes the name of ITOP from \"IT infrastructure\" to \"IT &lt;b&gt;infrastructure&lt;/b&gt; \\*now\\*\" "
+        "(minor)"]
+    # The diff holds a run of four backticks: its fence is longer, so that the text cannot close it.
+    start = lines.index("`````diff")
+    assert lines[start + 1:].count("`````") == 1 and "following ```` fenced standards" in lines[start + 11]
+    outside_the_diff = "\n".join(lines[:start])
+    assert "<img" not in outside_the_diff and "<b>" not in outside_the_diff
