@@ -284,6 +284,14 @@ def test_import_refuses_a_request_already_in_changes(repo: Path) -> None:
                                     "input")
 
 
+def test_import_of_a_page_whose_text_is_todays_changes_nothing(repo: Path) -> None:
+    shutil.rmtree(repo / "changes/CR-1432")  # its level 5 stays in framework/, with the page's text
+    assert ok("import", str(FIXTURES / "cr-1432.txt"), cwd=repo) == "changes/CR-1432/manifest.yaml\n"
+    assert (repo / "changes/CR-1432/manifest.yaml").read_text().endswith("\noperations: []\n")
+    assert ok("preview", "CR-1432", cwd=repo).startswith("CR-1432: Create IT Infrastructure (ITOP) level 5 (accepted)\n"
+                                                         "applying it:\n  change nothing\n")
+
+
 def test_dry_run_prints_the_plan_and_writes_nothing(repo: Path) -> None:
     ok("revert", "CR-1432", cwd=repo)
     before = tree_bytes(repo)
