@@ -21,6 +21,13 @@ WORDS = st.lists(st.sampled_from("plans builds runs checks service team data ris
                  min_size=3, max_size=12).map(lambda w: " ".join(w).capitalize() + ".")
 
 
+# Periodic and self-overlapping texts: a tiny alphabet, repetitions of a short unit ("ab" * k, "a" * k).
+TINY = st.text(alphabet="ab ", min_size=1, max_size=12)
+PERIODIC = st.builds(lambda unit, times: unit * times, st.sampled_from(["a", "ab", "aba", "new ", "ab "]),
+                     st.integers(1, 6))
+PIECE = TINY | PERIODIC
+
+
 @st.composite
 def operation(draw: st.DrawFn, fw: Framework, marker: int) -> dict[str, Any]:
     """One operation that is valid on `fw`."""
@@ -59,16 +66,18 @@ def operation(draw: st.DrawFn, fw: Framework, marker: int) -> dict[str, Any]:
     level = skill.levels[draw(st.sampled_from(sorted(skill.levels)))]
     if kind == "remove-level":
         return {"op": "remove-level", "skill": code, "level": level.level, "description": level.description}
-    if kind == "update-level":
+    if kind == "update-level":  # a new text of words, or periodic: "ab" * k, "a" * k, a tiny alphabet
         return {"op": "update-level", "skill": code, "level": level.level,
-                "description": {"from": level.description, "to": draw(WORDS)}}
-    words = level.description.split(" ")
-    start = draw(st.integers(0, max(0, len(words) - 3)))
-    old = " ".join(words[start:start + 3])
-    if occurrences(level.description, old) != 1:
-        old = level.description  # the whole text always occurs once
+                "description": {"from": level.description, "to": draw(WORDS | PIECE)}}
+    text = level.description
+    start = draw(st.integers(0, len(text) - 1))
+    old = text[start:start + draw(st.integers(1, 12))]  # any slice: in a periodic text, one that overlaps itself
+    new = draw(PIECE)
+    result = text.replace(old, new, 1)
+    if occurrences(text, old) != 1 or occurrences(result, new) != 1:
+        old, new = text, f"{text} {tag}"  # the whole text always occurs once
     return {"op": "update-level", "skill": code, "level": level.level,
-            "description": {"edits": [{"old": old, "new": f"{old} {tag}"}]}}
+            "description": {"edits": [{"old": old, "new": new}]}}
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -119,13 +128,6 @@ def test_a_failed_precondition_says_which_operation_what_was_expected_and_what_i
     with pytest.raises(PreconditionError) as info:
         apply(BUNDLED, [op], "CR-9")
     assert str(info.value) == message
-
-
-# Periodic and self-overlapping texts: a tiny alphabet, repetitions of a short unit ("ab" * k, "a" * k).
-TINY = st.text(alphabet="ab ", min_size=1, max_size=12)
-PERIODIC = st.builds(lambda unit, times: unit * times, st.sampled_from(["a", "ab", "aba", "new ", "ab "]),
-                     st.integers(1, 6))
-PIECE = TINY | PERIODIC
 
 
 def one_level(text: str) -> Framework:
