@@ -381,6 +381,18 @@ def test_revert_of_an_added_skill_is_refused_when_a_later_request_changed_it(rep
     assert not (repo / "framework/skills/PLOP").exists()
 
 
+def test_revert_goes_ahead_when_a_later_request_on_the_same_text_replays_without_it(repo: Path) -> None:
+    for cr_id, old, new in (("CR-1500", "following agreed standards", "following agreed standards and patterns"),
+                            ("CR-1501", "implements fixes or workarounds", "implements fixes or temporary workarounds")):
+        add_cr(repo, cr_id, old, new)
+        ok("apply", cr_id, cwd=repo)
+        git(repo, "add", "-A")
+        git(repo, "commit", "-qm", f"Apply {cr_id}")
+    ok("revert", "CR-1500", cwd=repo)
+    text = (repo / "framework/skills/ITOP/level-3.yaml").read_text()
+    assert "agreed standards and patterns" not in text and "temporary workarounds" in text
+
+
 def test_revert_is_refused_when_a_later_request_would_no_longer_replay_without_it(repo: Path) -> None:
     # CR-1501 edits text CR-1500 did not write, but its old text is unique only once CR-1500 has applied.
     for cr_id, old, new in (("CR-1500", "and change procedures", "and change rules"),
