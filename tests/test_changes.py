@@ -382,8 +382,9 @@ def test_revert_of_an_added_skill_is_refused_when_a_later_request_changed_it(rep
 
 
 def test_revert_goes_ahead_when_a_later_request_on_the_same_text_replays_without_it(repo: Path) -> None:
-    for cr_id, old, new in (("CR-1500", "following agreed standards", "following agreed standards and patterns"),
-                            ("CR-1501", "implements fixes or workarounds", "implements fixes or temporary workarounds")):
+    for cr_id, old, new in (
+            ("CR-1500", "following agreed standards", "following agreed standards and patterns"),
+            ("CR-1501", "implements fixes or workarounds", "implements fixes or temporary workarounds")):
         add_cr(repo, cr_id, old, new)
         ok("apply", cr_id, cwd=repo)
         git(repo, "add", "-A")
@@ -433,7 +434,8 @@ def test_a_long_stale_edit_costs_little_in_preview_status_and_apply(tmp_path: Pa
 def test_status_of_600_identical_requests_is_linear_in_time_and_output(tmp_path: Path) -> None:
     root = copy_bundled(tmp_path / "repo")
     write_files(root, {f"changes/CR-{n}/manifest.yaml": EDIT_CR.format(
-        id=f"CR-{n}", old="following agreed standards", new="following the agreed standards") for n in range(2000, 2600)})
+        id=f"CR-{n}", old="following agreed standards", new="following the agreed standards")
+        for n in range(2000, 2600)})
     result, cpu = cpu_run("status", cwd=root)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
@@ -452,8 +454,8 @@ def test_status_tries_each_request_against_a_bounded_number_of_others(tmp_path: 
         id=f"CR-{n}", old="following agreed standards", new=f"following agreed standards {n}")
         for n in range(2000, 2120)})
     lines = ok("status", cwd=root).splitlines()
-    assert lines[2] == ("      conflicts with CR-2001, CR-2002, CR-2003 and 47 more (both change ITOP level 3); not tried "
-                        "against 69 more that change the same items")
+    assert lines[2] == ("      conflicts with CR-2001, CR-2002, CR-2003 and 47 more (both change ITOP level 3); "
+                        "not tried against 69 more that change the same items")
 
 
 HOSTILE_TITLE_CR = """\
