@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
+
+import yaml
 
 from helpers import FIXTURES, ROOT, copy_bundled, git, init_git, run_cli, write_files
 from skillrepo import writing
@@ -208,7 +212,7 @@ def test_revert_is_refused_when_a_later_request_depends_on_it(repo: Path) -> Non
     assert refused("revert", "CR-1500", cwd=repo) == (
         "error: cannot revert CR-1500: edit 1 of description: expected \"contributes to the careful testing\" exactly "
         "once, but it does not occur; nearest text now: \"contributes to the thorough testing\"; applied change "
-        "requests that changed the same items since: CR-1434, CR-1501 (revert them first)\n")
+        "requests that changed the same items since: CR-1501 (revert them first)\n")
 
 
 def test_commit_is_refused_over_changes_of_its_own(repo: Path) -> None:
@@ -291,6 +295,14 @@ def test_import_refuses_a_request_already_in_changes(repo: Path) -> None:
                                     "input")
 
 
+def test_import_of_a_page_whose_text_is_todays_changes_nothing(repo: Path) -> None:
+    shutil.rmtree(repo / "changes/CR-1432")  # its level 5 stays in framework/, with the page's text
+    assert ok("import", str(FIXTURES / "cr-1432.txt"), cwd=repo) == "changes/CR-1432/manifest.yaml\n"
+    assert (repo / "changes/CR-1432/manifest.yaml").read_text().endswith("\noperations: []\n")
+    assert ok("preview", "CR-1432", cwd=repo).startswith("CR-1432: Create IT Infrastructure (ITOP) level 5 (accepted)\n"
+                                                         "applying it:\n  change nothing\n")
+
+
 def test_dry_run_prints_the_plan_and_writes_nothing(repo: Path) -> None:
     ok("revert", "CR-1432", cwd=repo)
     before = tree_bytes(repo)
@@ -312,3 +324,179 @@ def test_verify_orders_requests_committed_by_hand_by_their_commits(repo: Path) -
         git(repo, "commit", "-qam", f"Apply {cr} by hand")
     assert ok("verify", cwd=repo) == ("verified: replaying the 3 change request(s) applied since v0 (CR-1434, "
                                       "CR-1500, CR-1432) gives framework/ exactly\n")
+
+
+def test_apply_then_revert_of_a_periodic_edit_is_byte_identical_and_an_overlapping_one_is_refused(repo: Path) -> None:
+    before = tree_bytes(repo)
+    for cr_id, old, new in (("CR-1500", "of new infrastructure", "of new new infrastructure"),
+                            ("CR-1501", "new infrastructure components", "new new new infrastructure components")):
+        write_files(repo, {f"changes/{cr_id}/manifest.yaml": EDIT_CR.format(id=cr_id, old=old, new=new).replace(
+            "level: 3", "level: 5")})
+        manifests = tree_bytes(repo)
+        ok("apply", cr_id, cwd=repo)
+        ok("revert", cr_id, cwd=repo)
+        assert tree_bytes(repo) == manifests
+    # "new new" occurs twice in "of new new new": a revert could not know which one to put back.
+    write_files(repo, {"changes/CR-1502/manifest.yaml": EDIT_CR.format(
+        id="CR-1502", old="infrastructure components.", new="new new").replace("level: 3", "level: 5")})
+    assert refused("apply", "CR-1502", cwd=repo) == (
+        "error: CR-1502 operation 1 (update-level ITOP level 5): edit 1 of description: the new text \"new new\" must "
+        "occur exactly once in the result, so that the change can be reverted; include some of the words around it "
+        "in both old and new\n")
+    assert {k: v for k, v in tree_bytes(repo).items() if k.startswith("framework/")} == {
+        k: v for k, v in before.items() if k.startswith("framework/")}
+
+
+ADD_SKILL_CR = """\
+id: CR-1500
+title: Add platform operations
+status: accepted
+applies_to: [ITOP]
+operations:
+  - op: add-skill
+    code: PLOP
+    id: 0b0c6d1e-5d4c-4d43-9a55-3f5c1f0f2a11
+    name: Platform operations
+    category: Delivery and operation
+    subcategory: Technology management
+    description: Running the platforms that teams build on.
+    related: [ITOP]
+    levels:
+      - {level: 3, description: Runs platform services following agreed procedures.}
+"""
+
+RELATE_CR = """\
+id: CR-1501
+title: Relate platform operations to network support
+status: accepted
+applies_to: [PLOP]
+operations:
+  - {op: update-skill, skill: PLOP, related: {from: [ITOP], to: [ITOP, NTAS]}}
+"""
+
+
+def test_revert_of_an_added_skill_is_refused_when_a_later_request_changed_it(repo: Path, tmp_path: Path) -> None:
+    for cr_id, manifest in (("CR-1500", ADD_SKILL_CR), ("CR-1501", RELATE_CR)):
+        write_files(repo, {f"changes/{cr_id}/manifest.yaml": manifest})
+        git(repo, "add", "-A")
+        git(repo, "commit", "-qm", f"Propose {cr_id}")
+        ok("apply", cr_id, "--commit", cwd=repo)
+    assert refused("revert", "CR-1500", cwd=repo) == (
+        "error: cannot revert CR-1500: the related of PLOP changed since it was added; applied change requests that "
+        "changed the same items since: CR-1501 (revert them first)\n")
+    assert git(repo, "status", "--porcelain").stdout == ""
+    assert ok("verify", cwd=repo).startswith("no release tag (v*) yet")
+    ok("release", "1.0.0", "--out", str(tmp_path / "dist"), cwd=repo)
+    ok("revert", "CR-1501", "--commit", cwd=repo)
+    ok("revert", "CR-1500", "--commit", cwd=repo)
+    assert not (repo / "framework/skills/PLOP").exists()
+
+
+def test_revert_goes_ahead_when_a_later_request_on_the_same_text_replays_without_it(repo: Path) -> None:
+    for cr_id, old, new in (
+            ("CR-1500", "following agreed standards", "following agreed standards and patterns"),
+            ("CR-1501", "implements fixes or workarounds", "implements fixes or temporary workarounds")):
+        add_cr(repo, cr_id, old, new)
+        ok("apply", cr_id, cwd=repo)
+        git(repo, "add", "-A")
+        git(repo, "commit", "-qm", f"Apply {cr_id}")
+    ok("revert", "CR-1500", cwd=repo)
+    text = (repo / "framework/skills/ITOP/level-3.yaml").read_text()
+    assert "agreed standards and patterns" not in text and "temporary workarounds" in text
+
+
+def test_revert_is_refused_when_a_later_request_would_no_longer_replay_without_it(repo: Path) -> None:
+    # CR-1501 edits text CR-1500 did not write, but its old text is unique only once CR-1500 has applied.
+    for cr_id, old, new in (("CR-1500", "and change procedures", "and change rules"),
+                            ("CR-1501", "procedures", "instructions")):
+        add_cr(repo, cr_id, old, new)
+        ok("apply", cr_id, cwd=repo)
+        git(repo, "add", "-A")
+        git(repo, "commit", "-qm", f"Apply {cr_id}")
+    message = refused("revert", "CR-1500", cwd=repo)
+    assert message.startswith("error: cannot revert CR-1500: without it, CR-1501 operation 1 (update-level ITOP level "
+                              "3): edit 1 of description: expected \"procedures\" exactly once, but it occurs 2 times")
+    assert message.endswith("; applied change requests that changed the same items since: CR-1501 (revert them "
+                            "first)\n")
+
+
+def cpu_run(*args: str, cwd: Path) -> tuple[subprocess.CompletedProcess[str], float]:
+    """Run the CLI; its result and the CPU seconds it took (not wall time: the machine may be busy)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    result = run_cli(*args, cwd=cwd)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return result, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+
+
+def test_a_long_stale_edit_costs_little_in_preview_status_and_apply(tmp_path: Path) -> None:
+    from test_hostile import prepare  # the repository of the hostile case, made by its recipes
+
+    case = yaml.safe_load((Path(__file__).parent / "cases/hostile/preview-long-stale-edit.yaml").read_text())
+    _, root, _ = prepare(case, tmp_path)
+    manifest = root / "changes/CR-1500/manifest.yaml"
+    manifest.write_text(manifest.read_text().replace("status: draft", "status: accepted"))
+    ok("fmt", cwd=root)  # apply needs a clean repository: the generated level text in canonical layout
+    for args in (["preview", "CR-1500"], ["status"], ["apply", "CR-1500"]):
+        result, cpu = cpu_run(*args, cwd=root)
+        assert "nearest text now (search cut short): \"Runs checks 0 on the service" in result.stdout + result.stderr
+        assert cpu < 5, f"{args[0]} took {cpu:.1f} s of CPU"  # it took minutes when every window was compared
+
+
+def test_status_of_600_identical_requests_is_linear_in_time_and_output(tmp_path: Path) -> None:
+    root = copy_bundled(tmp_path / "repo")
+    write_files(root, {f"changes/CR-{n}/manifest.yaml": EDIT_CR.format(
+        id=f"CR-{n}", old="following agreed standards", new="following the agreed standards")
+        for n in range(2000, 2600)})
+    result, cpu = cpu_run("status", cwd=root)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[1:3] == ["  CR-2000  Reword ITOP level 3",
+                          "      conflicts with CR-2001, CR-2002, CR-2003 and 596 more (both change ITOP level 3)"]
+    assert len(result.stdout) < 200 * 600  # it was 15 MB: every CR listed every other
+    assert cpu < 10, f"status took {cpu:.1f} s of CPU"
+    rows = {r["id"]: r for r in json.loads(ok("status", "--format", "json", cwd=root))}
+    assert rows["CR-2599"]["conflicts"] == {f"CR-{n}": "both change ITOP level 3" for n in (2000, 2001, 2002)}
+    assert rows["CR-2599"]["conflict_count"] == 599 and rows["CR-2599"]["state"] == "conflicting"
+
+
+def test_status_tries_each_request_against_a_bounded_number_of_others(tmp_path: Path) -> None:
+    root = copy_bundled(tmp_path / "repo")
+    write_files(root, {f"changes/CR-{n}/manifest.yaml": EDIT_CR.format(
+        id=f"CR-{n}", old="following agreed standards", new=f"following agreed standards {n}")
+        for n in range(2000, 2120)})
+    lines = ok("status", cwd=root).splitlines()
+    assert lines[2] == ("      conflicts with CR-2001, CR-2002, CR-2003 and 47 more (both change ITOP level 3); "
+                        "not tried against 69 more that change the same items")
+
+
+HOSTILE_TITLE_CR = """\
+id: CR-1500
+title: "[click](https://evil) <img src=x> **bold** ``` C# #"
+status: submitted
+applies_to: [ITOP]
+operations:
+  - op: update-level
+    skill: ITOP
+    level: 3
+    description:
+      edits:
+        - {old: "following agreed standards", new: "following ```` fenced standards"}
+  - {op: update-skill, skill: ITOP, name: {from: IT infrastructure, to: "IT <b>infrastructure</b> *now*"}}
+"""
+
+
+def test_preview_markdown_shows_the_repository_text_literally(repo: Path) -> None:
+    write_files(repo, {"changes/CR-1500/manifest.yaml": HOSTILE_TITLE_CR})
+    result = run_cli("preview", "CR-1500", "--format", "markdown", cwd=repo)
+    lines = result.stdout.splitlines()
+    assert lines[:6] == [
+        "### CR-1500: \\[click\\](https\\://evil) &lt;img src=x&gt; \\*\\*bold\\*\\* \\`\\`\\` C\\# \\#",
+        "", "Status: **submitted**. Applying it:", "",
+        "- changes the description of ITOP level 3 (minor)",
+        "- changes the name of ITOP from \"IT infrastructure\" to \"IT &lt;b&gt;infrastructure&lt;/b&gt; \\*now\\*\" "
+        "(minor)"]
+    # The diff holds a run of four backticks: its fence is longer, so that the text cannot close it.
+    start = lines.index("`````diff")
+    assert lines[start + 1:].count("`````") == 1 and "following ```` fenced standards" in lines[start + 11]
+    outside_the_diff = "\n".join(lines[:start])
+    assert "<img" not in outside_the_diff and "<b>" not in outside_the_diff

@@ -7,18 +7,25 @@ import uuid
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from helpers import ROOT
 from skillrepo.checker import check_repository
-from skillrepo.engine import PreconditionError, apply, apply_all, invert
-from skillrepo.model import Framework
+from skillrepo.engine import PreconditionError, apply, apply_all, invert, nearest, occurrences
+from skillrepo.model import Framework, Skill, SkillLevel
 
 BUNDLED: Framework = check_repository(ROOT)[0].framework
 BUNDLED_REPR = repr(BUNDLED)
 WORDS = st.lists(st.sampled_from("plans builds runs checks service team data risk users tools".split()),
                  min_size=3, max_size=12).map(lambda w: " ".join(w).capitalize() + ".")
+
+
+# Periodic and self-overlapping texts: a tiny alphabet, repetitions of a short unit ("ab" * k, "a" * k).
+TINY = st.text(alphabet="ab ", min_size=1, max_size=12)
+PERIODIC = st.builds(lambda unit, times: unit * times, st.sampled_from(["a", "ab", "aba", "new ", "ab "]),
+                     st.integers(1, 6))
+PIECE = TINY | PERIODIC
 
 
 @st.composite
@@ -59,16 +66,18 @@ def operation(draw: st.DrawFn, fw: Framework, marker: int) -> dict[str, Any]:
     level = skill.levels[draw(st.sampled_from(sorted(skill.levels)))]
     if kind == "remove-level":
         return {"op": "remove-level", "skill": code, "level": level.level, "description": level.description}
-    if kind == "update-level":
+    if kind == "update-level":  # a new text of words, or periodic: "ab" * k, "a" * k, a tiny alphabet
         return {"op": "update-level", "skill": code, "level": level.level,
-                "description": {"from": level.description, "to": draw(WORDS)}}
-    words = level.description.split(" ")
-    start = draw(st.integers(0, max(0, len(words) - 3)))
-    old = " ".join(words[start:start + 3])
-    if level.description.count(old) != 1:
-        old = level.description  # the whole text always occurs once
+                "description": {"from": level.description, "to": draw(WORDS | PIECE)}}
+    text = level.description
+    start = draw(st.integers(0, len(text) - 1))
+    old = text[start:start + draw(st.integers(1, 12))]  # any slice: in a periodic text, one that overlaps itself
+    new = draw(PIECE)
+    result = text.replace(old, new, 1)
+    if occurrences(text, old) != 1 or occurrences(result, new) != 1:
+        old, new = text, f"{text} {tag}"  # the whole text always occurs once
     return {"op": "update-level", "skill": code, "level": level.level,
-            "description": {"edits": [{"old": old, "new": f"{old} {tag}"}]}}
+            "description": {"edits": [{"old": old, "new": new}]}}
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -119,3 +128,55 @@ def test_a_failed_precondition_says_which_operation_what_was_expected_and_what_i
     with pytest.raises(PreconditionError) as info:
         apply(BUNDLED, [op], "CR-9")
     assert str(info.value) == message
+
+
+def one_level(text: str) -> Framework:
+    """A framework of one skill, ABCD, defined at level 1 by `text`."""
+    skill = Skill("ABCD", "3fa85f64-5717-4562-b3fc-2c963f66afa6", "A skill", "Cat", "Sub", "active", "About.", [],
+                  levels={1: SkillLevel("ABCD", 1, text)})
+    return Framework(skills={"ABCD": skill})
+
+
+def edit(old: str, new: str) -> dict[str, Any]:
+    return {"op": "update-level", "skill": "ABCD", "level": 1, "description": {"edits": [{"old": old, "new": new}]}}
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(PIECE, min_size=1, max_size=4).map("".join), st.data())
+@example("of new components", None)  # "new new" in "of new new new": twice, not once
+def test_edits_of_periodic_texts_revert_exactly(text: str, data: st.DataObject | None) -> None:
+    fw = one_level(text)
+    ops: list[dict[str, Any]] = []
+    steps = [("components", "new new")] if data is None else [
+        (data.draw(st.sampled_from([text[i:j] for i in range(len(text)) for j in range(i + 1, len(text) + 1)])
+                   if ops == [] else PIECE), data.draw(PIECE)) for _ in range(data.draw(st.integers(1, 4)))]
+    for old, new in steps:
+        try:
+            fw, _ = apply(fw, [edit(old, new)], "CR-9999")
+        except PreconditionError:
+            continue
+        ops.append(edit(old, new))
+        after = fw.skills["ABCD"].levels[1].description
+        assert occurrences(after, new) == 1
+    reverted, _ = apply(fw, invert(ops), "CR-9999")
+    assert reverted.skills["ABCD"].levels[1].description == text
+
+
+@pytest.mark.parametrize(("text", "part", "count"), [
+    ("new new new", "new new", 2), ("aaaa", "aa", 3), ("abababa", "aba", 3), ("ab ab", "ab", 2), ("abc", "d", 0),
+    ("a" * 5000, "a", 1000),
+])
+def test_occurrences_counts_overlapping_ones_up_to_a_limit(text: str, part: str, count: int) -> None:
+    assert occurrences(text, part) == count
+
+
+def test_an_edit_whose_new_text_overlaps_itself_is_refused() -> None:
+    with pytest.raises(PreconditionError) as info:
+        apply(one_level("of new components"), [edit("components", "new new")], "CR-9")
+    assert str(info.value) == (
+        "CR-9 operation 1 (update-level ABCD level 1): edit 1 of description: the new text \"new new\" must occur "
+        "exactly once in the result, so that the change can be reverted; include some of the words around it in "
+        "both old and new")
+    with pytest.raises(PreconditionError) as info:
+        apply(one_level("aaa"), [edit("aa", "b")], "CR-9")
+    assert "expected \"aa\" exactly once, but it occurs 2 times" in str(info.value)

@@ -43,6 +43,12 @@ def test_cr_1432_page_gives_back_its_manifest(repo: Repository) -> None:
     assert render_manifest(data) == expected
 
 
+def test_a_level_whose_text_is_todays_gets_no_operation(repo: Repository) -> None:
+    text = (FIXTURES / "cr-1432.txt").read_text(encoding="utf-8")  # ITOP level 5 has this text already
+    data = manifest_from_page(parse_page(text, "cr-1432.txt"), repo.framework, set(repo.changes) - {"CR-1432"})
+    assert data["operations"] == []
+
+
 def test_no_break_spaces_of_the_published_page_become_plain_spaces() -> None:
     page = (FIXTURES / "cr-1432.txt").read_text(encoding="utf-8")
     assert "responsibilities\u00a0from" in page

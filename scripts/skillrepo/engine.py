@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import copy
 import difflib
+import heapq
+import itertools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Any
@@ -135,27 +137,95 @@ def describe_framework_change(field: str, before: Any, after: Any) -> str:
     return "changes the categories of the framework: " + ("; ".join(parts) or "no difference")
 
 
-def nearest(text: str, wanted: str) -> str:
-    """The passage of `text` most like `wanted`, so an author can see what moved."""
+# The "nearest text now" hint compares windows of the text with the wanted text, each cut to NEAREST_CHARS,
+# for at most NEAREST_BUDGET pairs of characters in all (SequenceMatcher costs about the product of the
+# lengths): its cost stays a small multiple of the input's size, whatever the text and the edit.
+NEAREST_CHARS = 200
+NEAREST_BUDGET = 400_000
+# Occurrences are counted up to this many: enough to say "occurs 11 times", never a quadratic count.
+MAX_COUNTED = 1000
+
+
+def occurrences(text: str, part: str, limit: int = MAX_COUNTED) -> int:
+    """How many times `part` occurs in `text`, overlapping occurrences included ("aa" is twice in "aaa"),
+    counted up to `limit`: what decides whether an edit's text is unique."""
+    if not part:
+        return min(len(text) + 1, limit)
+    count, at = 0, text.find(part)
+    while at != -1 and count < limit:
+        count += 1
+        at = text.find(part, at + 1)
+    return count
+
+
+def _promising(words: list[str], wanted: str, size: int, windows: int, keep: int) -> list[int]:
+    """The starts of the `keep` windows of `size` words sharing the most words with `wanted`, earliest first
+    among equals; linear in the number of words."""
+    vocabulary = set(wanted.split(" "))
+    shared = [0]
+    for word in words:
+        shared.append(shared[-1] + (word in vocabulary))
+    best = heapq.nsmallest(keep, range(windows), key=lambda s: (shared[s] - shared[s + size], s))
+    return sorted(best)
+
+
+def _window(words: list[str], start: int, size: int) -> tuple[str, bool]:
+    """The `size` words from `start`, joined, cut to NEAREST_CHARS (and whether it was cut)."""
+    parts: list[str] = []
+    length = -1
+    for word in itertools.islice(words, start, start + size):
+        if length >= NEAREST_CHARS:
+            return " ".join(parts)[:NEAREST_CHARS], True
+        parts.append(word)
+        length += len(word) + 1
+    joined = " ".join(parts)
+    return (joined[:NEAREST_CHARS], True) if len(joined) > NEAREST_CHARS else (joined, False)
+
+
+def nearest(text: str, wanted: str) -> tuple[str, bool]:
+    """The passage of `text` most like `wanted`, so an author can see what moved, and whether the search was
+    cut short (only the most promising windows compared, or only their first NEAREST_CHARS characters)."""
     words = text.split(" ")
-    size = max(1, len(wanted.split(" ")))
+    size = max(1, wanted.count(" ") + 1)
+    windows = max(1, len(words) - size + 1)
+    target = wanted[:NEAREST_CHARS]
+    cut = len(wanted) > NEAREST_CHARS
+    keep = max(1, NEAREST_BUDGET // max(1, len(target) ** 2))
+    starts: Iterable[int] = range(windows)
+    if windows > keep:
+        starts, cut = _promising(words, wanted, size, windows, keep), True
     best, best_ratio = "", -1.0
     matcher = difflib.SequenceMatcher(autojunk=False)
-    matcher.set_seq2(wanted)
-    for start in range(0, max(1, len(words) - size + 1)):
-        candidate = " ".join(words[start:start + size])
+    matcher.set_seq2(target)
+    for start in starts:
+        candidate, shortened = _window(words, start, size)
+        cut = cut or shortened
         matcher.set_seq1(candidate)
         if matcher.real_quick_ratio() <= best_ratio or matcher.quick_ratio() <= best_ratio:
             continue
         ratio = matcher.ratio()
         if ratio > best_ratio:
             best, best_ratio = candidate, ratio
-    return best
+    return best, cut
 
 
 def _short(text: str, limit: int = 160) -> str:
     text = text.replace("\n", " ")
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+_LENGTHEN = "; lengthen it until it is unique"
+
+
+def _found(count: int) -> str:
+    if count == 0:
+        return "does not occur"
+    return f"occurs {count} times" if count < MAX_COUNTED else f"occurs {MAX_COUNTED:,} times or more"
+
+
+def _hint(text: str, old: str) -> str:
+    passage, cut = nearest(text, old)
+    return f"; nearest text now{' (search cut short)' if cut else ''}: \"{_short(passage)}\""
 
 
 def change_value(current: Any, change: Any, where: str, field: str) -> Any:
@@ -166,15 +236,12 @@ def change_value(current: Any, change: Any, where: str, field: str) -> Any:
         text = current
         for n, edit in enumerate(change["edits"], 1):
             old, new = edit["old"], edit["new"]
-            count = text.count(old)
+            count = occurrences(text, old)
             if count != 1:
-                found = "does not occur" if count == 0 else f"occurs {count} times"
-                hint = f"; nearest text now: \"{_short(nearest(text, old))}\"" if count == 0 else \
-                    "; lengthen it until it is unique"
                 raise PreconditionError(where, f"edit {n} of {field}: expected \"{_short(old)}\" exactly once, "
-                                        f"but it {found}{hint}")
-            text = text.replace(old, new)
-            if not new or text.count(new) != 1:
+                                        f"but it {_found(count)}{_hint(text, old) if count == 0 else _LENGTHEN}")
+            text = text.replace(old, new, 1)
+            if not new or occurrences(text, new) != 1:
                 raise PreconditionError(where, f"edit {n} of {field}: the new text \"{_short(new)}\" must occur "
                                         "exactly once in the result, so that the change can be reverted; include "
                                         "some of the words around it in both old and new")
@@ -200,6 +267,20 @@ def invert_change(change: Any) -> Any:
     if "edits" in change:
         return {"edits": [{"old": e["new"], "new": e["old"]} for e in reversed(change["edits"])]}
     return {"from": copy.deepcopy(change["to"]), "to": copy.deepcopy(change["from"])}
+
+
+# Every field of a skill that add-skill sets; remove-skill (its inverse) requires each to be as it was set.
+ADDED_FIELDS: tuple[str, ...] = ("id", "name", "category", "subcategory", "status", "description", "related",
+                                 "guidance", "replaced_by")
+
+
+def added_skill(op: Operation) -> Skill:
+    """The skill an add-skill operation adds."""
+    code = op["code"]
+    levels = {lv["level"]: SkillLevel(code, lv["level"], lv["description"]) for lv in op.get("levels", [])}
+    return Skill(code=code, id=op["id"], name=op["name"], category=op["category"], subcategory=op["subcategory"],
+                 status="active", description=op["description"], related=list(op.get("related", [])),
+                 guidance=op.get("guidance"), levels=levels)
 
 
 class _Apply:
@@ -239,25 +320,25 @@ class _Apply:
         for other in self.fw.skills.values():
             if other.id == op["id"]:
                 raise PreconditionError(self.where, f"id {op['id']} is already the id of {other.code}")
-        levels = {lv["level"]: SkillLevel(code, lv["level"], lv["description"]) for lv in op.get("levels", [])}
-        self.put(Skill(code=code, id=op["id"], name=op["name"], category=op["category"],
-                       subcategory=op["subcategory"], status="active", description=op["description"],
-                       related=list(op.get("related", [])), guidance=op.get("guidance"), levels=levels))
+        skill = added_skill(op)
+        self.put(skill)
         self.effect(code, None, None, None, op["name"])
-        for level in sorted(levels):
-            self.effect(code, level, "description", None, levels[level].description)
+        for level in sorted(skill.levels):
+            self.effect(code, level, "description", None, skill.levels[level].description)
 
     def remove_skill(self, op: Operation) -> None:
-        """The inverse of add-skill: the skill must be exactly as the operation added it."""
+        """The inverse of add-skill: the skill must be exactly as the operation added it, every field and level."""
         code = op["code"]
         skill = self.skill(code)
-        expected = {lv["level"] for lv in op.get("levels", [])}
-        if set(skill.levels) != expected:
-            raise PreconditionError(self.where, f"{code} is now defined at levels "
-                                    f"{_levels(skill.levels)}, not the {_levels(expected)} it was added with")
-        for key in ("name", "category", "subcategory", "description", "guidance"):
-            if getattr(skill, key) != op.get(key):
-                raise PreconditionError(self.where, f"the {key} of {code} has changed since it was added")
+        expected = added_skill(op)
+        if set(skill.levels) != set(expected.levels):
+            raise PreconditionError(self.where, f"{code} is now defined at levels {_levels(skill.levels)}, not the "
+                                    f"{_levels(expected.levels)} it was added with")
+        changed = [key for key in ADDED_FIELDS if getattr(skill, key) != getattr(expected, key)]
+        changed += [f"description of level {n}" for n in sorted(skill.levels)
+                    if skill.levels[n].description != expected.levels[n].description]
+        if changed:
+            raise PreconditionError(self.where, f"the {', '.join(changed)} of {code} changed since it was added")
         del self.fw.skills[code]
         self.effect(code, None, None, skill.name, None)
 
@@ -463,3 +544,18 @@ def targets(op: Operation) -> set[tuple[Any, ...]]:
         return {("framework", "framework", k) for k in FRAMEWORK_FIELDS if k in op}
     fields = (["essence"] if "essence" in op else []) + list(op.get("attributes", {}))
     return {("rl", op["level"], f) for f in fields}
+
+
+def overlapping(a: set[tuple[Any, ...]], b: set[tuple[Any, ...]]) -> bool:
+    """Whether two sets of items (from `targets`) share one: a whole skill (add-skill) holds its fields and levels."""
+    if a & b:
+        return True
+    whole_a = {item[1] for item in a if item[0] == "skill" and item[2] == "*"}
+    whole_b = {item[1] for item in b if item[0] == "skill" and item[2] == "*"}
+    return any(item[0] in ("skill", "level") and item[1] in whole_b for item in a) or \
+        any(item[0] in ("skill", "level") and item[1] in whole_a for item in b)
+
+
+def touched(operations: list[Operation]) -> set[tuple[Any, ...]]:
+    """Every item that any of `operations` touches."""
+    return set().union(*(targets(op) for op in operations))

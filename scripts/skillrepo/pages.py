@@ -250,7 +250,8 @@ def manifest_from_page(page: Page, framework: Framework, existing: set[str]) -> 
         data["decision"] = page.decision
     if page.outcome is not None:
         data["outcome"] = page.outcome
-    data["operations"] = [_operation(cr_id, block, framework) for block in page.blocks]
+    operations = [_operation(cr_id, block, framework) for block in page.blocks]
+    data["operations"] = [op for op in operations if op is not None]
     return data
 
 
@@ -282,7 +283,8 @@ def _close_names(name: str, framework: Framework) -> str:
     return "close names: " + ", ".join(names[c] for c in close) if close else "no skill has a similar name"
 
 
-def _operation(cr_id: str, block: LevelBlock, framework: Framework) -> dict[str, Any]:
+def _operation(cr_id: str, block: LevelBlock, framework: Framework) -> dict[str, Any] | None:
+    """The operation that gives the block's level its text; None when that is already its text."""
     skill = framework.skills.get(block.code)
     if skill is None:
         raise SkillrepoError(f"{cr_id}: the heading '{block.name} ({block.code}) level {block.level}' is for "
@@ -290,5 +292,7 @@ def _operation(cr_id: str, block: LevelBlock, framework: Framework) -> dict[str,
     today = skill.levels.get(block.level)
     if today is None:
         return {"op": "add-level", "skill": block.code, "level": block.level, "description": block.text}
+    if today.description == block.text:
+        return None
     return {"op": "update-level", "skill": block.code, "level": block.level,
             "description": {"from": today.description, "to": block.text}}

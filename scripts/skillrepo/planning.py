@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from skillrepo.checker import check_snapshot
 from skillrepo.documents import Snapshot, overlay
-from skillrepo.engine import Effect, PreconditionError, apply, invert, targets
+from skillrepo.engine import Effect, PreconditionError, apply, apply_all, invert, overlapping, touched
 from skillrepo.errors import SkillrepoError
 from skillrepo.findings import ERROR, Finding
 from skillrepo.manifests import remove_applied_in, set_applied_in
@@ -94,26 +94,53 @@ def plan_apply(repo: Repository, cr_ids: list[str], preview: bool = False) -> Pl
     return plan
 
 
-def plan_revert(repo: Repository, cr_id: str) -> Plan:
-    """Apply the inverse of an applied change request; refuse, naming them, if later ones depend on it."""
+def applied_since(repo: Repository, cr: ChangeRequest, order: list[ChangeRequest] | None) -> list[ChangeRequest]:
+    """The change requests applied after `cr`, in the order they were applied (`order`, every applied change
+    request as the history records it; None: no history to read, so by number)."""
+    if order is None:
+        order = sorted((c for c in repo.changes.values() if c.applied_in is not None), key=lambda c: c.id)
+    ids = [c.id for c in order]
+    return order[ids.index(cr.id) + 1:] if cr.id in ids else []
+
+
+def plan_revert(repo: Repository, cr_id: str, order: list[ChangeRequest] | None = None) -> Plan:
+    """Apply the inverse of an applied change request; refuse, naming them, if change requests applied since
+    changed what it did: every later one must replay without it to the framework the revert leaves.
+    `order` is every applied change request in the order applied (see applied_since)."""
     cr = change_request(repo, cr_id)
     if cr.applied_in is None:
         raise Refusal(f"{cr_id} is not applied; nothing to revert")
+    later = applied_since(repo, cr, order)
+    items = touched(cr.operations)
+    blamed = [other.id for other in later if overlapping(touched(other.operations), items)]
+    blame = f"; applied change requests that changed the same items since: {', '.join(blamed)} (revert them " \
+        "first)" if blamed else ""
     try:
         new, effects = apply(repo.framework, invert(cr.operations), f"reverting {cr_id}")
     except PreconditionError as exc:
-        touched = set().union(*(targets(op) for op in cr.operations)) if cr.operations else set()
-        others = sorted(other.id for other in repo.changes.values()
-                        if other.id != cr_id and other.applied_in is not None
-                        and any(targets(op) & touched for op in other.operations))
-        blame = f"; applied change requests that changed the same items since: {', '.join(others)} (revert them " \
-                "first)" if others else ""
         raise Refusal(f"cannot revert {cr_id}: {exc.problem}{blame}") from exc
+    if blamed:
+        _refuse_unless_later_replay(repo.framework, new, cr, later, blame)
     files = file_changes(repo.framework, new)
     assert cr.source is not None
     files[cr.source.path] = remove_applied_in(cr.source)
     plan = Plan(repo.framework, new, [Step(cr, files, effects)])
     return plan
+
+
+def _refuse_unless_later_replay(now: Framework, reverted: Framework, cr: ChangeRequest,
+                                later: list[ChangeRequest], blame: str) -> None:
+    """Refuse a revert unless undoing the later change requests, then `cr`, then replaying the later ones gives
+    `reverted`: otherwise a later one could no longer be replayed (verify, release) or reverted."""
+    steps = [(f"undoing {o.id}", invert(o.operations)) for o in reversed(later)]
+    steps += [(f"reverting {cr.id}", invert(cr.operations))] + [(o.id, o.operations) for o in later]
+    try:
+        replayed, _ = apply_all(now, steps)
+    except PreconditionError as exc:
+        raise Refusal(f"cannot revert {cr.id}: without it, {exc}{blame}") from exc
+    if replayed != reverted:
+        raise Refusal(f"cannot revert {cr.id}: without it, the change requests applied since would give another "
+                      f"framework than the revert does{blame}")
 
 
 def check_result(snapshot: Snapshot, plan: Plan) -> list[Finding]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -27,6 +28,27 @@ def unified_diff(snapshot: Snapshot, files: dict[str, bytes | None]) -> str:
     return "".join(line if line.endswith("\n") else line + "\n" for line in out)
 
 
+# The characters that start or close Markdown's inline constructs mid-line (code, emphasis, links and images,
+# strike-through, table cells, a heading's closing #s, the colon of an autolink), escaped with a backslash; <, >
+# and & become HTML entities, so that no tag or entity of the repository's text is obeyed.
+_MARKDOWN = re.compile(r"([\\`*_\[\]!~|#:])")
+_BACKTICKS = re.compile("`+")
+
+
+def markdown_text(text: str) -> str:
+    """Text from the repository as a Markdown comment shows it literally, on one line: no link, tag or emphasis."""
+    text = " ".join(text.splitlines())
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MARKDOWN.sub(r"\\\1", text)
+
+
+def fenced(info: str, lines: list[str]) -> list[str]:
+    """`lines` in a fenced code block that no line can close: its fence is longer than any run of backticks."""
+    longest = max((len(run) for line in lines for run in _BACKTICKS.findall(line)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return [fence + info, *lines, fence]
+
+
 def _status(path: str, snapshot: Snapshot, files: dict[str, bytes | None]) -> str:
     exists = any(d.path == path for d in snapshot.documents)
     return "deleted" if files[path] is None else ("changed" if exists else "added")
@@ -47,11 +69,13 @@ def render(plan: Plan, snapshot: Snapshot, fmt: str, problems: list[str]) -> str
             "problems": problems, "diff": diff,
         }, indent=2, ensure_ascii=False) + "\n"
     if fmt == "markdown":
-        lines = [f"### {cr.id}: {cr.title}", "", f"Status: **{cr.status}**. Applying it:", ""]
-        lines += [f"- {e}" for e in effects] or ["- change nothing"]
+        lines = [f"### {cr.id}: {markdown_text(cr.title)}", "", f"Status: **{markdown_text(cr.status)}**. Applying it:",
+                 ""]
+        lines += [f"- {markdown_text(e)}" for e in effects] or ["- change nothing"]
         if problems:
-            lines += ["", "**`skillrepo check` would then find:**", "", "```", *problems, "```"]
-        lines += ["", "<details><summary>Files</summary>", "", "```diff", diff.rstrip("\n"), "```", "", "</details>", ""]
+            lines += ["", "**`skillrepo check` would then find:**", "", *fenced("", problems)]
+        lines += ["", "<details><summary>Files</summary>", "", *fenced("diff", diff.rstrip("\n").split("\n")), "",
+                  "</details>", ""]
         return "\n".join(lines)
     lines = [f"{cr.id}: {cr.title} ({cr.status})", "applying it:"]
     lines += [f"  {e}" for e in effects] or ["  change nothing"]
