@@ -6,11 +6,12 @@ from collections.abc import Callable, Iterable
 
 from skillrepo.findings import Finding
 from skillrepo.model import Repository
-from skillrepo.rules import formatting, frozen, paths, prose, reading, references
+from skillrepo.rules import formatting, frozen, paths, prose, reading, references, state
 from skillrepo.rules.base import Rule
 
 CHECKS: tuple[Callable[[Repository], Iterable[Finding]], ...] = (
     paths.check,
+    state.check,
     references.check,
     prose.check,
     formatting.check,
@@ -19,6 +20,6 @@ CHECKS: tuple[Callable[[Repository], Iterable[Finding]], ...] = (
 
 RULES: dict[str, Rule] = {
     rule.code: rule
-    for module in (reading, paths, references, frozen, prose, formatting)
+    for module in (reading, paths, state, references, frozen, prose, formatting)
     for rule in module.RULES
 }
