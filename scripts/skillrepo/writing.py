@@ -158,6 +158,13 @@ def read_journal(tree: Tree) -> tuple[bool, list[Entry]] | None:
         raise _foreign("it was written for another directory (a checkout or a copy brought it)")
     if not isinstance(entries, list) or not all(_well_formed(e) for e in entries):
         raise _foreign("it names files that are not a write's own")
+    for entry in entries:  # every path checked before anything is moved: a link anywhere refuses it all
+        for value in entry.values():
+            try:
+                if value is not None:
+                    _refuse_links(tree, value)
+            except UnsafePath as exc:
+                raise ForeignJournal(f"{JOURNAL}: names {value}, but {exc}; nothing was touched") from exc
     return bool(committed), entries
 
 
@@ -185,10 +192,6 @@ def recover(root: Path) -> str | None:
         if journal is None:
             return None
         committed, entries = journal
-        for entry in entries:  # every path checked before anything is moved: a link anywhere refuses it all
-            for value in entry.values():
-                if value is not None:
-                    _refuse_links(tree, value)
         if committed:
             _finish(tree, entries)
             return f"finished an interrupted write of {len(entries)} file(s)"
