@@ -138,13 +138,13 @@ def test_a_journal_of_this_machine_naming_a_path_through_a_link_is_refused(tmp_p
     from skillrepo import writing
 
     clone = hostile_clone(tmp_path, sentinel, with_state=False)
-    (sentinel / "..bashrc.1.old").write_text("the payload\n")
+    (sentinel / "notes/.secret.txt.1.old").write_text("the payload\n")
     before = digest(sentinel)
-    writing._write_journal(clone, [{"target": ".cache/.bashrc", "tmp": None, "backup": ".cache/..bashrc.1.old"}],
-                           committed=False)
-    message = (".skillrepo/journal.json: names .cache/.bashrc, but .cache: a symbolic link; the tool never writes "
-               "through one, as it could lead outside the repository: replace the link with a directory; nothing "
-               "was touched")
+    writing._write_journal(clone, [{"target": "framework/skills/XTRA/secret.txt", "tmp": None,
+                                    "backup": "framework/skills/XTRA/.secret.txt.1.old"}], committed=False)
+    message = (".skillrepo/journal.json: names framework/skills/XTRA/secret.txt, but framework/skills/XTRA: a "
+               "symbolic link; the tool never writes through one, as it could lead outside the repository: replace "
+               "the link with a directory; nothing was touched")
     check = run_cli("check", cwd=clone)
     no_traceback(check)
     assert f"{message.replace(': ', ':1:1: P311 ', 1)}\n" in check.stdout
@@ -152,3 +152,21 @@ def test_a_journal_of_this_machine_naming_a_path_through_a_link_is_refused(tmp_p
         result = run_cli(*COMMANDS[command], cwd=clone)
         assert (result.returncode, result.stderr) == (1, f"error: {message}\n"), command
     assert digest(sentinel) == before and (clone / writing.JOURNAL).exists()
+
+
+@pytest.mark.parametrize("entry", [
+    {"target": ".git/hooks/pre-commit", "tmp": None, "backup": ".git/hooks/.pre-commit.1.old"},
+    {"target": "framework/framework.yaml", "tmp": None, "backup": ".skillrepo/payload"},
+    {"target": "framework/../../outside", "tmp": None, "backup": None},
+])
+def test_a_journal_of_this_machine_naming_what_no_write_makes_is_refused(tmp_path: Path, entry: dict[str, str]) -> None:
+    """Only files under framework/ and changes/, with their temporaries and originals beside them, are ever moved."""
+    from skillrepo import writing
+
+    root = init_git(copy_bundled(tmp_path / "repo"))
+    writing._write_journal(root, [entry], committed=False)
+    result = run_cli("status", cwd=root)
+    assert (result.returncode, result.stderr) == (1, (
+        "error: .skillrepo/journal.json: not left by an interrupted skillrepo command on this machine: it names "
+        "files that are not a write's own; nothing was touched: if no command of yours was interrupted here, "
+        "delete .skillrepo/\n"))

@@ -19,7 +19,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from skillrepo.safepaths import Tree, UnsafePath
+from skillrepo.layout import CHANGES_DIR, FRAMEWORK_DIR
+from skillrepo.safepaths import Tree, UnsafePath, parts
 
 STATE_DIR = ".skillrepo"
 JOURNAL = f"{STATE_DIR}/journal.json"
@@ -174,11 +175,15 @@ def _foreign(why: str) -> ForeignJournal:
 
 
 def _well_formed(entry: Any) -> bool:
-    """An entry as write_files makes one: a target inside the repository, and its temporary and put-aside
-    original beside it with the names it gives them, nothing else."""
+    """An entry as write_files makes one: a target under framework/ or changes/ (all the tool writes), and its
+    temporary and put-aside original beside it with the names it gives them, nothing else."""
     if not isinstance(entry, dict) or set(entry) != {"target", "tmp", "backup"} or \
-            not isinstance(entry["target"], str):
+            not isinstance(entry["target"], str) or entry["target"].split("/")[0] not in (FRAMEWORK_DIR, CHANGES_DIR):
         return False
+    try:
+        parts(entry["target"])
+    except UnsafePath:
+        return False  # absolute, or with `..`
     directory, _, name = entry["target"].rpartition("/")
     prefix = f"{directory}/.{name}." if directory else f".{name}."
     return all(v is None or (isinstance(v, str) and v.startswith(prefix) and "/" not in v[len(prefix):])
