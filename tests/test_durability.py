@@ -330,7 +330,7 @@ def read_only_mounts() -> bool:
 @pytest.mark.skipif(not read_only_mounts(), reason="no read-only bind mount in a user namespace here")
 def test_a_read_only_checkout_is_read_without_writing(tmp_path: Path) -> None:
     root = init_git(prepared(tmp_path))
-    for args in (["check"], ["preview", "CR-1434"], ["status"], ["verify"]):
+    for args in (["check"], ["preview", "CR-1434"], ["status"], ["verify"], ["changelog"]):
         result = run_read_only(root, *args)
         assert result.returncode in (0, 1) and result.stderr == "", (args, result.stderr)
     new = run_read_only(root, "new", "A title")

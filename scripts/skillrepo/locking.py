@@ -47,6 +47,9 @@ def shared(root: Path, command: str) -> Iterator[None]:
 def _held(root: Path, mode: int, holder: str) -> Iterator[None]:
     if os.path.lexists(root / STATE_DIR):  # before anything is made there: a checkout may have brought it
         refuse_untrusted(root)
+    if mode == fcntl.LOCK_SH and os.statvfs(root).f_flag & os.ST_RDONLY:
+        yield  # a read-only file system: no writer can be at work, and no lock file can be made
+        return
     with Tree(root) as tree:
         fd = _acquire(tree, mode, holder)
         try:
