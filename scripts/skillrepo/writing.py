@@ -25,6 +25,8 @@ from skillrepo.safepaths import Tree, UnsafePath, parts
 STATE_DIR = ".skillrepo"
 JOURNAL = f"{STATE_DIR}/journal.json"
 _JOURNAL_TMP = f"{STATE_DIR}/journal.tmp"
+# About 200 bytes a file: a write of 80,000 files, far more than a framework has.
+_JOURNAL_LIMIT = 16 * 2**20
 
 Entry = dict[str, str | None]
 
@@ -57,9 +59,9 @@ def _stage(tree: Tree, relpath: str, data: bytes) -> str:
     return tmp
 
 
-def _identity(tree: Tree) -> dict[str, list[int]]:
+def _identity(tree: Tree, create: bool = False) -> dict[str, list[int]]:
     """(device, inode) of the root and of .skillrepo/: a checkout or a copy cannot reproduce them."""
-    with tree.directory(STATE_DIR, create=True) as fd:
+    with tree.directory(STATE_DIR, create) as fd:
         st = os.fstat(fd)
     return {"root": list(tree.identity()), "state": [st.st_dev, st.st_ino]}
 
@@ -67,7 +69,7 @@ def _identity(tree: Tree) -> dict[str, list[int]]:
 def _write_journal(root: Path, entries: list[Entry], committed: bool) -> None:
     """Replace the journal atomically: a reader sees the old one or the new one, never half of one."""
     with Tree(root) as tree:
-        text = json.dumps({"committed": committed, "entries": entries, "identity": _identity(tree)})
+        text = json.dumps({"committed": committed, "entries": entries, "identity": _identity(tree, create=True)})
         try:
             fd = tree.open(_JOURNAL_TMP, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
             with os.fdopen(fd, "w", encoding="utf-8") as f:
@@ -148,8 +150,11 @@ def _finish(tree: Tree, entries: list[Entry]) -> None:
 
 def read_journal(tree: Tree) -> tuple[bool, list[Entry]] | None:
     """The journal (committed?, entries) if there is one; ForeignJournal unless this machine's command wrote it."""
-    if not tree.exists(JOURNAL):
+    found = tree.lstat(JOURNAL)
+    if found is None:
         return None
+    if found.st_size > _JOURNAL_LIMIT:
+        raise _foreign(f"it is larger than any journal this tool writes ({_JOURNAL_LIMIT // 2**20} MB)")
     try:
         journal: Any = json.loads(tree.read_bytes(JOURNAL))
         identity, entries, committed = journal["identity"], journal["entries"], journal["committed"]
