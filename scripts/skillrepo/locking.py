@@ -13,7 +13,7 @@ from pathlib import Path
 
 from skillrepo.errors import SkillrepoError
 from skillrepo.safepaths import Tree, UnsafePath
-from skillrepo.statedir import JOURNAL, LOCK, STATE_DIR, refuse_untrusted
+from skillrepo.statedir import HOLDING, JOURNAL, LOCK, STATE_DIR, refuse_untrusted
 from skillrepo.writing import recover
 
 
@@ -52,9 +52,11 @@ def _held(root: Path, mode: int, holder: str) -> Iterator[None]:
         return
     with Tree(root) as tree:
         fd = _acquire(tree, mode, holder)
+        HOLDING.add(root.resolve())
         try:
             yield
         finally:
+            HOLDING.discard(root.resolve())
             _release(tree, fd, mode)
 
 
@@ -101,7 +103,7 @@ def _release(tree: Tree, fd: int, mode: int) -> None:
 def recover_if_idle(root: Path) -> None:
     """Before reading: finish or undo a write a killed command left, unless a command is writing now. Nothing is
     made on disk unless a journal is there."""
-    if not os.path.lexists(root / STATE_DIR):
+    if not os.path.lexists(root / STATE_DIR) or root.resolve() in HOLDING:
         return
     refuse_untrusted(root)
     with Tree(root) as tree:

@@ -17,6 +17,9 @@ from skillrepo.writing import JOURNAL, STATE_DIR, read_journal
 
 LOCK = f"{STATE_DIR}/lock"
 
+# The repositories whose lock this process holds: it looked at their .skillrepo/ before it made or took it there.
+HOLDING: set[Path] = set()
+
 TRACKED = (f"git tracks this file in {STATE_DIR}/, the tool's own working state, so a checkout brought it and no "
            f"command acts on it; remove it from git (git rm -r --cached {STATE_DIR}) and delete {STATE_DIR}/")
 
@@ -50,7 +53,7 @@ def tracked(root: Path) -> list[str]:
 
 def problems(root: Path) -> list[tuple[str, str, str]]:
     """(path, code, message) for everything in .skillrepo/ the tool refuses to act on; [] if it may."""
-    if not os.path.lexists(root / STATE_DIR):
+    if not os.path.lexists(root / STATE_DIR) or root.resolve() in HOLDING:
         return []
     found = [(path, "P310", TRACKED) for path in tracked(root)]
     reported = {path for path, _, _ in found}
@@ -83,4 +86,5 @@ def refuse_untrusted(root: Path) -> None:
         raise UnsafePath(f"{path}: {message}")
 
 
-__all__ = ["JOURNAL", "LOCK", "STATE_DIR", "problems", "refuse_untrusted", "tracked", "tracked_state_files"]
+__all__ = ["HOLDING", "JOURNAL", "LOCK", "STATE_DIR", "problems", "refuse_untrusted", "tracked",
+           "tracked_state_files"]

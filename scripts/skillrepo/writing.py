@@ -158,9 +158,14 @@ def read_journal(tree: Tree) -> tuple[bool, list[Entry]] | None:
     try:
         journal: Any = json.loads(tree.read_bytes(JOURNAL))
         identity, entries, committed = journal["identity"], journal["entries"], journal["committed"]
+        ours = _identity(tree)
+    except FileNotFoundError:
+        return None  # the command that wrote it finished meanwhile
+    except OSError as exc:
+        raise _foreign(f"it cannot be read ({exc.strerror})") from exc
     except (ValueError, KeyError, TypeError) as exc:
         raise _foreign("it is not a journal this tool writes") from exc
-    if identity != _identity(tree):
+    if identity != ours:
         raise _foreign("it was written for another directory (a checkout or a copy brought it)")
     if not isinstance(entries, list) or not all(_well_formed(e) for e in entries):
         raise _foreign("it names files that are not a write's own")
