@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from helpers import copy_bundled, init_git, run_cli
+from helpers import copy_bundled, git, init_git, run_cli
 from skillrepo import writing
 from skillrepo.main import main
 
@@ -291,6 +291,7 @@ def test_publishers_share_the_lock_and_a_writer_waits_for_them(tmp_path: Path) -
         with locking.shared(root, "changelog"):  # readers alongside each other
             assert run_cli("changelog", cwd=root).returncode == 0
         assert (root / ".skillrepo/lock").exists()  # the first reader still holds it
+        assert git(root, "status", "--porcelain").stdout == ""  # git never lists the lock (release --tag)
     assert not (root / ".skillrepo").exists()  # the last reader out removed it
     assert run_cli("apply", "CR-1434", cwd=root).returncode == 0
 

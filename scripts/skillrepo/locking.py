@@ -14,7 +14,7 @@ from pathlib import Path
 from skillrepo.errors import SkillrepoError
 from skillrepo.safepaths import Tree, UnsafePath
 from skillrepo.statedir import HOLDING, JOURNAL, LOCK, STATE_DIR, refuse_untrusted
-from skillrepo.writing import recover
+from skillrepo.writing import make_state_dir, recover, remove_state_dir
 
 
 class Busy(SkillrepoError):
@@ -64,6 +64,7 @@ def _acquire(tree: Tree, mode: int, holder: str) -> int:
     """The lock's descriptor, locked in `mode`: the file that is at .skillrepo/lock, never a link."""
     while True:
         try:
+            make_state_dir(tree)
             fd = tree.open(LOCK, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as exc:
             raise SkillrepoError(f"{LOCK}: cannot take the repository's lock ({exc.strerror}); run this where the "
@@ -97,7 +98,7 @@ def _release(tree: Tree, fd: int, mode: int) -> None:
         tree.unlink(LOCK, missing_ok=True)
     finally:
         os.close(fd)
-    tree.rmdir(STATE_DIR)
+    remove_state_dir(tree)
 
 
 def recover_if_idle(root: Path) -> None:

@@ -25,6 +25,7 @@ from skillrepo.safepaths import Tree, UnsafePath, parts
 STATE_DIR = ".skillrepo"
 JOURNAL = f"{STATE_DIR}/journal.json"
 _JOURNAL_TMP = f"{STATE_DIR}/journal.tmp"
+_IGNORE = f"{STATE_DIR}/.gitignore"
 # About 200 bytes a file: a write of 80,000 files, far more than a framework has.
 _JOURNAL_LIMIT = 16 * 2**20
 
@@ -57,6 +58,31 @@ def _stage(tree: Tree, relpath: str, data: bytes) -> str:
         tree.unlink(tmp, missing_ok=True)
         raise
     return tmp
+
+
+def make_state_dir(tree: Tree) -> None:
+    """Make .skillrepo/ with a .gitignore of everything in it: git never lists the lock or a journal as a change,
+    whatever the repository's own .gitignore says (a release --tag needs a clean work tree)."""
+    with tree.directory(STATE_DIR, create=True):
+        pass
+    try:
+        fd = tree.open(_IGNORE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    except FileExistsError:
+        return
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write("# made by skillrepo: its working state is never committed\n*\n")
+
+
+def remove_state_dir(tree: Tree) -> None:
+    """Remove .skillrepo/ if nothing but its .gitignore is left in it (no lock held, no journal)."""
+    try:
+        with tree.directory(STATE_DIR) as fd:
+            names = os.listdir(fd)
+    except (OSError, UnsafePath):
+        return  # not there, or not the tool's to remove
+    if set(names) <= {".gitignore"}:
+        tree.unlink(_IGNORE, missing_ok=True)
+        tree.rmdir(STATE_DIR)
 
 
 def _identity(tree: Tree, create: bool = False) -> dict[str, list[int]]:
@@ -121,7 +147,7 @@ def write_files(root: Path, files: dict[str, bytes | None]) -> None:
         except BaseException:
             _roll_back(tree, entries)
             tree.unlink(JOURNAL, missing_ok=True)
-            tree.rmdir(STATE_DIR)
+            remove_state_dir(tree)
             raise
         _finish(tree, entries)
         _prune_empty_dirs(tree, [str(e["target"]) for e in entries if e["tmp"] is None])
@@ -145,7 +171,7 @@ def _finish(tree: Tree, entries: list[Entry]) -> None:
             if leftover is not None:
                 tree.unlink(leftover, missing_ok=True)
     tree.unlink(JOURNAL, missing_ok=True)
-    tree.rmdir(STATE_DIR)  # stays if not empty (a lock is held)
+    remove_state_dir(tree)  # stays if a lock is held
 
 
 def read_journal(tree: Tree) -> tuple[bool, list[Entry]] | None:
@@ -212,7 +238,7 @@ def recover(root: Path) -> str | None:
             return f"finished an interrupted write of {len(entries)} file(s)"
         _roll_back(tree, entries)
         tree.unlink(JOURNAL, missing_ok=True)
-        tree.rmdir(STATE_DIR)
+        remove_state_dir(tree)
     return f"undid an interrupted write of {len(entries)} file(s); the repository is as it was before it"
 
 
