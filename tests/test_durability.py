@@ -351,3 +351,17 @@ def test_a_read_only_checkout_is_read_without_writing(tmp_path: Path) -> None:
         result = run_read_only(root, *args)
         assert (result.returncode, result.stdout, result.stderr) == (1, "", f"error: {left}\n"), args
     assert tree(root) == before
+
+
+def test_a_busy_lock_names_its_holder_with_control_characters_escaped(tmp_path: Path) -> None:
+    root = prepared(tmp_path)
+    (root / ".skillrepo").mkdir()
+    (root / ".skillrepo/lock").write_bytes(b"\x1b]0;owned\x07 skillrepo apply is writing to this repository")
+    fd = os.open(root / ".skillrepo/lock", os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        result = run_cli("apply", "CR-1434", cwd=root)
+    finally:
+        os.close(fd)
+    assert (result.returncode, result.stderr) == (1, "error: \\x1b]0;owned\\x07 skillrepo apply is writing to this "
+                                                     "repository; wait until it finishes, then run this again\n")

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from skillrepo.errors import SkillrepoError
+from skillrepo.layout import printable_name
 from skillrepo.safepaths import Tree, UnsafePath
 from skillrepo.statedir import HOLDING, JOURNAL, LOCK, STATE_DIR, refuse_untrusted
 from skillrepo.writing import make_state_dir, recover, remove_state_dir
@@ -72,7 +73,8 @@ def _acquire(tree: Tree, mode: int, holder: str) -> int:
         try:
             fcntl.flock(fd, mode | fcntl.LOCK_NB)
         except BlockingIOError:
-            other = os.pread(fd, 300, 0).decode("utf-8", "replace").strip() or \
+            # Control characters escaped: the file is the tool's, but a hand or an archive may have put it there.
+            other = printable_name(os.pread(fd, 300, 0).decode("utf-8", "replace").strip()) or \
                 "another skillrepo command is using this repository"
             os.close(fd)
             raise Busy(f"{other}; wait until it finishes, then run this again") from None
