@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
-from helpers import copy_bundled, init_git, write_files
+from helpers import copy_bundled, git, init_git, write_files
 from skillrepo.checker import check_repository
 from skillrepo.rules import RULES
 
@@ -25,7 +25,7 @@ def _load(case: Path) -> dict[str, Any]:
 
 
 def apply_case(root: Path, case: dict[str, Any]) -> None:
-    """Change a repository as a case says: write, write_bytes, edit, pad, delete, symlink."""
+    """Change a repository as a case says: write, write_bytes, edit, pad, delete, symlink, git_add."""
     write_files(root, dict(case.get("write", {})))
     write_files(root, {p: codecs.escape_decode(s.encode("utf-8"))[0] for p, s in case.get("write_bytes", {}).items()})
     for rel, edits in case.get("edit", {}).items():
@@ -51,6 +51,8 @@ def apply_case(root: Path, case: dict[str, Any]) -> None:
     for rel, target in case.get("symlink", {}).items():
         (root / rel).unlink(missing_ok=True)
         os.symlink(target, root / rel)
+    for rel in case.get("git_add", []):  # tracked, as a commit would carry it (even if git-ignored)
+        git(root, "add", "-f", rel)
 
 
 @pytest.mark.parametrize("case_path", CASES, ids=[c.stem for c in CASES])

@@ -138,11 +138,11 @@ def test_a_failed_write_leaves_every_file_as_it_was(tmp_path: Path, monkeypatch:
         calls = {"n": 0}
         real = writing._stage if target == "_stage" else os.replace
 
-        def failing(*args: object, real: object = real, calls: dict[str, int] = calls) -> object:
+        def failing(*args: object, real: object = real, calls: dict[str, int] = calls, **kwargs: object) -> object:
             calls["n"] += 1
             if calls["n"] == 3:
                 raise OSError(28, "No space left on device")
-            return real(*args)  # type: ignore[operator]
+            return real(*args, **kwargs)  # type: ignore[operator]
 
         if target == "_stage":
             monkeypatch.setattr(writing, "_stage", failing)

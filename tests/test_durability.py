@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import fcntl
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -15,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from helpers import copy_bundled, run_cli
+from helpers import copy_bundled, git, init_git, run_cli
 from skillrepo import writing
 from skillrepo.main import main
 
@@ -255,3 +257,108 @@ def test_init_removes_what_killed_inits_left_but_not_a_running_ones_staging(tmp_
     assert not abandoned.exists() and running.is_dir() and other.is_dir()
     assert all(os.path.lexists(p) for p in not_staging) and other.is_dir()
     assert _whole_or_as_it_was(tmp_path / "empty")
+
+
+def test_a_release_is_refused_while_a_writer_is_half_way(tmp_path: Path) -> None:
+    root = init_git(prepared(tmp_path))
+    process = slow_apply(root, pause=1.0)
+    wait_for(lambda: (root / writing.JOURNAL).exists())
+    refusal = (f"error: skillrepo apply CR-1434 (process {process.pid}) is writing to this repository; wait until "
+               "it finishes, then run this again\n")
+    for args in (["release", "1.0.0", "--out", str(tmp_path / "out")], ["changelog"]):
+        during = run_cli(*args, cwd=root)
+        assert (during.returncode, during.stdout, during.stderr) == (1, "", refusal), args
+    assert not (tmp_path / "out").exists()  # nothing published from a half-written repository
+    out, err = process.communicate(timeout=30)
+    assert process.returncode == 0, err
+    after = run_cli("release", "1.0.0", "--out", str(tmp_path / "out"), cwd=root)
+    assert after.returncode == 0, after.stderr
+    assert not (root / ".skillrepo").exists()
+
+
+def test_publishers_share_the_lock_and_a_writer_waits_for_them(tmp_path: Path) -> None:
+    from skillrepo import locking
+
+    root = init_git(prepared(tmp_path))
+    with locking.shared(root, "release 1.0.0"):
+        writer = run_cli("apply", "CR-1434", cwd=root)
+        assert (writer.returncode, writer.stderr) == (1, f"error: skillrepo release 1.0.0 (process {os.getpid()}) is "
+                                                         "publishing from this repository; wait until it finishes, "
+                                                         "then run this again\n")
+        with locking.shared(root, "changelog"):  # readers alongside each other
+            assert run_cli("changelog", cwd=root).returncode == 0
+        assert (root / ".skillrepo/lock").exists()  # the first reader still holds it
+        assert git(root, "status", "--porcelain").stdout == ""  # git never lists the lock (release --tag)
+    assert not (root / ".skillrepo").exists()  # the last reader out removed it
+    assert run_cli("apply", "CR-1434", cwd=root).returncode == 0
+
+
+def test_readers_make_nothing_on_disk(tmp_path: Path) -> None:
+    root = init_git(prepared(tmp_path))
+    (root / ".skillrepo").mkdir()
+    (root / ".skillrepo/lock").write_text("skillrepo apply (process 1) is writing to this repository")
+    before = tree(root)
+    for args in (["check"], ["preview", "CR-1434"], ["status"], ["verify"]):
+        assert run_cli(*args, cwd=root).returncode in (0, 1), args
+        assert tree(root) == before, args
+    (root / ".skillrepo/lock").unlink()
+    (root / ".skillrepo").rmdir()
+    for args in (["check"], ["preview", "CR-1434"], ["status"], ["verify"]):
+        assert run_cli(*args, cwd=root).returncode in (0, 1), args
+        assert not (root / ".skillrepo").exists(), args
+
+
+def run_read_only(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run the CLI in `root` mounted read-only (a bind mount in a namespace of its own, so it never leaks)."""
+    script = 'mount --bind "$0" "$0" && mount -o remount,bind,ro "$0" && cd "$0" && exec "$@"'
+    return subprocess.run(["unshare", "-rm", "sh", "-c", script, str(root), sys.executable, "-m", "skillrepo", *args],
+                          text=True, capture_output=True, env={**os.environ, "PYTHONWARNINGS": "error"})
+
+
+def read_only_mounts() -> bool:
+    """Whether this machine lets a process mount a directory read-only in a namespace of its own."""
+    if shutil.which("unshare") is None:
+        return False
+    with tempfile.TemporaryDirectory() as directory:
+        probe = subprocess.run(["unshare", "-rm", "sh", "-c", 'mount --bind "$0" "$0" && mount -o remount,bind,ro '
+                                '"$0" && ! touch "$0/probe"', directory], capture_output=True)
+    return probe.returncode == 0
+
+
+@pytest.mark.skipif(not read_only_mounts(), reason="no read-only bind mount in a user namespace here")
+def test_a_read_only_checkout_is_read_without_writing(tmp_path: Path) -> None:
+    root = init_git(prepared(tmp_path))
+    for args in (["check"], ["preview", "CR-1434"], ["status"], ["verify"], ["changelog"]):
+        result = run_read_only(root, *args)
+        assert result.returncode in (0, 1) and result.stderr == "", (args, result.stderr)
+    new = run_read_only(root, "new", "A title")
+    assert (new.returncode, new.stderr) == (1, "error: .skillrepo/lock: cannot take the repository's lock (Read-only "
+                                                "file system); run this where the repository can be written\n")
+    # An interrupted write that cannot be undone here: check says so and checks; the others refuse.
+    tree_before_apply = tree(root)
+    process = slow_apply(root)
+    wait_for(lambda: visible(tree(root)) != visible(tree_before_apply))
+    kill_command(process)
+    before = tree(root)
+    left = (".skillrepo/journal.json: a write that was interrupted is left, and it cannot be undone here (Read-only "
+            "file system); the files may be half written: run skillrepo check where the repository can be written")
+    check = run_read_only(root, "check")
+    assert check.stderr == f"note: {left}\n" and check.stdout.startswith("checked ")
+    for args in (["preview", "CR-1434"], ["status"], ["verify"]):
+        result = run_read_only(root, *args)
+        assert (result.returncode, result.stdout, result.stderr) == (1, "", f"error: {left}\n"), args
+    assert tree(root) == before
+
+
+def test_a_busy_lock_names_its_holder_with_control_characters_escaped(tmp_path: Path) -> None:
+    root = prepared(tmp_path)
+    (root / ".skillrepo").mkdir()
+    (root / ".skillrepo/lock").write_bytes(b"\x1b]0;owned\x07 skillrepo apply is writing to this repository")
+    fd = os.open(root / ".skillrepo/lock", os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        result = run_cli("apply", "CR-1434", cwd=root)
+    finally:
+        os.close(fd)
+    assert (result.returncode, result.stderr) == (1, "error: \\x1b]0;owned\\x07 skillrepo apply is writing to this "
+                                                     "repository; wait until it finishes, then run this again\n")

@@ -1,5 +1,6 @@
-"""One writer at a time: a command that writes holds the repository's lock, and a second one is refused
-with a message saying which command holds it."""
+"""One writer at a time: a command that writes holds the repository's lock exclusively, a command that publishes
+what it reads (release, changelog) holds it shared; either is refused at once, with the holder named, while
+the other kind holds it. The lock is a file in .skillrepo/, opened without following a link."""
 
 from __future__ import annotations
 
@@ -11,58 +12,116 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from skillrepo.errors import SkillrepoError
-from skillrepo.writing import STATE_DIR, recover
-
-LOCK = f"{STATE_DIR}/lock"
+from skillrepo.layout import printable_name
+from skillrepo.safepaths import Tree, UnsafePath
+from skillrepo.statedir import HOLDING, JOURNAL, LOCK, STATE_DIR, refuse_untrusted
+from skillrepo.writing import make_state_dir, recover, remove_state_dir
 
 
 class Busy(SkillrepoError):
-    """Another command is writing to the repository."""
+    """Another command is writing to the repository (or, for a writer, publishing from it)."""
+
+
+class Unrecoverable(SkillrepoError):
+    """An interrupted write is left, and it cannot be finished or undone here (a read-only checkout)."""
 
 
 @contextmanager
 def exclusive(root: Path, command: str) -> Iterator[None]:
     """Hold the repository's lock while writing; refuse at once if another command holds it."""
-    path = root / LOCK
-    path.parent.mkdir(exist_ok=True)
-    while True:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip() or "another skillrepo command"
-            os.close(fd)
-            raise Busy(f"{holder} is writing to this repository; wait until it finishes, then run this again")
-        # The holder before us may have removed the file after we opened it: lock the file that is there.
-        try:
-            same = os.fstat(fd).st_ino == os.stat(path).st_ino
-        except FileNotFoundError:
-            same = False
-        if same:
-            break
-        os.close(fd)
-    try:
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"skillrepo {command} (process {os.getpid()})".encode(), 0)
+    with _held(root, fcntl.LOCK_EX, f"skillrepo {command} (process {os.getpid()}) is writing to this repository"):
         note = recover(root)
         if note:
             sys.stderr.write(f"note: {note}\n")
         yield
-    finally:
-        os.unlink(path)
-        os.close(fd)
+
+
+@contextmanager
+def shared(root: Path, command: str) -> Iterator[None]:
+    """Hold the repository's lock alongside other readers while publishing; refuse at once while one writes."""
+    with _held(root, fcntl.LOCK_SH, f"skillrepo {command} (process {os.getpid()}) is publishing from this "
+               "repository"):
+        yield
+
+
+@contextmanager
+def _held(root: Path, mode: int, holder: str) -> Iterator[None]:
+    if os.path.lexists(root / STATE_DIR):  # before anything is made there: a checkout may have brought it
+        refuse_untrusted(root)
+    if mode == fcntl.LOCK_SH and os.statvfs(root).f_flag & os.ST_RDONLY:
+        yield  # a read-only file system: no writer can be at work, and no lock file can be made
+        return
+    with Tree(root) as tree:
+        fd = _acquire(tree, mode, holder)
+        HOLDING.add(root.resolve())
         try:
-            path.parent.rmdir()
-        except OSError:
-            pass
+            yield
+        finally:
+            HOLDING.discard(root.resolve())
+            _release(tree, fd, mode)
+
+
+def _acquire(tree: Tree, mode: int, holder: str) -> int:
+    """The lock's descriptor, locked in `mode`: the file that is at .skillrepo/lock, never a link."""
+    while True:
+        try:
+            make_state_dir(tree)
+            fd = tree.open(LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise SkillrepoError(f"{LOCK}: cannot take the repository's lock ({exc.strerror}); run this where the "
+                                 "repository can be written") from exc
+        try:
+            fcntl.flock(fd, mode | fcntl.LOCK_NB)
+        except BlockingIOError:
+            # Control characters escaped: the file is the tool's, but a hand or an archive may have put it there.
+            other = printable_name(os.pread(fd, 300, 0).decode("utf-8", "replace").strip()) or \
+                "another skillrepo command is using this repository"
+            os.close(fd)
+            raise Busy(f"{other}; wait until it finishes, then run this again") from None
+        # The holder before us may have removed the file after we opened it: lock the file that is there.
+        found, ours = tree.lstat(LOCK), os.fstat(fd)
+        if found is not None and (found.st_dev, found.st_ino) == (ours.st_dev, ours.st_ino):
+            break
+        os.close(fd)
+    if mode == fcntl.LOCK_EX or ours.st_size == 0:  # readers leave the first reader's name
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, holder.encode(), 0)
+    return fd
+
+
+def _release(tree: Tree, fd: int, mode: int) -> None:
+    """Unlock; the last holder removes the lock file and .skillrepo/ (if nothing else is there)."""
+    try:
+        if mode == fcntl.LOCK_SH:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return  # another reader still holds it: the last one removes it
+        tree.unlink(LOCK, missing_ok=True)
+    finally:
+        os.close(fd)
+    remove_state_dir(tree)
 
 
 def recover_if_idle(root: Path) -> None:
-    """Before reading: finish or undo a write a killed command left, unless a command is writing now."""
-    if not (root / STATE_DIR).exists():
+    """Before reading: finish or undo a write a killed command left, unless a command is writing now. Nothing is
+    made on disk unless a journal is there."""
+    if not os.path.lexists(root / STATE_DIR) or root.resolve() in HOLDING:
         return
+    refuse_untrusted(root)
+    with Tree(root) as tree:
+        if not tree.exists(JOURNAL):
+            return  # a lock only: a command is at work, or one was killed before its journal; nothing to undo
     try:
         with exclusive(root, "recover"):
             pass
     except Busy:
         pass  # a writer is at work: it is not ours to touch
+    except UnsafePath:
+        raise
+    except (SkillrepoError, OSError) as exc:
+        cause = exc if isinstance(exc, OSError) else exc.__cause__
+        why = cause.strerror if isinstance(cause, OSError) and cause.strerror else str(exc)
+        raise Unrecoverable(f"{JOURNAL}: a write that was interrupted is left, and it cannot be undone here ({why}); "
+                            "the files may be half written: run skillrepo check where the repository can be "
+                            "written") from exc

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -83,23 +84,35 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _root(args: argparse.Namespace) -> Path:
+def _root(args: argparse.Namespace, reports_state: bool = False) -> Path:
+    """The repository, with a write a killed command left finished or undone. A `.skillrepo/` the tool will
+    not act on (tracked by git, a link, a journal not this machine's) is refused, unless `reports_state`:
+    then check reports it as findings."""
     from skillrepo.documents import find_root
 
     if args.repo is not None and not args.repo.is_dir():
         raise UsageError(f"--repo {args.repo}: no such directory")
     root = find_root(args.repo if args.repo is not None else Path.cwd())
-    if (root / ".skillrepo").exists():  # a write was interrupted, or is under way
-        from skillrepo.locking import recover_if_idle
+    if os.path.lexists(root / ".skillrepo"):  # a write was interrupted, or is under way, or a checkout brought it
+        from skillrepo.locking import Unrecoverable, recover_if_idle
+        from skillrepo.safepaths import UnsafePath
 
-        recover_if_idle(root)
+        try:
+            recover_if_idle(root)
+        except UnsafePath:
+            if not reports_state:
+                raise
+        except Unrecoverable as exc:
+            if not reports_state:
+                raise
+            sys.stderr.write(f"note: {exc}\n")
     return root
 
 
 def _check(args: argparse.Namespace) -> int:
     from skillrepo.commands import check
 
-    return check.run(_root(args), args.format, args.strict)
+    return check.run(_root(args, reports_state=True), args.format, args.strict)
 
 
 def _fmt(args: argparse.Namespace) -> int:
@@ -192,8 +205,10 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 }
 
 
-# Commands that write to the repository: one at a time (the others may run alongside them).
+# Commands that write to the repository: one at a time, and never while a publisher reads it.
 WRITERS = frozenset({"apply", "revert", "fmt", "new", "import"})
+# Commands that publish what they read: never while a writer is half way (alongside each other and other readers).
+PUBLISHERS = frozenset({"release", "changelog"})
 
 
 def _refuse_non_utf8(argv: Sequence[str]) -> None:
@@ -214,10 +229,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         _refuse_non_utf8(sys.argv[1:] if argv is None else argv)
         args = _parser().parse_args(argv)
-        if args.command in WRITERS:
-            from skillrepo.locking import exclusive
+        if args.command in WRITERS or args.command in PUBLISHERS:
+            from skillrepo.locking import exclusive, shared
 
-            with exclusive(_root(args), " ".join(sys.argv[1:] if argv is None else argv)):
+            hold = exclusive if args.command in WRITERS else shared
+            with hold(_root(args), " ".join(sys.argv[1:] if argv is None else argv)):
                 return COMMANDS[args.command](args)
         return COMMANDS[args.command](args)
     except SkillrepoError as exc:

@@ -6,11 +6,12 @@ from collections.abc import Callable, Iterable
 
 from skillrepo.findings import Finding
 from skillrepo.model import Repository
-from skillrepo.rules import formatting, frozen, lifecycle, paths, prose, reading, references
+from skillrepo.rules import formatting, frozen, lifecycle, paths, prose, reading, references, state
 from skillrepo.rules.base import Rule
 
 CHECKS: tuple[Callable[[Repository], Iterable[Finding]], ...] = (
     paths.check,
+    state.check,
     references.check,
     prose.check,
     formatting.check,
@@ -20,6 +21,6 @@ CHECKS: tuple[Callable[[Repository], Iterable[Finding]], ...] = (
 
 RULES: dict[str, Rule] = {
     rule.code: rule
-    for module in (reading, paths, references, frozen, lifecycle, prose, formatting)
+    for module in (reading, paths, state, references, frozen, lifecycle, prose, formatting)
     for rule in module.RULES
 }
