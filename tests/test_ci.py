@@ -107,7 +107,8 @@ def test_codeowners_and_authorize_protect_the_same_tool_paths() -> None:
              if line.startswith("/")]
     for path in ("/tests/", "/benchmarks/", "/scripts/", "/.ci/", "/pyproject.toml", "/.pre-commit-config.yaml",
                  "/.pre-commit-hooks.yaml", "/framework/", "/schemas/", "/MAINTAINERS", "/.github/", "/conftest.py",
-                 "/pytest.ini", "/setup.py", "/setup.cfg", "/tox.ini", "/sitecustomize.py"):
+                 "/pytest.ini", "/setup.py", "/setup.cfg", "/tox.ini", "/sitecustomize.py", "/.gitattributes",
+                 "/.gitignore"):
         assert path in owned
     from skillrepo.commands.authorize import PROTECTED_TOP_DIRS, PROTECTED_TOP_FILES
     tool = {p.lstrip("/") for p in owned} - {"framework/", "schemas/", "MAINTAINERS"}
@@ -295,7 +296,8 @@ def test_a_contributor_may_not_edit_a_declined_change_request(repo: Path) -> Non
 
 @pytest.mark.parametrize("path", ["tests/conftest.py", "benchmarks/bench_x.py", "scripts/skillrepo/x.py",
                                   ".ci/run", "pyproject.toml", ".pre-commit-config.yaml", ".pre-commit-hooks.yaml",
-                                  "conftest.py", "pytest.ini", "setup.py", "setup.cfg", "tox.ini", "sitecustomize.py"])
+                                  "conftest.py", "pytest.ini", "setup.py", "setup.cfg", "tox.ini", "sitecustomize.py",
+                                  ".gitattributes", ".gitignore"])
 def test_a_contributor_may_not_change_the_tool_ci_runs(repo: Path, path: str) -> None:
     # CI runs the pull request's tests, hooks and packaging: each could switch a check off.
     existed = (repo / path).exists()

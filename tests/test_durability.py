@@ -68,9 +68,10 @@ def test_a_failure_at_any_write_leaves_every_file_as_it_was(tmp_path: Path, monk
         code = main(["--repo", str(root), *COMMANDS[command]])
         monkeypatch.undo()
         if code != 0:
-            assert code == 1 and capsys.readouterr().err == (f"error: {root.resolve()}: No space left on device; free "
-                                                            "some space (or raise the limit on file size) and run the "
-                                                            "command again\n")
+            err = capsys.readouterr().err  # one line, naming the repository or the file in it that failed
+            assert code == 1 and err.startswith(f"error: {root.resolve()}") and err.count("\n") == 1
+            assert err.endswith(": No space left on device; free some space (or raise the limit on file size) and "
+                                "run the command again\n")
             assert tree(root) == before, f"failing step {fail_at} changed the repository"
             fail_at += 1
             continue

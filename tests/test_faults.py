@@ -45,10 +45,10 @@ def test_an_immutable_file_during_apply_gives_one_line_naming_it_and_changes_not
     real_replace = os.replace
     target = root / "framework/skills/ITOP/level-2.yaml"
 
-    def immutable(src: str, dst: str) -> None:  # what rename(2) says of a file with chattr +i, moved or replaced
-        if target in (Path(src), Path(dst)):
+    def immutable(src: str, dst: str, **dir_fds: int) -> None:  # what rename(2) says of a file with chattr +i
+        if target.name in (Path(src).name, Path(dst).name):
             raise PermissionError(errno.EPERM, os.strerror(errno.EPERM), src, None, dst)
-        real_replace(src, dst)
+        real_replace(src, dst, **dir_fds)
 
     monkeypatch.setattr(writing.os, "replace", immutable)
     assert main(["--repo", str(root), "apply", "CR-1434"]) == 1

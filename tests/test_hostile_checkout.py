@@ -99,6 +99,13 @@ def test_the_attack_is_refused_by_every_command(tmp_path: Path, sentinel: Path) 
     for command, args in COMMANDS.items():
         result = run_cli(*args, cwd=clone)
         no_traceback(result)
+        if command == "authorize":  # it reads the pull request as data: the state it brings is what it refuses
+            assert (result.returncode, result.stderr) == (1, ""), result.stderr
+            assert result.stdout == "".join(
+                f".skillrepo/{name}: adds to .skillrepo/, the tool's local state, which is never committed\n"
+                for name in ("journal.json", "lock", "payload")) + \
+                "refused: remove these 3 files from the pull request (git rm -r --cached .skillrepo/)\n"
+            continue
         assert (result.returncode, result.stdout, result.stderr) == (1, "", REFUSED), command
     assert digest(sentinel) == before
     assert git(clone, "status", "--porcelain").stdout == "?? page.txt\n"  # nothing in the clone changed either

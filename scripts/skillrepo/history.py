@@ -17,11 +17,12 @@ from git.objects.blob import Blob
 from gitdb.base import IStream  # type: ignore[import-untyped]
 
 from skillrepo.documents import Snapshot, snapshot_of
+from skillrepo.domain import MAX_CR_DIGITS
 from skillrepo.errors import SkillrepoError, UsageError
 from skillrepo.layout import CHANGES_DIR, FRAMEWORK_DIR
 from skillrepo.yamlsource import load_bytes
 
-TRAILER = re.compile(r"^Change-Request:\s*(CR-[0-9]+)\s*$", re.M)
+TRAILER = re.compile(rf"^Change-Request:\s*(CR-[0-9]{{4,{MAX_CR_DIGITS}}})\s*$", re.M)
 
 
 _OPENED: list[git.Repo] = []

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from skillrepo.domain import CR_STATUSES, LEVELS
+from skillrepo.domain import CR_STATUSES, LEVELS, MAX_CR_DIGITS
 from skillrepo.errors import SkillrepoError
 from skillrepo.layout import manifest_path
 from skillrepo.model import Framework
@@ -57,8 +57,6 @@ _NAME_SEPARATOR = re.compile(r",? and |, ")
 # refused before it is read any further, which keeps the parse fast whatever the page holds.
 MAX_PAGE_CHARS = 1_000_000
 MAX_PAGE_LINES = 20_000
-# A CR number has at most this many digits (CR-0042 ... CR-999999999); a longer one is refused.
-MAX_CR_DIGITS = 9
 # Characters no page's text holds: what a binary file (or a terminal escape) brings; C0 and C1 controls and DEL.
 # Tab, line feed, vertical tab, form feed and carriage return are text.
 _BINARY = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")

@@ -34,6 +34,19 @@ def parts(relpath: str) -> list[str]:
     return names
 
 
+@contextmanager
+def _named(root: Path, relpath: str, other: str | None = None) -> Iterator[None]:
+    """Name the whole path in an error of a call made relative to a directory's descriptor, which names only
+    the last component: a message must say which file of the repository it is about."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.errno is None or isinstance(exc, UnsafePath):
+            raise
+        raise OSError(exc.errno, exc.strerror, str(root / relpath), None,
+                      None if other is None else str(root / other)) from exc
+
+
 class Tree:
     """The repository's root directory, held open: every path is resolved from it without following a link."""
 
@@ -124,7 +137,8 @@ class Tree:
         """Open a file inside the root; a link as the last name is refused like one on the way."""
         with self.parent(relpath, create=bool(flags & os.O_CREAT)) as (fd, name):
             try:
-                return os.open(name, flags | os.O_NOFOLLOW | os.O_CLOEXEC, mode, dir_fd=fd)
+                with _named(self.root, relpath):
+                    return os.open(name, flags | os.O_NOFOLLOW | os.O_CLOEXEC, mode, dir_fd=fd)
             except OSError as exc:
                 if exc.errno == errno.ELOOP:
                     raise self._refusal(fd, name, relpath) from exc
@@ -148,13 +162,14 @@ class Tree:
 
     def replace(self, src: str, dst: str) -> None:
         """Move a file over another in one step; a link at either end is moved or replaced, never followed."""
-        with self.parent(src) as (src_fd, src_name), self.parent(dst) as (dst_fd, dst_name):
+        with self.parent(src) as (src_fd, src_name), self.parent(dst) as (dst_fd, dst_name), \
+                _named(self.root, src, dst):
             os.replace(src_name, dst_name, src_dir_fd=src_fd, dst_dir_fd=dst_fd)
 
     def unlink(self, relpath: str, missing_ok: bool = False) -> None:
         """Remove a file (or a link itself)."""
         try:
-            with self.parent(relpath) as (fd, name):
+            with self.parent(relpath) as (fd, name), _named(self.root, relpath):
                 os.unlink(name, dir_fd=fd)
         except FileNotFoundError:
             if not missing_ok:

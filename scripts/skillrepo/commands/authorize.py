@@ -30,7 +30,9 @@ RECORD_FIELDS = ("status", "applied_in", *DECIDED_FIELDS)  # each has a message 
 TOOL_DIRS = ("scripts/", "tests/", "benchmarks/", ".ci/")
 TOOL_FILES = ("pyproject.toml", ".pre-commit-config.yaml", ".pre-commit-hooks.yaml",
               # read by pip and pytest from the top of the checkout before anything else, and run as code
-              "setup.py", "setup.cfg", "pytest.ini", "tox.ini", "conftest.py", "sitecustomize.py")
+              "setup.py", "setup.cfg", "pytest.ini", "tox.ini", "conftest.py", "sitecustomize.py",
+              # how git checks the data out (line endings) and what it keeps out of it (.skillrepo/)
+              ".gitattributes", ".gitignore")
 # Areas of the framework repository (paths relative to its root) only a maintainer may change.
 PROTECTED_DIRS = (f"{FRAMEWORK_DIR}/", "schemas/", *TOOL_DIRS)
 PROTECTED_FILES = (MAINTAINERS, *TOOL_FILES)
