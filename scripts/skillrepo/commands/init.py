@@ -264,7 +264,8 @@ def _in_move_order(staging: Path) -> list[Path]:
 def _finish_interrupted(target: Path) -> bool:
     """Finish moving a repository into `target` if an init killed half way through left its marker there."""
     marker = target / INIT_MARKER
-    if not marker.is_file() or marker.is_symlink():
+    # A marker is only ours in a .skillrepo/ that is a directory of its own, never one a link leads to.
+    if (target / ".skillrepo").is_symlink() or not marker.is_file() or marker.is_symlink():
         return False
     name = marker.read_text(encoding="utf-8").strip()
     staging = target.parent / name
