@@ -13,6 +13,7 @@ from skillrepo import canonical
 from skillrepo.documents import Document
 from skillrepo.errors import SkillrepoError
 from skillrepo.layout import manifest_path
+from skillrepo.operations import AUTHORED, EXAMPLES
 from skillrepo.schemas import load_schema, property_order
 
 
@@ -20,9 +21,8 @@ def operation_key_order() -> list[str]:
     """Keys of an operation in the order people read them: op, its target, then its content."""
     defs = load_schema("manifest")["$defs"]
     order: list[str] = ["op", "skill", "code", "level"]
-    for name in ("addSkill", "updateSkill", "retireSkill", "addLevel", "updateLevel", "removeLevel",
-                 "updateResponsibilityLevel"):
-        for key in defs[name]["properties"]:
+    for kind in AUTHORED:
+        for key in defs[str(kind.schema)]["properties"]:
             if key not in order and key not in ("impact", "note"):
                 order.append(key)
     return order + ["impact", "note"]
@@ -77,64 +77,11 @@ proposal: |-
 # decision: and outcome: are written by a maintainer when the request is decided.
 operations: []
 # Each operation below is an example; copy what you need into the list above (replacing []).
-#
-#  - op: add-level                  # define a skill at a level it does not have yet
-#    skill: ITOP
-#    level: 5
-#    description: |-
-#      Provides technical leadership of ...
-#
-#  - op: update-level               # change a level description: whole texts ...
-#    skill: SYSP
-#    level: 3
-#    description: {{from: "the whole text today", to: "the whole new text"}}
-#
-#  - op: update-level               # ... or edits: each old text occurs exactly once today
-#    skill: SYSP
-#    level: 4
-#    description:
-#      edits:
-#        - {{old: "monitors the estate", new: "monitors and tunes the estate"}}
-#
-#  - op: remove-level               # description: the text removed, so that it can be reverted
-#    skill: SYSP
-#    level: 5
-#    description: |-
-#      The whole text of the level today.
-#
-#  - op: add-skill
-#    code: ABCD
-#    id: <python -c "import uuid; print(uuid.uuid4())">
-#    name: A new skill
-#    category: Delivery and operation
-#    subcategory: Technology management
-#    description: |-
-#      The overall description.
-#    related: [ITOP]
-#    levels:
-#      - {{level: 3, description: "The skill at level 3."}}
-#
-#  - op: update-skill               # any of name, description, guidance, category, subcategory, related
-#    skill: ITMG
-#    name: {{from: IT management, to: Technology service management}}
-#    related: {{from: [ITOP], to: [ITOP, SYSP]}}
-#
-#  - op: retire-skill               # a merge is a retirement replaced by the skill it merged into
-#    skill: SYSP
-#    replaced_by: [ITOP]
-#
-#  - op: update-responsibility-level
-#    level: 5
-#    essence: {{edits: [{{old: "old words", new: "new words"}}]}}
-#    attributes:
-#      Autonomy: {{edits: [{{old: "old words", new: "new words"}}]}}
-#
-#  - op: update-framework           # any of name, attributes, categories: framework.yaml's, whole values
-#    name: {{from: Open Digital Skills Framework, to: Open Digital Skills}}
 """
 
 
 def new_manifest(cr_id: str, title: str, applies_to: list[str]) -> bytes:
     """A draft manifest with commented examples of every operation."""
     codes = "[" + ", ".join(applies_to) + "]"
-    return NEW_TEMPLATE.format(id=cr_id, title=canonical.scalar(title), applies_to=codes).encode("utf-8")
+    head = NEW_TEMPLATE.format(id=cr_id, title=canonical.scalar(title), applies_to=codes)
+    return (head + "#\n" + "#\n".join(k.example for k in EXAMPLES)).encode("utf-8")

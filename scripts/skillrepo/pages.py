@@ -17,6 +17,7 @@ from skillrepo.domain import CR_STATUSES, LEVELS, MAX_CR_DIGITS
 from skillrepo.errors import SkillrepoError
 from skillrepo.layout import manifest_path
 from skillrepo.model import Framework
+from skillrepo.operations import add_level, update_level
 from skillrepo.rules.prose import CR_CITE, MENTION
 
 
@@ -289,8 +290,7 @@ def _operation(cr_id: str, block: LevelBlock, framework: Framework) -> dict[str,
                              f"{block.code}, which is not a skill in the framework; correct the code on the page")
     today = skill.levels.get(block.level)
     if today is None:
-        return {"op": "add-level", "skill": block.code, "level": block.level, "description": block.text}
+        return add_level.build(block.code, block.level, block.text)
     if today.description == block.text:
         return None
-    return {"op": "update-level", "skill": block.code, "level": block.level,
-            "description": {"from": today.description, "to": block.text}}
+    return update_level.build(block.code, block.level, today.description, block.text)

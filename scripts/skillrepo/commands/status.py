@@ -14,6 +14,7 @@ from skillrepo.checker import check_repository
 from skillrepo.domain import CR_STATUSES
 from skillrepo.findings import ERROR
 from skillrepo.engine import PreconditionError, apply, touched
+from skillrepo.operations.base import describe_item
 from skillrepo.model import ChangeRequest, Framework
 
 
@@ -95,7 +96,7 @@ def _try_pairs(fw: Framework, groups: list[_Group]) -> None:
     done: set[tuple[int, int]] = set()
     for group in groups:
         if len(group.crs) > 1 and _applies(fw, [group.crs[0], group.crs[0]]) is None:
-            group.conflicts.append((group, f"both change {_item(group.items[0])}"))
+            group.conflicts.append((group, f"both change {describe_item(group.items[0])}"))
     for item, sharing in by_item.items():
         # Members of the groups before each position: those outside a group's band were not tried with it.
         before = [0, *itertools.accumulate(len(g.crs) for g in sharing)]
@@ -108,7 +109,7 @@ def _try_pairs(fw: Framework, groups: list[_Group]) -> None:
                     continue
                 done.add(pair)
                 if _conflict(fw, group, other):
-                    why = f"both change {_item(item)}"
+                    why = f"both change {describe_item(item)}"
                     group.conflicts.append((other, why))
                     other.conflicts.append((group, why))
 
@@ -155,17 +156,6 @@ def _state_text(p: Pending) -> str:
         return f"stale: {p.stale}"
     state = _conflicts_text(p) if p.conflict_count else "applies cleanly"
     return state + (f"; not tried against {p.untried} more that change the same items" if p.untried else "")
-
-
-def _item(item: tuple[Any, ...]) -> str:
-    kind, target, detail = item
-    if kind == "level":
-        return f"{target} level {detail}"
-    if kind == "rl":
-        return f"the {detail} of level of responsibility {target}"
-    if kind == "framework":
-        return f"the framework's {detail}"
-    return f"{target}" if detail == "*" else f"the {detail} of {target}"
 
 
 def run(root: Path, fmt: str = "text") -> int:

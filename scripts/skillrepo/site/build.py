@@ -18,7 +18,8 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from skillrepo.domain import CR_STATUSES, LEVELS
-from skillrepo.engine import Effect, describe_operation, framework_value_text
+from skillrepo.operations import Effect, describe_operation, kind
+from skillrepo.operations.update_framework import framework_value_text
 from skillrepo.exports import changelog, mapping
 from skillrepo.model import ChangeRequest, Framework, Repository, Skill
 from skillrepo.replay import Replay
@@ -149,13 +150,7 @@ def diff(before: str | None, after: str | None) -> Diff:
 
 
 def _kind(effect: Effect) -> str:
-    if effect.op in ("add-skill", "add-level"):
-        return "new"
-    if effect.op in ("remove-level", "remove-skill"):
-        return "removed"
-    if effect.op == "retire-skill":
-        return "retired"
-    return "changed"
+    return kind(effect.op).change
 
 
 def _change(effect: Effect, fw: Framework, changes: dict[str, ChangeRequest]) -> Change:

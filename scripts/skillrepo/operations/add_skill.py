@@ -1,0 +1,82 @@
+"""add-skill, and remove-skill (its inverse): a whole skill with its levels."""
+
+from __future__ import annotations
+
+from skillrepo.model import Skill, SkillLevel
+from skillrepo.operations.base import Effect, Item, Kind, Operation, PreconditionError, Run, levels_text
+
+# Every field of a skill that add-skill sets; remove-skill (its inverse) requires each to be as it was set.
+ADDED_FIELDS: tuple[str, ...] = ("id", "name", "category", "subcategory", "status", "description", "related",
+                                 "guidance", "replaced_by")
+
+
+def added_skill(op: Operation) -> Skill:
+    """The skill an add-skill operation adds."""
+    code = op["code"]
+    levels = {lv["level"]: SkillLevel(code, lv["level"], lv["description"]) for lv in op.get("levels", [])}
+    return Skill(code=code, id=op["id"], name=op["name"], category=op["category"], subcategory=op["subcategory"],
+                 status="active", description=op["description"], related=list(op.get("related", [])),
+                 guidance=op.get("guidance"), levels=levels)
+
+
+def _add(run: Run, op: Operation) -> None:
+    code = op["code"]
+    if code in run.fw.skills:
+        raise PreconditionError(run.where, f"skill {code} already exists")
+    for other in run.fw.skills.values():
+        if other.id == op["id"]:
+            raise PreconditionError(run.where, f"id {op['id']} is already the id of {other.code}")
+    skill = added_skill(op)
+    run.put(skill)
+    run.effect(code, None, None, None, op["name"])
+    for level in sorted(skill.levels):
+        run.effect(code, level, "description", None, skill.levels[level].description)
+
+
+def _remove(run: Run, op: Operation) -> None:
+    """The skill must be exactly as the add-skill it undoes added it, every field and level."""
+    code = op["code"]
+    skill = run.skill(code)
+    expected = added_skill(op)
+    if set(skill.levels) != set(expected.levels):
+        raise PreconditionError(run.where, f"{code} is now defined at levels {levels_text(skill.levels)}, not the "
+                                f"{levels_text(expected.levels)} it was added with")
+    changed = [key for key in ADDED_FIELDS if getattr(skill, key) != getattr(expected, key)]
+    changed += [f"description of level {n}" for n in sorted(skill.levels)
+                if skill.levels[n].description != expected.levels[n].description]
+    if changed:
+        raise PreconditionError(run.where, f"the {', '.join(changed)} of {code} changed since it was added")
+    del run.fw.skills[code]
+    run.effect(code, None, None, skill.name, None)
+
+
+def _targets(op: Operation) -> set[Item]:
+    return {("skill", op["code"], "*")}
+
+
+def _describe_add(effect: Effect) -> str:
+    return f"adds skill {effect.skill} \"{effect.after}\""
+
+
+def _describe_remove(effect: Effect) -> str:
+    return f"removes skill {effect.skill}"
+
+
+EXAMPLE = """\
+#  - op: add-skill
+#    code: ABCD
+#    id: <python -c "import uuid; print(uuid.uuid4())">
+#    name: A new skill
+#    category: Delivery and operation
+#    subcategory: Technology management
+#    description: |-
+#      The overall description.
+#    related: [ITOP]
+#    levels:
+#      - {level: 3, description: "The skill at level 3."}
+"""
+
+ADD_SKILL = Kind("add-skill", "addSkill", "major", _add, lambda op: {**op, "op": "remove-skill"}, _targets,
+                 _describe_add, "new", EXAMPLE, lambda op: f"add-skill {op.get('code')}")
+REMOVE_SKILL = Kind("remove-skill", None, "minor", _remove, lambda op: {**op, "op": "add-skill"}, _targets,
+                    _describe_remove, "removed")

@@ -1,0 +1,268 @@
+"""What every operation kind shares: the run that applies them, effects, preconditions and text changes.
+
+A change of a text field is `{from, to}` (the whole value) or `{edits}` (each old text occurs exactly once);
+both check their precondition against the value today and invert to the change that undoes them.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import heapq
+import itertools
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from skillrepo.errors import SkillrepoError
+from skillrepo.model import Framework, Skill
+
+Operation = dict[str, Any]
+# An item an operation touches: ('skill', CODE, field), ('level', CODE, N), ('rl', N, field),
+# ('framework', 'framework', field).
+Item = tuple[Any, ...]
+
+
+class PreconditionError(SkillrepoError):
+    """An operation cannot apply to the framework as it is."""
+
+    def __init__(self, where: str, problem: str) -> None:
+        super().__init__(f"{where}: {problem}")
+        self.where = where
+        self.problem = problem
+
+
+class UnknownOperation(SkillrepoError):
+    """An operation names a kind no module defines."""
+
+
+@dataclass(frozen=True)
+class Effect:
+    """One thing an operation did, with the value before and after, for people and for the changelog."""
+
+    op: str
+    skill: str | None
+    level: int | None
+    field: str | None
+    before: Any
+    after: Any
+    impact: str
+    cr: str = ""
+    index: int = 0
+
+    def describe(self) -> str:
+        """A short sentence: 'adds ITOP level 5'."""
+        from skillrepo.operations import kind  # the registry imports every kind, and each kind this module
+
+        return kind(self.op).describe(self)
+
+
+@dataclass(frozen=True)
+class Kind:
+    """Everything about one operation kind: its schema branch, how it applies, inverts, what it touches, its
+    default impact and the words for it and its effects."""
+
+    name: str
+    schema: str | None  # the manifest schema's $defs branch; None for a kind only an inverse produces
+    impact: str
+    apply: Callable[[Run, Operation], None]
+    invert: Callable[[Operation], Operation]
+    targets: Callable[[Operation], set[Item]]
+    describe: Callable[[Effect], str]
+    change: str  # how a page of changes files it: new, removed, retired or changed
+    example: str = ""  # the commented example in the manifest `new` writes
+    label: Callable[[Operation], str] = field(default=lambda op: skill_label(op))
+
+
+def skill_label(op: Operation) -> str:
+    """An operation on a skill (or one of its levels) as people name it: 'update-level ITOP level 3'."""
+    if "level" in op:
+        return f"{op.get('op', '?')} {op.get('skill')} level {op.get('level')}"
+    return f"{op.get('op', '?')} {op.get('skill')}"
+
+
+class Run:
+    """Applies operations one by one over a copy-on-write framework, recording effects."""
+
+    def __init__(self, fw: Framework, cr: str) -> None:
+        self.fw = replace(fw, skills=dict(fw.skills), levels=dict(fw.levels))
+        self.cr = cr
+        self.effects: list[Effect] = []
+        self.index = 0
+        self.op: Operation = {}
+
+    @property
+    def where(self) -> str:
+        from skillrepo.operations import describe_operation
+
+        prefix = f"{self.cr} " if self.cr else ""
+        return f"{prefix}operation {self.index + 1} ({describe_operation(self.op)})"
+
+    def effect(self, skill: str | None, level: int | None, field: str | None, before: Any, after: Any,
+               impact: str | None = None) -> None:
+        """Records what the current operation did; its `impact:` wins over the kind's default."""
+        from skillrepo.operations import kind
+
+        chosen = self.op.get("impact") or impact or kind(self.op["op"]).impact
+        self.effects.append(Effect(self.op["op"], skill, level, field, before, after, chosen, self.cr, self.index))
+
+    def skill(self, code: str) -> Skill:
+        """The skill `code` as it is now, or a PreconditionError."""
+        skill = self.fw.skills.get(code)
+        if skill is None:
+            raise PreconditionError(self.where, f"skill {code} does not exist")
+        return skill
+
+    def put(self, skill: Skill) -> None:
+        self.fw.skills[skill.code] = skill
+
+
+def describe_item(item: Item) -> str:
+    """An item from `targets` in words: 'ITOP level 3', 'the name of ITOP'."""
+    kind, target, detail = item
+    if kind == "level":
+        return f"{target} level {detail}"
+    if kind == "rl":
+        return f"the {detail} of level of responsibility {target}"
+    if kind == "framework":
+        return f"the framework's {detail}"
+    return f"{target}" if detail == "*" else f"the {detail} of {target}"
+
+
+def levels_text(levels: Iterable[int]) -> str:
+    """Level numbers in words: '3, 4' or 'none'."""
+    numbers = sorted(levels)
+    return ", ".join(map(str, numbers)) if numbers else "none"
+
+
+# The "nearest text now" hint compares windows of the text with the wanted text, each cut to NEAREST_CHARS,
+# for at most NEAREST_BUDGET pairs of characters in all (SequenceMatcher costs about the product of the
+# lengths): its cost stays a small multiple of the input's size, whatever the text and the edit.
+NEAREST_CHARS = 200
+NEAREST_BUDGET = 400_000
+# Occurrences are counted up to this many: enough to say "occurs 11 times", never a quadratic count.
+MAX_COUNTED = 1000
+def occurrences(text: str, part: str, limit: int = MAX_COUNTED) -> int:
+    """How many times `part` occurs in `text`, overlapping occurrences included ("aa" is twice in "aaa"),
+    counted up to `limit`: what decides whether an edit's text is unique."""
+    if not part:
+        return min(len(text) + 1, limit)
+    count, at = 0, text.find(part)
+    while at != -1 and count < limit:
+        count += 1
+        at = text.find(part, at + 1)
+    return count
+
+
+def _promising(words: list[str], wanted: str, size: int, windows: int, keep: int) -> list[int]:
+    """The starts of the `keep` windows of `size` words sharing the most words with `wanted`, earliest first
+    among equals; linear in the number of words."""
+    vocabulary = set(wanted.split(" "))
+    shared = [0]
+    for word in words:
+        shared.append(shared[-1] + (word in vocabulary))
+    best = heapq.nsmallest(keep, range(windows), key=lambda s: (shared[s] - shared[s + size], s))
+    return sorted(best)
+
+
+def _window(words: list[str], start: int, size: int) -> tuple[str, bool]:
+    """The `size` words from `start`, joined, cut to NEAREST_CHARS (and whether it was cut)."""
+    parts: list[str] = []
+    length = -1
+    for word in itertools.islice(words, start, start + size):
+        if length >= NEAREST_CHARS:
+            return " ".join(parts)[:NEAREST_CHARS], True
+        parts.append(word)
+        length += len(word) + 1
+    joined = " ".join(parts)
+    return (joined[:NEAREST_CHARS], True) if len(joined) > NEAREST_CHARS else (joined, False)
+
+
+def nearest(text: str, wanted: str) -> tuple[str, bool]:
+    """The passage of `text` most like `wanted`, so an author can see what moved, and whether the search was
+    cut short (only the most promising windows compared, or only their first NEAREST_CHARS characters)."""
+    words = text.split(" ")
+    size = max(1, wanted.count(" ") + 1)
+    windows = max(1, len(words) - size + 1)
+    target = wanted[:NEAREST_CHARS]
+    cut = len(wanted) > NEAREST_CHARS
+    keep = max(1, NEAREST_BUDGET // max(1, len(target) ** 2))
+    starts: Iterable[int] = range(windows)
+    if windows > keep:
+        starts, cut = _promising(words, wanted, size, windows, keep), True
+    best, best_ratio = "", -1.0
+    matcher = difflib.SequenceMatcher(autojunk=False)
+    matcher.set_seq2(target)
+    for start in starts:
+        candidate, shortened = _window(words, start, size)
+        cut = cut or shortened
+        matcher.set_seq1(candidate)
+        if matcher.real_quick_ratio() <= best_ratio or matcher.quick_ratio() <= best_ratio:
+            continue
+        ratio = matcher.ratio()
+        if ratio > best_ratio:
+            best, best_ratio = candidate, ratio
+    return best, cut
+
+
+def short(text: str, limit: int = 160) -> str:
+    """`text` on one line, cut to `limit` characters."""
+    text = text.replace("\n", " ")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+_LENGTHEN = "; lengthen it until it is unique"
+
+
+def _found(count: int) -> str:
+    if count == 0:
+        return "does not occur"
+    return f"occurs {count} times" if count < MAX_COUNTED else f"occurs {MAX_COUNTED:,} times or more"
+
+
+def _hint(text: str, old: str) -> str:
+    passage, cut = nearest(text, old)
+    return f"; nearest text now{' (search cut short)' if cut else ''}: \"{short(passage)}\""
+
+
+def change_value(current: Any, change: Any, where: str, field: str) -> Any:
+    """The new value of a field given its change ({from, to} or {edits}); checks the precondition."""
+    if "edits" in change:
+        if not isinstance(current, str):
+            raise PreconditionError(where, f"{field} has no text to edit")
+        text = current
+        for n, edit in enumerate(change["edits"], 1):
+            old, new = edit["old"], edit["new"]
+            count = occurrences(text, old)
+            if count != 1:
+                raise PreconditionError(where, f"edit {n} of {field}: expected \"{short(old)}\" exactly once, "
+                                        f"but it {_found(count)}{_hint(text, old) if count == 0 else _LENGTHEN}")
+            text = text.replace(old, new, 1)
+            if not new or occurrences(text, new) != 1:
+                raise PreconditionError(where, f"edit {n} of {field}: the new text \"{short(new)}\" must occur "
+                                        "exactly once in the result, so that the change can be reverted; include "
+                                        "some of the words around it in both old and new")
+        return text
+    if current != change["from"]:
+        if isinstance(current, str) and isinstance(change["from"], str):
+            raise PreconditionError(where, f"{field} is not the expected text; expected \"{short(change['from'])}\", "
+                                    f"found \"{short(current)}\"")
+        raise PreconditionError(where, f"{field} is {_render(current)}, expected {_render(change['from'])}")
+    return copy.deepcopy(change["to"])
+
+
+def _render(value: Any) -> str:
+    if value is None:
+        return "not set"
+    if isinstance(value, list):
+        return "[" + ", ".join(map(str, value)) + "]"
+    return f"\"{short(str(value))}\""
+
+
+def invert_change(change: Any) -> Any:
+    """The change that undoes `change`."""
+    if "edits" in change:
+        return {"edits": [{"old": e["new"], "new": e["old"]} for e in reversed(change["edits"])]}
+    return {"from": copy.deepcopy(change["to"]), "to": copy.deepcopy(change["from"])}
+
+

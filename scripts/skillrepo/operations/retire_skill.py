@@ -1,0 +1,48 @@
+"""retire-skill, and unretire-skill (its inverse): a skill's status, with the skills that replace it."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from skillrepo.operations.base import Effect, Item, Kind, Operation, PreconditionError, Run
+
+
+def _retire(run: Run, op: Operation) -> None:
+    skill = run.skill(op["skill"])
+    if skill.status == "retired":
+        raise PreconditionError(run.where, f"{skill.code} is already retired")
+    run.put(replace(skill, status="retired", replaced_by=list(op["replaced_by"])))
+    run.effect(skill.code, None, "status", "active", list(op["replaced_by"]))
+
+
+def _unretire(run: Run, op: Operation) -> None:
+    skill = run.skill(op["skill"])
+    if skill.status != "retired" or skill.replaced_by != list(op["replaced_by"]):
+        raise PreconditionError(run.where, f"{skill.code} is not retired with replaced_by "
+                                f"[{', '.join(op['replaced_by'])}]")
+    run.put(replace(skill, status="active", replaced_by=[]))
+    run.effect(skill.code, None, "status", list(op["replaced_by"]), "active")
+
+
+def _targets(op: Operation) -> set[Item]:
+    return {("skill", op["skill"], "status")}
+
+
+def _describe_retire(effect: Effect) -> str:
+    return f"retires {effect.skill}, replaced by {', '.join(effect.after)}"
+
+
+def _describe_unretire(effect: Effect) -> str:
+    return f"returns {effect.skill} to active"
+
+
+EXAMPLE = """\
+#  - op: retire-skill               # a merge is a retirement replaced by the skill it merged into
+#    skill: SYSP
+#    replaced_by: [ITOP]
+"""
+
+RETIRE_SKILL = Kind("retire-skill", "retireSkill", "major", _retire, lambda op: {**op, "op": "unretire-skill"},
+                    _targets, _describe_retire, "retired", EXAMPLE)
+UNRETIRE_SKILL = Kind("unretire-skill", None, "minor", _unretire, lambda op: {**op, "op": "retire-skill"},
+                      _targets, _describe_unretire, "changed")

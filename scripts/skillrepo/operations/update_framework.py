@@ -1,0 +1,104 @@
+"""update-framework: framework.yaml's name, attributes or categories, each stated as a whole value."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from skillrepo.model import Framework
+from skillrepo.operations.base import Effect, Item, Kind, Operation, PreconditionError, Run, invert_change
+
+# The fields of framework.yaml an update-framework changes (the edition is the release's, never an operation's).
+FRAMEWORK_FIELDS: tuple[str, ...] = ("name", "attributes", "categories")
+# The default impact by field: a new name is wording; the attributes every level describes, and the categories
+# skills are filed under, change what an assessment means.
+FRAMEWORK_IMPACT: dict[str, str] = {"name": "minor", "attributes": "major", "categories": "major"}
+
+
+def framework_value(fw: Framework, field: str) -> Any:
+    """A field of framework.yaml as an update-framework states it; categories as [{name, subcategories}]."""
+    if field == "name":
+        return fw.name
+    if field == "attributes":
+        return list(fw.attributes)
+    return [{"name": name, "subcategories": list(subs)} for name, subs in fw.categories.items()]
+
+
+def framework_value_text(field: str, value: Any) -> str:
+    """A value of a framework.yaml field in words: the name quoted, a list of names, categories with theirs."""
+    if field == "name":
+        return f"\"{value}\""
+    if field == "attributes":
+        return "[" + ", ".join(map(str, value)) + "]"
+    return "; ".join(f"{c['name']} ({', '.join(c['subcategories'])})" for c in value)
+
+
+def describe_framework_change(field: str, before: Any, after: Any) -> str:
+    """An update-framework effect as a sentence: what was added, removed or reordered, never the whole list."""
+    if field == "name":
+        return f"changes the name of the framework from \"{before}\" to \"{after}\""
+    if field == "attributes":
+        return f"changes the attributes of the framework from {framework_value_text(field, before)} to " \
+            f"{framework_value_text(field, after)}"
+    old = {c["name"]: c["subcategories"] for c in before}
+    new = {c["name"]: c["subcategories"] for c in after}
+    parts = [f"adds category \"{n}\"" for n in new if n not in old]
+    parts += [f"removes category \"{n}\"" for n in old if n not in new]
+    parts += [f"changes the subcategories of \"{n}\"" for n in new if n in old and old[n] != new[n]]
+    if [n for n in old if n in new] != [n for n in new if n in old]:
+        parts.append("reorders the categories")
+    return "changes the categories of the framework: " + ("; ".join(parts) or "no difference")
+
+
+def _set(run: Run, key: str, after: Any) -> None:
+    if key == "categories":
+        names = [c["name"] for c in after]
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            raise PreconditionError(run.where, f"the new categories list {', '.join(twice)} twice")
+        run.fw.categories = {c["name"]: list(c["subcategories"]) for c in after}
+    elif key == "attributes":
+        run.fw.attributes = list(after)
+    else:
+        run.fw.name = after
+
+
+def _apply(run: Run, op: Operation) -> None:
+    """Each `from` must be today's value, exactly."""
+    if not any(key in op for key in FRAMEWORK_FIELDS):
+        raise PreconditionError(run.where, f"changes nothing; name a field to change: {', '.join(FRAMEWORK_FIELDS)}")
+    for key in FRAMEWORK_FIELDS:
+        if key not in op:
+            continue
+        before = framework_value(run.fw, key)
+        if before != op[key]["from"]:
+            raise PreconditionError(run.where, f"the framework's {key} is {framework_value_text(key, before)}, "
+                                    f"expected {framework_value_text(key, op[key]['from'])}")
+        after = copy.deepcopy(op[key]["to"])
+        _set(run, key, after)
+        run.effect(None, None, key, before, after, FRAMEWORK_IMPACT[key])
+
+
+def _invert(op: Operation) -> Operation:
+    return {"op": op["op"], **{k: invert_change(op[k]) for k in FRAMEWORK_FIELDS if k in op}}
+
+
+def _targets(op: Operation) -> set[Item]:
+    return {("framework", "framework", k) for k in FRAMEWORK_FIELDS if k in op}
+
+
+def _describe(effect: Effect) -> str:
+    return describe_framework_change(str(effect.field), effect.before, effect.after)
+
+
+def _label(op: Operation) -> str:
+    return f"update-framework {', '.join(k for k in FRAMEWORK_FIELDS if k in op) or 'nothing'}"
+
+
+EXAMPLE = """\
+#  - op: update-framework           # any of name, attributes, categories: framework.yaml's, whole values
+#    name: {from: Open Digital Skills Framework, to: Open Digital Skills}
+"""
+
+UPDATE_FRAMEWORK = Kind("update-framework", "updateFramework", "major", _apply, _invert, _targets, _describe,
+                        "changed", EXAMPLE, _label)
