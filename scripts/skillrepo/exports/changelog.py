@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from skillrepo.engine import Effect
+from skillrepo.operations import Effect, kind
 from skillrepo.exports.output import json_bytes
 from skillrepo.model import ChangeRequest, Framework
 
@@ -45,62 +45,10 @@ class Entry:
         return f"changes/{self.cr}/"
 
 
-def _section(effect: Effect) -> str:
-    if effect.op == "update-framework":
-        return "framework"
-    if effect.op == "add-skill":
-        return "new_skills" if effect.level is None else "new_levels"
-    if effect.op in ("retire-skill", "unretire-skill"):
-        return "retired_skills"
-    if effect.op == "add-level":
-        return "new_levels"
-    if effect.op == "remove-level":
-        return "removed_levels"
-    if effect.op == "update-responsibility-level":
-        return "responsibility_levels"
-    if effect.field == "name":
-        return "renamed_skills"
-    if effect.field in ("category", "subcategory"):
-        return "moved_skills"
-    if effect.field == "related":
-        return "related_skills"
-    return "changed_descriptions"
-
-
-def _name(fw: Framework, code: str | None) -> str:
-    skill = fw.skills.get(code or "")
-    return f"{code} {skill.name}" if skill is not None else str(code)
-
-
-def _summary(effect: Effect, after: Framework) -> str:
-    if effect.op == "update-framework" and effect.field == "name":
-        return f"The framework: \"{effect.before}\" is now \"{effect.after}\""
-    if effect.op == "update-framework":
-        return f"The framework's {effect.field}: {effect.describe().split(' of the framework', 1)[1].lstrip(': ')}"
-    if effect.op == "add-skill" and effect.level is None:
-        return f"{_name(after, effect.skill)}"
-    if effect.op == "retire-skill":
-        return f"{effect.skill} retired, replaced by {', '.join(_name(after, c) for c in effect.after)}"
-    if effect.op == "unretire-skill":
-        return f"{effect.skill} is active again"
-    if effect.field == "name":
-        return f"{effect.skill}: \"{effect.before}\" is now \"{effect.after}\""
-    if effect.field in ("category", "subcategory"):
-        return f"{_name(after, effect.skill)}: {effect.field} \"{effect.before}\" is now \"{effect.after}\""
-    if effect.field == "related":
-        return f"{_name(after, effect.skill)}: related skills are now {', '.join(effect.after) or 'none'}"
-    if effect.op == "update-responsibility-level":
-        return f"level {effect.level}: {effect.field}"
-    if effect.level is not None:
-        return f"{_name(after, effect.skill)} level {effect.level}"
-    field = {"description": "overall description", "guidance": "guidance notes"}.get(str(effect.field), effect.field)
-    return f"{_name(after, effect.skill)}: {field}"
-
-
 def entries(effects: list[Effect], after: Framework) -> list[Entry]:
     """The changelog entries of some effects, in section order, then in the order they were applied."""
-    out = [Entry(_section(e), e.cr, e.skill, e.level, e.field, e.impact, _summary(e, after), e.before, e.after)
-           for e in effects]
+    out = [Entry(kind(e.op).section(e), e.cr, e.skill, e.level, e.field, e.impact, kind(e.op).summary(e, after),
+                 e.before, e.after) for e in effects]
     order = {name: i for i, (name, _) in enumerate(SECTIONS)}
     return sorted(out, key=lambda e: order[e.section])
 

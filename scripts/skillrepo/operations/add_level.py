@@ -45,4 +45,4 @@ EXAMPLE = """\
 """
 
 ADD_LEVEL = Kind("add-level", "addLevel", "major", _apply, lambda op: {**op, "op": "remove-level"}, level_targets,
-                 _describe, "new", EXAMPLE)
+                 _describe, "new", EXAMPLE, section=lambda effect: "new_levels")

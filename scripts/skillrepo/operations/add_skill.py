@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from skillrepo.model import Skill, SkillLevel
-from skillrepo.operations.base import Effect, Item, Kind, Operation, PreconditionError, Run, levels_text
+from skillrepo.model import Framework, Skill, SkillLevel
+from skillrepo.operations.base import (Effect, Item, Kind, Operation, PreconditionError, Run, level_summary,
+                                       levels_text, skill_title)
 
 # Every field of a skill that add-skill sets; remove-skill (its inverse) requires each to be as it was set.
 ADDED_FIELDS: tuple[str, ...] = ("id", "name", "category", "subcategory", "status", "description", "related",
@@ -62,6 +63,18 @@ def _describe_remove(effect: Effect) -> str:
     return f"removes skill {effect.skill}"
 
 
+def _section_add(effect: Effect) -> str:
+    return "new_skills" if effect.level is None else "new_levels"
+
+
+def _summary_add(effect: Effect, fw: Framework) -> str:
+    return skill_title(fw, effect.skill) if effect.level is None else level_summary(effect, fw)
+
+
+def _summary_remove(effect: Effect, fw: Framework) -> str:
+    return f"{skill_title(fw, effect.skill)}: {effect.field}"
+
+
 EXAMPLE = """\
 #  - op: add-skill
 #    code: ABCD
@@ -77,6 +90,6 @@ EXAMPLE = """\
 """
 
 ADD_SKILL = Kind("add-skill", "addSkill", "major", _add, lambda op: {**op, "op": "remove-skill"}, _targets,
-                 _describe_add, "new", EXAMPLE, lambda op: f"add-skill {op.get('code')}")
+                 _describe_add, "new", EXAMPLE, lambda op: f"add-skill {op.get('code')}", _section_add, _summary_add)
 REMOVE_SKILL = Kind("remove-skill", None, "minor", _remove, lambda op: {**op, "op": "add-skill"}, _targets,
-                    _describe_remove, "removed")
+                    _describe_remove, "removed", summary=_summary_remove)

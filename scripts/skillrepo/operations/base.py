@@ -72,6 +72,9 @@ class Kind:
     change: str  # how a page of changes files it: new, removed, retired or changed
     example: str = ""  # the commented example in the manifest `new` writes
     label: Callable[[Operation], str] = field(default=lambda op: skill_label(op))
+    # The changelog's section for an effect of this kind, and its one-line summary there.
+    section: Callable[[Effect], str] = field(default=lambda effect: "changed_descriptions")
+    summary: Callable[[Effect, Framework], str] = field(default=lambda effect, fw: level_summary(effect, fw))
 
 
 def skill_label(op: Operation) -> str:
@@ -115,6 +118,17 @@ class Run:
 
     def put(self, skill: Skill) -> None:
         self.fw.skills[skill.code] = skill
+
+
+def skill_title(fw: Framework, code: str | None) -> str:
+    """A skill as the changelog names it: 'ITOP IT infrastructure', or the bare code of one that is gone."""
+    skill = fw.skills.get(code or "")
+    return f"{code} {skill.name}" if skill is not None else str(code)
+
+
+def level_summary(effect: Effect, fw: Framework) -> str:
+    """The changelog's summary of an effect on one level of a skill: 'ITOP IT infrastructure level 5'."""
+    return f"{skill_title(fw, effect.skill)} level {effect.level}"
 
 
 def describe_item(item: Item) -> str:

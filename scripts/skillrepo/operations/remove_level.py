@@ -36,4 +36,4 @@ EXAMPLE = """\
 """
 
 REMOVE_LEVEL = Kind("remove-level", "removeLevel", "major", _apply, lambda op: {**op, "op": "add-level"},
-                    level_targets, _describe, "removed", EXAMPLE)
+                    level_targets, _describe, "removed", EXAMPLE, section=lambda effect: "removed_levels")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from skillrepo.operations.base import Effect, Item, Kind, Operation, PreconditionError, Run
+from skillrepo.model import Framework
+from skillrepo.operations.base import Effect, Item, Kind, Operation, PreconditionError, Run, skill_title
 
 
 def _retire(run: Run, op: Operation) -> None:
@@ -36,6 +37,14 @@ def _describe_unretire(effect: Effect) -> str:
     return f"returns {effect.skill} to active"
 
 
+def _summary_retire(effect: Effect, fw: Framework) -> str:
+    return f"{effect.skill} retired, replaced by {', '.join(skill_title(fw, c) for c in effect.after)}"
+
+
+def _summary_unretire(effect: Effect, fw: Framework) -> str:
+    return f"{effect.skill} is active again"
+
+
 EXAMPLE = """\
 #  - op: retire-skill               # a merge is a retirement replaced by the skill it merged into
 #    skill: SYSP
@@ -43,6 +52,8 @@ EXAMPLE = """\
 """
 
 RETIRE_SKILL = Kind("retire-skill", "retireSkill", "major", _retire, lambda op: {**op, "op": "unretire-skill"},
-                    _targets, _describe_retire, "retired", EXAMPLE)
+                    _targets, _describe_retire, "retired", EXAMPLE,
+                    section=lambda effect: "retired_skills", summary=_summary_retire)
 UNRETIRE_SKILL = Kind("unretire-skill", None, "minor", _unretire, lambda op: {**op, "op": "retire-skill"},
-                      _targets, _describe_unretire, "changed")
+                      _targets, _describe_unretire, "changed",
+                      section=lambda effect: "retired_skills", summary=_summary_unretire)

@@ -91,6 +91,12 @@ def _describe(effect: Effect) -> str:
     return describe_framework_change(str(effect.field), effect.before, effect.after)
 
 
+def _summary(effect: Effect, fw: Framework) -> str:
+    if effect.field == "name":
+        return f"The framework: \"{effect.before}\" is now \"{effect.after}\""
+    return f"The framework's {effect.field}: {_describe(effect).split(' of the framework', 1)[1].lstrip(': ')}"
+
+
 def _label(op: Operation) -> str:
     return f"update-framework {', '.join(k for k in FRAMEWORK_FIELDS if k in op) or 'nothing'}"
 
@@ -101,4 +107,5 @@ EXAMPLE = """\
 """
 
 UPDATE_FRAMEWORK = Kind("update-framework", "updateFramework", "major", _apply, _invert, _targets, _describe,
-                        "changed", EXAMPLE, _label)
+                        "changed", EXAMPLE, _label,
+                        lambda effect: "framework", _summary)

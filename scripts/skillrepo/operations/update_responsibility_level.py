@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from skillrepo.model import ResponsibilityLevel
+from skillrepo.model import Framework, ResponsibilityLevel
 from skillrepo.operations.base import Effect, Item, Kind, Operation, PreconditionError, Run, change_value, invert_change
 
 
@@ -42,6 +42,10 @@ def _describe(effect: Effect) -> str:
     return f"changes the {effect.field} of level of responsibility {effect.level}"
 
 
+def _summary(effect: Effect, fw: Framework) -> str:
+    return f"level {effect.level}: {effect.field}"
+
+
 EXAMPLE = """\
 #  - op: update-responsibility-level
 #    level: 5
@@ -52,4 +56,5 @@ EXAMPLE = """\
 
 UPDATE_RESPONSIBILITY_LEVEL = Kind("update-responsibility-level", "updateResponsibilityLevel", "minor", _apply,
                                    _invert, _targets, _describe, "changed", EXAMPLE,
-                                   lambda op: f"update-responsibility-level {op.get('level')}")
+                                   lambda op: f"update-responsibility-level {op.get('level')}",
+                                   lambda effect: "responsibility_levels", _summary)

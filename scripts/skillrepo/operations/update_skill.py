@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from skillrepo.operations.base import Effect, Item, Kind, Operation, PreconditionError, Run, change_value, invert_change
+from skillrepo.model import Framework
+from skillrepo.operations.base import (Effect, Item, Kind, Operation, PreconditionError, Run, change_value,
+                                       invert_change, skill_title)
 
 SKILL_FIELDS: tuple[str, ...] = ("name", "description", "guidance", "category", "subcategory", "related")
 
@@ -41,6 +43,28 @@ def _describe(effect: Effect) -> str:
     return f"changes the {effect.field} of {effect.skill}"
 
 
+# The names the changelog gives the fields whose changes it only names.
+_FIELD_NAMES = {"description": "overall description", "guidance": "guidance notes"}
+
+
+def _section(effect: Effect) -> str:
+    if effect.field == "name":
+        return "renamed_skills"
+    if effect.field in ("category", "subcategory"):
+        return "moved_skills"
+    return "related_skills" if effect.field == "related" else "changed_descriptions"
+
+
+def _summary(effect: Effect, fw: Framework) -> str:
+    if effect.field == "name":
+        return f"{effect.skill}: \"{effect.before}\" is now \"{effect.after}\""
+    if effect.field in ("category", "subcategory"):
+        return f"{skill_title(fw, effect.skill)}: {effect.field} \"{effect.before}\" is now \"{effect.after}\""
+    if effect.field == "related":
+        return f"{skill_title(fw, effect.skill)}: related skills are now {', '.join(effect.after) or 'none'}"
+    return f"{skill_title(fw, effect.skill)}: {_FIELD_NAMES.get(str(effect.field), effect.field)}"
+
+
 EXAMPLE = """\
 #  - op: update-skill               # any of name, description, guidance, category, subcategory, related
 #    skill: ITMG
@@ -48,4 +72,5 @@ EXAMPLE = """\
 #    related: {from: [ITOP], to: [ITOP, SYSP]}
 """
 
-UPDATE_SKILL = Kind("update-skill", "updateSkill", "minor", _apply, _invert, _targets, _describe, "changed", EXAMPLE)
+UPDATE_SKILL = Kind("update-skill", "updateSkill", "minor", _apply, _invert, _targets, _describe, "changed", EXAMPLE,
+                    section=_section, summary=_summary)
