@@ -12,7 +12,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from helpers import ROOT
-from skillrepo import domain
+from skillrepo import domain, operations
 from skillrepo.layout import KINDS, schema_filename
 from skillrepo.schemas import schema_dir
 
@@ -42,7 +42,7 @@ def test_patterns_are_the_ones_the_code_uses() -> None:
     assert _schema("skill")["properties"]["status"]["enum"] == list(domain.SKILL_STATUSES)
     assert _schema("level")["properties"]["name"]["enum"] == list(domain.LEVEL_NAMES.values())
     ops = _schema("manifest")["$defs"]["operation"]["properties"]["op"]["enum"]
-    assert ops == list(domain.OPERATION_KINDS)
+    assert ops == [kind.name for kind in operations.AUTHORED]
 
 
 def _patterns(node: Any) -> list[str]:

@@ -45,17 +45,6 @@ def cr_id_problem(name: str) -> str:
 SKILL_STATUSES: tuple[str, ...] = ("active", "retired")
 CR_STATUSES: tuple[str, ...] = ("draft", "submitted", "accepted", "declined", "deferred", "withdrawn")
 
-OPERATION_KINDS: tuple[str, ...] = (
-    "add-skill",
-    "update-skill",
-    "retire-skill",
-    "add-level",
-    "update-level",
-    "remove-level",
-    "update-responsibility-level",
-    "update-framework",
-)
-
 MAX_FILE_BYTES = 1024 * 1024
 # All data files together (those under MAX_FILE_BYTES: larger ones are never read). A command holds about four
 # bytes of memory per byte of YAML (README, Speed): 100 MiB is half again the 10x benchmark's 68 MB, and its
