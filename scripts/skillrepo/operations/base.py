@@ -239,30 +239,49 @@ def _hint(text: str, old: str) -> str:
     return f"; nearest text now{' (search cut short)' if cut else ''}: \"{short(passage)}\""
 
 
-def change_value(current: Any, change: Any, where: str, field: str) -> Any:
-    """The new value of a field given its change ({from, to} or {edits}); checks the precondition."""
-    if "edits" in change:
+@dataclass(frozen=True)
+class Change:
+    """A change of one field: the whole value `{from, to}`, or `{edits}` (pairs of old and new text)."""
+
+    before: Any = None
+    after: Any = None
+    edits: tuple[tuple[str, str], ...] | None = None
+
+    @staticmethod
+    def parse(change: Any) -> Change:
+        """The change a manifest states as a mapping."""
+        if "edits" in change:
+            return Change(edits=tuple((edit["old"], edit["new"]) for edit in change["edits"]))
+        return Change(change["from"], change["to"])
+
+
+def _edited(current: str, edits: tuple[tuple[str, str], ...], where: str, field: str) -> str:
+    text = current
+    for n, (old, new) in enumerate(edits, 1):
+        count = occurrences(text, old)
+        if count != 1:
+            raise PreconditionError(where, f"edit {n} of {field}: expected \"{short(old)}\" exactly once, "
+                                    f"but it {_found(count)}{_hint(text, old) if count == 0 else _LENGTHEN}")
+        text = text.replace(old, new, 1)
+        if not new or occurrences(text, new) != 1:
+            raise PreconditionError(where, f"edit {n} of {field}: the new text \"{short(new)}\" must occur "
+                                    "exactly once in the result, so that the change can be reverted; include "
+                                    "some of the words around it in both old and new")
+    return text
+
+
+def change_value(current: Any, change: Change, where: str, field: str) -> Any:
+    """The new value of a field given its change; checks the precondition."""
+    if change.edits is not None:
         if not isinstance(current, str):
             raise PreconditionError(where, f"{field} has no text to edit")
-        text = current
-        for n, edit in enumerate(change["edits"], 1):
-            old, new = edit["old"], edit["new"]
-            count = occurrences(text, old)
-            if count != 1:
-                raise PreconditionError(where, f"edit {n} of {field}: expected \"{short(old)}\" exactly once, "
-                                        f"but it {_found(count)}{_hint(text, old) if count == 0 else _LENGTHEN}")
-            text = text.replace(old, new, 1)
-            if not new or occurrences(text, new) != 1:
-                raise PreconditionError(where, f"edit {n} of {field}: the new text \"{short(new)}\" must occur "
-                                        "exactly once in the result, so that the change can be reverted; include "
-                                        "some of the words around it in both old and new")
-        return text
-    if current != change["from"]:
-        if isinstance(current, str) and isinstance(change["from"], str):
-            raise PreconditionError(where, f"{field} is not the expected text; expected \"{short(change['from'])}\", "
+        return _edited(current, change.edits, where, field)
+    if current != change.before:
+        if isinstance(current, str) and isinstance(change.before, str):
+            raise PreconditionError(where, f"{field} is not the expected text; expected \"{short(change.before)}\", "
                                     f"found \"{short(current)}\"")
-        raise PreconditionError(where, f"{field} is {_render(current)}, expected {_render(change['from'])}")
-    return copy.deepcopy(change["to"])
+        raise PreconditionError(where, f"{field} is {_render(current)}, expected {_render(change.before)}")
+    return copy.deepcopy(change.after)
 
 
 def _render(value: Any) -> str:
@@ -273,10 +292,8 @@ def _render(value: Any) -> str:
     return f"\"{short(str(value))}\""
 
 
-def invert_change(change: Any) -> Any:
-    """The change that undoes `change`."""
-    if "edits" in change:
-        return {"edits": [{"old": e["new"], "new": e["old"]} for e in reversed(change["edits"])]}
-    return {"from": copy.deepcopy(change["to"]), "to": copy.deepcopy(change["from"])}
-
-
+def invert_change(change: Change) -> dict[str, Any]:
+    """The change that undoes `change`, as a manifest states it."""
+    if change.edits is not None:
+        return {"edits": [{"old": new, "new": old} for old, new in reversed(change.edits)]}
+    return {"from": copy.deepcopy(change.after), "to": copy.deepcopy(change.before)}

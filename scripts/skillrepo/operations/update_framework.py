@@ -3,16 +3,29 @@
 from __future__ import annotations
 
 import copy
+from dataclasses import dataclass
 from typing import Any
 
 from skillrepo.model import Framework
-from skillrepo.operations.base import Effect, Item, Kind, Operation, PreconditionError, Run, invert_change
+from skillrepo.operations.base import Change, Effect, Item, Kind, Operation, PreconditionError, Run, invert_change
 
 # The fields of framework.yaml an update-framework changes (the edition is the release's, never an operation's).
 FRAMEWORK_FIELDS: tuple[str, ...] = ("name", "attributes", "categories")
 # The default impact by field: a new name is wording; the attributes every level describes, and the categories
 # skills are filed under, change what an assessment means.
 FRAMEWORK_IMPACT: dict[str, str] = {"name": "minor", "attributes": "major", "categories": "major"}
+
+
+@dataclass(frozen=True)
+class UpdateFramework:
+    """The whole-value change of each field of framework.yaml it changes, in FRAMEWORK_FIELDS order."""
+
+    changes: tuple[tuple[str, Change], ...]
+
+
+def parse(op: Operation) -> UpdateFramework:
+    """The operation a manifest's mapping states."""
+    return UpdateFramework(tuple((key, Change.parse(op[key])) for key in FRAMEWORK_FIELDS if key in op))
 
 
 def framework_value(fw: Framework, field: str) -> Any:
@@ -65,26 +78,25 @@ def _set(run: Run, key: str, after: Any) -> None:
 
 def _apply(run: Run, op: Operation) -> None:
     """Each `from` must be today's value, exactly."""
-    if not any(key in op for key in FRAMEWORK_FIELDS):
+    update = parse(op)
+    if not update.changes:
         raise PreconditionError(run.where, f"changes nothing; name a field to change: {', '.join(FRAMEWORK_FIELDS)}")
-    for key in FRAMEWORK_FIELDS:
-        if key not in op:
-            continue
+    for key, change in update.changes:
         before = framework_value(run.fw, key)
-        if before != op[key]["from"]:
+        if before != change.before:
             raise PreconditionError(run.where, f"the framework's {key} is {framework_value_text(key, before)}, "
-                                    f"expected {framework_value_text(key, op[key]['from'])}")
-        after = copy.deepcopy(op[key]["to"])
+                                    f"expected {framework_value_text(key, change.before)}")
+        after = copy.deepcopy(change.after)
         _set(run, key, after)
         run.effect(None, None, key, before, after, FRAMEWORK_IMPACT[key])
 
 
 def _invert(op: Operation) -> Operation:
-    return {"op": op["op"], **{k: invert_change(op[k]) for k in FRAMEWORK_FIELDS if k in op}}
+    return {"op": op["op"], **{key: invert_change(change) for key, change in parse(op).changes}}
 
 
 def _targets(op: Operation) -> set[Item]:
-    return {("framework", "framework", k) for k in FRAMEWORK_FIELDS if k in op}
+    return {("framework", "framework", key) for key, _ in parse(op).changes}
 
 
 def _describe(effect: Effect) -> str:

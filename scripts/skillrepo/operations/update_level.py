@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from skillrepo.operations.add_level import level_targets
-from skillrepo.operations.base import (Effect, Kind, Operation, PreconditionError, Run, change_value, invert_change,
+from skillrepo.operations.base import (Change, Effect, Kind, Operation, PreconditionError, Run, change_value, invert_change,
                                        levels_text)
 
 
@@ -14,14 +14,29 @@ def build(skill: str, level: int, before: str, after: str) -> Operation:
     return {"op": "update-level", "skill": skill, "level": level, "description": {"from": before, "to": after}}
 
 
+@dataclass(frozen=True)
+class UpdateLevel:
+    """The skill, its level, and the change of that level's description."""
+
+    skill: str
+    level: int
+    description: Change
+
+
+def parse(op: Operation) -> UpdateLevel:
+    """The operation a manifest's mapping states."""
+    return UpdateLevel(op["skill"], op["level"], Change.parse(op["description"]))
+
+
 def _apply(run: Run, op: Operation) -> None:
-    skill = run.skill(op["skill"])
-    level = op["level"]
+    update = parse(op)
+    skill = run.skill(update.skill)
+    level = update.level
     current = skill.levels.get(level)
     if current is None:
         raise PreconditionError(run.where, f"{skill.code} level {level} does not exist; "
                                 f"{skill.code} is defined at levels {levels_text(skill.levels)}")
-    after = change_value(current.description, op["description"], run.where, "description")
+    after = change_value(current.description, update.description, run.where, "description")
     levels = dict(skill.levels)
     levels[level] = replace(current, description=after)
     run.put(replace(skill, levels=levels))
@@ -29,8 +44,9 @@ def _apply(run: Run, op: Operation) -> None:
 
 
 def _invert(op: Operation) -> Operation:
-    return {"op": op["op"], "skill": op["skill"], "level": op["level"],
-            "description": invert_change(op["description"])}
+    update = parse(op)
+    return {"op": op["op"], "skill": update.skill, "level": update.level,
+            "description": invert_change(update.description)}
 
 
 def _describe(effect: Effect) -> str:

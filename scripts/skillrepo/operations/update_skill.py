@@ -2,36 +2,50 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from skillrepo.model import Framework
-from skillrepo.operations.base import (Effect, Item, Kind, Operation, PreconditionError, Run, change_value,
+from skillrepo.operations.base import (Change, Effect, Item, Kind, Operation, PreconditionError, Run, change_value,
                                        invert_change, skill_title)
 
 SKILL_FIELDS: tuple[str, ...] = ("name", "description", "guidance", "category", "subcategory", "related")
 
 
+@dataclass(frozen=True)
+class UpdateSkill:
+    """The skill, and the change of each field it changes, in SKILL_FIELDS order."""
+
+    skill: str
+    changes: tuple[tuple[str, Change], ...]
+
+
+def parse(op: Operation) -> UpdateSkill:
+    """The operation a manifest's mapping states."""
+    return UpdateSkill(op["skill"], tuple((key, Change.parse(op[key])) for key in SKILL_FIELDS if key in op))
+
+
 def _apply(run: Run, op: Operation) -> None:
-    skill = run.skill(op["skill"])
+    update = parse(op)
+    skill = run.skill(update.skill)
     changes: dict[str, Any] = {}
-    if not any(key in op for key in SKILL_FIELDS):
+    if not update.changes:
         raise PreconditionError(run.where, f"changes nothing; name a field to change: {', '.join(SKILL_FIELDS)}")
-    for key in SKILL_FIELDS:
-        if key in op:
-            before = getattr(skill, key)
-            after = change_value(before, op[key], run.where, key)
-            changes[key] = after
-            run.effect(skill.code, None, key, before, after)
+    for key, change in update.changes:
+        before = getattr(skill, key)
+        after = change_value(before, change, run.where, key)
+        changes[key] = after
+        run.effect(skill.code, None, key, before, after)
     run.put(replace(skill, **changes))
 
 
 def _invert(op: Operation) -> Operation:
-    return {"op": op["op"], "skill": op["skill"], **{k: invert_change(op[k]) for k in SKILL_FIELDS if k in op}}
+    update = parse(op)
+    return {"op": op["op"], "skill": update.skill, **{k: invert_change(c) for k, c in update.changes}}
 
 
 def _targets(op: Operation) -> set[Item]:
-    return {("skill", op["skill"], k) for k in SKILL_FIELDS if k in op}
+    return {("skill", op["skill"], key) for key, _ in parse(op).changes}
 
 
 def _describe(effect: Effect) -> str:
