@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from skillrepo.model import Framework, Skill, SkillLevel
 from skillrepo.operations.base import (Effect, Item, Kind, Operation, PreconditionError, Run, level_summary,
                                        levels_text, skill_title)
@@ -11,34 +13,56 @@ ADDED_FIELDS: tuple[str, ...] = ("id", "name", "category", "subcategory", "statu
                                  "guidance", "replaced_by")
 
 
+@dataclass(frozen=True)
+class NewSkill:
+    """A whole skill with its levels: what add-skill and remove-skill state."""
+
+    code: str
+    id: str
+    name: str
+    category: str
+    subcategory: str
+    description: str
+    related: tuple[str, ...]
+    guidance: str | None
+    levels: tuple[tuple[int, str], ...]
+
+
+def parse(op: Operation) -> NewSkill:
+    """The operation a manifest's mapping states."""
+    levels = tuple((lv["level"], lv["description"]) for lv in op.get("levels", []))
+    return NewSkill(op["code"], op["id"], op["name"], op["category"], op["subcategory"], op["description"],
+                    tuple(op.get("related", [])), op.get("guidance"), levels)
+
+
 def added_skill(op: Operation) -> Skill:
     """The skill an add-skill operation adds."""
-    code = op["code"]
-    levels = {lv["level"]: SkillLevel(code, lv["level"], lv["description"]) for lv in op.get("levels", [])}
-    return Skill(code=code, id=op["id"], name=op["name"], category=op["category"], subcategory=op["subcategory"],
-                 status="active", description=op["description"], related=list(op.get("related", [])),
-                 guidance=op.get("guidance"), levels=levels)
+    new = parse(op)
+    levels = {level: SkillLevel(new.code, level, text) for level, text in new.levels}
+    return Skill(code=new.code, id=new.id, name=new.name, category=new.category, subcategory=new.subcategory,
+                 status="active", description=new.description, related=list(new.related), guidance=new.guidance,
+                 levels=levels)
 
 
 def _add(run: Run, op: Operation) -> None:
-    code = op["code"]
+    skill = added_skill(op)
+    code = skill.code
     if code in run.fw.skills:
         raise PreconditionError(run.where, f"skill {code} already exists")
     for other in run.fw.skills.values():
-        if other.id == op["id"]:
-            raise PreconditionError(run.where, f"id {op['id']} is already the id of {other.code}")
-    skill = added_skill(op)
+        if other.id == skill.id:
+            raise PreconditionError(run.where, f"id {skill.id} is already the id of {other.code}")
     run.put(skill)
-    run.effect(code, None, None, None, op["name"])
+    run.effect(code, None, None, None, skill.name)
     for level in sorted(skill.levels):
         run.effect(code, level, "description", None, skill.levels[level].description)
 
 
 def _remove(run: Run, op: Operation) -> None:
     """The skill must be exactly as the add-skill it undoes added it, every field and level."""
-    code = op["code"]
-    skill = run.skill(code)
     expected = added_skill(op)
+    code = expected.code
+    skill = run.skill(code)
     if set(skill.levels) != set(expected.levels):
         raise PreconditionError(run.where, f"{code} is now defined at levels {levels_text(skill.levels)}, not the "
                                 f"{levels_text(expected.levels)} it was added with")

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from skillrepo.operations.add_level import level_targets
+from skillrepo.operations.add_level import level_targets, parse
 from skillrepo.operations.base import Effect, Kind, Operation, PreconditionError, Run, short
 
 
 def _apply(run: Run, op: Operation) -> None:
-    skill = run.skill(op["skill"])
-    level = op["level"]
+    removed = parse(op)
+    skill = run.skill(removed.skill)
+    level = removed.level
     current = skill.levels.get(level)
     if current is None:
         raise PreconditionError(run.where, f"{skill.code} level {level} does not exist")
-    if current.description != op["description"]:
+    if current.description != removed.description:
         raise PreconditionError(run.where, f"the description of {skill.code} level {level} is not the text "
                                 f"the operation removes; found \"{short(current.description)}\"")
     levels = dict(skill.levels)

@@ -2,27 +2,42 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from skillrepo.model import Framework
 from skillrepo.operations.base import Effect, Item, Kind, Operation, PreconditionError, Run, skill_title
 
 
+@dataclass(frozen=True)
+class Retirement:
+    """A skill and the skills that replace it: what retire-skill and unretire-skill state."""
+
+    skill: str
+    replaced_by: tuple[str, ...]
+
+
+def parse(op: Operation) -> Retirement:
+    """The operation a manifest's mapping states."""
+    return Retirement(op["skill"], tuple(op["replaced_by"]))
+
+
 def _retire(run: Run, op: Operation) -> None:
-    skill = run.skill(op["skill"])
+    retirement = parse(op)
+    skill = run.skill(retirement.skill)
     if skill.status == "retired":
         raise PreconditionError(run.where, f"{skill.code} is already retired")
-    run.put(replace(skill, status="retired", replaced_by=list(op["replaced_by"])))
-    run.effect(skill.code, None, "status", "active", list(op["replaced_by"]))
+    run.put(replace(skill, status="retired", replaced_by=list(retirement.replaced_by)))
+    run.effect(skill.code, None, "status", "active", list(retirement.replaced_by))
 
 
 def _unretire(run: Run, op: Operation) -> None:
-    skill = run.skill(op["skill"])
-    if skill.status != "retired" or skill.replaced_by != list(op["replaced_by"]):
+    retirement = parse(op)
+    skill = run.skill(retirement.skill)
+    if skill.status != "retired" or skill.replaced_by != list(retirement.replaced_by):
         raise PreconditionError(run.where, f"{skill.code} is not retired with replaced_by "
-                                f"[{', '.join(op['replaced_by'])}]")
+                                f"[{', '.join(retirement.replaced_by)}]")
     run.put(replace(skill, status="active", replaced_by=[]))
-    run.effect(skill.code, None, "status", list(op["replaced_by"]), "active")
+    run.effect(skill.code, None, "status", list(retirement.replaced_by), "active")
 
 
 def _targets(op: Operation) -> set[Item]:
