@@ -3,6 +3,7 @@ and an unknown kind refused by every function that asks it."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from typing import Any
@@ -45,6 +46,8 @@ def test_every_inverse_is_a_registered_kind_and_undoes_its_kind() -> None:
     samples = {op["op"]: op for cr in check_repository(ROOT)[0].changes.values() for op in cr.operations}
     assert samples, "the bundled change requests hold operations"
     for op in samples.values():
+        parsed = kind(op["op"]).parse(op)
+        assert dataclasses.is_dataclass(parsed) and type(parsed).__dataclass_params__.frozen  # type: ignore[attr-defined]
         inverse = kind(op["op"]).invert(op)
         assert inverse["op"] in KINDS
         # Inverses of the update kinds keep the changes, not the impact and note of the operation they undo.

@@ -59,5 +59,5 @@ EXAMPLE = """\
 #      Provides technical leadership of ...
 """
 
-ADD_LEVEL = Kind("add-level", "addLevel", "major", _apply, lambda op: {**op, "op": "remove-level"}, level_targets,
-                 _describe, "new", EXAMPLE, section=lambda effect: "new_levels")
+ADD_LEVEL = Kind("add-level", "addLevel", "major", parse, _apply, lambda op: {**op, "op": "remove-level"},
+                 level_targets, _describe, "new", EXAMPLE, section=lambda effect: "new_levels")

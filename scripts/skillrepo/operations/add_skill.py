@@ -113,7 +113,7 @@ EXAMPLE = """\
 #      - {level: 3, description: "The skill at level 3."}
 """
 
-ADD_SKILL = Kind("add-skill", "addSkill", "major", _add, lambda op: {**op, "op": "remove-skill"}, _targets,
+ADD_SKILL = Kind("add-skill", "addSkill", "major", parse, _add, lambda op: {**op, "op": "remove-skill"}, _targets,
                  _describe_add, "new", EXAMPLE, lambda op: f"add-skill {op.get('code')}", _section_add, _summary_add)
-REMOVE_SKILL = Kind("remove-skill", None, "minor", _remove, lambda op: {**op, "op": "add-skill"}, _targets,
+REMOVE_SKILL = Kind("remove-skill", None, "minor", parse, _remove, lambda op: {**op, "op": "add-skill"}, _targets,
                     _describe_remove, "removed", summary=_summary_remove)

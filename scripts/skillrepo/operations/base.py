@@ -65,6 +65,7 @@ class Kind:
     name: str
     schema: str | None  # the manifest schema's $defs branch; None for a kind only an inverse produces
     impact: str
+    parse: Callable[[Operation], object]  # the manifest's mapping as the kind's frozen dataclass
     apply: Callable[[Run, Operation], None]
     invert: Callable[[Operation], Operation]
     targets: Callable[[Operation], set[Item]]

@@ -36,5 +36,5 @@ EXAMPLE = """\
 #      The whole text of the level today.
 """
 
-REMOVE_LEVEL = Kind("remove-level", "removeLevel", "major", _apply, lambda op: {**op, "op": "add-level"},
+REMOVE_LEVEL = Kind("remove-level", "removeLevel", "major", parse, _apply, lambda op: {**op, "op": "add-level"},
                     level_targets, _describe, "removed", EXAMPLE, section=lambda effect: "removed_levels")

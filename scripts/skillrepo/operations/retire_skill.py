@@ -66,9 +66,9 @@ EXAMPLE = """\
 #    replaced_by: [ITOP]
 """
 
-RETIRE_SKILL = Kind("retire-skill", "retireSkill", "major", _retire, lambda op: {**op, "op": "unretire-skill"},
+RETIRE_SKILL = Kind("retire-skill", "retireSkill", "major", parse, _retire, lambda op: {**op, "op": "unretire-skill"},
                     _targets, _describe_retire, "retired", EXAMPLE,
                     section=lambda effect: "retired_skills", summary=_summary_retire)
-UNRETIRE_SKILL = Kind("unretire-skill", None, "minor", _unretire, lambda op: {**op, "op": "retire-skill"},
+UNRETIRE_SKILL = Kind("unretire-skill", None, "minor", parse, _unretire, lambda op: {**op, "op": "retire-skill"},
                       _targets, _describe_unretire, "changed",
                       section=lambda effect: "retired_skills", summary=_summary_unretire)

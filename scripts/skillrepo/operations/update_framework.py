@@ -118,6 +118,6 @@ EXAMPLE = """\
 #    name: {from: Open Digital Skills Framework, to: Open Digital Skills}
 """
 
-UPDATE_FRAMEWORK = Kind("update-framework", "updateFramework", "major", _apply, _invert, _targets, _describe,
+UPDATE_FRAMEWORK = Kind("update-framework", "updateFramework", "major", parse, _apply, _invert, _targets, _describe,
                         "changed", EXAMPLE, _label,
                         lambda effect: "framework", _summary)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from skillrepo.operations.add_level import level_targets
-from skillrepo.operations.base import (Change, Effect, Kind, Operation, PreconditionError, Run, change_value, invert_change,
-                                       levels_text)
+from skillrepo.operations.base import (Change, Effect, Kind, Operation, PreconditionError, Run, change_value,
+                                       invert_change, levels_text)
 
 
 def build(skill: str, level: int, before: str, after: str) -> Operation:
@@ -67,5 +67,5 @@ EXAMPLE = """\
 #        - {old: "monitors the estate", new: "monitors and tunes the estate"}
 """
 
-UPDATE_LEVEL = Kind("update-level", "updateLevel", "minor", _apply, _invert, level_targets, _describe, "changed",
+UPDATE_LEVEL = Kind("update-level", "updateLevel", "minor", parse, _apply, _invert, level_targets, _describe, "changed",
                     EXAMPLE)

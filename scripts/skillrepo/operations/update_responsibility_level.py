@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from skillrepo.model import Framework, ResponsibilityLevel
-from skillrepo.operations.base import Change, Effect, Item, Kind, Operation, PreconditionError, Run, change_value, invert_change
+from skillrepo.operations.base import (Change, Effect, Item, Kind, Operation, PreconditionError, Run, change_value,
+                                       invert_change)
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,7 @@ EXAMPLE = """\
 #      Autonomy: {edits: [{old: "old words", new: "new words"}]}
 """
 
-UPDATE_RESPONSIBILITY_LEVEL = Kind("update-responsibility-level", "updateResponsibilityLevel", "minor", _apply,
+UPDATE_RESPONSIBILITY_LEVEL = Kind("update-responsibility-level", "updateResponsibilityLevel", "minor", parse, _apply,
                                    _invert, _targets, _describe, "changed", EXAMPLE,
                                    lambda op: f"update-responsibility-level {op.get('level')}",
                                    lambda effect: "responsibility_levels", _summary)

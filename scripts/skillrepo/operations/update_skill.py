@@ -86,5 +86,5 @@ EXAMPLE = """\
 #    related: {from: [ITOP], to: [ITOP, SYSP]}
 """
 
-UPDATE_SKILL = Kind("update-skill", "updateSkill", "minor", _apply, _invert, _targets, _describe, "changed", EXAMPLE,
-                    section=_section, summary=_summary)
+UPDATE_SKILL = Kind("update-skill", "updateSkill", "minor", parse, _apply, _invert, _targets, _describe, "changed",
+                    EXAMPLE, section=_section, summary=_summary)
