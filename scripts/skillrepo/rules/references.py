@@ -10,9 +10,9 @@ from skillrepo.domain import LEVEL_NAMES, LEVELS
 from skillrepo.findings import Finding
 from skillrepo.model import Framework, Repository, Skill
 from skillrepo.names import name_key, shown, why_same
-from skillrepo.rules.base import Rule, at, at_file
+from skillrepo.rules.base import Rule, at, at_file, document, finds
 
-RULES: tuple[Rule, ...] = (
+RULES = document(
     Rule("R401", "unknown-category", "A skill names a category that framework.yaml does not list.",
          "category: Delivery & operations", "category: Delivery and operation"),
     Rule("R402", "unknown-subcategory", "A skill names a subcategory that its category does not have.",
@@ -69,6 +69,7 @@ RULES: tuple[Rule, ...] = (
 )
 
 
+@finds(*(rule.code for rule in RULES))
 def check(repo: Repository) -> Iterator[Finding]:
     fw = repo.framework
     yield from _framework_file(fw)
