@@ -67,7 +67,8 @@ def test_a_pyproject_without_the_table_selects_nothing_away(repo: Path, capsys: 
 
 
 @pytest.mark.parametrize(("args", "config", "message"), [
-    (["--select", "R4,XX9,r4"], None, "error: --select: unknown check codes XX9, r4; `skillrepo rules` lists every code\n"),
+    (["--select", "R4,XX9,r4"], None,
+     "error: --select: unknown check codes XX9, r4; `skillrepo rules` lists every code\n"),
     (["--ignore", "Q"], None, "error: --ignore: unknown check code Q; `skillrepo rules` lists every code\n"),
     ([], '[tool.skillrepo.check]\nignore = ["R999"]\n', "error: pyproject.toml: [tool.skillrepo.check] ignore: "
      "unknown check code R999; `skillrepo rules` lists every code\n"),

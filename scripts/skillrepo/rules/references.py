@@ -89,8 +89,8 @@ def levels(repo: Repository) -> Iterator[Finding]:
 @finds("R403")
 def orphan_levels(repo: Repository) -> Iterator[Finding]:
     for orphan in repo.orphan_levels:
-        yield at_file(orphan.path, "R403", f"level file without its skill: framework/skills/{orphan.info.code}/skill.yaml "
-                      "does not exist; add it, or remove this file")
+        yield at_file(orphan.path, "R403", "level file without its skill: "
+                      f"framework/skills/{orphan.info.code}/skill.yaml does not exist; add it, or remove this file")
 
 
 @finds("R401", "R402")
