@@ -78,6 +78,8 @@ def test_a_pyproject_without_the_table_selects_nothing_away(repo: Path, capsys: 
      "[tool.skillrepo.check]\n"),
     ([], '[tool.skillrepo.check\n', "error: pyproject.toml: cannot be read (Expected ']' at the end of a table "
      "declaration (at line 1, column 22)); fix it so that [tool.skillrepo.check] can be read\n"),
+    ([], "x = " + "[" * 100_000 + "]" * 100_000 + "\n", "error: pyproject.toml: cannot be read (nested too deep); "
+     "fix it so that [tool.skillrepo.check] can be read\n"),
     ([], b'x = "\xff"\n', "error: pyproject.toml: cannot be read (not UTF-8); fix it so that [tool.skillrepo.check] "
      "can be read\n"),
 ])

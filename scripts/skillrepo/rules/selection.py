@@ -75,7 +75,7 @@ def _tool_table(path: Path) -> dict[str, Any]:
         if isinstance(data, int):
             raise UsageError(f"{CONFIG}: {data} bytes is too large to be a configuration; make it smaller")
         parsed = tomllib.loads(data.decode("utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError) as exc:
         raise UsageError(f"{CONFIG}: cannot be read ({_reason(exc)}); fix it so that [tool.skillrepo.check] "
                          "can be read") from None
     table: Any = parsed
@@ -91,6 +91,8 @@ def _reason(exc: Exception) -> str:
         return exc.strerror or str(exc)
     if isinstance(exc, UnicodeDecodeError):
         return "not UTF-8"
+    if isinstance(exc, RecursionError):  # tomllib reads nested arrays recursively
+        return "nested too deep"
     return str(exc)
 
 
