@@ -113,3 +113,15 @@ def test_every_code_has_a_family_and_an_unregistered_code_raises() -> None:
         finds("Z999")
     with pytest.raises(ValueError, match="registered twice"):
         document(RULES["R401"])
+
+
+def test_a_rule_emitting_a_code_it_did_not_register_raises(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from skillrepo import checker
+    from skillrepo.findings import Finding
+
+    def stray(_: object) -> list[Finding]:
+        return [Finding("framework/framework.yaml", 1, 1, "R402", "stray")]
+
+    monkeypatch.setattr(checker, "CHECKS", [(frozenset({"R401"}), stray)])
+    with pytest.raises(LookupError, match="rule stray emits R402, which it does not register"):
+        checker.check_repository(copy_bundled(tmp_path / "repo"))

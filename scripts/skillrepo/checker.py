@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -33,9 +34,17 @@ def check_snapshot(snapshot: Snapshot, selection: Selection = EVERY_CODE) -> tup
     repo, findings = load(snapshot)
     for codes, rule_check in CHECKS:
         if selection.wants_any(codes):
-            findings.extend(rule_check(repo))
+            findings.extend(_declared(rule_check(repo), codes, rule_check.__name__))
     stamped = [replace(f, severity=severity(f.code)) for f in findings if selection.wants(f.code)]
     return repo, sorted(set(stamped))
+
+
+def _declared(found: Iterable[Finding], codes: frozenset[str], name: str) -> Iterator[Finding]:
+    """A rule function's findings, each of a code it registered: a selection skips it by those codes."""
+    for finding in found:
+        if finding.code not in codes:
+            raise LookupError(f"rule {name} emits {finding.code}, which it does not register")
+        yield finding
 
 
 def check_repository(root: Path, selection: Selection = EVERY_CODE) -> tuple[Repository, list[Finding]]:
