@@ -1,15 +1,19 @@
-"""Checking a repository: read every file once, validate each, build the model, run every rule."""
+"""Checking a repository: read every file once, validate each, build the model, run every registered rule."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
 from skillrepo.documents import Snapshot, read_snapshot
 from skillrepo.findings import Finding
 from skillrepo.model import Repository, build
-from skillrepo.rules import CHECKS, RULES
+from skillrepo.rules import CHECKS, severity
+from skillrepo.rules.selection import Selection
 from skillrepo.schemas import validate
+
+EVERY_CODE = Selection()
 
 
 def load(snapshot: Snapshot) -> tuple[Repository, list[Finding]]:
@@ -25,15 +29,24 @@ def load(snapshot: Snapshot) -> tuple[Repository, list[Finding]]:
     return build(snapshot), findings
 
 
-def check_snapshot(snapshot: Snapshot) -> tuple[Repository, list[Finding]]:
-    """Every finding of every rule over a snapshot, sorted, with each rule's severity."""
+def check_snapshot(snapshot: Snapshot, selection: Selection = EVERY_CODE) -> tuple[Repository, list[Finding]]:
+    """Every finding of the selected rules over a snapshot, sorted, with each rule's severity."""
     repo, findings = load(snapshot)
-    for rule_check in CHECKS:
-        findings.extend(rule_check(repo))
-    stamped = [replace(f, severity=RULES[f.code].severity) for f in findings]
+    for codes, rule_check in CHECKS:
+        if selection.wants_any(codes):
+            findings.extend(_declared(rule_check(repo), codes, rule_check.__name__))
+    stamped = [replace(f, severity=severity(f.code)) for f in findings if selection.wants(f.code)]
     return repo, sorted(set(stamped))
 
 
-def check_repository(root: Path) -> tuple[Repository, list[Finding]]:
-    """Every finding of every rule over the repository at `root`."""
-    return check_snapshot(read_snapshot(root))
+def _declared(found: Iterable[Finding], codes: frozenset[str], name: str) -> Iterator[Finding]:
+    """A rule function's findings, each of a code it registered: a selection skips it by those codes."""
+    for finding in found:
+        if finding.code not in codes:
+            raise LookupError(f"rule {name} emits {finding.code}, which it does not register")
+        yield finding
+
+
+def check_repository(root: Path, selection: Selection = EVERY_CODE) -> tuple[Repository, list[Finding]]:
+    """Every finding of the selected rules over the repository at `root`."""
+    return check_snapshot(read_snapshot(root), selection)

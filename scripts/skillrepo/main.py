@@ -31,6 +31,12 @@ def _parser() -> argparse.ArgumentParser:
                        help="accepted (as the commit hook passes them) but the whole repository is always checked")
     check.add_argument("--format", choices=("text", "json", "github"), default="text")
     check.add_argument("--strict", action="store_true", help="warnings fail the check too")
+    check.add_argument("--select", metavar="CODES",
+                       help="report only these codes or prefixes, comma-separated (R4,T501); "
+                            "default: [tool.skillrepo.check] select in pyproject.toml, else every code")
+    check.add_argument("--ignore", metavar="CODES",
+                       help="report none of these codes or prefixes, comma-separated; "
+                            "default: [tool.skillrepo.check] ignore in pyproject.toml")
 
     fmt = sub.add_parser("fmt", help="rewrite files under framework/ in their canonical formatting")
     fmt.add_argument("paths", nargs="*", metavar="PATH", help="accepted; every framework file is formatted")
@@ -112,7 +118,7 @@ def _root(args: argparse.Namespace, reports_state: bool = False) -> Path:
 def _check(args: argparse.Namespace) -> int:
     from skillrepo.commands import check
 
-    return check.run(_root(args, reports_state=True), args.format, args.strict)
+    return check.run(_root(args, reports_state=True), args.format, args.strict, args.select, args.ignore)
 
 
 def _fmt(args: argparse.Namespace) -> int:

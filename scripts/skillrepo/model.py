@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -79,62 +80,99 @@ class Repository:
     orphan_levels: list[Document] = field(default_factory=list)
     # Skills and change requests whose code or id an earlier file already has; kept out of the model.
     duplicates: list[Document] = field(default_factory=list)
+    # Documents that are not in the model, each for the reason `left_out` gives.
+    left_out: list[Document] = field(default_factory=list)
+
+
+def left_out(doc: Document) -> str | None:
+    """Why a document stays out of the model (None: it is in). Its findings already say what is wrong with it,
+    and a rule reads only what the model holds, so no rule ever sees data its schema has not vouched for."""
+    if not doc.loaded.usable:
+        return "not read: a Y finding, or P305 for a link, says why"
+    if not doc.valid:
+        return "not valid against its schema: an S finding says why"
+    return None
 
 
 def build(snapshot: Snapshot) -> Repository:
-    """The in-memory model from the valid documents of a snapshot."""
-    fw = Framework()
-    changes: dict[str, ChangeRequest] = {}
-    skill_dirs: set[str] = set()
+    """The in-memory model from the documents of a snapshot that are not `left_out`."""
+    repo = Repository(Framework(), {}, snapshot, _skill_dirs(snapshot))
     skill_levels: list[Document] = []
-    duplicates: list[Document] = []
     for doc in snapshot.documents:
-        kind = doc.info.kind
-        if kind == "skill" and doc.info.code:
-            skill_dirs.add(doc.info.code)
-        if not doc.valid:
-            continue
-        d: Any = doc.data
-        if kind == "framework":
-            fw.name, fw.edition, fw.attributes = d["name"], d["edition"], list(d["attributes"])
-            for c in d["categories"]:  # a category listed twice (R421) keeps the subcategories of both
-                fw.categories.setdefault(c["name"], []).extend(c["subcategories"])
-            fw.source = doc
-        elif kind == "level":
-            fw.levels[d["level"]] = ResponsibilityLevel(d["level"], d["name"], d["essence"], dict(d["attributes"]), doc)
-        elif kind == "skill" and d["code"] in fw.skills:
-            duplicates.append(doc)
-        elif kind == "manifest" and d["id"] in changes:
-            duplicates.append(doc)
-        elif kind == "skill":
-            fw.skills[d["code"]] = Skill(
-                code=d["code"], id=d["id"], name=d["name"], category=d["category"], subcategory=d["subcategory"],
-                status=d["status"], description=d["description"], related=list(d["related"]),
-                guidance=d.get("guidance"), replaced_by=list(d.get("replaced_by", [])), source=doc,
-            )
-        elif kind == "skill-level":
-            skill_levels.append(doc)
-        elif kind == "manifest":
-            changes[d["id"]] = ChangeRequest(
-                id=d["id"], title=d["title"], status=d["status"], applies_to=list(d["applies_to"]),
-                related=list(d.get("related", [])), operations=list(d["operations"]), proposal=d.get("proposal"),
-                decision=d.get("decision"), outcome=d.get("outcome"), applied_in=d.get("applied_in"), source=doc,
-            )
+        if left_out(doc) is not None:
+            repo.left_out.append(doc)
+        elif doc.info.kind == "skill-level":
+            skill_levels.append(doc)  # added once every skill is known
+        else:
+            _ADD.get(doc.info.kind, _add_nothing)(repo, doc, doc.data)
+    _add_skill_levels(repo, skill_levels)
+    return repo
+
+
+def _skill_dirs(snapshot: Snapshot) -> set[str]:
+    """Codes of every skill directory with a skill.yaml, valid or not, or a link in its place."""
+    dirs = {doc.info.code for doc in snapshot.documents if doc.info.kind == "skill" and doc.info.code}
     # A skill directory, or a skill.yaml, that is a symbolic link is reported as such (P305), not as missing.
     for entry in snapshot.symlinks:
         parts = entry.relpath.split("/")
         if len(parts) in (3, 4) and parts[:2] == ["framework", "skills"] and parts[3:] in ([], ["skill.yaml"]):
-            skill_dirs.add(parts[2])
-    repo = Repository(fw, changes, snapshot, skill_dirs, duplicates=duplicates)
-    by_dir = {s.source.info.code: s for s in fw.skills.values() if s.source is not None}
+            dirs.add(parts[2])
+    return dirs
+
+
+def _add_framework(repo: Repository, doc: Document, d: Any) -> None:
+    fw = repo.framework
+    fw.name, fw.edition, fw.attributes = d["name"], d["edition"], list(d["attributes"])
+    for c in d["categories"]:  # a category listed twice (R421) keeps the subcategories of both
+        fw.categories.setdefault(c["name"], []).extend(c["subcategories"])
+    fw.source = doc
+
+
+def _add_level(repo: Repository, doc: Document, d: Any) -> None:
+    repo.framework.levels[d["level"]] = ResponsibilityLevel(d["level"], d["name"], d["essence"],
+                                                            dict(d["attributes"]), doc)
+
+
+def _add_skill(repo: Repository, doc: Document, d: Any) -> None:
+    if d["code"] in repo.framework.skills:
+        repo.duplicates.append(doc)
+        return
+    repo.framework.skills[d["code"]] = Skill(
+        code=d["code"], id=d["id"], name=d["name"], category=d["category"], subcategory=d["subcategory"],
+        status=d["status"], description=d["description"], related=list(d["related"]),
+        guidance=d.get("guidance"), replaced_by=list(d.get("replaced_by", [])), source=doc,
+    )
+
+
+def _add_manifest(repo: Repository, doc: Document, d: Any) -> None:
+    if d["id"] in repo.changes:
+        repo.duplicates.append(doc)
+        return
+    repo.changes[d["id"]] = ChangeRequest(
+        id=d["id"], title=d["title"], status=d["status"], applies_to=list(d["applies_to"]),
+        related=list(d.get("related", [])), operations=list(d["operations"]), proposal=d.get("proposal"),
+        decision=d.get("decision"), outcome=d.get("outcome"), applied_in=d.get("applied_in"), source=doc,
+    )
+
+
+def _add_nothing(repo: Repository, doc: Document, d: Any) -> None:
+    """Documents of other kinds (none today) are checked but hold nothing the model keeps."""
+
+
+_ADD: dict[str, Callable[[Repository, Document, Any], None]] = {
+    "framework": _add_framework, "level": _add_level, "skill": _add_skill, "manifest": _add_manifest,
+}
+
+
+def _add_skill_levels(repo: Repository, skill_levels: list[Document]) -> None:
+    by_dir = {s.source.info.code: s for s in repo.framework.skills.values() if s.source is not None}
     for doc in skill_levels:
         d = doc.data
         assert isinstance(d, dict)
         skill = by_dir.get(doc.info.code)
         if skill is None:
-            if doc.info.code not in skill_dirs:
+            if doc.info.code not in repo.skill_dirs:
                 repo.orphan_levels.append(doc)
             continue
         if d["skill"] == skill.code:  # otherwise the file names another skill (P301)
             skill.levels[d["level"]] = SkillLevel(d["skill"], d["level"], d["description"], doc)
-    return repo

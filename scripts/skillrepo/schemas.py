@@ -133,60 +133,77 @@ def _expected(schema: dict[str, Any]) -> str:
 
 
 def _finding(doc: Document, error: ValidationError) -> Finding:
+    """A schema error as a finding: its code, where it is and what to do, in the reader's words."""
     loaded = doc.loaded
     path = tuple(error.absolute_path)
     where = dotted(path)
     line, col = loaded.position(path)
-    code, message = "S204", f"{where}: {error.message}"
-    v = error.validator
     schema: dict[str, Any] = error.schema if isinstance(error.schema, dict) else {}
-    hint = schema.get("description", "").rstrip(".")
-    hint = f"expected {hint[:1].lower()}{hint[1:]}" if hint else ""
+    v = error.validator
     if v == "required":
         missing = error.message.split("'")[1] if "'" in error.message else error.message
-        code = "S201"
         line, col = loaded.key_positions.get(path, (line, col))
-        message = f"missing key '{missing}'" + (f" in {where}" if path else "")
-    elif v == "additionalProperties":
-        code = "S202"
-        allowed = list(schema.get("properties", {}))
-        extra = [k for k in error.instance if k not in allowed] if isinstance(error.instance, dict) else []
-        key = extra[0] if extra else "?"
+        return Finding(doc.path, line, col, "S201", f"missing key '{missing}'" + (f" in {where}" if path else ""))
+    if v == "additionalProperties":
+        key, message = _unknown_key(error, schema, where if path else "")
         line, col = loaded.key_positions.get(path + (key,), (line, col))
-        message = f"unknown key '{key}'" + (f" in {where}" if path else "") + (
-            f"; allowed keys: {', '.join(allowed)}" if allowed else "")
-    elif v in ("type", "anyOf", "enum", "pattern", "const") and path in loaded.implicit and not (
+        return Finding(doc.path, line, col, "S202", message)
+    if v in ("type", "anyOf", "enum", "pattern", "const") and path in loaded.implicit and not (
             _wants_number(schema) and loaded.implicit[path][0] != NULL_TAG):
-        tag, source = loaded.implicit[path]
-        if tag == "tag:yaml.org,2002:null":
-            code, message = "S203", f"{where}: no value given; write the value, or remove the key"
-        else:
-            code = "Y010"
-            message = (f"{where}: {source} is read by YAML as {IMPLICIT_WORDS.get(tag, tag)}, not text; "
-                       f"quote it: \"{source}\"")
-    elif v == "type":
-        code = "S203"
-        message = f"{where}: expected {_expected(schema)}, found {_describe(error.instance)}"
-        if schema.get("type") == "string" and isinstance(error.instance, int) and not isinstance(error.instance, bool):
-            message += f"; quote it: \"{error.instance}\""
-        elif _wants_number(schema) and path in loaded.implicit:
-            message = _not_decimal(where, loaded.implicit[path][1], error.instance)
-    elif v == "enum":
-        message = f"{where}: {_cut(repr(error.instance))} is not one of: {', '.join(map(str, schema.get('enum', [])))}"
-    elif v == "pattern":
-        if error.validator_value == "\\S":
-            message = f"{where}: text is empty; write the text, or remove the key"
-        else:
-            message = f"{where}: {_cut(repr(error.instance))} is not valid" + (f"; {hint}" if hint else "")
-    elif v in ("minLength",) and error.instance == "":
-        message = f"{where}: text is empty; write the text, or remove the key"
-    elif v in ("minimum", "maximum"):
-        message = f"{where}: {_cut(repr(error.instance))} is out of range" + (f"; {hint}" if hint else "")
-    elif v == "oneOf":
-        message = f"{where}: give either from and to (the whole old and new value), or edits (a list of old/new)"
-    elif v == "uniqueItems":
-        message = f"{where}: a value is listed twice; list each once"
-    return Finding(doc.path, line, col, code, message)
+        return Finding(doc.path, line, col, *_implicit(loaded.implicit[path], where))
+    if v == "type":
+        return Finding(doc.path, line, col, "S203", _wrong_type(error, schema, where, loaded.implicit.get(path)))
+    return Finding(doc.path, line, col, "S204", _invalid_value(error, schema, where))
+
+
+def _unknown_key(error: ValidationError, schema: dict[str, Any], where: str) -> tuple[str, str]:
+    """S202: the first unknown key and the message naming the allowed ones."""
+    allowed = list(schema.get("properties", {}))
+    extra = [k for k in error.instance if k not in allowed] if isinstance(error.instance, dict) else []
+    key = extra[0] if extra else "?"
+    return key, f"unknown key '{key}'" + (f" in {where}" if where else "") + (
+        f"; allowed keys: {', '.join(allowed)}" if allowed else "")
+
+
+def _implicit(implicit: tuple[str, str], where: str) -> tuple[str, str]:
+    """A value YAML read as something other than text: no value at all (S203), or a boolean, date... (Y010)."""
+    tag, source = implicit
+    if tag == "tag:yaml.org,2002:null":
+        return "S203", f"{where}: no value given; write the value, or remove the key"
+    return "Y010", (f"{where}: {source} is read by YAML as {IMPLICIT_WORDS.get(tag, tag)}, not text; "
+                    f"quote it: \"{source}\"")
+
+
+def _wrong_type(error: ValidationError, schema: dict[str, Any], where: str,
+                implicit: tuple[str, str] | None) -> str:
+    """S203's message: what was expected and what was found."""
+    if schema.get("type") == "string" and isinstance(error.instance, int) and not isinstance(error.instance, bool):
+        return (f"{where}: expected {_expected(schema)}, found {_describe(error.instance)}; "
+                f"quote it: \"{error.instance}\"")
+    if _wants_number(schema) and implicit is not None:
+        return _not_decimal(where, implicit[1], error.instance)
+    return f"{where}: expected {_expected(schema)}, found {_describe(error.instance)}"
+
+
+def _invalid_value(error: ValidationError, schema: dict[str, Any], where: str) -> str:
+    """S204's message, by the schema keyword the value fails."""
+    v = error.validator
+    hint = schema.get("description", "").rstrip(".")
+    hint = f"; expected {hint[:1].lower()}{hint[1:]}" if hint else ""
+    empty = f"{where}: text is empty; write the text, or remove the key"
+    if v == "enum":
+        return f"{where}: {_cut(repr(error.instance))} is not one of: {', '.join(map(str, schema.get('enum', [])))}"
+    if v == "pattern":
+        return empty if error.validator_value == "\\S" else f"{where}: {_cut(repr(error.instance))} is not valid{hint}"
+    if v == "minLength" and error.instance == "":
+        return empty
+    if v in ("minimum", "maximum"):
+        return f"{where}: {_cut(repr(error.instance))} is out of range{hint}"
+    if v == "oneOf":
+        return f"{where}: give either from and to (the whole old and new value), or edits (a list of old/new)"
+    if v == "uniqueItems":
+        return f"{where}: a value is listed twice; list each once"
+    return f"{where}: {error.message}"
 
 
 def _cut(text: str, width: int = 40) -> str:

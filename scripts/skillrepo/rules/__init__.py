@@ -1,26 +1,10 @@
-"""The rule table: every check code, its documentation, and the checks that find it, in one place."""
+"""The rule registry: every check code, its documentation, and the rule functions that find it, in one place.
+
+Importing the rule modules registers them, in the order `skillrepo rules` and docs/checks.md show their codes."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from skillrepo.rules import reading, paths, state, references, frozen, lifecycle, prose, formatting  # noqa: F401
+from skillrepo.rules.base import CHECKS, FAMILIES, RULES, UNIGNORABLE, Rule, severity
 
-from skillrepo.findings import Finding
-from skillrepo.model import Repository
-from skillrepo.rules import formatting, frozen, lifecycle, paths, prose, reading, references, state
-from skillrepo.rules.base import Rule
-
-CHECKS: tuple[Callable[[Repository], Iterable[Finding]], ...] = (
-    paths.check,
-    state.check,
-    references.check,
-    prose.check,
-    formatting.check,
-    frozen.check,
-    lifecycle.check,
-)
-
-RULES: dict[str, Rule] = {
-    rule.code: rule
-    for module in (reading, paths, state, references, frozen, lifecycle, prose, formatting)
-    for rule in module.RULES
-}
+__all__ = ["CHECKS", "FAMILIES", "RULES", "UNIGNORABLE", "Rule", "severity"]

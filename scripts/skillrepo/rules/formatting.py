@@ -8,10 +8,10 @@ from skillrepo import canonical
 from skillrepo.documents import Document
 from skillrepo.findings import Finding
 from skillrepo.model import Repository
-from skillrepo.rules.base import Rule
+from skillrepo.rules.base import Rule, document, finds
 from skillrepo.schemas import property_order
 
-RULES: tuple[Rule, ...] = (
+RULES = document(
     Rule("F601", "not-canonical", "A file under framework/ is not in the canonical formatting (key order, quoting, "
          "line width, block scalars for long text, the editor's schema line). Run `skillrepo fmt`.",
          "name: 'IT infrastructure'\ncode: ITOP", "# yaml-language-server: $schema=../../../schemas/skill.schema.json"
@@ -30,6 +30,7 @@ def canonical_text(doc: Document) -> str | None:
     return canonical.dump(doc.path, doc.info.kind, doc.data, property_order(doc.info.kind))
 
 
+@finds(*(rule.code for rule in RULES))
 def check(repo: Repository) -> Iterator[Finding]:
     for doc in repo.snapshot.documents:
         if not doc.valid or doc.loaded.problems:

@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING
 
 from skillrepo.findings import Finding
 from skillrepo.model import ChangeRequest, Repository
-from skillrepo.rules.base import Rule, at
+from skillrepo.rules.base import Rule, at, document, finds
 from skillrepo.yamlsource import load_bytes
 
 if TYPE_CHECKING:
     import git
 
-RULES: tuple[Rule, ...] = (
+RULES = document(
     Rule("R423", "applied-operations-changed", "The operations of a change request that was already applied at "
          "HEAD, or in a release, were changed. What an applied request did is history: before a release, revert "
          "it, change it, apply it again; once a release published it, propose the change in a new request.",
@@ -23,6 +23,7 @@ RULES: tuple[Rule, ...] = (
 )
 
 
+@finds(*(rule.code for rule in RULES))
 def check(repo: Repository) -> Iterator[Finding]:
     applied = {cr.source.path: cr for cr in repo.changes.values()
                if cr.applied_in is not None and cr.source is not None}

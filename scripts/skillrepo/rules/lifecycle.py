@@ -6,11 +6,11 @@ from collections.abc import Iterator
 
 from skillrepo.findings import Finding
 from skillrepo.model import Repository
-from skillrepo.rules.base import Rule, at
+from skillrepo.rules.base import Rule, at, document, finds
 
 APPLIED_STATUS = "accepted"  # the one status a change request with applied_in may have
 
-RULES: tuple[Rule, ...] = (
+RULES = document(
     Rule("R430", "applied-but-not-accepted", "A change request has applied_in but its status is not accepted "
          "(declined, deferred, withdrawn, draft or submitted). Only an accepted change request is applied; verify "
          "never replays any other, so what it did would be a change outside any change request.",
@@ -19,6 +19,7 @@ RULES: tuple[Rule, ...] = (
 )
 
 
+@finds(*(rule.code for rule in RULES))
 def check(repo: Repository) -> Iterator[Finding]:
     for cr in sorted(repo.changes.values(), key=lambda c: c.id):
         if cr.applied_in is not None and cr.status != APPLIED_STATUS and cr.source is not None:

@@ -11,9 +11,9 @@ from skillrepo.domain import CR_ID_RE, LEVELS, SKILL_CODE_RE, cr_id_problem
 from skillrepo.findings import Finding
 from skillrepo.layout import FRAMEWORK_FILE, is_allowed_extra, level_path
 from skillrepo.model import Repository
-from skillrepo.rules.base import Rule, at, at_file
+from skillrepo.rules.base import Rule, at, at_file, document, finds
 
-RULES: tuple[Rule, ...] = (
+RULES = document(
     Rule("P301", "code-mismatch", "A skill's code, or a skill level's skill, differs from the directory it is in.",
          "# framework/skills/ITOP/skill.yaml\ncode: ITMG", "# framework/skills/ITOP/skill.yaml\ncode: ITOP"),
     Rule("P302", "level-mismatch", "A level file's level differs from the N of its name level-N.yaml.",
@@ -38,6 +38,7 @@ RULES: tuple[Rule, ...] = (
 )
 
 
+@finds(*(rule.code for rule in RULES))
 def check(repo: Repository) -> Iterator[Finding]:
     snap = repo.snapshot
     for entry in snap.unknown:

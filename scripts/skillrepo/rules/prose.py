@@ -10,9 +10,9 @@ from typing import Any
 from skillrepo.documents import Document
 from skillrepo.findings import WARNING, Finding
 from skillrepo.model import Repository
-from skillrepo.rules.base import Rule, at
+from skillrepo.rules.base import Rule, at, document, finds
 
-RULES: tuple[Rule, ...] = (
+RULES = document(
     Rule("T501", "prose-unknown-skill", "Prose mentions a skill code in parentheses that no skill has.",
          "See Application support (ASUX).", "See Application support (ASUP).", severity=WARNING),
     Rule("T502", "prose-skill-name", "Prose mentions a skill as 'Name (CODE)' with a name that is not the skill's "
@@ -30,6 +30,7 @@ _SKILL_TEXTS = ("description", "guidance")
 _CR_TEXTS = ("title", "proposal", "decision", "outcome")
 
 
+@finds(*(rule.code for rule in RULES))
 def check(repo: Repository) -> Iterator[Finding]:
     # CR numbers as digit strings without leading zeros: an id of thousands of digits is still just text.
     cr_numbers = {cr_id[3:].lstrip("0") for cr_id in repo.changes} | {

@@ -1,8 +1,8 @@
 """Rules the strict loader and the schemas enforce while reading; documented here, found in yamlsource and schemas."""
 
-from skillrepo.rules.base import Rule
+from skillrepo.rules.base import Rule, document
 
-RULES: tuple[Rule, ...] = (
+RULES = document(
     Rule("Y001", "yaml-syntax", "The file is not valid YAML, or holds a character YAML does not allow.",
          "name: [IT infrastructure", "name: IT infrastructure"),
     Rule("Y002", "duplicate-key", "A key appears twice in one mapping; YAML tools silently keep only one of them.",

@@ -10,9 +10,9 @@ from skillrepo.domain import LEVEL_NAMES, LEVELS
 from skillrepo.findings import Finding
 from skillrepo.model import Framework, Repository, Skill
 from skillrepo.names import name_key, shown, why_same
-from skillrepo.rules.base import Rule, at, at_file
+from skillrepo.rules.base import Rule, at, at_file, document, finds
 
-RULES: tuple[Rule, ...] = (
+RULES = document(
     Rule("R401", "unknown-category", "A skill names a category that framework.yaml does not list.",
          "category: Delivery & operations", "category: Delivery and operation"),
     Rule("R402", "unknown-subcategory", "A skill names a subcategory that its category does not have.",
@@ -69,11 +69,128 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-def check(repo: Repository) -> Iterator[Finding]:
+def _skills_with_source(repo: Repository) -> Iterator[tuple[Skill, Any]]:
+    """Every skill of the model with the document it was read from."""
+    for skill in repo.framework.skills.values():
+        if skill.source is not None:
+            yield skill, skill.source
+
+
+@finds("R421")
+def duplicate_categories(repo: Repository) -> Iterator[Finding]:
+    yield from _framework_file(repo.framework)
+
+
+@finds("R419", "R420")
+def levels(repo: Repository) -> Iterator[Finding]:
+    yield from _levels(repo.framework)
+
+
+@finds("R403")
+def orphan_levels(repo: Repository) -> Iterator[Finding]:
+    for orphan in repo.orphan_levels:
+        yield at_file(orphan.path, "R403", "level file without its skill: "
+                      f"framework/skills/{orphan.info.code}/skill.yaml does not exist; add it, or remove this file")
+
+
+@finds("R401", "R402")
+def categories(repo: Repository) -> Iterator[Finding]:
     fw = repo.framework
-    yield from _framework_file(fw)
-    yield from _levels(fw)
-    yield from _skills(repo)
+    if fw.source is None:
+        return
+    for skill, doc in _skills_with_source(repo):
+        if skill.category not in fw.categories:
+            yield at(doc, ("category",), "R401", f"unknown category '{skill.category}'; "
+                     f"framework.yaml has: {', '.join(fw.categories)}")
+        elif skill.subcategory not in fw.categories[skill.category]:
+            yield at(doc, ("subcategory",), "R402", f"'{skill.subcategory}' is not a subcategory of "
+                     f"'{skill.category}'; it has: {', '.join(fw.categories[skill.category])}")
+
+
+@finds("R404", "R405", "R406")
+def related(repo: Repository) -> Iterator[Finding]:
+    for skill, doc in _skills_with_source(repo):
+        for i, code in enumerate(skill.related):
+            target = repo.framework.skills.get(code)
+            if code == skill.code:
+                yield at(doc, ("related", i), "R406", f"{code} lists itself as related; remove it")
+            elif not _skill_exists(repo, code):
+                yield at(doc, ("related", i), "R404", f"related skill {code} does not exist")
+            elif target is not None and target.status == "retired":
+                yield at(doc, ("related", i), "R405", f"related skill {code} is retired{_instead(skill, target)}")
+
+
+def _instead(skill: Skill, target: Skill) -> str:
+    """R405's advice: what to relate to instead of a retired skill."""
+    instead = [c for c in target.replaced_by if c != skill.code and c not in skill.related]
+    if skill.code in target.replaced_by:
+        return f" and replaced by {skill.code} itself; remove it"
+    if instead:
+        return f"; relate to {', '.join(instead)} instead"
+    return "; remove it (what replaces it is related already)"
+
+
+@finds("R407", "R408", "R422")
+def status(repo: Repository) -> Iterator[Finding]:
+    for skill, doc in _skills_with_source(repo):
+        if skill.status == "retired" and not skill.replaced_by:
+            yield at(doc, ("status",), "R407", f"retired skill {skill.code} has no replaced_by; "
+                     "list the skills that replace it")
+        if skill.status == "active" and skill.replaced_by:
+            yield at(doc, ("replaced_by",), "R408", "replaced_by is only for a retired skill; remove it, "
+                     "or set status: retired", key=True)
+        if skill.status == "active" and not skill.levels:
+            yield at(doc, ("code",), "R422", f"{skill.code} is defined at no level; add a level-N.yaml file")
+
+
+@finds("R409", "R410")
+def replacements(repo: Repository) -> Iterator[Finding]:
+    fw = repo.framework
+    in_cycle = {code for cycle in _find_cycles(fw) for code in cycle}
+    for skill, doc in _skills_with_source(repo):
+        for i, code in enumerate(skill.replaced_by):
+            target = fw.skills.get(code)
+            if not _skill_exists(repo, code):
+                yield at(doc, ("replaced_by", i), "R409", f"replacement {code} does not exist")
+            elif target is not None and target.status == "retired" and skill.code not in in_cycle:
+                yield at(doc, ("replaced_by", i), "R410", f"replacement {code} is itself retired; name what "
+                         f"replaces it ({', '.join(target.replaced_by) or 'an active skill'})")
+
+
+@finds("R413", "R414")
+def duplicate_names_and_ids(repo: Repository) -> Iterator[Finding]:
+    names: dict[str, list[Skill]] = {}
+    ids: dict[str, list[Skill]] = {}
+    for skill, _ in _skills_with_source(repo):
+        names.setdefault(name_key(skill.name), []).append(skill)
+        ids.setdefault(skill.id, []).append(skill)
+    for what, code, index in (("name", "R413", names), ("id", "R414", ids)):
+        for group in index.values():
+            for skill in group if len(group) > 1 else []:
+                other = next(s for s in group if s is not skill)
+                if skill.source is not None and other.source is not None:
+                    yield at(skill.source, (what,), code, _duplicate(what, getattr(skill, what), getattr(other, what),
+                                                                     other.source.path))
+
+
+@finds("R412")
+def duplicate_codes(repo: Repository) -> Iterator[Finding]:
+    for dup in repo.duplicates:
+        what = "code" if dup.info.kind == "skill" else "id"
+        value = dup.data[what] if isinstance(dup.data, dict) else "?"
+        owner = next(d.path for d in repo.snapshot.documents
+                     if d.valid and d.info.kind == dup.info.kind and isinstance(d.data, dict)
+                     and d.data.get(what) == value and d is not dup)
+        yield at(dup, (what,), "R412", f"{what} {value} is also the {what} of {owner}; each needs its own")
+
+
+@finds("R411")
+def replacement_cycles(repo: Repository) -> Iterator[Finding]:
+    yield from _cycles(repo.framework)
+
+
+@finds("R415", "R416", "R417", "R418")
+def change_references(repo: Repository) -> Iterator[Finding]:
     yield from _changes(repo)
 
 
@@ -116,74 +233,6 @@ def _levels(fw: Framework) -> Iterator[Finding]:
 
 def _skill_exists(repo: Repository, code: str) -> bool:
     return code in repo.framework.skills or code in repo.skill_dirs
-
-
-def _skills(repo: Repository) -> Iterator[Finding]:
-    fw = repo.framework
-    in_cycle = {code for cycle in _find_cycles(fw) for code in cycle}
-    names: dict[str, list[Skill]] = {}
-    ids: dict[str, list[Skill]] = {}
-    for orphan in repo.orphan_levels:
-        yield at_file(orphan.path, "R403", f"level file without its skill: framework/skills/{orphan.info.code}/skill.yaml "
-                      "does not exist; add it, or remove this file")
-    for skill in fw.skills.values():
-        doc = skill.source
-        if doc is None:
-            continue
-        if fw.source is not None:
-            if skill.category not in fw.categories:
-                yield at(doc, ("category",), "R401", f"unknown category '{skill.category}'; "
-                         f"framework.yaml has: {', '.join(fw.categories)}")
-            elif skill.subcategory not in fw.categories[skill.category]:
-                yield at(doc, ("subcategory",), "R402", f"'{skill.subcategory}' is not a subcategory of "
-                         f"'{skill.category}'; it has: {', '.join(fw.categories[skill.category])}")
-        for i, code in enumerate(skill.related):
-            target = fw.skills.get(code)
-            if code == skill.code:
-                yield at(doc, ("related", i), "R406", f"{code} lists itself as related; remove it")
-            elif not _skill_exists(repo, code):
-                yield at(doc, ("related", i), "R404", f"related skill {code} does not exist")
-            elif target is not None and target.status == "retired":
-                instead = [c for c in target.replaced_by if c != skill.code and c not in skill.related]
-                if skill.code in target.replaced_by:
-                    advice = f" and replaced by {skill.code} itself; remove it"
-                elif instead:
-                    advice = f"; relate to {', '.join(instead)} instead"
-                else:
-                    advice = "; remove it (what replaces it is related already)"
-                yield at(doc, ("related", i), "R405", f"related skill {code} is retired{advice}")
-        if skill.status == "retired" and not skill.replaced_by:
-            yield at(doc, ("status",), "R407", f"retired skill {skill.code} has no replaced_by; "
-                     "list the skills that replace it")
-        if skill.status == "active" and skill.replaced_by:
-            yield at(doc, ("replaced_by",), "R408", "replaced_by is only for a retired skill; remove it, "
-                     "or set status: retired", key=True)
-        for i, code in enumerate(skill.replaced_by):
-            target = fw.skills.get(code)
-            if not _skill_exists(repo, code):
-                yield at(doc, ("replaced_by", i), "R409", f"replacement {code} does not exist")
-            elif target is not None and target.status == "retired" and skill.code not in in_cycle:
-                yield at(doc, ("replaced_by", i), "R410", f"replacement {code} is itself retired; name what "
-                         f"replaces it ({', '.join(target.replaced_by) or 'an active skill'})")
-        if skill.status == "active" and not skill.levels:
-            yield at(doc, ("code",), "R422", f"{skill.code} is defined at no level; add a level-N.yaml file")
-        names.setdefault(name_key(skill.name), []).append(skill)
-        ids.setdefault(skill.id, []).append(skill)
-    for what, code, index in (("name", "R413", names), ("id", "R414", ids)):
-        for group in index.values():
-            for skill in group if len(group) > 1 else []:
-                other = next(s for s in group if s is not skill)
-                if skill.source is not None and other.source is not None:
-                    yield at(skill.source, (what,), code, _duplicate(what, getattr(skill, what), getattr(other, what),
-                                                                     other.source.path))
-    for dup in repo.duplicates:
-        what = "code" if dup.info.kind == "skill" else "id"
-        value = dup.data[what] if isinstance(dup.data, dict) else "?"
-        owner = next(d.path for d in repo.snapshot.documents
-                     if d.valid and d.info.kind == dup.info.kind and isinstance(d.data, dict)
-                     and d.data.get(what) == value and d is not dup)
-        yield at(dup, (what,), "R412", f"{what} {value} is also the {what} of {owner}; each needs its own")
-    yield from _cycles(fw)
 
 
 def _duplicate(what: str, value: str, other: str, path: str) -> str:

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 
 from skillrepo.findings import Finding
 from skillrepo.model import Repository
-from skillrepo.rules.base import Rule, at_file
+from skillrepo.rules.base import Rule, at_file, document, finds
 
-RULES: tuple[Rule, ...] = (
+RULES = document(
     Rule("P310", "tracked-state", "Git tracks a file in .skillrepo/, the tool's git-ignored working state (its "
          "lock and the journal of a write under way). A checkout brings such a file, so no command acts on it: "
          "commands other than check refuse to run until it is gone.",
@@ -21,6 +21,7 @@ RULES: tuple[Rule, ...] = (
 )
 
 
+@finds(*(rule.code for rule in RULES))
 def check(repo: Repository) -> Iterator[Finding]:
     from skillrepo.statedir import problems
 
