@@ -16,7 +16,9 @@ import re
 import textwrap
 from typing import Any
 
+from skillrepo.documents import Document
 from skillrepo.layout import schema_filename
+from skillrepo.schemas import property_order
 from skillrepo.yamlsource import STR_TAG, resolve_plain
 
 WIDTH = 100
@@ -150,3 +152,10 @@ def _literal_ok(text: str) -> bool:
     if _UNPRINTABLE.search(text):
         return False
     return all(line == line.rstrip(" ") for line in text.split("\n"))
+
+
+def canonical_text(doc: Document) -> str | None:
+    """The canonical text of a framework document, or None when it cannot be formatted (not a loaded mapping)."""
+    if not doc.path.startswith("framework/") or not doc.loaded.usable or not isinstance(doc.data, dict):
+        return None
+    return dump(doc.path, doc.info.kind, doc.data, property_order(doc.info.kind))

@@ -16,8 +16,8 @@ from typing import Any
 from skillrepo.domain import CR_STATUSES, LEVELS, MAX_CR_DIGITS
 from skillrepo.errors import SkillrepoError
 from skillrepo.layout import manifest_path
+from skillrepo.mentions import CR_CITE, MENTION
 from skillrepo.model import Framework
-from skillrepo.rules.prose import CR_CITE, MENTION
 
 
 @dataclass(frozen=True)
