@@ -30,3 +30,13 @@ def test_one_definition_of_the_impact_rank_and_the_mention_patterns() -> None:
     sources = {p: p.read_text(encoding="utf-8") for p in PACKAGE.rglob("*.py")}
     assert [p.name for p, s in sources.items() if "_RANK = {" in s or "IMPACT_RANK:" in s] == ["domain.py"]
     assert [p.name for p, s in sources.items() if re.search(r"^CR_CITE = ", s, re.M)] == ["mentions.py"]
+
+
+def test_git_only_in_history() -> None:
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if path.name == "history.py":
+            continue
+        text = path.read_text(encoding="utf-8")
+        crossing = [m for m in _imports(path) if m == "git" or m.startswith(("git.", "gitdb", "subprocess"))]
+        assert not crossing, f"{path.relative_to(PACKAGE)} imports {crossing}: git goes through history.py"
+        assert not re.search(r"\b(?:Popen|check_output|run)\(\s*\[\s*[\"']git[\"']", text), path
