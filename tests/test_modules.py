@@ -40,3 +40,10 @@ def test_git_only_in_history() -> None:
         crossing = [m for m in _imports(path) if m == "git" or m.startswith(("git.", "gitdb", "subprocess"))]
         assert not crossing, f"{path.relative_to(PACKAGE)} imports {crossing}: git goes through history.py"
         assert not re.search(r"\b(?:Popen|check_output|run)\(\s*\[\s*[\"']git[\"']", text), path
+
+
+def test_the_control_character_ranges_are_written_once() -> None:
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if path.name != "chars.py":
+            text = path.read_text(encoding="utf-8")
+            assert "\\x00-" not in text and "\\x7f-\\x9f" not in text, f"{path.name}: use skillrepo.chars"
