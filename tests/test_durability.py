@@ -69,7 +69,7 @@ def test_a_failure_at_any_write_leaves_every_file_as_it_was(tmp_path: Path, monk
         monkeypatch.undo()
         if code != 0:
             err = capsys.readouterr().err  # one line, naming the repository or the file in it that failed
-            assert code == 1 and err.startswith(f"error: {root.resolve()}") and err.count("\n") == 1
+            assert code == 2 and err.startswith(f"error: {root.resolve()}") and err.count("\n") == 1
             assert err.endswith(": No space left on device; free some space (or raise the limit on file size) and "
                                 "run the command again\n")
             assert tree(root) == before, f"failing step {fail_at} changed the repository"
@@ -88,7 +88,7 @@ def test_fmt_failing_half_way_changes_nothing(tmp_path: Path, monkeypatch: pytes
     before = tree(root)
     calls: list[int] = []
     monkeypatch.setattr(writing.os, "replace", counting(os.replace, 3, calls))
-    assert main(["--repo", str(root), "fmt"]) == 1
+    assert main(["--repo", str(root), "fmt"]) == 2
     monkeypatch.undo()
     assert tree(root) == before
 
@@ -363,3 +363,16 @@ def test_a_busy_lock_names_its_holder_with_control_characters_escaped(tmp_path: 
         os.close(fd)
     assert (result.returncode, result.stderr) == (1, "error: \\x1b]0;owned\\x07 skillrepo apply is writing to this "
                                                      "repository; wait until it finishes, then run this again\n")
+
+
+def test_ctrl_c_between_moves_rolls_the_write_back_and_says_one_line(tmp_path: Path) -> None:
+    root = prepared(tmp_path)
+    before = tree(root)
+    process = slow_apply(root)
+    wait_for(lambda: (root / writing.JOURNAL).exists())
+    wait_for(lambda: visible(tree(root)) != visible(before))  # half written
+    os.kill(process.pid, signal.SIGINT)
+    out, err = process.communicate()
+    assert process.returncode == 130, (out, err)
+    assert err.count("\n") == 1 and "Traceback" not in err, err
+    assert tree(root) == before

@@ -16,13 +16,16 @@ import re
 import textwrap
 from typing import Any
 
+from skillrepo.chars import C0_BUT_TAB_LF_CR, C1
+from skillrepo.documents import Document
 from skillrepo.layout import schema_filename
+from skillrepo.schemas import property_order
 from skillrepo.yamlsource import STR_TAG, resolve_plain
 
 WIDTH = 100
 _PLAIN = re.compile(r"^[A-Za-z0-9_(][A-Za-z0-9 _.,;()/&'+-]*$")
-_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
-_ESCAPE_EXTRA = re.compile("[\x7f-\x9f\u2028\u2029\ufeff]")
+_UNPRINTABLE = re.compile(f"[{C0_BUT_TAB_LF_CR}{C1}\u2028\u2029\ufeff]")
+_ESCAPE_EXTRA = re.compile(f"[{C1}\u2028\u2029\ufeff]")
 
 # Key order of nested mappings that the schemas' top-level properties do not cover.
 _NESTED_ORDER: dict[str, list[str]] = {"categories": ["name", "subcategories"]}
@@ -150,3 +153,10 @@ def _literal_ok(text: str) -> bool:
     if _UNPRINTABLE.search(text):
         return False
     return all(line == line.rstrip(" ") for line in text.split("\n"))
+
+
+def canonical_text(doc: Document) -> str | None:
+    """The canonical text of a framework document, or None when it cannot be formatted (not a loaded mapping)."""
+    if not doc.path.startswith("framework/") or not doc.loaded.usable or not isinstance(doc.data, dict):
+        return None
+    return dump(doc.path, doc.info.kind, doc.data, property_order(doc.info.kind))

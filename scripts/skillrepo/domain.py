@@ -1,6 +1,7 @@
 """The vocabulary of the framework, defined once: codes, levels, statuses, identifiers."""
 
 import re
+from collections.abc import Iterable
 
 LEVELS: tuple[int, ...] = (1, 2, 3, 4, 5, 6, 7)
 
@@ -55,3 +56,11 @@ MAX_REPOSITORY_BYTES = 100 * 1024 * 1024
 # in which a text or a file name is shown, so that a review can read something other than what is stored
 # ("Trojan Source"). The marks U+200E and U+200F are enough for right-to-left words, and are allowed.
 BIDI_CONTROLS = "\u202a-\u202e\u2066-\u2069"
+
+# The impacts of a change, least first: the impact of several changes together is the greatest of theirs.
+IMPACT_RANK: dict[str, int] = {"": 0, "minor": 1, "major": 2}
+
+
+def greatest_impact(impacts: Iterable[str]) -> str:
+    """The greatest of some changes' impacts ("" when there are none)."""
+    return max(impacts, key=lambda i: IMPACT_RANK.get(i, 0), default="")

@@ -25,6 +25,10 @@ from skillrepo.yamlsource import load_bytes
 TRAILER = re.compile(rf"^Change-Request:\s*(CR-[0-9]{{4,{MAX_CR_DIGITS}}})\s*$", re.M)
 
 
+# The types of the objects this module hands out, for the annotations of the modules that hold them.
+Repo = git.Repo
+Commit = git.Commit
+
 _OPENED: list[git.Repo] = []
 
 
@@ -270,3 +274,49 @@ def changed_paths(old: git.Commit, new: git.Commit) -> list[str]:
     A rename is a deletion and an addition."""
     a, b = _tree_entries(old), _tree_entries(new)
     return sorted(p for p in a.keys() | b.keys() if a.get(p) != b.get(p))
+
+
+def _identity(repo: Any) -> bool:
+    """Whether git knows who the user is from configuration or the environment, without guessing."""
+    try:
+        for ident in ("GIT_AUTHOR_IDENT", "GIT_COMMITTER_IDENT"):
+            repo.git(c="user.useConfigOnly=true").var(ident)
+    except git.GitCommandError:
+        return False
+    return True
+
+
+def init_and_commit(staging: Path, message: str) -> bool:
+    """Make a directory a git repository on main; commit all of it if the user has an identity."""
+    try:
+        repo = git.Repo.init(staging, initial_branch="main")
+        if not _identity(repo):
+            return False
+        repo.git.add("--all")
+        repo.git.commit("--quiet", "--no-verify", "--no-gpg-sign", "-m", message)
+    except git.GitCommandError as exc:
+        raise SkillrepoError(f"git failed: {' '.join(str(a) for a in exc.command)}: "
+                             f"{str(exc.stderr).strip() or exc}") from exc
+    return True
+
+
+def commit_of(repo: git.Repo, sha: str) -> git.Commit:
+    """The commit a full hash names."""
+    return repo.commit(sha)
+
+
+def tracked_under(root: Path, name: str) -> list[str]:
+    """The paths, relative to root, that git tracks in the index or at HEAD under root/name; none outside git."""
+    try:
+        repo = open_repo(root)
+    except UsageError:
+        return []
+    prefix = relative_prefix(repo, root)
+    paths = [str(path) for path, _stage in repo.index.entries]
+    if repo.head.is_valid():
+        try:
+            paths.extend(str(item.path) for item in (repo.head.commit.tree / f"{prefix}{name}").traverse()
+                         if isinstance(item, (Blob, git.Submodule)))
+        except KeyError:
+            pass  # not at HEAD
+    return [p[len(prefix):] for p in paths if p.startswith(prefix)]

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from skillrepo.chars import C0, C1
 from skillrepo.domain import BIDI_CONTROLS, CR_ID_RE, LEVELS, SKILL_CODE_RE, cr_id_problem
 from skillrepo.errors import SkillrepoError
 
@@ -123,7 +124,7 @@ class Entry:
 
 # Characters a file name shows raw on a terminal at its peril: C0 and C1 controls, DEL, and the bidirectional
 # controls that make a name read as another ("level-1\u202eyaml.exe").
-_NAME_CONTROL = re.compile(f"[\x00-\x1f\x7f-\x9f{BIDI_CONTROLS}]")
+_NAME_CONTROL = re.compile(f"[{C0}{C1}{BIDI_CONTROLS}]")
 
 
 def printable_name(name: str) -> str:

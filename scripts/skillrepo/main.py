@@ -230,6 +230,11 @@ def _refuse_non_utf8(argv: Sequence[str]) -> None:
                              "as UTF-8") from None
 
 
+# The exit status of a fault of the machine (no space, no permission, no memory), not of the data: 2, as a
+# command that could not run; a user's mistake in the data exits 1.
+MACHINE_FAULT = 2
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status (0 ok, 1 problems found, 2 could not run)."""
     try:
@@ -252,11 +257,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except OSError as exc:  # a fault of the machine (a full disk, an immutable file); a writer undid its write
         sys.stderr.write(f"error: {describe_os_error(exc)}\n")
-        return 1
+        return MACHINE_FAULT
     except MemoryError:
         sys.stderr.write("error: the repository does not fit in this machine's memory; run the command on a "
                          "machine with more memory (or raise the memory limit: ulimit -v)\n")
-        return 1
+        return MACHINE_FAULT
     finally:
         if "skillrepo.history" in sys.modules:  # only commands that read the history load git
             sys.modules["skillrepo.history"].close_all()

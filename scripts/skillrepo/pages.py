@@ -13,12 +13,13 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from skillrepo.chars import C0_BUT_WHITESPACE, C1
 from skillrepo.domain import CR_STATUSES, LEVELS, MAX_CR_DIGITS
 from skillrepo.errors import SkillrepoError
 from skillrepo.layout import manifest_path
+from skillrepo.mentions import CR_CITE, MENTION
 from skillrepo.model import Framework
 from skillrepo.operations import add_level, update_level
-from skillrepo.rules.prose import CR_CITE, MENTION
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ MAX_PAGE_CHARS = 1_000_000
 MAX_PAGE_LINES = 20_000
 # Characters no page's text holds: what a binary file (or a terminal escape) brings; C0 and C1 controls and DEL.
 # Tab, line feed, vertical tab, form feed and carriage return are text.
-_BINARY = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+_BINARY = re.compile(f"[{C0_BUT_WHITESPACE}{C1}]")
 _TITLE_HELP = "'#NNNN <title> change request <status>'"
 _STATUS_LIST = ", ".join(CR_STATUSES)
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import git
 
 from skillrepo import history
 from skillrepo.checker import load
@@ -41,7 +40,7 @@ def is_applied(cr: ChangeRequest) -> bool:
     return cr.applied_in is not None and cr.status == APPLIED_STATUS
 
 
-def applied_order(git_repo: git.Repo, root: Path, base: git.Commit | None,
+def applied_order(git_repo: history.Repo, root: Path, base: history.Commit | None,
                   crs: list[ChangeRequest]) -> list[ChangeRequest]:
     """The order in which change requests were applied: by commit (trailer, else the commit that set
     applied_in), then those applied in the work tree only, by number."""
@@ -54,7 +53,7 @@ def applied_order(git_repo: git.Repo, root: Path, base: git.Commit | None,
     by_path = {prefix + cr.source.path: cr_id for cr_id, cr in wanted.items()
                if cr_id not in order and cr.source is not None}
     for sha, _ in commits if by_path else []:  # one diff per commit, never one read per commit and CR
-        commit = git_repo.commit(sha)
+        commit = history.commit_of(git_repo, sha)
         found = []
         for path in history.paths_changed_by(commit):
             cr_id = by_path.get(path)
@@ -112,7 +111,7 @@ def since_release(root: Path, now: Repository, base_ref: str | None, excluding: 
     return _forward(Replay(base_ref, base.framework, order, reverted), start)
 
 
-def _rewritten(git_repo: git.Repo, root: Path, base: git.Commit, order: list[ChangeRequest]) -> list[str]:
+def _rewritten(git_repo: history.Repo, root: Path, base: history.Commit, order: list[ChangeRequest]) -> list[str]:
     """The change requests applied since `base` whose operations are not those of the commit that applied them:
     replaying today's would prove a framework rewritten together with them."""
     by_path = {cr.source.path: cr for cr in order if cr.source is not None}

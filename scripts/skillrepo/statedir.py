@@ -11,7 +11,6 @@ import stat
 from collections.abc import Iterable
 from pathlib import Path
 
-from skillrepo.errors import UsageError
 from skillrepo.safepaths import Tree, UnsafePath
 from skillrepo.writing import JOURNAL, STATE_DIR, read_journal
 
@@ -31,24 +30,9 @@ def tracked_state_files(paths: Iterable[str]) -> list[str]:
 
 def tracked(root: Path) -> list[str]:
     """The files in .skillrepo/ that git tracks, in the index or at HEAD; none outside a git repository."""
-    from git import Submodule
-    from git.objects.blob import Blob
-
     from skillrepo import history  # only here: git is needed only when .skillrepo/ exists
 
-    try:
-        repo = history.open_repo(root)
-    except UsageError:
-        return []
-    prefix = history.relative_prefix(repo, root)
-    paths = [str(path) for path, _stage in repo.index.entries]
-    if repo.head.is_valid():
-        try:
-            paths.extend(str(item.path) for item in (repo.head.commit.tree / f"{prefix}{STATE_DIR}").traverse()
-                         if isinstance(item, (Blob, Submodule)))
-        except KeyError:
-            pass  # not at HEAD
-    return tracked_state_files(p[len(prefix):] for p in paths if p.startswith(prefix))
+    return tracked_state_files(history.tracked_under(root, STATE_DIR))
 
 
 def problems(root: Path) -> list[tuple[str, str, str]]:

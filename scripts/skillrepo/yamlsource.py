@@ -30,6 +30,7 @@ from yaml.events import (
 from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
+from skillrepo.chars import C0_BUT_TAB_LF, C1
 from skillrepo.domain import BIDI_CONTROLS, MAX_FILE_BYTES
 
 Path_ = tuple[str | int, ...]
@@ -52,7 +53,7 @@ MAX_NUMBER_CHARS = 100
 MAX_PROBLEMS_PER_CODE = 10
 # Control characters (Unicode category Cc) that no framework text holds: all of them but tab and line feed.
 # YAML itself refuses them raw, but a double-quoted "\x07", "\e" or "\0" escape writes them.
-CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+CONTROL = re.compile(f"[{C0_BUT_TAB_LF}{C1}]")
 BIDI_CONTROL = re.compile(f"[{BIDI_CONTROLS}]")
 _SUSPECT = re.compile(f"{CONTROL.pattern}|{BIDI_CONTROL.pattern}")  # either: the texts are walked to say where
 CRLF_WORDS = ("has Windows line endings (CRLF); run `skillrepo fmt`, or set `git config core.autocrlf false` "

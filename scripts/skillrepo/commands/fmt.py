@@ -6,8 +6,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from skillrepo.canonical import canonical_text
 from skillrepo.documents import read_snapshot
-from skillrepo.rules.formatting import canonical_text
 from skillrepo.writing import write_files
 
 

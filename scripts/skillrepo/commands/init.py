@@ -193,34 +193,13 @@ def _check(staging: Path) -> list[Finding]:
     return findings
 
 
-def _identity(repo: Any) -> bool:
-    """Whether git knows who the user is from configuration or the environment, without guessing."""
-    import git
-
-    try:
-        for ident in ("GIT_AUTHOR_IDENT", "GIT_COMMITTER_IDENT"):
-            repo.git(c="user.useConfigOnly=true").var(ident)
-    except git.GitCommandError:
-        return False
-    return True
-
-
 def _git(staging: Path) -> bool:
     """Make the staged directory a git repository on main; commit it if the user has an identity."""
     try:
-        import git
+        from skillrepo import history
     except ImportError as exc:  # GitPython refuses to import without a git executable
         raise SkillrepoError(f"git is needed to start a framework repository: {exc}") from exc
-    try:
-        repo = git.Repo.init(staging, initial_branch="main")
-        if not _identity(repo):
-            return False
-        repo.git.add("--all")
-        repo.git.commit("--quiet", "--no-verify", "--no-gpg-sign", "-m", COMMIT_MESSAGE)
-    except git.GitCommandError as exc:
-        raise SkillrepoError(f"git failed: {' '.join(str(a) for a in exc.command)}: "
-                             f"{str(exc.stderr).strip() or exc}") from exc
-    return True
+    return history.init_and_commit(staging, COMMIT_MESSAGE)
 
 
 def _move_into_place(staging: Path, target: Path) -> None:

@@ -2,31 +2,15 @@
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 import sys
 from pathlib import Path
 
 from skillrepo.checker import check_repository
+from skillrepo.diffs import unified_diff
 from skillrepo.documents import Snapshot
 from skillrepo.planning import Plan, change_request, check_result, plan_apply
-
-
-def unified_diff(snapshot: Snapshot, files: dict[str, bytes | None]) -> str:
-    """The files' changes as one unified diff, as git shows it."""
-    current = {d.path: d for d in snapshot.documents}
-    out: list[str] = []
-    for path in sorted(files):
-        doc = current.get(path)
-        old = doc.raw if doc is not None else None
-        new = files[path]
-        a = old.decode("utf-8", "replace").splitlines(keepends=True) if old is not None else []
-        b = new.decode("utf-8", "replace").splitlines(keepends=True) if new is not None else []
-        out.extend(difflib.unified_diff(a, b, f"a/{path}" if old is not None else "/dev/null",
-                                        f"b/{path}" if new is not None else "/dev/null"))
-    return "".join(line if line.endswith("\n") else line + "\n" for line in out)
-
 
 # The characters that start or close Markdown's inline constructs mid-line (code, emphasis, links and images,
 # strike-through, table cells, a heading's closing #s, the colon of an autolink), escaped with a backslash; <, >

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from skillrepo import history, releasedir
 from skillrepo.checker import check_repository
-from skillrepo.commands import verify
+from skillrepo.drift import problems
 from skillrepo.errors import UsageError, advice
 from skillrepo.exports import case, changelog, framework_json, mapping, sheets
 from skillrepo.exports.output import Writer, text_writer, write_json
@@ -146,7 +146,7 @@ def run(root: Path, version: str, out: Path, tag: bool = False) -> int:
     repo, findings = check_repository(root)
     require_clean(findings)
     # On CI the tag of this very release exists already: the last release is the one before it.
-    replay, differences, _ = verify.problems(root, repo, None, excluding=f"v{version}")
+    replay, differences, _ = problems(root, repo, None, excluding=f"v{version}")
     if differences:
         raise Refusal("verify fails, so there is nothing trustworthy to release:\n" + "\n".join(differences))
     if replay is None:

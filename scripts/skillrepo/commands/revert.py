@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from skillrepo.carrying import carry_out
 from skillrepo.checker import check_repository
-from skillrepo.commands.apply import carry_out
 from skillrepo.errors import UsageError
 from skillrepo.model import ChangeRequest, Repository
 from skillrepo.planning import plan_revert, refuse_unless_clean, require_clean

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from skillrepo.domain import greatest_impact
 from skillrepo.engine import Effect
 from skillrepo.model import Framework
 
 COLUMNS: tuple[str, ...] = ("old_code", "old_level", "new_code", "new_level", "change", "impact", "change_requests")
-_RANK = {"": 0, "minor": 1, "major": 2}
 
 
 def _impact(effects: list[Effect]) -> str:
-    return max((e.impact for e in effects), key=lambda i: _RANK.get(i, 0), default="")
+    return greatest_impact(e.impact for e in effects)
 
 
 def _crs(effects: list[Effect]) -> str:

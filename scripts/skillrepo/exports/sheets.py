@@ -52,6 +52,7 @@ from openpyxl.styles import Alignment, Font  # type: ignore[import-untyped]
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 from openpyxl.writer.excel import ExcelWriter  # type: ignore[import-untyped]
 
+from skillrepo.chars import C0, C0_BUT_TAB_LF, C1
 from skillrepo.domain import LEVEL_NAMES, LEVELS, SKILL_CODE_RE
 from skillrepo.errors import SkillrepoError
 from skillrepo.model import Framework
@@ -191,7 +192,7 @@ def to_csv(header: list[str], rows: list[list[Any]]) -> bytes:
 # Characters XML cannot carry (or, for CR, carries but normalises away) are written as OOXML escapes _xHHHH_;
 # a text that holds such an escape literally gets its underscore escaped (_x005F_), as Excel does.
 _OOXML_LITERAL = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
-_OOXML_CONTROL = re.compile("[\x00-\x08\x0b-\x1f]")
+_OOXML_CONTROL = re.compile(f"[{C0_BUT_TAB_LF}]")
 _OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
 
@@ -355,7 +356,7 @@ class _Where:
         return SheetError(_CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", ", ".join(parts) + ": " + message))
 
 
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+_CONTROL = re.compile(f"[{C0}{C1}]")
 
 
 def _shown(text: str, width: int = 60) -> str:

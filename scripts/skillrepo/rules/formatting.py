@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from skillrepo import canonical
-from skillrepo.documents import Document
+from skillrepo.canonical import canonical_text
 from skillrepo.findings import Finding
 from skillrepo.model import Repository
 from skillrepo.rules.base import Rule, document, finds
-from skillrepo.schemas import property_order
 
 RULES = document(
     Rule("F601", "not-canonical", "A file under framework/ is not in the canonical formatting (key order, quoting, "
@@ -21,13 +19,6 @@ RULES = document(
          "the repository's .gitattributes keeps LF in every checkout.",
          "code: ITOP\\r\\nname: IT infrastructure\\r\\n", "code: ITOP\\nname: IT infrastructure\\n"),
 )
-
-
-def canonical_text(doc: Document) -> str | None:
-    """The canonical text of a framework document, or None when it cannot be formatted (not a loaded mapping)."""
-    if not doc.path.startswith("framework/") or not doc.loaded.usable or not isinstance(doc.data, dict):
-        return None
-    return canonical.dump(doc.path, doc.info.kind, doc.data, property_order(doc.info.kind))
 
 
 @finds(*(rule.code for rule in RULES))

@@ -12,7 +12,7 @@ from skillrepo.rules.base import Rule, at, document, finds
 from skillrepo.yamlsource import load_bytes
 
 if TYPE_CHECKING:
-    import git
+    from skillrepo import history
 
 RULES = document(
     Rule("R423", "applied-operations-changed", "The operations of a change request that was already applied at "
@@ -48,7 +48,7 @@ def check(repo: Repository) -> Iterator[Finding]:
         yield from _against_releases(git_repo, repo, applied, at_head)
 
 
-def _against_releases(git_repo: git.Repo, repo: Repository, applied: dict[str, ChangeRequest],
+def _against_releases(git_repo: history.Repo, repo: Repository, applied: dict[str, ChangeRequest],
                       at_head: dict[str, bytes | None]) -> Iterator[Finding]:
     """Each applied request against the newest release tag that has it applied: one diff per tag with HEAD,
     and a manifest read only where it differs (where it does not, the comparison with HEAD above holds)."""

@@ -9,6 +9,7 @@ from typing import Any
 
 from skillrepo.documents import Document
 from skillrepo.findings import WARNING, Finding
+from skillrepo.mentions import CR_CITE, MENTION
 from skillrepo.model import Repository
 from skillrepo.rules.base import Rule, at, document, finds
 
@@ -22,8 +23,6 @@ RULES = document(
          "See also CR#1499.", "See also CR#1431.", severity=WARNING),
 )
 
-MENTION = re.compile(r"\(([A-Z]{4})\)")
-CR_CITE = re.compile(r"(?:\bCRs?[-\s]?#?\s?|(?<![\w&#])#)([0-9]{3,})\b")
 _WORDS = re.compile(r"\S+")
 
 _SKILL_TEXTS = ("description", "guidance")

@@ -17,13 +17,13 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from skillrepo.domain import CR_STATUSES, LEVELS
+from skillrepo.domain import CR_STATUSES, LEVELS, greatest_impact
 from skillrepo.operations import Effect, describe_operation, kind
 from skillrepo.operations.update_framework import framework_value_text
 from skillrepo.exports import changelog, mapping
+from skillrepo.mentions import CITE_OR_CODE
 from skillrepo.model import ChangeRequest, Framework, Repository, Skill
 from skillrepo.replay import Replay
-from skillrepo.rules.prose import CR_CITE
 
 Segment = tuple[str, str]
 Token = tuple[str, str | None]
@@ -60,7 +60,6 @@ MAPPING_HEADINGS: dict[str, str] = {
 RESERVED_IDS: frozenset[str] = frozenset({"main", "search", "search-input", "search-status", "search-results",
                                           "categories-heading", "levels-heading"})
 
-_MENTION = re.compile(f"{CR_CITE.pattern}|\\b([A-Z]{{4}})\\b")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 
 
@@ -180,7 +179,6 @@ def _change(effect: Effect, fw: Framework, changes: dict[str, ChangeRequest]) ->
 
 
 _VERBS: dict[str, str] = {"new": "adds", "removed": "removes", "retired": "retires", "changed": "changes"}
-_RANK = {"minor": 1, "major": 2}
 
 
 def _and(items: list[str]) -> str:
@@ -214,7 +212,7 @@ def group_changes(cr: ChangeRequest | None, cr_id: str, effects: list[Effect]) -
         if numbers:
             objects = objects + [("levels " if len(numbers) > 1 else "level ") + _and(numbers)]
         parts.append(f"{verb} {_and(objects)}")
-    impact = max((e.impact for e in effects), key=lambda i: _RANK.get(i, 0), default="")
+    impact = greatest_impact(e.impact for e in effects)
     kinds = {_kind(e) for e in effects}
     return ChangeGroup(cr_id, cr.title if cr is not None else "", kinds.pop() if len(kinds) == 1 else "changed",
                        impact, "; ".join(parts))
@@ -303,7 +301,7 @@ class _Builder:
                 continue
             tokens: list[Token] = []
             pos = 0
-            for m in _MENTION.finditer(para):
+            for m in CITE_OR_CODE.finditer(para):
                 href: str | None = None
                 if m.group(1) is not None:
                     cr_id = f"CR-{m.group(1).zfill(4)}"
