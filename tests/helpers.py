@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 import zipfile
 from pathlib import Path
 
@@ -113,3 +114,12 @@ def write_raw_xlsx(path: Path, sheet: bytes | str, styles: bytes | str | None = 
         for n in range(entries):
             z.writestr(f"x/{n}", b"")
     return path
+
+
+def wait_for_clock_to_pass(step: float, hang_guard: float = 60.0) -> None:
+    """Return once the clock has entered the next multiple of `step` seconds (polled, never a guessed sleep)."""
+    start = time.time() // step
+    deadline = time.monotonic() + hang_guard  # only a stopped clock reaches it
+    while time.time() // step == start:
+        assert time.monotonic() < deadline, "the clock does not move"
+        time.sleep(0.05)

@@ -33,10 +33,11 @@ code the i-th four-letter code AAAA, AAAB, ..., indent i spaces).
 
 Every case runs with the address space limited to MEMORY_LIMIT (RLIMIT_AS, set in the child before it starts
 Python: the interpreter and the libraries it loads take about 40 MB of it, so 500 MB is headroom, not a squeeze;
-going over makes an allocation fail, which would show as a traceback or a crash) and a wall-clock limit of
-TIME_LIMIT seconds. Beside the repository lies a file holding SECRET, and a named pipe; cases link to them
+going over makes an allocation fail, which would show as a traceback or a crash) and TIME_LIMIT seconds of CPU
+time (RLIMIT_CPU in the child, and the child's measured CPU time asserted under it; the wall clock only guards
+against a hang, HANG_GUARD seconds, so that a loaded machine slows a case without failing it). Beside the repository lies a file holding SECRET, and a named pipe; cases link to them
 ({outside}/secret.txt, {outside}/fifo): the secret must appear in no output, and the pipe, if anything opened it,
-would hang the run past its time limit. No output may hold a control character but line breaks and tabs.
+would hang the run until the hang guard. No output may hold a control character but line breaks and tabs.
 """
 
 from __future__ import annotations
@@ -63,12 +64,14 @@ from skillrepo.errors import SkillrepoError
 from skillrepo.exports import sheets
 from skillrepo.layout import level_path, manifest_path, skill_dir, skill_level_path, skill_path
 from skillrepo.pages import MAX_PAGE_LINES, parse_page
-from skillrepo.yamlsource import MAX_DEPTH, load_bytes, load_text
+from skillrepo.rules import RULES
+from skillrepo.yamlsource import MAX_DEPTH, Loaded, load_bytes, load_text
 from test_cases import apply_case
 
 CASES = sorted((Path(__file__).parent / "cases" / "hostile").glob("*.yaml"))
 MEMORY_LIMIT = 500 * 1024 * 1024
-TIME_LIMIT = 5.0
+TIME_LIMIT = 5.0  # CPU seconds of the child
+HANG_GUARD = 60.0  # wall seconds: only a hung run takes this long
 SECRET = "SECRET-7f3a9c-outside-the-repository"
 # What no output may hold: a terminal obeys control characters (colours, titles, clearing the screen).
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -171,6 +174,14 @@ def _limits() -> None:
     """In the child, before Python starts: the memory limit, and no core dump."""
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    # One second over the limit, so that the assertion on the measured time, not the kill, reports a slow case.
+    resource.setrlimit(resource.RLIMIT_CPU, (int(TIME_LIMIT) + 1, int(TIME_LIMIT) + 1))
+
+
+def _children_cpu() -> float:
+    """CPU seconds (user and system) of the children of this process that have been waited for."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def tree(top: Path) -> dict[str, tuple[str, str]]:
@@ -264,15 +275,15 @@ def test_hostile_case(case_path: Path, tmp_path: Path, request: pytest.FixtureRe
         request.applymarker(pytest.mark.xfail(reason=case["xfail"], strict=True))
     args, cwd, places = prepare(case, tmp_path)
     before = tree(tmp_path)
-    start = time.monotonic()
+    start = _children_cpu()
     try:
         result = subprocess.run([sys.executable, "-m", "skillrepo", *args], cwd=cwd, capture_output=True,
-                                timeout=TIME_LIMIT, preexec_fn=_limits,
+                                timeout=HANG_GUARD, preexec_fn=_limits,
                                 input=recipe_bytes(case["stdin"]) if "stdin" in case else b"",
                                 env={**os.environ, "PYTHONWARNINGS": "error"})
     except subprocess.TimeoutExpired:
-        pytest.fail(f"no answer within {TIME_LIMIT} s")
-    elapsed = time.monotonic() - start
+        pytest.fail(f"no answer within {HANG_GUARD} s: the run hangs")
+    cpu = _children_cpu() - start
     stdout = result.stdout.decode("utf-8", "backslashreplace")
     stderr = result.stderr.decode("utf-8", "backslashreplace")
     assert "Traceback" not in stderr, stderr
@@ -291,7 +302,7 @@ def test_hostile_case(case_path: Path, tmp_path: Path, request: pytest.FixtureRe
         assert stdout.splitlines() == expected("stdout")
         assert stderr.splitlines() == expected("stderr")
     assert tree(tmp_path) == before, "the run changed files"
-    assert elapsed < TIME_LIMIT
+    assert cpu < TIME_LIMIT, f"{cpu:.1f} s of CPU"
 
 
 def test_every_case_says_what_it_is_about() -> None:
@@ -304,11 +315,22 @@ def test_every_case_says_what_it_is_about() -> None:
 
 # In-process: the loader and the page parser on anything ---------------------------------------------------
 
+def _assert_sound(loaded: Loaded, text: str) -> None:
+    """An unusable load says why; every problem has a registered code and a position inside the text."""
+    assert loaded.usable or loaded.problems
+    lines = max(1, len(text.splitlines()) + 1)
+    for problem in loaded.problems:
+        assert problem.code in RULES, problem
+        assert 1 <= problem.line <= lines, problem
+        assert problem.column >= 1, problem
+        assert problem.message and "\n" not in problem.message, problem
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.binary(max_size=2000))
 def test_load_bytes_never_raises_on_any_bytes(raw: bytes) -> None:
     loaded = load_bytes(raw)
-    assert loaded.usable or loaded.problems
+    _assert_sound(loaded, raw.decode("utf-8", "replace"))
 
 
 _YAMLISH = st.text(st.sampled_from(list("ab01:-?[]{},&*!|>'\"#%@` \t\n\r\\.xX\x07\x00\x85\u2028\ufeff\ud800é~")),
@@ -319,9 +341,9 @@ _YAMLISH = st.text(st.sampled_from(list("ab01:-?[]{},&*!|>'\"#%@` \t\n\r\\.xX\x0
 @given(_YAMLISH)
 def test_load_bytes_and_load_text_never_raise_on_yaml_ish_text(text: str) -> None:
     loaded = load_text(text)
-    assert loaded.usable or loaded.problems
+    _assert_sound(loaded, text)
     loaded = load_bytes(text.encode("utf-8", "surrogatepass"))
-    assert loaded.usable or loaded.problems
+    _assert_sound(loaded, text)
 
 
 @settings(max_examples=300, deadline=None)
@@ -372,12 +394,14 @@ def test_the_page_parser_is_linear() -> None:
         blocks = "".join(f"Skill ({code_of(i)}) level 3\n\nText.\n\n" for i in range(headings))
         return "#1450 Tidy up change request submitted\n\nA proposal.\n\n" + blocks
 
-    def best_time(text: str, headings: int) -> float:  # the best of three: the least disturbed by the machine
+    def best_time(text: str, headings: int) -> float:
+        # CPU time of this process, not the wall clock: other processes on the machine do not count.
+        # The best of three: the least disturbed by caches and the collector.
         times = []
         for _ in range(3):
-            start = time.monotonic()
+            start = time.process_time()
             assert len(parse_page(text, "page.txt").blocks) == headings
-            times.append(time.monotonic() - start)
+            times.append(time.process_time() - start)
         return min(times)
 
     largest = (MAX_PAGE_LINES - 10) // 4

@@ -15,7 +15,7 @@ from typing import Any
 
 import openpyxl
 import pytest
-from helpers import ROOT, XLSX_NS, write_raw_xlsx
+from helpers import ROOT, XLSX_NS, wait_for_clock_to_pass, write_raw_xlsx
 
 from skillrepo.checker import check_repository
 from skillrepo.exports import sheets
@@ -194,7 +194,7 @@ sys.stdout.buffer.write(data)
 
 def test_workbooks_are_byte_identical_whatever_the_clock_and_time_zone(bundled: Framework) -> None:
     first = workbook(bundled)
-    time.sleep(2.1)  # past the 2-second resolution of zip times
+    wait_for_clock_to_pass(2.0)  # past the 2-second resolution of zip times
     second = subprocess.run([sys.executable, "-c", _BUILD, str(ROOT), str(EPOCH)], capture_output=True, check=True,
                             env={**os.environ, "TZ": "Asia/Tokyo"}).stdout
     assert second == first
@@ -511,7 +511,7 @@ def test_a_100000_row_sheet_is_refused_quickly(tmp_path: Path, kind: str) -> Non
         unique = write_csv(tmp_path / "uniq.csv", HEADER, [skill_row(i + 1, code_of(i), f"Skill {i}")
                                                             for i in range(rows)])
         where = ""
-    start = time.monotonic()
+    start = time.process_time()  # CPU time of this process: a loaded machine does not make it fail
     assert refusal(dup) == f"{dup}, {where}row 1002, column Code: duplicate code AAAA (first on row 2)"
     assert refusal(unique) == f"{unique}, {where}row 5002: more than 5,000 skills; this is not a skills framework"
-    assert time.monotonic() - start < 10
+    assert time.process_time() - start < 10
