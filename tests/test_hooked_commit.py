@@ -88,3 +88,19 @@ def test_a_lock_file_a_checkout_brings_grants_nothing(tmp_path: Path, monkeypatc
     assert not inside_holder(repo)
     monkeypatch.setenv(TOKEN_ENV, "")
     assert not inside_holder(repo)
+
+
+def test_apply_commit_refused_by_a_hook_leaves_everything_as_it_was(tmp_path: Path) -> None:
+    repo = copy_bundled(tmp_path / "repo", with_hooks=True)
+    unhooked = subprocess.run([sys.executable, "-m", "skillrepo", "revert", "CR-1434"], cwd=repo, text=True,
+                              capture_output=True)
+    assert unhooked.returncode == 0, unhooked.stderr
+    config = repo / ".pre-commit-config.yaml"
+    config.write_text(config.read_text() + FAILING_HOOK)
+    env = _install(repo, tmp_path)
+    before = _state(repo, env)
+    result = _skillrepo(repo, env, "apply", "#1434", "--commit")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "(refuse every commit)" in result.stderr.splitlines()[0]
+    assert _state(repo, env) == before
+    assert git(repo, "status", "--porcelain", env=env).stdout == ""
