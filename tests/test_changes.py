@@ -190,7 +190,7 @@ def test_refusals_say_why_and_write_nothing(repo: Path) -> None:
     assert refused("apply", "CR-1447", cwd=repo) == (
         "error: CR-1447 is declined, not accepted; only an accepted change request can be applied\n")
     assert refused("apply", "CR-1999", cwd=repo).startswith(
-        "error: CR-1999 is not in changes/ (no changes/CR-1999/manifest.yaml); the latest are: ")
+        "error: CR-1999 is not in changes/ (no changes/CR-1999/manifest.yaml); the nearest are: ")
     assert refused("revert", "CR-1447", cwd=repo) == "error: CR-1447 is not applied; nothing to revert\n"
     add_cr(repo, "CR-1503", "Uses scripts to carry out", "Uses programs to carry out")
     assert refused("apply", "CR-1503", cwd=repo) == (

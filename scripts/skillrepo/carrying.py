@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from skillrepo.errors import SkillrepoError
 from skillrepo.planning import Plan, Refusal
 from skillrepo.writing import write_files
 
@@ -36,11 +37,42 @@ def carry_out(root: Path, plan: Plan, done: str, verb: str, trailer: str, commit
         if exc.filename is None:  # a write cut short (a full disk) names no file: name the repository
             exc.filename = str(root)
         raise
-    sys.stdout.write(report(plan, done))
-    if git_repo is not None:
-        from skillrepo import history
+    if git_repo is None:
+        sys.stdout.write(report(plan, done))
+        return
+    from skillrepo import history
+    from skillrepo.locking import lent_to_children
 
-        for step in plan.steps:
-            message = f"{verb} {step.cr.id}: {step.cr.title}\n\n{trailer}: {step.cr.id}\n"
-            sha = history.commit_files(git_repo, root, step.files, message)
-            sys.stdout.write(f"committed {sha[:10]} {verb} {step.cr.id}: {step.cr.title}\n")
+    start = git_repo.head.commit
+    try:
+        with lent_to_children():  # the commit's hooks (skillrepo fmt, check) run inside this command's lock
+            committed = ""
+            for step in plan.steps:  # one commit per change request, each through the repository's hooks
+                message = f"{verb} {step.cr.id}: {step.cr.title}\n\n{trailer}: {step.cr.id}\n"
+                sha = history.commit_files(git_repo, root, step.files, message)
+                committed += f"committed {sha[:10]} {verb} {step.cr.id}: {step.cr.title}\n"
+    except SkillrepoError as exc:
+        write_files(root, history.undo_commits(git_repo, root, start, sorted(plan.files)))
+        raise SkillrepoError(f"{_why(exc)}; nothing is committed: the files, the index and the branch are as "
+                             f"they were{_printed(exc)}") from exc
+    sys.stdout.write(report(plan, done) + committed)
+
+
+def _why(exc: SkillrepoError) -> str:
+    """Which hook refused the commit, when a hook did: pre-commit marks each of its hooks Passed or Failed."""
+    from skillrepo import history
+
+    output = history.hook_output(exc)
+    if output is None:
+        return str(exc).split("\n")[0]
+    failed = [line.split("...")[0].strip(" .") for line in output.splitlines() if line.endswith("Failed")]
+    named = f" ({', '.join(failed)})" if failed else ""
+    return f"the commit's pre-commit hook failed{named}"
+
+
+def _printed(exc: SkillrepoError) -> str:
+    """What the failing hook printed, indented under the error line."""
+    from skillrepo import history
+
+    lines = [line for line in (history.hook_output(exc) or "").splitlines() if line.strip()]
+    return "".join(f"\n  {line}" for line in lines[:40])

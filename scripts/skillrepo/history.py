@@ -320,3 +320,37 @@ def tracked_under(root: Path, name: str) -> list[str]:
         except KeyError:
             pass  # not at HEAD
     return [p[len(prefix):] for p in paths if p.startswith(prefix)]
+
+
+def undo_commits(repo: git.Repo, root: Path, start: git.Commit, relpaths: list[str]) -> dict[str, bytes | None]:
+    """Put the branch back at `start` and these paths' index entries at theirs (after a hook refused a commit);
+    their contents at `start` (None: not there), for the caller to write back."""
+    if repo.head.commit != start:
+        repo.head.reset(start, index=False, working_tree=False)
+    prefix = relative_prefix(repo, root)
+    paths = [f"{prefix}{rel}" for rel in relpaths]
+    if paths:
+        repo.git.reset("--quiet", start.hexsha, "--", *paths)
+    before: dict[str, bytes | None] = {}
+    for rel, path in zip(relpaths, paths):
+        try:
+            before[rel] = start.tree[path].data_stream.read()
+        except KeyError:
+            before[rel] = None
+    return before
+
+
+def hook_output(exc: BaseException) -> str | None:
+    """What a commit hook printed, when a hook refused the commit that raised `exc`; else None."""
+    cause = exc.__cause__
+    if not isinstance(cause, git.HookExecutionError):
+        return None
+    parts = []
+    for stream in (cause.stdout, cause.stderr):
+        text = str(stream or "")
+        # GitPython keeps a command's output as "\n  stdout: '<text>'": take the text back out.
+        for mark in ("\n  stdout: '", "\n  stderr: '"):
+            if text.startswith(mark) and text.endswith("'"):
+                text = text[len(mark):-1]
+        parts.append(text)
+    return "\n".join(p for p in parts if p)

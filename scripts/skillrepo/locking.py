@@ -5,7 +5,9 @@ the other kind holds it. The lock is a file in .skillrepo/, opened without follo
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import os
+import secrets
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,6 +18,17 @@ from skillrepo.layout import printable_name
 from skillrepo.safepaths import Tree, UnsafePath
 from skillrepo.statedir import HOLDING, JOURNAL, LOCK, STATE_DIR, refuse_untrusted
 from skillrepo.writing import make_state_dir, recover, remove_state_dir
+
+
+# A writer passes its child processes (the commit hooks its commit runs: `skillrepo fmt`, `skillrepo check`) an
+# unguessable token; only its digest is in the lock file, so no file a checkout brings can match a token, and a
+# process without the holder's token in its environment is refused as before.
+TOKEN_ENV = "SKILLREPO_LOCK_TOKEN"
+_TOKEN_MARK = "token-sha256: "
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 class Busy(SkillrepoError):
@@ -29,6 +42,9 @@ class Unrecoverable(SkillrepoError):
 @contextmanager
 def exclusive(root: Path, command: str) -> Iterator[None]:
     """Hold the repository's lock while writing; refuse at once if another command holds it."""
+    if inside_holder(root):
+        yield  # a child of the holder (its commit's hooks): the holder's lock covers it
+        return
     with _held(root, fcntl.LOCK_EX, f"skillrepo {command} (process {os.getpid()}) is writing to this repository"):
         note = recover(root)
         if note:
@@ -39,6 +55,9 @@ def exclusive(root: Path, command: str) -> Iterator[None]:
 @contextmanager
 def shared(root: Path, command: str) -> Iterator[None]:
     """Hold the repository's lock alongside other readers while publishing; refuse at once while one writes."""
+    if inside_holder(root):
+        yield
+        return
     with _held(root, fcntl.LOCK_SH, f"skillrepo {command} (process {os.getpid()}) is publishing from this "
                "repository"):
         yield
@@ -61,6 +80,54 @@ def _held(root: Path, mode: int, holder: str) -> Iterator[None]:
             _release(tree, fd, mode)
 
 
+_token = secrets.token_hex(32)  # this process's: a child given it runs inside this process's lock
+
+
+@contextmanager
+def lent_to_children() -> Iterator[None]:
+    """Let the processes started meanwhile (a commit's hooks) run inside the lock this process holds."""
+    before = os.environ.get(TOKEN_ENV)
+    os.environ[TOKEN_ENV] = _token
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(TOKEN_ENV, None)
+        else:
+            os.environ[TOKEN_ENV] = before
+
+
+def _lock_token_digest(content: str) -> str | None:
+    for line in content.splitlines()[1:2]:
+        if line.startswith(_TOKEN_MARK):
+            return line[len(_TOKEN_MARK):]
+    return None
+
+
+def inside_holder(root: Path) -> bool:
+    """Whether this process was started by the command holding the repository's lock, which passed it its
+    token: the lock is held by someone and its file holds the digest of the token in our environment."""
+    token = os.environ.get(TOKEN_ENV)
+    if not token or not os.path.lexists(root / LOCK):
+        return False
+    try:
+        with Tree(root) as tree:
+            fd = tree.open(LOCK, os.O_RDONLY, 0)
+    except (OSError, UnsafePath):
+        return False
+    try:
+        if _lock_token_digest(os.pread(fd, 1000, 0).decode("utf-8", "replace")) != _digest(token):
+            return False
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True  # held, by the holder that wrote our token's digest
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return False  # a lock file left behind: nobody holds it
+    finally:
+        os.close(fd)
+
+
 def _acquire(tree: Tree, mode: int, holder: str) -> int:
     """The lock's descriptor, locked in `mode`: the file that is at .skillrepo/lock, never a link."""
     while True:
@@ -74,7 +141,8 @@ def _acquire(tree: Tree, mode: int, holder: str) -> int:
             fcntl.flock(fd, mode | fcntl.LOCK_NB)
         except BlockingIOError:
             # Control characters escaped: the file is the tool's, but a hand or an archive may have put it there.
-            other = printable_name(os.pread(fd, 300, 0).decode("utf-8", "replace").strip()) or \
+            first = os.pread(fd, 300, 0).decode("utf-8", "replace").strip().split("\n")[0]
+            other = printable_name(first.strip()) or \
                 "another skillrepo command is using this repository"
             os.close(fd)
             raise Busy(f"{other}; wait until it finishes, then run this again") from None
@@ -85,7 +153,7 @@ def _acquire(tree: Tree, mode: int, holder: str) -> int:
         os.close(fd)
     if mode == fcntl.LOCK_EX or ours.st_size == 0:  # readers leave the first reader's name
         os.ftruncate(fd, 0)
-        os.pwrite(fd, holder.encode(), 0)
+        os.pwrite(fd, f"{holder}\n{_TOKEN_MARK}{_digest(_token)}\n".encode(), 0)
     return fd
 
 
@@ -106,7 +174,7 @@ def _release(tree: Tree, fd: int, mode: int) -> None:
 def recover_if_idle(root: Path) -> None:
     """Before reading: finish or undo a write a killed command left, unless a command is writing now. Nothing is
     made on disk unless a journal is there."""
-    if not os.path.lexists(root / STATE_DIR) or root.resolve() in HOLDING:
+    if not os.path.lexists(root / STATE_DIR) or root.resolve() in HOLDING or inside_holder(root):
         return
     refuse_untrusted(root)
     with Tree(root) as tree:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from skillrepo.checker import check_snapshot
+from skillrepo.crids import nearest_cr_ids
 from skillrepo.documents import Snapshot, overlay
 from skillrepo.engine import Effect, PreconditionError, apply, apply_all, invert, overlapping, touched
 from skillrepo.errors import SkillrepoError
@@ -57,8 +58,8 @@ def change_request(repo: Repository, cr_id: str) -> ChangeRequest:
     if cr is None and any(d.info.cr == cr_id for d in repo.snapshot.documents if d.info.kind == "manifest"):
         raise Refusal(f"changes/{cr_id}/manifest.yaml has errors; `skillrepo check` shows them, fix them first")
     if cr is None:
-        known = ", ".join(sorted(repo.changes)[-5:])
-        raise Refusal(f"{cr_id} is not in changes/ (no changes/{cr_id}/manifest.yaml); the latest are: {known}")
+        near = ", ".join(nearest_cr_ids(cr_id, repo.changes)) or "none: changes/ is empty"
+        raise Refusal(f"{cr_id} is not in changes/ (no changes/{cr_id}/manifest.yaml); the nearest are: {near}")
     return cr
 
 

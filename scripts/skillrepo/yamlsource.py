@@ -32,6 +32,7 @@ from yaml.resolver import Resolver
 
 from skillrepo.chars import C0_BUT_TAB_LF, C1
 from skillrepo.domain import BIDI_CONTROLS, MAX_FILE_BYTES
+from skillrepo.hints import syntax_hint
 
 Path_ = tuple[str | int, ...]
 Position = tuple[int, int]
@@ -371,7 +372,8 @@ def load_text(text: str, out: Loaded | None = None) -> Loaded:
         if exc.problem and exc.context and context is not None and context.line + 1 != line:
             problem += f" ({exc.context} at line {context.line + 1}, column {context.column + 1})"
         if problem and not (tab >= 0 and _line_col(text, tab)[0] == line):  # a tab that breaks it is Y007
-            out.problems.append(YamlProblem(line, col, "Y001", f"YAML syntax error: {problem}"))
+            hint = syntax_hint(exc.problem or "", exc.context or "", text, line)
+            out.problems.append(YamlProblem(line, col, "Y001", f"YAML syntax error: {problem}{hint}"))
         out.usable = False
     except yaml.reader.ReaderError as exc:
         line, col = _line_col(text, exc.position)

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from skillrepo.checker import check_repository
+from skillrepo.crids import normalise_cr_id
 from skillrepo.diffs import unified_diff
 from skillrepo.documents import Snapshot
 from skillrepo.planning import Plan, change_request, check_result, plan_apply
@@ -70,6 +71,7 @@ def render(plan: Plan, snapshot: Snapshot, fmt: str, problems: list[str]) -> str
 
 def run(root: Path, cr_id: str, fmt: str) -> int:
     """Print what applying `cr_id` would do; exit 1 if it cannot apply or would leave errors."""
+    cr_id = normalise_cr_id(cr_id)
     repo, _ = check_repository(root)
     cr = change_request(repo, cr_id)
     if cr.applied_in is not None:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from skillrepo.carrying import carry_out
 from skillrepo.checker import check_repository
+from skillrepo.crids import normalise_cr_id
 from skillrepo.errors import UsageError
 from skillrepo.model import ChangeRequest, Repository
 from skillrepo.planning import plan_revert, refuse_unless_clean, require_clean
@@ -24,6 +25,7 @@ def _applied_order(root: Path, repo: Repository) -> list[ChangeRequest] | None:
 
 def run(root: Path, cr_id: str, commit: bool = False) -> int:
     """Revert one applied change request; refuse, naming them, when later ones depend on it."""
+    cr_id = normalise_cr_id(cr_id)
     repo, findings = check_repository(root)
     require_clean(findings)
     plan = plan_revert(repo, cr_id, _applied_order(root, repo))

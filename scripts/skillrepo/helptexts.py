@@ -1,0 +1,95 @@
+"""What each subcommand's --help says: a one-line summary, a help text per argument, an example and the page of
+the documentation that describes it. Kept as data, for the parser to take (main.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class CommandHelp:
+    """The --help of one subcommand: `arguments` maps each argument's dest to its help text."""
+
+    summary: str
+    example: str
+    docs: str
+    arguments: dict[str, str] = field(default_factory=dict)
+
+    def epilog(self) -> str:
+        """The text after the arguments (for argparse's RawDescriptionHelpFormatter)."""
+        return f"example:\n  {self.example}\n\ndocumentation: {self.docs}"
+
+
+_FORMAT = "the output's format"
+
+COMMANDS: dict[str, CommandHelp] = {
+    "check": CommandHelp(
+        "check every file of the repository; exit 1 on errors", "skillrepo check --strict --select R4,T501",
+        "README.md#skillrepo-check, docs/checks.md",
+        {"paths": "accepted (as the commit hook passes them) but the whole repository is always checked",
+         "format": f"{_FORMAT}: text (file:line:column: CODE message), json, or github (annotations)",
+         "strict": "warnings fail the check too",
+         "select": "report only these codes or prefixes, comma-separated (R4,T501)",
+         "ignore": "report none of these codes or prefixes, comma-separated"}),
+    "fmt": CommandHelp(
+        "rewrite files under framework/ in their canonical formatting", "skillrepo fmt --check",
+        "README.md#canonical-formatting",
+        {"paths": "accepted; every framework file is formatted",
+         "check": "write nothing; exit 1 if a file needs formatting"}),
+    "new": CommandHelp(
+        "start a draft change request with the next free number",
+        'skillrepo new "Create IT infrastructure (ITOP) level 6" --applies-to ITOP',
+        "README.md#proposing-a-change-contributors",
+        {"title": 'its title, e.g. "Create IT infrastructure (ITOP) level 6"',
+         "applies_to": "the skills it is about"}),
+    "import": CommandHelp(
+        "a change request from the text of a published change request page", "skillrepo import page.txt",
+        "README.md#proposing-a-change-contributors",
+        {"page": "a file with the page's text, or - for standard input"}),
+    "preview": CommandHelp(
+        "what applying a change request would do; writes nothing", "skillrepo preview 1501 --format markdown",
+        "README.md#deciding-and-applying-maintainers",
+        {"cr": "the change request: CR-1501, or as people write it (1501, cr-1501, #1501)",
+         "format": f"{_FORMAT}: text, markdown (for a pull request) or json"}),
+    "apply": CommandHelp(
+        "apply accepted change requests: all files or none", "skillrepo apply CR-1501 CR-1502 --commit",
+        "README.md#deciding-and-applying-maintainers",
+        {"crs": "the change requests, applied in this order (CR-1501, 1501, cr-1501, #1501)",
+         "dry_run": "print what would change; write nothing",
+         "commit": "make one commit per change request, through the repository's hooks"}),
+    "revert": CommandHelp(
+        "undo an applied change request", "skillrepo revert CR-1501 --commit",
+        "README.md#deciding-and-applying-maintainers",
+        {"cr": "the applied change request to undo (CR-1501, 1501, cr-1501, #1501)",
+         "commit": "commit the revert, through the repository's hooks"}),
+    "status": CommandHelp(
+        "change requests by status; stale and conflicting ones", "skillrepo status --format json",
+        "README.md#deciding-and-applying-maintainers",
+        {"format": f"{_FORMAT}: text or json"}),
+    "verify": CommandHelp(
+        "prove framework/ is the last release plus the change requests applied since", "skillrepo verify",
+        "README.md#deciding-and-applying-maintainers",
+        {"base": "the release to replay from (default: the newest v* tag)"}),
+    "changelog": CommandHelp(
+        "what changed since the last release, from the applied change requests",
+        "skillrepo changelog --since v1.0.0", "README.md#releases",
+        {"since": "the release to compare with (default: the newest v* tag)",
+         "format": f"{_FORMAT}: markdown or json"}),
+    "release": CommandHelp(
+        "build the release: JSON, spreadsheets, CASE, changelog, mapping", "skillrepo release 1.1.0 --tag",
+        "README.md#releases",
+        {"version": "e.g. 1.0.0; the tag is vVERSION", "out": "the directory to build into (default: dist)",
+         "tag": "create the annotated tag vVERSION"}),
+    "init": CommandHelp(
+        "start a new framework repository", "skillrepo init my-framework --from-sheet skills.xlsx",
+        "README.md#a-new-framework-repository",
+        {"directory": "the new repository's directory (made if missing, refused if it holds a framework)",
+         "from_sheet": "an .xlsx or .csv in the published layout"}),
+    "authorize": CommandHelp(
+        "refuse changes only a maintainer may make (for pull requests)",
+        "skillrepo authorize --base origin/main --author octocat", "README.md#continuous-integration",
+        {"base": "the pull request's base", "author": "the pull request's author"}),
+    "rules": CommandHelp(
+        "list every check code with its summary", "skillrepo rules --format markdown", "docs/checks.md",
+        {"format": f"{_FORMAT}: text or markdown (docs/checks.md is this)"}),
+}
