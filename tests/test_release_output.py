@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from helpers import copy_bundled, init_git, run_cli, write_files
-from skillrepo import releasedir
+from skillrepo import releasedir, staging
 from skillrepo.main import main
 from test_durability import kill_command
 
@@ -127,7 +127,7 @@ def test_out_that_cannot_be_written_gives_one_line(repo: Path, monkeypatch: pyte
     def read_only(*args: object, **kwargs: object) -> str:
         raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(repo / "dist"))
 
-    monkeypatch.setattr(releasedir.tempfile, "mkdtemp", read_only)  # as root, no mode bit stops a write
+    monkeypatch.setattr(staging.tempfile, "mkdtemp", read_only)  # as root, no mode bit stops a write
     monkeypatch.chdir(repo)
     before = everything(repo)
     assert main(["--repo", str(repo), "release", "1.0.0", "--out", "dist/new"]) == 1

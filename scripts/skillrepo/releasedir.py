@@ -16,11 +16,11 @@ import re
 import shutil
 import stat
 import sys
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from skillrepo import staging
 from skillrepo.errors import SkillrepoError, UsageError
 from skillrepo.layout import printable_name
 from skillrepo.planning import Refusal
@@ -151,13 +151,6 @@ def is_release(path: Path) -> bool:
         os.close(fd)
 
 
-def _default_dir_mode() -> int:
-    """The mode a new directory gets from this process's umask (mkdtemp gives 0700)."""
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o777 & ~umask
-
-
 @contextmanager
 def _locked(fd: int) -> Iterator[None]:
     """DIR locked while releases tidy it and swap: two releases into one DIR take turns (for a moment each)."""
@@ -172,10 +165,10 @@ def _locked(fd: int) -> Iterator[None]:
 def staged(directory: Path, version: str) -> Iterator[Path]:
     """A staging directory beside DIR/VERSION that becomes DIR/VERSION whole if the block ends without an error;
     removed otherwise. Each file is written there as it is made, so no release is held in memory."""
-    created = _missing(directory)
+    created = staging.missing_parents(directory)
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        dir_fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+        dir_fd = staging.open_dir(directory)
     except OSError as exc:
         _remove_empty(created)
         raise Refusal(f"--out {_shown(directory)}: cannot create or open it ({exc.strerror or exc}); give a "
@@ -184,30 +177,19 @@ def staged(directory: Path, version: str) -> Iterator[Path]:
     try:
         with _locked(dir_fd):
             _tidy(dir_fd, directory)
-            name, staging_fd = _make_staging(dir_fd, directory, version)
+            built = _make_staging(dir_fd, directory, version)
         try:
-            yield directory / name
-            os.chmod(name, _default_dir_mode(), dir_fd=dir_fd)
+            yield built.path
+            os.chmod(built.name, staging.default_dir_mode(), dir_fd=dir_fd)
             with _locked(dir_fd):
-                _put_in_place(dir_fd, directory, name, version)
+                _put_in_place(dir_fd, directory, built.name, version)
             done = True
         finally:
-            os.close(staging_fd)
-            if _exists(dir_fd, name):
-                shutil.rmtree(name, dir_fd=dir_fd, ignore_errors=True)
+            built.close()
     finally:
         os.close(dir_fd)
         if not done:
             _remove_empty(created)
-
-
-def _missing(directory: Path) -> list[Path]:
-    """The directories, innermost first, that making `directory` would create."""
-    missing: list[Path] = []
-    while not os.path.lexists(directory) and directory.parent != directory:
-        missing.append(directory)
-        directory = directory.parent
-    return missing
 
 
 def _remove_empty(created: list[Path]) -> None:
@@ -219,34 +201,28 @@ def _remove_empty(created: list[Path]) -> None:
             return
 
 
-def _exists(dir_fd: int, name: str) -> bool:
+def _make_staging(dir_fd: int, directory: Path, version: str) -> staging.Staging:
+    """A new staging directory in DIR, marked as the tool's, locked while this release runs."""
     try:
-        os.lstat(name, dir_fd=dir_fd)
-    except FileNotFoundError:
-        return False
-    return True
-
-
-def _make_staging(dir_fd: int, directory: Path, version: str) -> tuple[str, int]:
-    """A new staging directory in DIR, marked as the tool's, and a lock held on it while this release runs."""
-    try:
-        name = Path(tempfile.mkdtemp(dir=directory, prefix=f".{version}.release-")).name
+        built = staging.create(directory, dir_fd, f".{version}.release-")
     except OSError as exc:
         raise Refusal(f"--out {_shown(directory)}: cannot write there ({exc.strerror or exc}); give a directory "
                       "you can write to") from exc
-    fd = os.open(name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=dir_fd)
-    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # new and ours: never held by another
-    marker = os.open(MARKER, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o666, dir_fd=fd)
     try:
-        os.write(marker, MARKER_TEXT)
-    finally:
-        os.close(marker)
-    return name, fd
+        marker = os.open(MARKER, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o666, dir_fd=built.fd)
+        try:
+            os.write(marker, MARKER_TEXT)
+        finally:
+            os.close(marker)
+    except BaseException:
+        built.close()
+        raise
+    return built
 
 
 def _put_in_place(dir_fd: int, directory: Path, name: str, version: str) -> None:
     """Make the staged release DIR/VERSION in one rename; the old one, if any, goes."""
-    if not _exists(dir_fd, version) or _is_empty_dir(directory / version):
+    if not staging.exists(dir_fd, version) or _is_empty_dir(directory / version):
         os.rename(name, version, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)  # rename(2) replaces an empty directory
         return
     if not is_release(directory / version):  # checked up front too; something may have put it there since
@@ -290,7 +266,7 @@ def _tidy(dir_fd: int, directory: Path) -> None:
             version = entry[1:-len(".release-old")]
             if not VERSION.fullmatch(version) or not is_release(directory / entry):
                 continue
-            if _exists(dir_fd, version):
+            if staging.exists(dir_fd, version):
                 shutil.rmtree(entry, dir_fd=dir_fd)
             else:
                 os.rename(entry, version, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
@@ -302,21 +278,7 @@ def _remove_abandoned(dir_fd: int, directory: Path, name: str) -> bool:
     """Remove a staging directory if no running release holds its lock and it is the tool's (marked, or
     empty: killed before its marker was written)."""
     try:
-        fd = os.open(name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=dir_fd)
-    except OSError:
-        return False  # not a directory, or not ours to open
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        os.close(fd)
-        return False  # a release at work right now holds it
-    try:
-        if not is_release(directory / name) and os.listdir(fd):
-            return False
-        shutil.rmtree(name, dir_fd=dir_fd)
+        return staging.remove_abandoned(dir_fd, name, lambda fd: is_release(directory / name) or not os.listdir(fd))
     except OSError as exc:
         raise SkillrepoError(f"{_shown(directory / name)}: cannot remove what an interrupted release left "
                              f"({exc.strerror or exc}); remove it by hand") from exc
-    finally:
-        os.close(fd)
-    return True
