@@ -40,9 +40,9 @@ def exists(dir_fd: int, name: str) -> bool:
     return True
 
 
-def open_dir(path: Path) -> int:
-    """A descriptor of a real directory (never one a link leads to)."""
-    return os.open(path, _DIRECTORY)
+def open_dir(path: Path, follow_links: bool = False) -> int:
+    """A descriptor of a directory; never one a link leads to unless `follow_links`."""
+    return os.open(path, _DIRECTORY if not follow_links else _DIRECTORY & ~os.O_NOFOLLOW)
 
 
 class Staging:
