@@ -8,9 +8,6 @@ DIR/VERSION/ old or new, whole; what it left beside it, the next release removes
 
 from __future__ import annotations
 
-import ctypes
-import errno
-import fcntl
 import os
 import re
 import shutil
@@ -42,7 +39,6 @@ PSEUDO = ("/proc", "/sys", "/dev")
 
 _STAGING = re.compile(r"\..+\.release-[a-z0-9_]{8}")  # what tempfile.mkdtemp makes of the prefix below
 _ASIDE = ".{version}.release-old"  # where the old release waits while the new one moves in (no exchange)
-_RENAME_EXCHANGE = 2  # linux/fs.h
 
 
 def check_version(version: str) -> None:
@@ -152,16 +148,6 @@ def is_release(path: Path) -> bool:
 
 
 @contextmanager
-def _locked(fd: int) -> Iterator[None]:
-    """DIR locked while releases tidy it and swap: two releases into one DIR take turns (for a moment each)."""
-    fcntl.flock(fd, fcntl.LOCK_EX)
-    try:
-        yield
-    finally:
-        fcntl.flock(fd, fcntl.LOCK_UN)
-
-
-@contextmanager
 def staged(directory: Path, version: str) -> Iterator[Path]:
     """A staging directory beside DIR/VERSION that becomes DIR/VERSION whole if the block ends without an error;
     removed otherwise. Each file is written there as it is made, so no release is held in memory."""
@@ -175,14 +161,14 @@ def staged(directory: Path, version: str) -> Iterator[Path]:
                       "directory you can write to") from exc
     done = False
     try:
-        with _locked(dir_fd):
+        with staging.locked(dir_fd):
             _tidy(dir_fd, directory)
             built = _make_staging(dir_fd, directory, version)
         try:
             yield built.path
-            os.chmod(built.name, staging.default_dir_mode(), dir_fd=dir_fd)
-            with _locked(dir_fd):
-                _put_in_place(dir_fd, directory, built.name, version)
+            built.set_mode(staging.default_dir_mode())
+            with staging.locked(dir_fd):
+                _put_in_place(built, version)
             done = True
         finally:
             built.close()
@@ -220,15 +206,16 @@ def _make_staging(dir_fd: int, directory: Path, version: str) -> staging.Staging
     return built
 
 
-def _put_in_place(dir_fd: int, directory: Path, name: str, version: str) -> None:
+def _put_in_place(built: staging.Staging, version: str) -> None:
     """Make the staged release DIR/VERSION in one rename; the old one, if any, goes."""
+    dir_fd, directory, name = built.dir_fd, built.parent, built.name
     if not staging.exists(dir_fd, version) or _is_empty_dir(directory / version):
-        os.rename(name, version, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)  # rename(2) replaces an empty directory
+        built.rename_to(version)
         return
     if not is_release(directory / version):  # checked up front too; something may have put it there since
         raise Refusal(f"{_shown(directory / version)} exists and is not a release built by skillrepo (it has no "
                       f"{MARKER}); move it away or give another --out")
-    if _exchange(dir_fd, name, version):
+    if staging.exchange(dir_fd, name, version):
         pause_for_tests()
         shutil.rmtree(name, dir_fd=dir_fd)  # the old release now
         return
@@ -237,25 +224,8 @@ def _put_in_place(dir_fd: int, directory: Path, name: str, version: str) -> None
     aside = _ASIDE.format(version=version)
     os.rename(version, aside, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
     pause_for_tests()
-    os.rename(name, version, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
+    built.rename_to(version)
     shutil.rmtree(aside, dir_fd=dir_fd)
-
-
-def _exchange(dir_fd: int, a: str, b: str) -> bool:
-    """Swap two names in one step (Linux renameat2 RENAME_EXCHANGE); False if this system cannot."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        renameat2 = libc.renameat2
-    except (OSError, AttributeError):
-        return False
-    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
-    renameat2.restype = ctypes.c_int
-    if renameat2(dir_fd, os.fsencode(a), dir_fd, os.fsencode(b), _RENAME_EXCHANGE) == 0:
-        return True
-    code = ctypes.get_errno()
-    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):  # not offered by this kernel or file system
-        return False
-    raise OSError(code, os.strerror(code), b)
 
 
 def _tidy(dir_fd: int, directory: Path) -> None:

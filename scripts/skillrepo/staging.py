@@ -5,14 +5,18 @@ builds it, so the next run tells what a killed run left (no lock held) from a ru
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import fcntl
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 _DIRECTORY = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW
+_RENAME_EXCHANGE = 2  # linux/fs.h
 
 
 def default_dir_mode() -> int:
@@ -55,6 +59,15 @@ class Staging:
     def path(self) -> Path:
         """The staging directory's path."""
         return self.parent / self.name
+
+    def set_mode(self, mode: int) -> None:
+        """Give the staging directory the mode it keeps once in place (mkdtemp makes it 0700)."""
+        os.chmod(self.name, mode, dir_fd=self.dir_fd)
+
+    def rename_to(self, name: str) -> None:
+        """Put the staging directory in place as `name`, beside it, in one rename (which replaces an empty
+        directory too): a kill leaves the old or the new, whole."""
+        os.rename(self.name, name, src_dir_fd=self.dir_fd, dst_dir_fd=self.dir_fd)
 
     def close(self) -> None:
         """Remove the staging directory unless it was put in place, and give up its lock."""
@@ -101,3 +114,31 @@ def remove_abandoned(dir_fd: int, name: str, owned: Callable[[int], bool]) -> bo
     finally:
         os.close(fd)
     return True
+
+
+@contextmanager
+def locked(dir_fd: int) -> Iterator[None]:
+    """The directory open as `dir_fd` locked while a run tidies it and puts its staging in place: two runs into
+    one directory take turns (for a moment each)."""
+    fcntl.flock(dir_fd, fcntl.LOCK_EX)
+    try:
+        yield
+    finally:
+        fcntl.flock(dir_fd, fcntl.LOCK_UN)
+
+
+def exchange(dir_fd: int, a: str, b: str) -> bool:
+    """Swap two names in one step (Linux renameat2 RENAME_EXCHANGE); False if this system cannot."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    renameat2.restype = ctypes.c_int
+    if renameat2(dir_fd, os.fsencode(a), dir_fd, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):  # not offered by this kernel or file system
+        return False
+    raise OSError(code, os.strerror(code), b)

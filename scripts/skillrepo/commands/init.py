@@ -195,11 +195,12 @@ def _git(staging: Path) -> bool:
     return history.init_and_commit(staging, COMMIT_MESSAGE)
 
 
-def _move_into_place(staging: Path, target: Path) -> None:
+def _move_into_place(built: stage.Staging, top: Path, target: Path) -> None:
     """Put the staged repository at `target` in one rename, so that a crash or a kill leaves `target` as it was
     or whole: rename(2) replaces an empty directory too, and a staging directory that holds the missing parents
     of `target` creates them in the same rename. Only when `target` is the directory this command runs in are
     its entries moved in one by one: replaced, it would leave the shell that ran init in a deleted directory."""
+    staging = built.path
     if target.is_dir() and _is_cwd(target):
         # A marker first, naming the staging directory, and framework/ last: killed in between, no command takes
         # the directory for a repository, and the next `skillrepo init` there finishes the move.
@@ -220,10 +221,9 @@ def _move_into_place(staging: Path, target: Path) -> None:
         staging.rmdir()
         shutil.rmtree(marker.parent)
         return
-    top = _outermost_new(target)
-    staging.chmod(stat.S_IMODE(top.stat().st_mode) if top.is_dir() else stage.default_dir_mode())
+    built.set_mode(stat.S_IMODE(top.stat().st_mode) if top.is_dir() else stage.default_dir_mode())
     pause_for_tests()
-    os.rename(staging, top)
+    built.rename_to(top.name)
 
 
 INIT_MARKER = ".skillrepo/init-incomplete"
@@ -263,9 +263,10 @@ def _outermost_new(target: Path) -> Path:
     return (stage.missing_parents(target) or [target])[-1]
 
 
-def _make_staging(target: Path) -> tuple[stage.Staging, Path]:
-    """(staging directory, locked while this init runs; the new repository's root in it). The staging directory
-    is made beside the directory the rename puts in place, and holds `target`'s missing parents too."""
+def _make_staging(target: Path) -> tuple[stage.Staging, Path, Path]:
+    """(staging directory, locked while this init runs; the new repository's root in it; the directory the one
+    rename puts in place). The staging directory is made beside that one, and holds `target`'s missing parents
+    too."""
     top = _outermost_new(target)
     parent_fd = stage.open_dir(top.parent, follow_links=True)
     try:
@@ -279,7 +280,7 @@ def _make_staging(target: Path) -> tuple[stage.Staging, Path]:
     except OSError:
         _discard(built)
         raise
-    return built, root
+    return built, root, top
 
 
 def _discard(built: stage.Staging) -> None:
@@ -332,7 +333,7 @@ def run(directory: Path, sheet: Path | None) -> int:
     content = files(fw, source)
     _note_removed(_remove_abandoned(target))
     try:
-        built, root = _make_staging(target)
+        built, root, top = _make_staging(target)
     except OSError as exc:
         raise Refusal(f"cannot create {directory}: {exc.strerror or exc}") from exc
     try:
@@ -344,7 +345,7 @@ def run(directory: Path, sheet: Path | None) -> int:
         committed = _git(root)
         _refuse_target(target)  # still new or empty: nothing else created it meanwhile
         try:
-            _move_into_place(built.path, target)
+            _move_into_place(built, top, target)
         except OSError as exc:
             raise Refusal(f"cannot create {directory}: {exc.strerror or exc}") from exc
     finally:
