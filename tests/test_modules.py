@@ -71,6 +71,17 @@ def test_the_git_scan_sees_gitpython_use(tmp_path: Path) -> None:
     assert sorted(_git_object_attributes(sample)) == ["2:head", "3:diff", "4:hexsha"]
 
 
+def test_one_staging_writer() -> None:
+    """Only staging.py makes staging directories, locks them and swaps them into place (locking.py holds the
+    repository's own lock)."""
+    for path in sorted(PACKAGE.rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        if path.name != "staging.py":
+            assert not re.search(r"\bmkdtemp\(|renameat2|RENAME_EXCHANGE", text), f"{path.name}: use skillrepo.staging"
+        if path.name not in ("staging.py", "locking.py"):
+            assert "LOCK_NB" not in text and "flock(" not in text, f"{path.name}: use skillrepo.staging"
+
+
 def test_the_control_character_ranges_are_written_once() -> None:
     for path in sorted(PACKAGE.rglob("*.py")):
         if path.name != "chars.py":
