@@ -299,7 +299,10 @@ def _remove_abandoned(target: Path) -> list[str]:
     entries = sorted(top.parent.glob(f".{glob.escape(top.name)}.init-{'?' * 8}"))
     if not entries:
         return removed
-    parent_fd = stage.open_dir(top.parent, follow_links=True)
+    try:
+        parent_fd = stage.open_dir(top.parent, follow_links=True)
+    except OSError:
+        return removed  # not for this init to open: making its own staging there refuses with the reason
     try:
         for entry in entries:
             try:
