@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -40,6 +41,45 @@ def test_git_only_in_history() -> None:
         crossing = [m for m in _imports(path) if m == "git" or m.startswith(("git.", "gitdb", "subprocess"))]
         assert not crossing, f"{path.relative_to(PACKAGE)} imports {crossing}: git goes through history.py"
         assert not re.search(r"\b(?:Popen|check_output|run)\(\s*\[\s*[\"']git[\"']", text), path
+        used = _git_object_attributes(path)
+        assert not used, f"{path.relative_to(PACKAGE)} uses GitPython's {used}: ask history.py for it instead"
+
+
+# Attributes only GitPython's objects (Repo, Commit, TagReference) have among this package's objects (a Path
+# has parents, the parsed arguments a commit: those are left out). `index` is a list method too: only an
+# attribute read from it (repo.index.diff) is GitPython's.
+_GIT_ATTRIBUTES = frozenset({"head", "heads", "tags", "git", "odb", "is_dirty", "create_tag", "untracked_files",
+                             "working_tree_dir", "hexsha", "binsha", "committed_date", "tree", "merge_base",
+                             "data_stream"})
+
+
+def _git_object_attributes(path: Path) -> list[str]:
+    """The GitPython attributes a module reads, line by line (`line:name`)."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.Attribute) or (isinstance(node.value, ast.Name) and node.value.id == "history"):
+            continue  # history's own functions are the way in
+        if node.attr in _GIT_ATTRIBUTES or (isinstance(node.value, ast.Attribute) and node.value.attr == "index"):
+            found.append(f"{node.lineno}:{node.attr}")
+    return sorted(found)
+
+
+def test_the_git_scan_sees_gitpython_use(tmp_path: Path) -> None:
+    sample = tmp_path / "sample.py"
+    sample.write_text("ok = [1].index(1)\nrepo.head.is_valid()\nrepo.index.diff(None)\nc.hexsha\n"
+                      "history.merge_base(r, a, b)\n", encoding="utf-8")
+    assert sorted(_git_object_attributes(sample)) == ["2:head", "3:diff", "4:hexsha"]
+
+
+def test_one_staging_writer() -> None:
+    """Only staging.py makes staging directories, locks them and swaps them into place (locking.py holds the
+    repository's own lock)."""
+    for path in sorted(PACKAGE.rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        if path.name != "staging.py":
+            assert not re.search(r"\bmkdtemp\(|renameat2|RENAME_EXCHANGE", text), f"{path.name}: use skillrepo.staging"
+        if path.name not in ("staging.py", "locking.py"):
+            assert "LOCK_NB" not in text and "flock(" not in text, f"{path.name}: use skillrepo.staging"
 
 
 def test_the_control_character_ranges_are_written_once() -> None:

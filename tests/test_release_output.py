@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from helpers import copy_bundled, init_git, run_cli, write_files
-from skillrepo import releasedir
+from skillrepo import releasedir, staging
 from skillrepo.main import main
 from test_durability import kill_command
 
@@ -127,7 +127,7 @@ def test_out_that_cannot_be_written_gives_one_line(repo: Path, monkeypatch: pyte
     def read_only(*args: object, **kwargs: object) -> str:
         raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(repo / "dist"))
 
-    monkeypatch.setattr(releasedir.tempfile, "mkdtemp", read_only)  # as root, no mode bit stops a write
+    monkeypatch.setattr(staging.tempfile, "mkdtemp", read_only)  # as root, no mode bit stops a write
     monkeypatch.chdir(repo)
     before = everything(repo)
     assert main(["--repo", str(repo), "release", "1.0.0", "--out", "dist/new"]) == 1
@@ -170,7 +170,7 @@ def test_a_release_replaces_the_one_before_whole_with_modes_from_the_umask(repo:
 
 def test_a_release_without_an_exchange_moves_the_old_one_aside_and_a_kill_between_is_undone(
         repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setattr(releasedir, "_exchange", lambda *args: False)  # a file system without RENAME_EXCHANGE
+    monkeypatch.setattr(staging, "exchange", lambda *args: False)  # a file system without RENAME_EXCHANGE
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     assert main(["--repo", str(repo), "release", "1.0.0", "--out", str(repo / "dist")]) == 0
     old = files(repo / "dist/1.0.0")
@@ -244,7 +244,7 @@ def test_a_release_that_cannot_replace_the_old_one_leaves_it_and_says_so(
     def immutable(dir_fd: int, a: str, b: str) -> bool:  # what renameat2 says of an immutable directory
         raise PermissionError(errno.EPERM, os.strerror(errno.EPERM), b)
 
-    monkeypatch.setattr(releasedir, "_exchange", immutable)
+    monkeypatch.setattr(staging, "exchange", immutable)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
     capsys.readouterr()
     assert main(["--repo", str(repo), "release", "1.0.0"]) == 1

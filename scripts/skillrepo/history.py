@@ -48,6 +48,46 @@ def close_all() -> None:
         _OPENED.pop().close()
 
 
+def has_commit(repo: git.Repo) -> bool:
+    """Whether HEAD names a commit (a repository just made with `git init` has none)."""
+    return repo.head.is_valid()
+
+
+def head_commit(repo: git.Repo) -> git.Commit:
+    """The commit HEAD names; only once has_commit says there is one."""
+    return repo.head.commit
+
+
+def commit_time(commit: git.Commit) -> int:
+    """When a commit was made, in seconds since the epoch."""
+    return int(commit.committed_date)
+
+
+def short_id(commit: git.Commit) -> str:
+    """The first ten hex digits of a commit's hash, as messages show it."""
+    return commit.hexsha[:10]
+
+
+def tag_commit(tag: git.TagReference) -> git.Commit:
+    """The commit a tag names."""
+    return tag.commit
+
+
+def has_tag(repo: git.Repo, name: str) -> bool:
+    """Whether a tag of this name exists."""
+    return any(t.name == name for t in repo.tags)
+
+
+def is_dirty(repo: git.Repo) -> bool:
+    """Whether the work tree or the index holds anything not committed, untracked files included."""
+    return repo.is_dirty(untracked_files=True)
+
+
+def create_tag(repo: git.Repo, name: str, message: str) -> None:
+    """An annotated tag of HEAD with this message, kept verbatim (its # lines are headings, not comments)."""
+    repo.create_tag(name, message=message, cleanup="verbatim")
+
+
 def resolve(repo: git.Repo, ref: str) -> git.Commit:
     """The commit a ref names; a usage error if it names none."""
     try:

@@ -8,19 +8,16 @@ DIR/VERSION/ old or new, whole; what it left beside it, the next release removes
 
 from __future__ import annotations
 
-import ctypes
-import errno
-import fcntl
 import os
 import re
 import shutil
 import stat
 import sys
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from skillrepo import staging
 from skillrepo.errors import SkillrepoError, UsageError
 from skillrepo.layout import printable_name
 from skillrepo.planning import Refusal
@@ -42,7 +39,6 @@ PSEUDO = ("/proc", "/sys", "/dev")
 
 _STAGING = re.compile(r"\..+\.release-[a-z0-9_]{8}")  # what tempfile.mkdtemp makes of the prefix below
 _ASIDE = ".{version}.release-old"  # where the old release waits while the new one moves in (no exchange)
-_RENAME_EXCHANGE = 2  # linux/fs.h
 
 
 def check_version(version: str) -> None:
@@ -151,63 +147,35 @@ def is_release(path: Path) -> bool:
         os.close(fd)
 
 
-def _default_dir_mode() -> int:
-    """The mode a new directory gets from this process's umask (mkdtemp gives 0700)."""
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o777 & ~umask
-
-
-@contextmanager
-def _locked(fd: int) -> Iterator[None]:
-    """DIR locked while releases tidy it and swap: two releases into one DIR take turns (for a moment each)."""
-    fcntl.flock(fd, fcntl.LOCK_EX)
-    try:
-        yield
-    finally:
-        fcntl.flock(fd, fcntl.LOCK_UN)
-
-
 @contextmanager
 def staged(directory: Path, version: str) -> Iterator[Path]:
     """A staging directory beside DIR/VERSION that becomes DIR/VERSION whole if the block ends without an error;
     removed otherwise. Each file is written there as it is made, so no release is held in memory."""
-    created = _missing(directory)
+    created = staging.missing_parents(directory)
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        dir_fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+        dir_fd = staging.open_dir(directory)
     except OSError as exc:
         _remove_empty(created)
         raise Refusal(f"--out {_shown(directory)}: cannot create or open it ({exc.strerror or exc}); give a "
                       "directory you can write to") from exc
     done = False
     try:
-        with _locked(dir_fd):
+        with staging.locked(dir_fd):
             _tidy(dir_fd, directory)
-            name, staging_fd = _make_staging(dir_fd, directory, version)
+            built = _make_staging(dir_fd, directory, version)
         try:
-            yield directory / name
-            os.chmod(name, _default_dir_mode(), dir_fd=dir_fd)
-            with _locked(dir_fd):
-                _put_in_place(dir_fd, directory, name, version)
+            yield built.path
+            built.set_mode(staging.default_dir_mode())
+            with staging.locked(dir_fd):
+                _put_in_place(built, version)
             done = True
         finally:
-            os.close(staging_fd)
-            if _exists(dir_fd, name):
-                shutil.rmtree(name, dir_fd=dir_fd, ignore_errors=True)
+            built.close()
     finally:
         os.close(dir_fd)
         if not done:
             _remove_empty(created)
-
-
-def _missing(directory: Path) -> list[Path]:
-    """The directories, innermost first, that making `directory` would create."""
-    missing: list[Path] = []
-    while not os.path.lexists(directory) and directory.parent != directory:
-        missing.append(directory)
-        directory = directory.parent
-    return missing
 
 
 def _remove_empty(created: list[Path]) -> None:
@@ -219,40 +187,35 @@ def _remove_empty(created: list[Path]) -> None:
             return
 
 
-def _exists(dir_fd: int, name: str) -> bool:
+def _make_staging(dir_fd: int, directory: Path, version: str) -> staging.Staging:
+    """A new staging directory in DIR, marked as the tool's, locked while this release runs."""
     try:
-        os.lstat(name, dir_fd=dir_fd)
-    except FileNotFoundError:
-        return False
-    return True
-
-
-def _make_staging(dir_fd: int, directory: Path, version: str) -> tuple[str, int]:
-    """A new staging directory in DIR, marked as the tool's, and a lock held on it while this release runs."""
-    try:
-        name = Path(tempfile.mkdtemp(dir=directory, prefix=f".{version}.release-")).name
+        built = staging.create(directory, dir_fd, f".{version}.release-")
     except OSError as exc:
         raise Refusal(f"--out {_shown(directory)}: cannot write there ({exc.strerror or exc}); give a directory "
                       "you can write to") from exc
-    fd = os.open(name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=dir_fd)
-    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # new and ours: never held by another
-    marker = os.open(MARKER, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o666, dir_fd=fd)
     try:
-        os.write(marker, MARKER_TEXT)
-    finally:
-        os.close(marker)
-    return name, fd
+        marker = os.open(MARKER, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o666, dir_fd=built.fd)
+        try:
+            os.write(marker, MARKER_TEXT)
+        finally:
+            os.close(marker)
+    except BaseException:
+        built.close()
+        raise
+    return built
 
 
-def _put_in_place(dir_fd: int, directory: Path, name: str, version: str) -> None:
+def _put_in_place(built: staging.Staging, version: str) -> None:
     """Make the staged release DIR/VERSION in one rename; the old one, if any, goes."""
-    if not _exists(dir_fd, version) or _is_empty_dir(directory / version):
-        os.rename(name, version, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)  # rename(2) replaces an empty directory
+    dir_fd, directory, name = built.dir_fd, built.parent, built.name
+    if not staging.exists(dir_fd, version) or _is_empty_dir(directory / version):
+        built.rename_to(version)
         return
     if not is_release(directory / version):  # checked up front too; something may have put it there since
         raise Refusal(f"{_shown(directory / version)} exists and is not a release built by skillrepo (it has no "
                       f"{MARKER}); move it away or give another --out")
-    if _exchange(dir_fd, name, version):
+    if staging.exchange(dir_fd, name, version):
         pause_for_tests()
         shutil.rmtree(name, dir_fd=dir_fd)  # the old release now
         return
@@ -261,25 +224,8 @@ def _put_in_place(dir_fd: int, directory: Path, name: str, version: str) -> None
     aside = _ASIDE.format(version=version)
     os.rename(version, aside, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
     pause_for_tests()
-    os.rename(name, version, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
+    built.rename_to(version)
     shutil.rmtree(aside, dir_fd=dir_fd)
-
-
-def _exchange(dir_fd: int, a: str, b: str) -> bool:
-    """Swap two names in one step (Linux renameat2 RENAME_EXCHANGE); False if this system cannot."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        renameat2 = libc.renameat2
-    except (OSError, AttributeError):
-        return False
-    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
-    renameat2.restype = ctypes.c_int
-    if renameat2(dir_fd, os.fsencode(a), dir_fd, os.fsencode(b), _RENAME_EXCHANGE) == 0:
-        return True
-    code = ctypes.get_errno()
-    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):  # not offered by this kernel or file system
-        return False
-    raise OSError(code, os.strerror(code), b)
 
 
 def _tidy(dir_fd: int, directory: Path) -> None:
@@ -290,7 +236,7 @@ def _tidy(dir_fd: int, directory: Path) -> None:
             version = entry[1:-len(".release-old")]
             if not VERSION.fullmatch(version) or not is_release(directory / entry):
                 continue
-            if _exists(dir_fd, version):
+            if staging.exists(dir_fd, version):
                 shutil.rmtree(entry, dir_fd=dir_fd)
             else:
                 os.rename(entry, version, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
@@ -302,21 +248,7 @@ def _remove_abandoned(dir_fd: int, directory: Path, name: str) -> bool:
     """Remove a staging directory if no running release holds its lock and it is the tool's (marked, or
     empty: killed before its marker was written)."""
     try:
-        fd = os.open(name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=dir_fd)
-    except OSError:
-        return False  # not a directory, or not ours to open
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        os.close(fd)
-        return False  # a release at work right now holds it
-    try:
-        if not is_release(directory / name) and os.listdir(fd):
-            return False
-        shutil.rmtree(name, dir_fd=dir_fd)
+        return staging.remove_abandoned(dir_fd, name, lambda fd: is_release(directory / name) or not os.listdir(fd))
     except OSError as exc:
         raise SkillrepoError(f"{_shown(directory / name)}: cannot remove what an interrupted release left "
                              f"({exc.strerror or exc}); remove it by hand") from exc
-    finally:
-        os.close(fd)
-    return True

@@ -46,7 +46,7 @@ def applied_order(git_repo: history.Repo, root: Path, base: history.Commit | Non
     applied_in), then those applied in the work tree only, by number."""
     wanted = {cr.id: cr for cr in crs}
     order: dict[str, None] = {}  # in the order found; a dict, so that "found already?" costs no scan
-    commits = history.messages_since(git_repo, base) if git_repo.head.is_valid() else []
+    commits = history.messages_since(git_repo, base) if history.has_commit(git_repo) else []
     for _, message in commits:
         order.update((cr_id, None) for cr_id in history.trailer_cr(message) if cr_id in wanted)
     prefix = history.relative_prefix(git_repo, root)
@@ -122,6 +122,6 @@ def _rewritten(git_repo: history.Repo, root: Path, base: history.Commit, order: 
         then = history.manifest_data(history.blob_at(commit, f"{prefix}{path}"))
         if then is None or then.get("operations") != cr.operations:
             found.append(f"{path}: the operations of {cr.id} are not those of the commit that applied it "
-                         f"({commit.hexsha[:10]}); an applied change request is a record: revert it (skillrepo "
+                         f"({history.short_id(commit)}); an applied change request is a record: revert it (skillrepo "
                          f"revert {cr.id}), then change it and apply it again")
     return found

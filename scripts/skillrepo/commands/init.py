@@ -10,17 +10,16 @@ uncommitted for the user to review and commit, and the command says so.
 
 from __future__ import annotations
 
-import fcntl
 import glob
 import os
 import shutil
 import stat
 import sys
-import tempfile
 import uuid
 from pathlib import Path
 from typing import Any
 
+from skillrepo import staging as stage
 from skillrepo.checker import check_repository
 from skillrepo.errors import SkillrepoError
 from skillrepo.exports.sheets import SheetError, SheetFramework, read_sheet
@@ -171,12 +170,6 @@ def _refuse_target(target: Path) -> None:
         raise Refusal(f"{target} is not empty; init starts a repository in a new or empty directory")
 
 
-def _default_dir_mode() -> int:
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o777 & ~umask
-
-
 def _check(staging: Path) -> list[Finding]:
     """The findings of `check` on the staged repository; refused if any is an error."""
     _, findings = check_repository(staging)
@@ -202,11 +195,12 @@ def _git(staging: Path) -> bool:
     return history.init_and_commit(staging, COMMIT_MESSAGE)
 
 
-def _move_into_place(staging: Path, target: Path) -> None:
+def _move_into_place(built: stage.Staging, top: Path, target: Path) -> None:
     """Put the staged repository at `target` in one rename, so that a crash or a kill leaves `target` as it was
     or whole: rename(2) replaces an empty directory too, and a staging directory that holds the missing parents
     of `target` creates them in the same rename. Only when `target` is the directory this command runs in are
     its entries moved in one by one: replaced, it would leave the shell that ran init in a deleted directory."""
+    staging = built.path
     if target.is_dir() and _is_cwd(target):
         # A marker first, naming the staging directory, and framework/ last: killed in between, no command takes
         # the directory for a repository, and the next `skillrepo init` there finishes the move.
@@ -227,10 +221,9 @@ def _move_into_place(staging: Path, target: Path) -> None:
         staging.rmdir()
         shutil.rmtree(marker.parent)
         return
-    top = _outermost_new(target)
-    staging.chmod(stat.S_IMODE(top.stat().st_mode) if top.is_dir() else _default_dir_mode())
+    built.set_mode(stat.S_IMODE(top.stat().st_mode) if top.is_dir() else stage.default_dir_mode())
     pause_for_tests()
-    os.rename(staging, top)
+    built.rename_to(top.name)
 
 
 INIT_MARKER = ".skillrepo/init-incomplete"
@@ -267,32 +260,35 @@ def _is_cwd(path: Path) -> bool:
 
 def _outermost_new(target: Path) -> Path:
     """The directory init's one rename puts in place: `target` if it exists, else its outermost missing parent."""
-    top = target
-    while top.parent != top and not os.path.lexists(top.parent):
-        top = top.parent
-    return top
+    return (stage.missing_parents(target) or [target])[-1]
 
 
-def _make_staging(target: Path) -> tuple[Path, Path, int]:
-    """(staging directory, the new repository's root in it, a lock this init holds on it while it runs). The
-    staging directory is made beside the directory the rename puts in place, and holds `target`'s missing
-    parents too."""
+def _make_staging(target: Path) -> tuple[stage.Staging, Path, Path]:
+    """(staging directory, locked while this init runs; the new repository's root in it; the directory the one
+    rename puts in place). The staging directory is made beside that one, and holds `target`'s missing parents
+    too."""
     top = _outermost_new(target)
-    staging = Path(tempfile.mkdtemp(dir=top.parent, prefix=f".{top.name}.init-"))
+    parent_fd = stage.open_dir(top.parent, follow_links=True)
     try:
-        fd = os.open(staging, os.O_RDONLY | os.O_DIRECTORY)
+        built = stage.create(top.parent, parent_fd, f".{top.name}.init-")
     except OSError:
-        staging.rmdir()
+        os.close(parent_fd)
         raise
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        root = staging / target.relative_to(top)
+        root = built.path / target.relative_to(top)
         root.mkdir(parents=True, exist_ok=True)
     except OSError:
-        os.close(fd)
-        shutil.rmtree(staging)
+        _discard(built)
         raise
-    return staging, root, fd
+    return built, root, top
+
+
+def _discard(built: stage.Staging) -> None:
+    """Remove the staging directory if it was not put in place, and let go of it."""
+    try:
+        built.close()
+    finally:
+        os.close(built.dir_fd)
 
 
 def _remove_abandoned(target: Path) -> list[str]:
@@ -300,22 +296,22 @@ def _remove_abandoned(target: Path) -> list[str]:
     whose lock no running init holds. Returns their names."""
     removed: list[str] = []
     top = _outermost_new(target)
-    for entry in sorted(top.parent.glob(f".{glob.escape(top.name)}.init-{'?' * 8}")):
-        try:
-            fd = os.open(entry, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
-        except OSError:
-            continue  # not a directory, or not ours to open
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            continue  # an init at work right now holds it (or the file system keeps no locks: leave it)
-        else:
-            # A killed init's git may still be writing into it: what is left now goes at the next init.
-            shutil.rmtree(entry, ignore_errors=True)
-            if not os.path.lexists(entry):
-                removed.append(entry.name)
-        finally:
-            os.close(fd)
+    entries = sorted(top.parent.glob(f".{glob.escape(top.name)}.init-{'?' * 8}"))
+    if not entries:
+        return removed
+    try:
+        parent_fd = stage.open_dir(top.parent, follow_links=True)
+    except OSError:
+        return removed  # not for this init to open: making its own staging there refuses with the reason
+    try:
+        for entry in entries:
+            try:
+                if stage.remove_abandoned(parent_fd, entry.name, lambda fd: True):
+                    removed.append(entry.name)
+            except OSError:
+                continue  # a killed init's git may still be writing into it: what is left goes at the next init
+    finally:
+        os.close(parent_fd)
     return removed
 
 
@@ -340,7 +336,7 @@ def run(directory: Path, sheet: Path | None) -> int:
     content = files(fw, source)
     _note_removed(_remove_abandoned(target))
     try:
-        staging, root, lock = _make_staging(target)
+        built, root, top = _make_staging(target)
     except OSError as exc:
         raise Refusal(f"cannot create {directory}: {exc.strerror or exc}") from exc
     try:
@@ -352,13 +348,11 @@ def run(directory: Path, sheet: Path | None) -> int:
         committed = _git(root)
         _refuse_target(target)  # still new or empty: nothing else created it meanwhile
         try:
-            _move_into_place(staging, target)
+            _move_into_place(built, top, target)
         except OSError as exc:
             raise Refusal(f"cannot create {directory}: {exc.strerror or exc}") from exc
     finally:
-        if staging.exists():
-            shutil.rmtree(staging)
-        os.close(lock)
+        _discard(built)
     for f in findings:
         sys.stderr.write(f"{directory}/{f.as_text()}\n")
     levels = sum(len(s.levels) for s in fw.skills.values())

@@ -51,9 +51,9 @@ def source_epoch(root: Path) -> int:
             raise UsageError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {value!r}")
         return int(value)
     git_repo = history.open_repo(root)
-    if not git_repo.head.is_valid():
+    if not history.has_commit(git_repo):
         raise Refusal("the repository has no commit yet; commit the framework before releasing it")
-    return int(git_repo.head.commit.committed_date)
+    return history.commit_time(history.head_commit(git_repo))
 
 
 def _changes_rows(items: list[changelog.Entry]) -> tuple[list[str], list[list[object]]]:
@@ -131,9 +131,9 @@ def _build_into(staging: Path, repo: Repository, replay: Replay, version: str, s
 
 def _check_tag(root: Path, version: str) -> None:
     git_repo = history.open_repo(root)
-    if any(t.name == f"v{version}" for t in git_repo.tags):
+    if history.has_tag(git_repo, f"v{version}"):
         raise Refusal(f"the tag v{version} exists already; choose another version")
-    if git_repo.is_dirty(untracked_files=True):
+    if history.is_dirty(git_repo):
         raise Refusal("--tag needs a clean work tree (commit or stash your changes first): the tag must name exactly "
                       "what was built")
 
@@ -167,6 +167,6 @@ def run(root: Path, version: str, out: Path, tag: bool = False) -> int:
     sys.stdout.write(f"built {target}: {', '.join(top)}\n")
     if tag:
         git_repo = history.open_repo(root)
-        git_repo.create_tag(f"v{version}", message=changelog_text, cleanup="verbatim")  # keep the # headings
+        history.create_tag(git_repo, f"v{version}", changelog_text)
         sys.stdout.write(f"tagged v{version}\n")
     return 0

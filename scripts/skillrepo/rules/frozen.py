@@ -44,7 +44,7 @@ def check(repo: Repository) -> Iterator[Finding]:
             yield at(cr.source, ("operations",), "R423", f"the operations of {cr.id}, applied in edition "
                      f"{before.data['applied_in']}, changed since HEAD; revert it first (skillrepo revert {cr.id}), "
                      "then change it and apply it again", key=True)
-    if git_repo.head.is_valid():
+    if history.has_commit(git_repo):
         yield from _against_releases(git_repo, repo, applied, at_head)
 
 
@@ -54,13 +54,14 @@ def _against_releases(git_repo: history.Repo, repo: Repository, applied: dict[st
     and a manifest read only where it differs (where it does not, the comparison with HEAD above holds)."""
     from skillrepo import history
 
-    head = git_repo.head.commit
+    head = history.head_commit(git_repo)
     # What HEAD holds of each: applied there unless the work tree changed it from a HEAD that was not.
     remaining = {p: p not in at_head or history.manifest_applied(at_head[p]) for p in applied}
     for tag in history.release_tags(git_repo):
         if not remaining:
             return
-        differ = history.changed_between(git_repo, repo.snapshot.root, tag.commit, head, sorted(remaining))
+        differ = history.changed_between(git_repo, repo.snapshot.root, history.tag_commit(tag), head,
+                                         sorted(remaining))
         for path, applied_at_head in list(remaining.items()):
             if path not in differ:
                 if applied_at_head:
