@@ -43,7 +43,7 @@ def carry_out(root: Path, plan: Plan, done: str, verb: str, trailer: str, commit
     from skillrepo import history
     from skillrepo.locking import lent_to_children
 
-    start = git_repo.head.commit
+    start = history.head_commit(git_repo)
     try:
         with lent_to_children():  # the commit's hooks (skillrepo fmt, check) run inside this command's lock
             committed = ""
