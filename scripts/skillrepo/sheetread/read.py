@@ -214,62 +214,82 @@ def _read_skills(where: Where, rows: Rows, categories: dict[str, list[str]] | No
         def get(column: str) -> str:
             return _text(_cell(row, cols[column]))
 
-        code = get("Code").strip()
-        if not code:
-            raise where.error("the skill has no code", number, "Code")
-        if not SKILL_CODE_RE.fullmatch(code):
-            raise where.error(f"malformed code {cut(code)!r}: a code is 4 capital letters, e.g. ITOP", number,
-                              "Code")
-        if code in codes:
-            raise where.error(f"duplicate code {code} (first on row {codes[code]})", number, "Code")
-        codes[code] = number
+        code = _skill_code(where, number, get("Code").strip(), codes)
         name = _one_line(where, number, "Skill", get("Skill").strip(), "name")
         _unique_name(where, number, name, names)
-        category = get("Category").strip()
-        if not category:
-            raise where.error(f"{code} has no category", number, "Category")
-        category = _one_line(where, number, "Category", category, "category")
-        subcategory = get("Subcategory").strip()
-        if not subcategory:
-            raise where.error(f"{code} has no subcategory", number, "Subcategory")
-        subcategory = _one_line(where, number, "Subcategory", subcategory, "subcategory")
-        if categories is not None:
-            if category not in categories:
-                raise where.error(f"category {category!r} is not in sheet {CATEGORIES_SHEET}", number, "Category")
-            if subcategory not in categories[category]:
-                raise where.error(f"subcategory {subcategory!r} is not one of {category} in sheet {CATEGORIES_SHEET}",
-                                  number, "Subcategory")
-        else:
-            subs = out.categories.setdefault(category, [])
-            if subcategory not in subs:
-                subs.append(subcategory)
+        category, subcategory = _skill_place(where, number, code, get, categories, out.categories)
         description = get("Overall description")
         if not description.strip():
             raise where.error(f"{code} has no overall description", number, "Overall description")
         guidance = get("Guidance notes")
-        listed: set[int] = set()
-        for n, index in zip(LEVELS, marks):
-            mark = _text(_cell(row, index)).strip()
-            if mark == str(n):
-                listed.add(n)
-            elif mark:
-                raise where.error(f"{cut(mark)!r} in the Levels column of level {n}; write {n} there if {code} is "
-                                  f"defined at level {n}, else leave it empty", number, f"Levels ({n})")
-        levels: dict[int, str] = {}
-        for n in LEVELS:
-            column = DESCRIPTION.format(n)
-            text = get(column)
-            if n in listed and not text.strip():
-                raise where.error(f"{code} is listed at level {n} in the Levels columns but has no description "
-                                  "there", number, column)
-            if n not in listed and text.strip():
-                raise where.error(f"a description of {code} at level {n}, which its Levels columns do not list; "
-                                  f"put {n} in the Levels column of level {n}, or clear this cell", number, column)
-            if n in listed:
-                levels[n] = text
+        levels = _skill_levels(where, number, code, row, marks, get)
         out.skills.append(SheetSkill(number, code, name, category, subcategory, description,
                                      guidance if guidance.strip() else None, levels))
     return out
+
+
+def _skill_place(where: Where, number: int, code: str, get: Callable[[str], str],
+                 categories: dict[str, list[str]] | None, found: dict[str, list[str]]) -> tuple[str, str]:
+    """A skill row's category and subcategory: one of `categories` if the file has a categories sheet, else
+    recorded in `found` in the order they first appear."""
+    category = get("Category").strip()
+    if not category:
+        raise where.error(f"{code} has no category", number, "Category")
+    category = _one_line(where, number, "Category", category, "category")
+    subcategory = get("Subcategory").strip()
+    if not subcategory:
+        raise where.error(f"{code} has no subcategory", number, "Subcategory")
+    subcategory = _one_line(where, number, "Subcategory", subcategory, "subcategory")
+    if categories is not None:
+        if category not in categories:
+            raise where.error(f"category {category!r} is not in sheet {CATEGORIES_SHEET}", number, "Category")
+        if subcategory not in categories[category]:
+            raise where.error(f"subcategory {subcategory!r} is not one of {category} in sheet {CATEGORIES_SHEET}",
+                              number, "Subcategory")
+    else:
+        subs = found.setdefault(category, [])
+        if subcategory not in subs:
+            subs.append(subcategory)
+    return category, subcategory
+
+
+def _skill_code(where: Where, number: int, code: str, codes: dict[str, int]) -> str:
+    """A skill row's code, checked and recorded in `codes` (code -> the row that has it)."""
+    if not code:
+        raise where.error("the skill has no code", number, "Code")
+    if not SKILL_CODE_RE.fullmatch(code):
+        raise where.error(f"malformed code {cut(code)!r}: a code is 4 capital letters, e.g. ITOP", number,
+                          "Code")
+    if code in codes:
+        raise where.error(f"duplicate code {code} (first on row {codes[code]})", number, "Code")
+    codes[code] = number
+    return code
+
+
+def _skill_levels(where: Where, number: int, code: str, row: list[Any], marks: list[int],
+                  get: Callable[[str], str]) -> dict[int, str]:
+    """A skill row's description at each level its Levels columns list; refused if marks and texts disagree."""
+    listed: set[int] = set()
+    for n, index in zip(LEVELS, marks):
+        mark = _text(_cell(row, index)).strip()
+        if mark == str(n):
+            listed.add(n)
+        elif mark:
+            raise where.error(f"{cut(mark)!r} in the Levels column of level {n}; write {n} there if {code} is "
+                              f"defined at level {n}, else leave it empty", number, f"Levels ({n})")
+    levels: dict[int, str] = {}
+    for n in LEVELS:
+        column = DESCRIPTION.format(n)
+        text = get(column)
+        if n in listed and not text.strip():
+            raise where.error(f"{code} is listed at level {n} in the Levels columns but has no description "
+                              "there", number, column)
+        if n not in listed and text.strip():
+            raise where.error(f"a description of {code} at level {n}, which its Levels columns do not list; "
+                              f"put {n} in the Levels column of level {n}, or clear this cell", number, column)
+        if n in listed:
+            levels[n] = text
+    return levels
 
 
 def _unique_name(where: Where, number: int, name: str, names: dict[str, tuple[int, str]]) -> None:
