@@ -13,7 +13,6 @@ PENDING = {
     ("yamlsource.py", "_walk_events"),
     ("exports/case.py", "package"),
     ("main.py", "_parser"),
-    ("pages.py", "parse_page"),
 }
 
 
