@@ -19,7 +19,9 @@ from helpers import ROOT, XLSX_NS, wait_for_clock_to_pass, write_raw_xlsx
 
 from skillrepo.checker import check_repository
 from skillrepo.exports import sheets
-from skillrepo.exports.sheets import SheetError, read_sheet, safe_cell, unsafe_cell
+from skillrepo.sheetlayout import safe_cell, unsafe_cell
+from skillrepo.sheetread.common import SheetError
+from skillrepo.sheetread.read import read_sheet
 from skillrepo.model import Framework
 
 EPOCH = 1_700_000_000

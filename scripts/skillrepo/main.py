@@ -7,6 +7,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from skillrepo import __version__
 from skillrepo.errors import SkillrepoError, UsageError, describe_os_error
@@ -18,6 +19,78 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message}")
 
 
+def _arg(*names: str, **options: Any) -> tuple[tuple[str, ...], dict[str, Any]]:
+    """One argument of a command, as `add_argument` takes it."""
+    return names, options
+
+
+# Each command with its help and its arguments, in the order `skillrepo --help` lists them.
+_COMMANDS: list[tuple[str, str, list[tuple[tuple[str, ...], dict[str, Any]]]]] = [
+    ("check", "check every file of the repository; exit 1 on errors", [
+        _arg("paths", nargs="*", metavar="PATH",
+             help="accepted (as the commit hook passes them) but the whole repository is always checked"),
+        _arg("--format", choices=("text", "json", "github"), default="text"),
+        _arg("--strict", action="store_true", help="warnings fail the check too"),
+        _arg("--select", metavar="CODES",
+             help="report only these codes or prefixes, comma-separated (R4,T501); "
+             "default: [tool.skillrepo.check] select in pyproject.toml, else every code"),
+        _arg("--ignore", metavar="CODES",
+             help="report none of these codes or prefixes, comma-separated; "
+             "default: [tool.skillrepo.check] ignore in pyproject.toml"),
+    ]),
+    ("fmt", "rewrite files under framework/ in their canonical formatting", [
+        _arg("paths", nargs="*", metavar="PATH", help="accepted; every framework file is formatted"),
+        _arg("--check", action="store_true", help="write nothing; exit 1 if a file needs formatting"),
+    ]),
+    ("new", "start a draft change request with the next free number", [
+        _arg("title", help='its title, e.g. "Create IT infrastructure (ITOP) level 6"'),
+        _arg("--applies-to", nargs="+", default=[], metavar="CODE", help="the skills it is about"),
+    ]),
+    ("import", "a change request from the text of a published change request page", [
+        _arg("page", help="a file with the page's text, or - for standard input"),
+    ]),
+    ("preview", "what applying a change request would do; writes nothing", [
+        _arg("cr", metavar="CR-ID"),
+        _arg("--format", choices=("text", "markdown", "json"), default="text"),
+    ]),
+    ("apply", "apply accepted change requests: all files or none", [
+        _arg("crs", nargs="+", metavar="CR-ID"),
+        _arg("--dry-run", action="store_true", help="print what would change; write nothing"),
+        _arg("--commit", action="store_true", help="make one commit per change request"),
+    ]),
+    ("revert", "undo an applied change request", [
+        _arg("cr", metavar="CR-ID"),
+        _arg("--commit", action="store_true", help="commit the revert"),
+    ]),
+    ("status", "change requests by status; stale and conflicting ones", [
+        _arg("--format", choices=("text", "json"), default="text"),
+    ]),
+    ("verify", "prove framework/ is the last release plus the change requests applied since", [
+        _arg("--base", metavar="REF", help="the release to replay from (default: the newest v* tag)"),
+    ]),
+    ("changelog", "what changed since the last release, from the applied change requests", [
+        _arg("--since", metavar="REF", help="the release to compare with (default: the newest v* tag)"),
+        _arg("--format", choices=("markdown", "json"), default="markdown"),
+    ]),
+    ("release", "build the release: JSON, spreadsheets, CASE, changelog, mapping", [
+        _arg("version", metavar="VERSION", help="e.g. 1.0.0; the tag is vVERSION"),
+        _arg("--out", metavar="DIR", type=Path, default=Path("dist"), help="default: dist"),
+        _arg("--tag", action="store_true", help="create the annotated tag vVERSION"),
+    ]),
+    ("init", "start a new framework repository", [
+        _arg("directory", metavar="DIR", type=Path),
+        _arg("--from-sheet", metavar="FILE", type=Path, help="an .xlsx or .csv in the published layout"),
+    ]),
+    ("authorize", "refuse changes only a maintainer may make (for pull requests)", [
+        _arg("--base", metavar="REF", required=True, help="the pull request's base"),
+        _arg("--author", metavar="LOGIN", required=True, help="the pull request's author"),
+    ]),
+    ("rules", "list every check code with its summary", [
+        _arg("--format", choices=("text", "markdown"), default="text"),
+    ]),
+]
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="skillrepo", description="Keep a skills framework as a Git repository of data.")
     parser.add_argument("--version", action="version", version=f"skillrepo {__version__}")
@@ -26,67 +99,10 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
 
-    check = sub.add_parser("check", help="check every file of the repository; exit 1 on errors")
-    check.add_argument("paths", nargs="*", metavar="PATH",
-                       help="accepted (as the commit hook passes them) but the whole repository is always checked")
-    check.add_argument("--format", choices=("text", "json", "github"), default="text")
-    check.add_argument("--strict", action="store_true", help="warnings fail the check too")
-    check.add_argument("--select", metavar="CODES",
-                       help="report only these codes or prefixes, comma-separated (R4,T501); "
-                            "default: [tool.skillrepo.check] select in pyproject.toml, else every code")
-    check.add_argument("--ignore", metavar="CODES",
-                       help="report none of these codes or prefixes, comma-separated; "
-                            "default: [tool.skillrepo.check] ignore in pyproject.toml")
-
-    fmt = sub.add_parser("fmt", help="rewrite files under framework/ in their canonical formatting")
-    fmt.add_argument("paths", nargs="*", metavar="PATH", help="accepted; every framework file is formatted")
-    fmt.add_argument("--check", action="store_true", help="write nothing; exit 1 if a file needs formatting")
-
-    new = sub.add_parser("new", help="start a draft change request with the next free number")
-    new.add_argument("title", help='its title, e.g. "Create IT infrastructure (ITOP) level 6"')
-    new.add_argument("--applies-to", nargs="+", default=[], metavar="CODE", help="the skills it is about")
-
-    imp = sub.add_parser("import", help="a change request from the text of a published change request page")
-    imp.add_argument("page", help="a file with the page's text, or - for standard input")
-
-    preview = sub.add_parser("preview", help="what applying a change request would do; writes nothing")
-    preview.add_argument("cr", metavar="CR-ID")
-    preview.add_argument("--format", choices=("text", "markdown", "json"), default="text")
-
-    apply = sub.add_parser("apply", help="apply accepted change requests: all files or none")
-    apply.add_argument("crs", nargs="+", metavar="CR-ID")
-    apply.add_argument("--dry-run", action="store_true", help="print what would change; write nothing")
-    apply.add_argument("--commit", action="store_true", help="make one commit per change request")
-
-    revert = sub.add_parser("revert", help="undo an applied change request")
-    revert.add_argument("cr", metavar="CR-ID")
-    revert.add_argument("--commit", action="store_true", help="commit the revert")
-
-    status = sub.add_parser("status", help="change requests by status; stale and conflicting ones")
-    status.add_argument("--format", choices=("text", "json"), default="text")
-
-    verify = sub.add_parser("verify", help="prove framework/ is the last release plus the change requests applied since")
-    verify.add_argument("--base", metavar="REF", help="the release to replay from (default: the newest v* tag)")
-
-    changelog = sub.add_parser("changelog", help="what changed since the last release, from the applied change requests")
-    changelog.add_argument("--since", metavar="REF", help="the release to compare with (default: the newest v* tag)")
-    changelog.add_argument("--format", choices=("markdown", "json"), default="markdown")
-
-    release = sub.add_parser("release", help="build the release: JSON, spreadsheets, CASE, changelog, mapping")
-    release.add_argument("version", metavar="VERSION", help="e.g. 1.0.0; the tag is vVERSION")
-    release.add_argument("--out", metavar="DIR", type=Path, default=Path("dist"), help="default: dist")
-    release.add_argument("--tag", action="store_true", help="create the annotated tag vVERSION")
-
-    init = sub.add_parser("init", help="start a new framework repository")
-    init.add_argument("directory", metavar="DIR", type=Path)
-    init.add_argument("--from-sheet", metavar="FILE", type=Path, help="an .xlsx or .csv in the published layout")
-
-    authorize = sub.add_parser("authorize", help="refuse changes only a maintainer may make (for pull requests)")
-    authorize.add_argument("--base", metavar="REF", required=True, help="the pull request's base")
-    authorize.add_argument("--author", metavar="LOGIN", required=True, help="the pull request's author")
-
-    rules = sub.add_parser("rules", help="list every check code with its summary")
-    rules.add_argument("--format", choices=("text", "markdown"), default="text")
+    for name, help_text, arguments in _COMMANDS:
+        command = sub.add_parser(name, help=help_text)
+        for names, options in arguments:
+            command.add_argument(*names, **options)
     return parser
 
 

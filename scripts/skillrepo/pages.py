@@ -165,14 +165,7 @@ def parse_page(text: str, source: str = "page") -> Page:
         elif _CHANGED.match(p.plain):
             state = "outcome"
         elif m := _STATUS.match(p.plain):  # wherever it is: a status under "What we changed" is still checked
-            if not m.group(1):
-                raise SkillrepoError(f"'Current status of this request:' in {source} has no status; "
-                                     f"add one of: {_STATUS_LIST}")
-            said = _status(m.group(1), "'Current status of this request'", source)
-            if line_status is not None and said != line_status:
-                raise SkillrepoError(f"two different statuses in {source}: 'Current status of this request' says "
-                                     f"both '{line_status}' and '{said}'; keep the right one")
-            line_status = said
+            line_status = _line_status(m, line_status, source)
             state = "tail" if state in ("proposal", "block") else state
         elif m := _APPLIES.match(p.plain):
             names.extend(n.strip() for n in _NAME_SEPARATOR.split(m.group(1)) if n.strip())
@@ -195,6 +188,18 @@ def parse_page(text: str, source: str = "page") -> Page:
         decision="\n\n".join(sections["decision"]) or None, outcome="\n\n".join(sections["outcome"]) or None,
         blocks=_blocks(blocks, source),
     )
+
+
+def _line_status(m: re.Match[str], earlier: str | None, source: str) -> str:
+    """The status a 'Current status of this request:' line gives; refused if empty or unlike an earlier one."""
+    if not m.group(1):
+        raise SkillrepoError(f"'Current status of this request:' in {source} has no status; "
+                             f"add one of: {_STATUS_LIST}")
+    said = _status(m.group(1), "'Current status of this request'", source)
+    if earlier is not None and said != earlier:
+        raise SkillrepoError(f"two different statuses in {source}: 'Current status of this request' says "
+                             f"both '{earlier}' and '{said}'; keep the right one")
+    return said
 
 
 def _page_status(in_title: str | None, in_line: str | None, source: str) -> str:

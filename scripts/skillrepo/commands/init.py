@@ -22,7 +22,8 @@ from typing import Any
 from skillrepo import staging as stage
 from skillrepo.checker import check_repository
 from skillrepo.errors import SkillrepoError
-from skillrepo.exports.sheets import SheetError, SheetFramework, read_sheet
+from skillrepo.sheetread.common import SheetError
+from skillrepo.sheetread.read import SheetFramework, read_sheet
 from skillrepo.findings import ERROR, Finding
 from skillrepo.layout import FRAMEWORK_DIR, FRAMEWORK_FILE, is_allowed_extra, level_path, skill_level_path, skill_path
 from skillrepo.model import Framework, Skill, SkillLevel

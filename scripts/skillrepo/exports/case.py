@@ -23,19 +23,23 @@ def _link(identifier: str, title: str) -> dict[str, str]:
     return {"title": title, "identifier": identifier, "uri": _uri(identifier)}
 
 
-def package(fw: Framework, version: str, timestamp: str) -> dict[str, Any]:
-    """The CFPackage of a framework; `timestamp` (ISO 8601, UTC) is every item's lastChangeDateTime."""
-    doc_id = derived_id("document", fw.name)
-    doc_link = _link(doc_id, fw.name)
-    items: list[dict[str, Any]] = []
-    associations: list[dict[str, Any]] = []
-    titles: dict[str, str] = {doc_id: fw.name}
+class _Package:
+    """The items and associations of a CFPackage as they are added, each titled for the links to it."""
 
-    def item(identifier: str, statement: str, kind: str, code: str | None = None,
+    def __init__(self, fw: Framework, timestamp: str) -> None:
+        self.doc_id = derived_id("document", fw.name)
+        self.doc_link = _link(self.doc_id, fw.name)
+        self.timestamp = timestamp
+        self.items: list[dict[str, Any]] = []
+        self.associations: list[dict[str, Any]] = []
+        self.titles: dict[str, str] = {self.doc_id: fw.name}
+
+    def item(self, identifier: str, statement: str, kind: str, code: str | None = None,
              abbreviated: str | None = None, notes: str | None = None) -> None:
+        """Add a CFItem."""
         entry: dict[str, Any] = {
-            "identifier": identifier, "uri": _uri(identifier), "CFDocumentURI": doc_link,
-            "fullStatement": statement, "CFItemType": kind, "language": "en", "lastChangeDateTime": timestamp,
+            "identifier": identifier, "uri": _uri(identifier), "CFDocumentURI": self.doc_link,
+            "fullStatement": statement, "CFItemType": kind, "language": "en", "lastChangeDateTime": self.timestamp,
         }
         if code is not None:
             entry["humanCodingScheme"] = code
@@ -43,20 +47,26 @@ def package(fw: Framework, version: str, timestamp: str) -> dict[str, Any]:
             entry["abbreviatedStatement"] = abbreviated
         if notes:
             entry["notes"] = notes
-        items.append(entry)
-        titles[identifier] = abbreviated or statement[:60]
+        self.items.append(entry)
+        self.titles[identifier] = abbreviated or statement[:60]
 
-    def associate(kind: str, origin: str, destination: str, sequence: int | None = None) -> None:
+    def associate(self, kind: str, origin: str, destination: str, sequence: int | None = None) -> None:
+        """Add a CFAssociation between two items already added."""
         identifier = derived_id("association", kind, origin, destination)
         entry: dict[str, Any] = {
-            "identifier": identifier, "uri": _uri(identifier), "CFDocumentURI": doc_link,
-            "associationType": kind, "lastChangeDateTime": timestamp,
-            "originNodeURI": _link(origin, titles[origin]), "destinationNodeURI": _link(destination, titles[destination]),
+            "identifier": identifier, "uri": _uri(identifier), "CFDocumentURI": self.doc_link,
+            "associationType": kind, "lastChangeDateTime": self.timestamp,
+            "originNodeURI": _link(origin, self.titles[origin]),
+            "destinationNodeURI": _link(destination, self.titles[destination]),
         }
         if sequence is not None:
             entry["sequenceNumber"] = sequence
-        associations.append(entry)
+        self.associations.append(entry)
 
+
+def _tree(fw: Framework, out: _Package) -> None:
+    """The categories, subcategories, skills and skill levels, each a child of the one above it."""
+    doc_id, item, associate, titles = out.doc_id, out.item, out.associate, out.titles
     for c_index, (category, subcategories) in enumerate(fw.categories.items(), 1):
         cat_id = derived_id("category", category)
         item(cat_id, category, "Category", abbreviated=category)
@@ -74,6 +84,11 @@ def package(fw: Framework, version: str, timestamp: str) -> dict[str, Any]:
             level_id = skill_level_id(skill.id, n)
             item(level_id, skill.levels[n].description, "Skill level", f"{code}{n}", f"{skill.name} level {n}")
             associate("isChildOf", level_id, skill.id, n)
+
+
+def _relations(fw: Framework, out: _Package) -> None:
+    """The related and replacing skills."""
+    associate = out.associate
     for code in sorted(fw.skills):
         skill = fw.skills[code]
         for other in skill.related:
@@ -82,6 +97,14 @@ def package(fw: Framework, version: str, timestamp: str) -> dict[str, Any]:
         for other in skill.replaced_by:
             if other in fw.skills:
                 associate("replacedBy", skill.id, fw.skills[other].id)
+
+
+def package(fw: Framework, version: str, timestamp: str) -> dict[str, Any]:
+    """The CFPackage of a framework; `timestamp` (ISO 8601, UTC) is every item's lastChangeDateTime."""
+    out = _Package(fw, timestamp)
+    _tree(fw, out)
+    _relations(fw, out)
+    doc_id, items, associations = out.doc_id, out.items, out.associations
     document = {
         "identifier": doc_id, "uri": _uri(doc_id), "creator": fw.name, "title": fw.name,
         "lastChangeDateTime": timestamp, "version": version, "adoptionStatus": "Adopted", "language": "en",
