@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from skillrepo.domain import LABEL_FIELDS, rewrite
 from skillrepo.operations import Effect, kind
 from skillrepo.exports.output import json_bytes
 from skillrepo.model import ChangeRequest, Framework
@@ -104,9 +105,8 @@ def markdown(title: str, items: list[Entry], changes: dict[str, ChangeRequest]) 
             cr = changes.get(e.cr)
             what = f"[{e.cr}]({e.link})" + (f" {cr.title}" if cr is not None else "")
             line = f"- **{e.summary}** ({e.impact}) — {what}"
-            if isinstance(e.before, str) and isinstance(e.after, str) and e.field not in ("name", "category",
-                                                                                           "subcategory"):
-                if difflib.SequenceMatcher(None, e.before.split(), e.after.split()).ratio() < 0.5:
+            if isinstance(e.before, str) and isinstance(e.after, str) and e.field not in LABEL_FIELDS:
+                if rewrite(e.field, e.before, e.after):
                     # A word diff of a rewrite is noise: people read the new text.
                     line += f"  \n  Rewritten: {' '.join(e.after.split())}"
                 else:
