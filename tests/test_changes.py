@@ -527,3 +527,10 @@ def test_a_rewrite_that_keeps_less_than_half_the_words_is_major_unless_the_reque
     assert line == f"  changes the description of ITOP level 3 ({shown or f'major: keeps 0 of {len(words)} words'})"
     data = json.loads(ok("preview", "CR-1500", "--format", "json", cwd=repo))
     assert data["effects"][0]["impact"] == (shown or "major")
+
+
+def test_the_placeholder_that_check_warns_on_is_the_one_new_writes() -> None:
+    from skillrepo.manifests import NEW_TEMPLATE
+    from skillrepo.rules.lifecycle import PROPOSAL_PLACEHOLDER
+
+    assert PROPOSAL_PLACEHOLDER in NEW_TEMPLATE

@@ -27,7 +27,16 @@ RULES = document(
          "it is: a precondition of one of its operations fails. Update it before it is accepted.",
          "# changes/CR-1450/manifest.yaml (status: draft)\n- old: \"text that is no longer there\"",
          "- old: \"the text as it is now\"", severity=WARNING),
+    Rule("R433", "template-placeholder", "A submitted or accepted change request still has the placeholder text "
+         "`skillrepo new` writes in its proposal: what should change, and why, was never said.",
+         "status: submitted\nproposal: |-\n  What should change, and why. Mention skills as ...",
+         "status: submitted\nproposal: |-\n  The level 3 description no longer mentions automation ...",
+         severity=WARNING),
 )
+
+# The placeholder sentence of the proposal `skillrepo new` writes (tests keep it in the template).
+PROPOSAL_PLACEHOLDER = "What should change, and why."
+DECIDING_STATUSES = ("submitted", "accepted")
 
 PENDING_STATUSES = {"accepted": "R431", "draft": "R432", "submitted": "R432"}
 
@@ -57,3 +66,12 @@ def pending_apply(repo: Repository) -> Iterator[Finding]:
             what = "no longer applies" if code == "R431" else "does not apply"
             yield at(cr.source, ("operations",), code, f"{cr.id} is {cr.status} but {what} to the framework: {exc}; "
                      f"update its operations to the text as it is now", key=True)
+
+
+@finds("R433")
+def placeholders(repo: Repository) -> Iterator[Finding]:
+    """A submitted or accepted change request whose proposal is still the `new` template's placeholder."""
+    for cr in sorted(repo.changes.values(), key=lambda c: c.id):
+        if cr.status in DECIDING_STATUSES and PROPOSAL_PLACEHOLDER in (cr.proposal or "") and cr.source is not None:
+            yield at(cr.source, ("proposal",), "R433", f"{cr.id} is {cr.status} but its proposal is still the "
+                     f"placeholder of skillrepo new (\"{PROPOSAL_PLACEHOLDER}\"); say what should change and why")
