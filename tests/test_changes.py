@@ -500,3 +500,37 @@ def test_preview_markdown_shows_the_repository_text_literally(repo: Path) -> Non
     assert lines[start + 1:].count("`````") == 1 and "following ```` fenced standards" in lines[start + 11]
     outside_the_diff = "\n".join(lines[:start])
     assert "<img" not in outside_the_diff and "<b>" not in outside_the_diff
+
+
+REWRITE_CR = """\
+id: CR-1500
+title: Rewrite ITOP level 3
+status: accepted
+applies_to: [ITOP]
+operations:
+  - op: update-level
+    skill: ITOP
+    level: 3
+    description:
+      edits:
+        - {{old: {old}, new: "Operates hosts."}}
+{impact}"""
+
+
+@pytest.mark.parametrize("impact, shown", [("", None), ("    impact: minor\n", "minor")])
+def test_a_rewrite_that_keeps_less_than_half_the_words_is_major_unless_the_request_says(
+        repo: Path, impact: str, shown: str | None) -> None:
+    text = yaml.safe_load((repo / "framework/skills/ITOP/level-3.yaml").read_text())["description"]
+    words = text.split()
+    write_files(repo, {"changes/CR-1500/manifest.yaml": REWRITE_CR.format(old=json.dumps(text), impact=impact)})
+    line = ok("preview", "CR-1500", cwd=repo).splitlines()[2]
+    assert line == f"  changes the description of ITOP level 3 ({shown or f'major: keeps 0 of {len(words)} words'})"
+    data = json.loads(ok("preview", "CR-1500", "--format", "json", cwd=repo))
+    assert data["effects"][0]["impact"] == (shown or "major")
+
+
+def test_the_placeholder_that_check_warns_on_is_the_one_new_writes() -> None:
+    from skillrepo.manifests import NEW_TEMPLATE
+    from skillrepo.rules.lifecycle import PROPOSAL_PLACEHOLDER
+
+    assert PROPOSAL_PLACEHOLDER in NEW_TEMPLATE

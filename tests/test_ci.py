@@ -453,7 +453,9 @@ def test_authorize_and_preview_steps_on_a_pull_request(repo: Path, tmp_path: Pat
         0, "bob may make these changes: 2 change request(s) added or edited as draft or submitted\n")
 
     result = run_step(step_running(data, "skillrepo preview"), repo, env)
-    assert result.returncode == 0, result.stdout + result.stderr
+    # CR-1501 cannot apply: the comment is posted, then the job fails naming it.
+    assert (result.returncode, result.stdout) == (
+        1, "::error::these change requests cannot apply or would leave problems: CR-1501 \n"), result.stderr
     assert (runner / "args.txt").read_text().splitlines() == [
         "pr", "comment", "7", "--edit-last", "--create-if-none", "--body-file", str(runner / "preview.md")]
     body = (runner / "body.md").read_text()
@@ -471,5 +473,10 @@ def test_authorize_and_preview_steps_on_a_pull_request(repo: Path, tmp_path: Pat
     env["HEAD_REPO"] = "someone/fork"
     (runner / "args.txt").unlink()
     result = run_step(step_running(data, "skillrepo preview"), repo, env)
-    assert result.returncode == 0 and not (runner / "args.txt").exists()
+    assert result.returncode == 1 and not (runner / "args.txt").exists()
     assert "::notice::pull request from a fork" in result.stdout
+
+    git(repo, "rm", "-q", "changes/CR-1501/manifest.yaml")  # every change request applies: the job passes
+    git(repo, "commit", "-qm", "Drop CR-1501")
+    result = run_step(step_running(data, "skillrepo preview"), repo, env)
+    assert result.returncode == 0, result.stdout + result.stderr

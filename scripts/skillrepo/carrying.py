@@ -15,7 +15,7 @@ def report(plan: Plan, verb: str) -> str:
     lines: list[str] = []
     for step in plan.steps:
         lines.append(f"{verb} {step.cr.id}: {step.cr.title}")
-        lines += [f"  {e.describe()} ({e.impact})" for e in step.effects]
+        lines += [f"  {e.describe()} ({e.impact_text()})" for e in step.effects]
     return "\n".join(lines) + "\n"
 
 

@@ -1,7 +1,9 @@
 """The vocabulary of the framework, defined once: codes, levels, statuses, identifiers."""
 
+import difflib
 import re
 from collections.abc import Iterable
+from typing import Any
 
 LEVELS: tuple[int, ...] = (1, 2, 3, 4, 5, 6, 7)
 
@@ -59,6 +61,20 @@ BIDI_CONTROLS = "\u202a-\u202e\u2066-\u2069"
 
 # The impacts of a change, least first: the impact of several changes together is the greatest of theirs.
 IMPACT_RANK: dict[str, int] = {"": 0, "minor": 1, "major": 2}
+
+
+# Texts whose words are a label, not a description: renaming one is never a rewrite of what it means.
+LABEL_FIELDS = frozenset({"name", "category", "subcategory"})
+
+
+def rewrite(field: str | None, before: Any, after: Any) -> str | None:
+    """Why a change of a text is a rewrite, 'keeps 3 of 40 words', when it keeps less than half of the words
+    before (so it is major unless its change request says otherwise); None when it is not a rewrite."""
+    if not isinstance(before, str) or not isinstance(after, str) or field in LABEL_FIELDS:
+        return None
+    old, new = before.split(), after.split()
+    kept = sum(block.size for block in difflib.SequenceMatcher(None, old, new, autojunk=False).get_matching_blocks())
+    return f"keeps {kept} of {len(old)} words" if old and kept * 2 < len(old) else None
 
 
 def greatest_impact(impacts: Iterable[str]) -> str:

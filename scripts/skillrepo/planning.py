@@ -18,6 +18,11 @@ from skillrepo.manifests import remove_applied_in, set_applied_in
 from skillrepo.model import ChangeRequest, Framework, Repository
 from skillrepo.serialize import file_changes
 
+# A change request not applied that does not apply (R431, R432) never stops applying or reverting another: a
+# preview leaves its own request unapplied over what it gives, and `apply` refuses a stale request itself, naming
+# its precondition; `check` (the hook, CI) is where a stale accepted request is an error.
+NOT_APPLYING = frozenset({"R431", "R432"})
+
 
 class Refusal(SkillrepoError):
     """A command refuses to do what was asked; nothing was written."""
@@ -65,7 +70,7 @@ def change_request(repo: Repository, cr_id: str) -> ChangeRequest:
 
 def require_clean(findings: list[Finding]) -> None:
     """Refuse to plan over a repository that `check` finds errors in."""
-    errors = [f for f in findings if f.severity == ERROR]
+    errors = [f for f in findings if f.severity == ERROR and f.code not in NOT_APPLYING]
     if errors:
         listing = "\n".join(f.as_text() for f in errors[:20])
         raise Refusal(f"the repository has {len(errors)} error(s); fix them first (skillrepo check):\n{listing}")
@@ -147,7 +152,7 @@ def _refuse_unless_later_replay(now: Framework, reverted: Framework, cr: ChangeR
 def check_result(snapshot: Snapshot, plan: Plan) -> list[Finding]:
     """The errors `check` would find in the repository once the plan is written."""
     _, findings = check_snapshot(overlay(snapshot, plan.files))
-    return [f for f in findings if f.severity == ERROR]
+    return [f for f in findings if f.severity == ERROR and f.code not in NOT_APPLYING]
 
 
 def refuse_unless_clean(snapshot: Snapshot, plan: Plan, what: str) -> None:

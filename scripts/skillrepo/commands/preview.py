@@ -44,7 +44,7 @@ def render(plan: Plan, snapshot: Snapshot, fmt: str, problems: list[str]) -> str
     step = plan.steps[0]
     cr = step.cr
     diff = unified_diff(snapshot, plan.files)
-    effects = [f"{e.describe()} ({e.impact})" for e in plan.effects]
+    effects = [f"{e.describe()} ({e.impact_text()})" for e in plan.effects]
     if fmt == "json":
         return json.dumps({
             "id": cr.id, "title": cr.title, "status": cr.status,

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from skillrepo.domain import LABEL_FIELDS, rewrite
 from skillrepo.operations import Effect, kind
 from skillrepo.exports.output import json_bytes
 from skillrepo.model import ChangeRequest, Framework
@@ -90,11 +91,25 @@ def _diff_markdown(before: str, after: str, context: int = 6) -> str:
     return " ".join(p for p in parts if p)
 
 
+# What the impact after each entry means, for people who hold assessments against the previous release.
+IMPACT_MEANING = ("**major**: what the item asks of people changed; review assessments made against it. "
+                  "**minor**: the same meaning in other words; assessments stand.")
+
+
+def _counts(items: list[Entry]) -> str:
+    """The changes by kind, in section order: 'Changes by kind: new levels 1; changed descriptions 3.'"""
+    counts = [f"{heading[:1].lower()}{heading[1:]} {sum(e.section == name for e in items)}"
+              for name, heading in SECTIONS if any(e.section == name for e in items)]
+    return f"Changes by kind: {'; '.join(counts)}."
+
+
 def markdown(title: str, items: list[Entry], changes: dict[str, ChangeRequest]) -> str:
     """The changelog for people."""
     lines = [f"# {title}", ""]
     if not items:
         lines += ["No change requests were applied.", ""]
+    else:
+        lines += [_counts(items), "", IMPACT_MEANING, ""]
     for name, heading in SECTIONS:
         group = [e for e in items if e.section == name]
         if not group:
@@ -104,9 +119,8 @@ def markdown(title: str, items: list[Entry], changes: dict[str, ChangeRequest]) 
             cr = changes.get(e.cr)
             what = f"[{e.cr}]({e.link})" + (f" {cr.title}" if cr is not None else "")
             line = f"- **{e.summary}** ({e.impact}) — {what}"
-            if isinstance(e.before, str) and isinstance(e.after, str) and e.field not in ("name", "category",
-                                                                                           "subcategory"):
-                if difflib.SequenceMatcher(None, e.before.split(), e.after.split()).ratio() < 0.5:
+            if isinstance(e.before, str) and isinstance(e.after, str) and e.field not in LABEL_FIELDS:
+                if rewrite(e.field, e.before, e.after):
                     # A word diff of a rewrite is noise: people read the new text.
                     line += f"  \n  Rewritten: {' '.join(e.after.split())}"
                 else:

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from skillrepo.domain import rewrite
 from skillrepo.errors import SkillrepoError
 from skillrepo.model import Framework, Skill
 
@@ -49,12 +50,17 @@ class Effect:
     impact: str
     cr: str = ""
     index: int = 0
+    why: str = ""  # why the impact is what it is, when it is not the kind's default: "keeps 3 of 40 words"
 
     def describe(self) -> str:
         """A short sentence: 'adds ITOP level 5'."""
         from skillrepo.operations import kind  # the registry imports every kind, and each kind this module
 
         return kind(self.op).describe(self)
+
+    def impact_text(self) -> str:
+        """The impact as people read it: 'minor', or 'major: keeps 3 of 40 words'."""
+        return f"{self.impact}: {self.why}" if self.why else self.impact
 
 
 @dataclass(frozen=True)
@@ -104,11 +110,14 @@ class Run:
 
     def effect(self, skill: str | None, level: int | None, field: str | None, before: Any, after: Any,
                impact: str | None = None) -> None:
-        """Records what the current operation did; its `impact:` wins over the kind's default."""
+        """Records what the current operation did; its `impact:` wins over a rewrite (major) and the kind's
+        default."""
         from skillrepo.operations import kind
 
-        chosen = self.op.get("impact") or impact or kind(self.op["op"]).impact
-        self.effects.append(Effect(self.op["op"], skill, level, field, before, after, chosen, self.cr, self.index))
+        why = "" if self.op.get("impact") or impact else rewrite(field, before, after) or ""
+        chosen = self.op.get("impact") or impact or ("major" if why else kind(self.op["op"]).impact)
+        self.effects.append(Effect(self.op["op"], skill, level, field, before, after, chosen, self.cr, self.index,
+                                   why))
 
     def skill(self, code: str) -> Skill:
         """The skill `code` as it is now, or a PreconditionError."""
