@@ -40,7 +40,6 @@ def test_the_texts_cover_every_subcommand_and_argument_and_no_other() -> None:
                 assert anchor in slugs, page
 
 
-@pytest.mark.xfail(strict=True, reason="main.py's parser table takes the texts after the merge")
 @pytest.mark.parametrize("name", sorted(COMMANDS))
 def test_every_subcommand_help_has_summary_argument_texts_example_and_docs(name: str) -> None:
     parser = _subparsers()[name]

@@ -11,6 +11,7 @@ from typing import Any
 
 from skillrepo import __version__
 from skillrepo.errors import SkillrepoError, UsageError, describe_os_error
+from skillrepo.helptexts import COMMANDS as HELP
 
 
 class _Parser(argparse.ArgumentParser):
@@ -24,70 +25,31 @@ def _arg(*names: str, **options: Any) -> tuple[tuple[str, ...], dict[str, Any]]:
     return names, options
 
 
-# Each command with its help and its arguments, in the order `skillrepo --help` lists them.
-_COMMANDS: list[tuple[str, str, list[tuple[tuple[str, ...], dict[str, Any]]]]] = [
-    ("check", "check every file of the repository; exit 1 on errors", [
-        _arg("paths", nargs="*", metavar="PATH",
-             help="accepted (as the commit hook passes them) but the whole repository is always checked"),
+# Each command with its arguments, in the order `skillrepo --help` lists them; what --help says of each (summary,
+# argument texts, example, documentation) is helptexts.COMMANDS (HELP here).
+_COMMANDS: list[tuple[str, list[tuple[tuple[str, ...], dict[str, Any]]]]] = [
+    ("check", [
+        _arg("paths", nargs="*", metavar="PATH"),
         _arg("--format", choices=("text", "json", "github"), default="text"),
-        _arg("--strict", action="store_true", help="warnings fail the check too"),
-        _arg("--select", metavar="CODES",
-             help="report only these codes or prefixes, comma-separated (R4,T501); "
-             "default: [tool.skillrepo.check] select in pyproject.toml, else every code"),
-        _arg("--ignore", metavar="CODES",
-             help="report none of these codes or prefixes, comma-separated; "
-             "default: [tool.skillrepo.check] ignore in pyproject.toml"),
+        _arg("--strict", action="store_true"),
+        _arg("--select", metavar="CODES"),
+        _arg("--ignore", metavar="CODES"),
     ]),
-    ("fmt", "rewrite files under framework/ in their canonical formatting", [
-        _arg("paths", nargs="*", metavar="PATH", help="accepted; every framework file is formatted"),
-        _arg("--check", action="store_true", help="write nothing; exit 1 if a file needs formatting"),
-    ]),
-    ("new", "start a draft change request with the next free number", [
-        _arg("title", help='its title, e.g. "Create IT infrastructure (ITOP) level 6"'),
-        _arg("--applies-to", nargs="+", default=[], metavar="CODE", help="the skills it is about"),
-    ]),
-    ("import", "a change request from the text of a published change request page", [
-        _arg("page", help="a file with the page's text, or - for standard input"),
-    ]),
-    ("preview", "what applying a change request would do; writes nothing", [
-        _arg("cr", metavar="CR-ID"),
-        _arg("--format", choices=("text", "markdown", "json"), default="text"),
-    ]),
-    ("apply", "apply accepted change requests: all files or none", [
-        _arg("crs", nargs="+", metavar="CR-ID"),
-        _arg("--dry-run", action="store_true", help="print what would change; write nothing"),
-        _arg("--commit", action="store_true", help="make one commit per change request"),
-    ]),
-    ("revert", "undo an applied change request", [
-        _arg("cr", metavar="CR-ID"),
-        _arg("--commit", action="store_true", help="commit the revert"),
-    ]),
-    ("status", "change requests by status; stale and conflicting ones", [
-        _arg("--format", choices=("text", "json"), default="text"),
-    ]),
-    ("verify", "prove framework/ is the last release plus the change requests applied since", [
-        _arg("--base", metavar="REF", help="the release to replay from (default: the newest v* tag)"),
-    ]),
-    ("changelog", "what changed since the last release, from the applied change requests", [
-        _arg("--since", metavar="REF", help="the release to compare with (default: the newest v* tag)"),
-        _arg("--format", choices=("markdown", "json"), default="markdown"),
-    ]),
-    ("release", "build the release: JSON, spreadsheets, CASE, changelog, mapping", [
-        _arg("version", metavar="VERSION", help="e.g. 1.0.0; the tag is vVERSION"),
-        _arg("--out", metavar="DIR", type=Path, default=Path("dist"), help="default: dist"),
-        _arg("--tag", action="store_true", help="create the annotated tag vVERSION"),
-    ]),
-    ("init", "start a new framework repository", [
-        _arg("directory", metavar="DIR", type=Path),
-        _arg("--from-sheet", metavar="FILE", type=Path, help="an .xlsx or .csv in the published layout"),
-    ]),
-    ("authorize", "refuse changes only a maintainer may make (for pull requests)", [
-        _arg("--base", metavar="REF", required=True, help="the pull request's base"),
-        _arg("--author", metavar="LOGIN", required=True, help="the pull request's author"),
-    ]),
-    ("rules", "list every check code with its summary", [
-        _arg("--format", choices=("text", "markdown"), default="text"),
-    ]),
+    ("fmt", [_arg("paths", nargs="*", metavar="PATH"), _arg("--check", action="store_true")]),
+    ("new", [_arg("title"), _arg("--applies-to", nargs="+", default=[], metavar="CODE")]),
+    ("import", [_arg("page")]),
+    ("preview", [_arg("cr", metavar="CR-ID"), _arg("--format", choices=("text", "markdown", "json"), default="text")]),
+    ("apply", [_arg("crs", nargs="+", metavar="CR-ID"), _arg("--dry-run", action="store_true"),
+               _arg("--commit", action="store_true")]),
+    ("revert", [_arg("cr", metavar="CR-ID"), _arg("--commit", action="store_true")]),
+    ("status", [_arg("--format", choices=("text", "json"), default="text")]),
+    ("verify", [_arg("--base", metavar="REF")]),
+    ("changelog", [_arg("--since", metavar="REF"), _arg("--format", choices=("markdown", "json"), default="markdown")]),
+    ("release", [_arg("version", metavar="VERSION"), _arg("--out", metavar="DIR", type=Path, default=Path("dist")),
+                 _arg("--tag", action="store_true")]),
+    ("init", [_arg("directory", metavar="DIR", type=Path), _arg("--from-sheet", metavar="FILE", type=Path)]),
+    ("authorize", [_arg("--base", metavar="REF", required=True), _arg("--author", metavar="LOGIN", required=True)]),
+    ("rules", [_arg("--format", choices=("text", "markdown"), default="text")]),
 ]
 
 
@@ -99,10 +61,13 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
 
-    for name, help_text, arguments in _COMMANDS:
-        command = sub.add_parser(name, help=help_text)
+    for name, arguments in _COMMANDS:
+        texts = HELP[name]
+        command = sub.add_parser(name, help=texts.summary, description=texts.summary, epilog=texts.epilog(),
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
         for names, options in arguments:
-            command.add_argument(*names, **options)
+            action = command.add_argument(*names, **options)
+            action.help = texts.arguments[action.dest]
     return parser
 
 
