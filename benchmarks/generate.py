@@ -45,7 +45,6 @@ except ImportError:
     sys.path.insert(0, str(ROOT / "scripts"))
 
 import git  # noqa: E402
-
 from skillrepo import engine  # noqa: E402
 from skillrepo.documents import document  # noqa: E402
 from skillrepo.domain import LEVEL_NAMES, LEVELS  # noqa: E402
@@ -58,29 +57,11 @@ from skillrepo.serialize import file_changes, level_data, render, skill_data, sk
 # ---------------------------------------------------------------------------------------------------------------
 # The vocabulary: a few hundred words, in classes, so that an edit can swap a word for another of its class.
 
-VERBS = """plans designs develops reviews monitors maintains coordinates manages evaluates implements documents
-analyses assesses improves supports leads defines agrees applies ensures investigates resolves advises selects
-prepares reports tests configures delivers oversees establishes promotes identifies specifies integrates operates
-measures negotiates communicates guides mentors authorises aligns prioritises schedules verifies validates records
-shares builds adapts escalates tracks governs sponsors commissions audits deploys automates""".split()
+VERBS = ["plans", "designs", "develops", "reviews", "monitors", "maintains", "coordinates", "manages", "evaluates", "implements", "documents", "analyses", "assesses", "improves", "supports", "leads", "defines", "agrees", "applies", "ensures", "investigates", "resolves", "advises", "selects", "prepares", "reports", "tests", "configures", "delivers", "oversees", "establishes", "promotes", "identifies", "specifies", "integrates", "operates", "measures", "negotiates", "communicates", "guides", "mentors", "authorises", "aligns", "prioritises", "schedules", "verifies", "validates", "records", "shares", "builds", "adapts", "escalates", "tracks", "governs", "sponsors", "commissions", "audits", "deploys", "automates"]
 
-NOUNS = """services systems standards procedures risks requirements suppliers budgets plans teams stakeholders policies
-processes controls incidents problems changes releases components platforms applications data models architectures
-designs solutions products projects programmes resources capabilities practices methods tools techniques
-documentation specifications interfaces networks infrastructure security quality performance capacity availability
-continuity compliance governance strategy objectives outcomes benefits costs contracts relationships colleagues
-customers users partners vendors audiences decisions priorities schedules milestones deliverables tests defects
-metrics measures reports findings recommendations improvements innovations opportunities options trends technologies
-environments configurations baselines assets licences records information knowledge skills training learning careers
-roles responsibilities workloads activities tasks operations workflows pipelines integrations migrations upgrades
-patches vulnerabilities threats assessments reviews audits evidence principles guidelines frameworks roadmaps
-portfolios initiatives investments markets communities functions organisations""".split()
+NOUNS = ["services", "systems", "standards", "procedures", "risks", "requirements", "suppliers", "budgets", "plans", "teams", "stakeholders", "policies", "processes", "controls", "incidents", "problems", "changes", "releases", "components", "platforms", "applications", "data", "models", "architectures", "designs", "solutions", "products", "projects", "programmes", "resources", "capabilities", "practices", "methods", "tools", "techniques", "documentation", "specifications", "interfaces", "networks", "infrastructure", "security", "quality", "performance", "capacity", "availability", "continuity", "compliance", "governance", "strategy", "objectives", "outcomes", "benefits", "costs", "contracts", "relationships", "colleagues", "customers", "users", "partners", "vendors", "audiences", "decisions", "priorities", "schedules", "milestones", "deliverables", "tests", "defects", "metrics", "measures", "reports", "findings", "recommendations", "improvements", "innovations", "opportunities", "options", "trends", "technologies", "environments", "configurations", "baselines", "assets", "licences", "records", "information", "knowledge", "skills", "training", "learning", "careers", "roles", "responsibilities", "workloads", "activities", "tasks", "operations", "workflows", "pipelines", "integrations", "migrations", "upgrades", "patches", "vulnerabilities", "threats", "assessments", "reviews", "audits", "evidence", "principles", "guidelines", "frameworks", "roadmaps", "portfolios", "initiatives", "investments", "markets", "communities", "functions", "organisations"]
 
-ADJECTIVES = """agreed complex routine specialist technical organisational operational strategic relevant appropriate
-significant effective efficient reliable secure sustainable consistent documented defined established new existing
-emerging critical external internal multiple diverse broad detailed practical formal informal standard shared common
-major minor key current future planned approved proposed measurable realistic scalable resilient accessible inclusive
-ethical legal regulatory commercial financial digital analytical collaborative structured iterative""".split()
+ADJECTIVES = ["agreed", "complex", "routine", "specialist", "technical", "organisational", "operational", "strategic", "relevant", "appropriate", "significant", "effective", "efficient", "reliable", "secure", "sustainable", "consistent", "documented", "defined", "established", "new", "existing", "emerging", "critical", "external", "internal", "multiple", "diverse", "broad", "detailed", "practical", "formal", "informal", "standard", "shared", "common", "major", "minor", "key", "current", "future", "planned", "approved", "proposed", "measurable", "realistic", "scalable", "resilient", "accessible", "inclusive", "ethical", "legal", "regulatory", "commercial", "financial", "digital", "analytical", "collaborative", "structured", "iterative"]
 
 PREPOSITIONS = ("in line with", "across", "within", "for", "with", "against", "through", "under", "to support",
                 "to meet", "on behalf of", "in response to", "as part of", "according to", "alongside", "beyond")
@@ -95,20 +76,11 @@ for _words in (VERBS, NOUNS, ADJECTIVES, list(ADVERBS)):
     for _w in _words:
         WORD_CLASS.setdefault(_w, _words)
 
-NAME_HEADS = """Data Network Security Service Software Supplier Quality Risk Information Digital Cloud Systems Business
-Release Capacity Availability Incident Problem Change Configuration Asset Knowledge Portfolio Programme Project
-Product Solution Enterprise Platform Application Database Infrastructure User Content Learning Workforce Privacy
-Continuity Performance Measurement Research Innovation Emerging Sustainability Financial Contract Stakeholder
-Relationship Requirements Testing Integration Deployment Automation Hardware Facilities Storage Identity Threat
-Vulnerability Audit Compliance Governance Architecture Methods Organisational Employee Competency""".split()
+NAME_HEADS = ["Data", "Network", "Security", "Service", "Software", "Supplier", "Quality", "Risk", "Information", "Digital", "Cloud", "Systems", "Business", "Release", "Capacity", "Availability", "Incident", "Problem", "Change", "Configuration", "Asset", "Knowledge", "Portfolio", "Programme", "Project", "Product", "Solution", "Enterprise", "Platform", "Application", "Database", "Infrastructure", "User", "Content", "Learning", "Workforce", "Privacy", "Continuity", "Performance", "Measurement", "Research", "Innovation", "Emerging", "Sustainability", "Financial", "Contract", "Stakeholder", "Relationship", "Requirements", "Testing", "Integration", "Deployment", "Automation", "Hardware", "Facilities", "Storage", "Identity", "Threat", "Vulnerability", "Audit", "Compliance", "Governance", "Architecture", "Methods", "Organisational", "Employee", "Competency"]
 
-NAME_MIDDLES = """technology service systems data security process operations quality risk information performance
-delivery solution platform product design model control lifecycle resource capability strategy policy practice
-transition acceptance support user portfolio""".split()
+NAME_MIDDLES = ["technology", "service", "systems", "data", "security", "process", "operations", "quality", "risk", "information", "performance", "delivery", "solution", "platform", "product", "design", "model", "control", "lifecycle", "resource", "capability", "strategy", "policy", "practice", "transition", "acceptance", "support", "user", "portfolio"]
 
-NAME_TAILS = """management engineering design operations analysis assurance governance support development architecture
-testing administration planning consultancy research modelling integration monitoring delivery strategy coordination
-improvement evaluation specification optimisation""".split()
+NAME_TAILS = ["management", "engineering", "design", "operations", "analysis", "assurance", "governance", "support", "development", "architecture", "testing", "administration", "planning", "consultancy", "research", "modelling", "integration", "monitoring", "delivery", "strategy", "coordination", "improvement", "evaluation", "specification", "optimisation"]
 
 CATEGORIES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Strategy and architecture", ("Strategy and planning", "Financial and value management",
@@ -352,9 +324,9 @@ class Generator:
         parts = [p for p in name.upper().split() if p.isalpha()]
         candidates = []
         if len(parts) >= 2:
-            candidates.append((parts[0][:2] + parts[-1][:2]))
-            candidates.append((parts[0][:3] + parts[-1][:1]))
-            candidates.append((parts[0][:1] + parts[1][:1] + parts[-1][:2]))
+            candidates.append(parts[0][:2] + parts[-1][:2])
+            candidates.append(parts[0][:3] + parts[-1][:1])
+            candidates.append(parts[0][:1] + parts[1][:1] + parts[-1][:2])
         for c in candidates:
             if len(c) == 4 and c not in self.codes:
                 self.codes.add(c)

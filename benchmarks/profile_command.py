@@ -168,9 +168,8 @@ def main() -> int:
             return 0
         # Import every module the command may use first, so that the wrappers see them all.
         for module_name in TARGETS:
-            if module_name.startswith("skillrepo.site") or module_name.startswith("skillrepo.exports"):
-                if command[:1] != ["release"]:
-                    continue
+            if module_name.startswith(("skillrepo.site", "skillrepo.exports")) and command[:1] != ["release"]:
+                continue
             if module_name == "skillrepo.history" and command[:1] == ["check"]:
                 continue  # check imports git only when it needs it (frozen); keep that import in its time
             with contextlib.suppress(ImportError):

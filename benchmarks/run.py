@@ -119,7 +119,7 @@ class Runner:
         else:
             full = [sys.executable, str(self.wrapper), str(rss_file), *cmd]
         start = time.perf_counter()
-        proc = subprocess.run(full, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        proc = subprocess.run(full, cwd=cwd, capture_output=True)
         wall = time.perf_counter() - start
         if expect is not None and proc.returncode != expect:
             raise SystemExit(f"{' '.join(cmd)} exited {proc.returncode}, expected {expect}:\n"
@@ -234,7 +234,8 @@ def prepare(scale: float, args: argparse.Namespace, runner: Runner, work: Path) 
                               args.runs_check_jsonschema or runs))
     ms += [Measurement("check", "skillrepo check", run([*skillrepo, "check"]), runs),
            Measurement("verify", "skillrepo verify", run([*skillrepo, "verify"]), runs),
-           Measurement("apply", f"skillrepo apply {summary['apply_cr']}", run([*skillrepo, "apply", summary["apply_cr"]]),
+           Measurement("apply", f"skillrepo apply {summary['apply_cr']}",
+                       run([*skillrepo, "apply", summary["apply_cr"]]),
                        runs, before=restore, after=restore),  # every other command sees the tree as committed
            Measurement("release", "skillrepo release", run([*skillrepo, "release", "2.0.0", "--out", str(dist)]), runs,
                        before=clear_dist)]
@@ -334,11 +335,12 @@ def markdown(by_scale: dict[float, dict[str, Any]], targets: dict[str, Any]) -> 
         lines.append("| target | value (wall) | limit | status (wall) | value (CPU) | status (CPU) |")
         lines.append("| --- | ---: | ---: | --- | ---: | --- |")
         for t in targets.values():
+            cpu = t.get("value_cpu")
             lines.append(f"| {t['what']} | {t['value']} | {t['target']} | {t['status']} | "
-                         f"{t.get('value_cpu') if t.get('value_cpu') is not None else ''} | {t.get('status_cpu') or ''} |")
+                         f"{cpu if cpu is not None else ''} | {t.get('status_cpu') or ''} |")
         lines.append("")
-        lines.append("Wall time is the target's measure; CPU time (user + system of the child) is given beside it because "
-                     "it is much less disturbed by other work on the machine.")
+        lines.append("Wall time is the target's measure; CPU time (user + system of the child) is given beside it "
+                     "because it is much less disturbed by other work on the machine.")
         lines.append("")
     return "\n".join(lines)
 

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-
 from helpers import FIXTURES, ROOT
 from skillrepo.checker import check_repository
 from skillrepo.domain import LEVEL_NAMES

@@ -5,10 +5,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from helpers import ROOT, copy_bundled, git, init_git, run_cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from helpers import ROOT, copy_bundled, git, init_git, run_cli
 from skillrepo.canonical import WIDTH, dump
 from skillrepo.schemas import property_order
 from skillrepo.yamlsource import load_text

@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 import yaml
-
 from helpers import copy_bundled, git, init_git, write_files
 from skillrepo.checker import check_repository
 from skillrepo.rules import RULES

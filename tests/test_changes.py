@@ -10,10 +10,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 import yaml
-
-from helpers import FIXTURES, ROOT, copy_bundled, git, init_git, run_cli, write_files
+from helpers import FIXTURES, copy_bundled, git, init_git, run_cli, write_files
 from skillrepo import writing
 from skillrepo.commands.new import next_id
 from skillrepo.main import main

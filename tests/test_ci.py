@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 import yaml
-
 from helpers import ROOT, copy_bundled, git, git_env, init_git, run_cli, write_files
 from skillrepo.commands.authorize import maintainers, manifest_problems
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from helpers import ROOT, copy_bundled, run_cli, write_files
+from helpers import ROOT, copy_bundled, run_cli
 
 
 def test_bundled_repository_is_clean() -> None:

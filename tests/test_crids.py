@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from skillrepo.crids import nearest_cr_ids, normalise_cr_id
 
 

@@ -7,12 +7,10 @@ import json
 from pathlib import Path
 
 import pytest
-
+from helpers import copy_bundled, run_cli
 from skillrepo.documents import read_snapshot
 from skillrepo.errors import SkillrepoError
 from skillrepo.yamlsource import load_bytes, load_text
-
-from helpers import copy_bundled, run_cli
 
 SKILL = "framework/skills/ITOP/skill.yaml"
 

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from helpers import copy_bundled, git, init_git, run_cli
 from skillrepo import writing
 from skillrepo.main import main

@@ -7,17 +7,16 @@ import uuid
 from typing import Any
 
 import pytest
+from helpers import ROOT
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-
-from helpers import ROOT
 from skillrepo.checker import check_repository
-from skillrepo.engine import PreconditionError, apply, apply_all, invert, nearest, occurrences
+from skillrepo.engine import PreconditionError, apply, apply_all, invert, occurrences
 from skillrepo.model import Framework, Skill, SkillLevel
 
 BUNDLED: Framework = check_repository(ROOT)[0].framework
 BUNDLED_REPR = repr(BUNDLED)
-WORDS = st.lists(st.sampled_from("plans builds runs checks service team data risk users tools".split()),
+WORDS = st.lists(st.sampled_from(["plans", "builds", "runs", "checks", "service", "team", "data", "risk", "users", "tools"]),
                  min_size=3, max_size=12).map(lambda w: " ".join(w).capitalize() + ".")
 
 

@@ -13,7 +13,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from helpers import copy_bundled, git_env, init_git
 from skillrepo import checker, documents, writing
 from skillrepo.main import COMMANDS, main

@@ -8,7 +8,6 @@ import subprocess
 import sys
 
 import pytest
-
 from helpers import ROOT
 from skillrepo.helptexts import COMMANDS
 from skillrepo.main import _parser

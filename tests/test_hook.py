@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from helpers import ROOT, copy_bundled, git, git_env, init_git
 
 

@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from helpers import copy_bundled, git, git_env, init_git
 from skillrepo.locking import TOKEN_ENV, inside_holder
 

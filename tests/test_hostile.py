@@ -43,6 +43,7 @@ would hang the run until the hang guard. No output may hold a control character 
 from __future__ import annotations
 
 import codecs
+import contextlib
 import hashlib
 import os
 import re
@@ -56,16 +57,15 @@ from typing import Any
 
 import pytest
 import yaml
+from helpers import XLSX_NS, copy_bundled, write_raw_xlsx
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from helpers import XLSX_NS, copy_bundled, write_raw_xlsx
 from skillrepo.errors import SkillrepoError
 from skillrepo.exports import sheets
 from skillrepo.layout import level_path, manifest_path, skill_dir, skill_level_path, skill_path
 from skillrepo.pages import MAX_PAGE_LINES, parse_page
 from skillrepo.rules import RULES
-from skillrepo.yamlsource import MAX_DEPTH, Loaded, load_bytes, load_text
+from skillrepo.yamlsource import Loaded, load_bytes, load_text
 from test_cases import apply_case
 
 CASES = sorted((Path(__file__).parent / "cases" / "hostile").glob("*.yaml"))
@@ -355,10 +355,8 @@ def test_load_bytes_and_load_text_never_raise_on_yaml_ish_text(text: str) -> Non
     "text.", "(ABCD)",
 ]) | st.text(max_size=40), max_size=30).map("\n".join))
 def test_parse_page_raises_nothing_but_skillrepo_error(text: str) -> None:
-    try:
+    with contextlib.suppress(SkillrepoError):
         parse_page(text, "page.txt")
-    except SkillrepoError:
-        pass
 
 
 def test_the_loader_depth_limit_holds_for_flow_and_block_nesting() -> None:

@@ -13,7 +13,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from helpers import copy_bundled, git, git_env, init_git, run_cli, write_files
 
 REFUSED = ("error: .skillrepo/journal.json: git tracks this file in .skillrepo/, the tool's own working state, so a "

@@ -11,7 +11,6 @@ import openpyxl
 import pytest
 import yaml
 from helpers import ROOT, git, git_env, run_cli
-
 from skillrepo.checker import check_repository
 from skillrepo.exports import sheets
 from skillrepo.model import Framework

@@ -7,10 +7,9 @@ import tomllib
 from typing import Any
 
 import yaml
+from helpers import ROOT
 from packaging.requirements import Requirement
 from packaging.version import Version
-
-from helpers import ROOT
 
 
 def _project() -> dict[str, Any]:

@@ -7,7 +7,6 @@ import unicodedata
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
 from skillrepo.names import LOOKALIKES, name_key, shown, why_same
 
 NAME = "Software development"

@@ -9,7 +9,6 @@ import re
 from typing import Any
 
 import pytest
-
 from helpers import ROOT
 from skillrepo import engine
 from skillrepo.checker import check_repository

@@ -8,7 +8,6 @@ from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
-
 from skillrepo.exports.output import json_bytes, write_json
 
 scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text()
@@ -38,7 +37,7 @@ def test_an_iterator_is_written_as_an_array_without_being_listed_first() -> None
     written_before: list[int] = []
 
     def large_rows() -> Any:
-        for n in range(3):
+        for _n in range(3):
             written_before.append(len(out.getvalue()))
             yield "x" * 100_000
 

@@ -6,7 +6,6 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
-
 from helpers import FIXTURES, ROOT
 from skillrepo.checker import check_repository
 from skillrepo.errors import SkillrepoError

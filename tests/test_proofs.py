@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from helpers import copy_bundled, git, init_git, run_cli, write_files
 
 ITOP3 = "framework/skills/ITOP/level-3.yaml"
@@ -179,7 +178,7 @@ def categories_yaml(root: Path, extra: str = "") -> str:
     items = []
     for name, subs in fw.categories.items():
         subs = subs + ([extra] if extra and name == "People and skills" else [])
-        items.append("        - {name: %s, subcategories: [%s]}" % (name, ", ".join(subs)))
+        items.append("        - {{name: {}, subcategories: [{}]}}".format(name, ", ".join(subs)))
     return "\n" + "\n".join(items)
 
 
@@ -247,7 +246,6 @@ def test_update_framework_applies_verifies_and_reverts_byte_for_byte(repo: Path,
 
 def test_update_framework_preconditions_and_inverse() -> None:
     from skillrepo.engine import PreconditionError, apply, describe_operation, invert, targets
-
     from test_engine import BUNDLED
 
     op = {"op": "update-framework", "name": {"from": "Open Digital Skills Framework", "to": "ODSF"},

@@ -12,9 +12,8 @@ from pathlib import Path
 
 import openpyxl  # type: ignore[import-untyped]
 import pytest
-from jsonschema import Draft202012Validator
-
 from helpers import ROOT, copy_bundled, git, init_git, run_cli, wait_for_clock_to_pass, write_files
+from jsonschema import Draft202012Validator
 
 GOLDEN = Path(__file__).parent / "golden"
 RELEASE_FILES = ["CHANGELOG.md", "SHA256SUMS", "case.json", "changes.json", "framework.json", "mapping.csv",

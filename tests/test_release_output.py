@@ -15,7 +15,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from helpers import copy_bundled, init_git, run_cli, write_files
 from skillrepo import releasedir, staging
 from skillrepo.main import main

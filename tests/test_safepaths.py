@@ -8,7 +8,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
 from skillrepo import writing
 from skillrepo.safepaths import Tree, UnsafePath
 from test_hostile_checkout import digest

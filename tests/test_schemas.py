@@ -9,9 +9,8 @@ import subprocess
 from typing import Any
 
 import pytest
-from jsonschema import Draft202012Validator
-
 from helpers import ROOT
+from jsonschema import Draft202012Validator
 from skillrepo import domain, operations
 from skillrepo.layout import KINDS, schema_filename
 from skillrepo.schemas import schema_dir

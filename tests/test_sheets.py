@@ -16,13 +16,12 @@ from typing import Any
 import openpyxl
 import pytest
 from helpers import ROOT, XLSX_NS, wait_for_clock_to_pass, write_raw_xlsx
-
 from skillrepo.checker import check_repository
 from skillrepo.exports import sheets
+from skillrepo.model import Framework
 from skillrepo.sheetlayout import safe_cell, unsafe_cell
 from skillrepo.sheetread.common import SheetError
 from skillrepo.sheetread.read import read_sheet
-from skillrepo.model import Framework
 
 EPOCH = 1_700_000_000
 
@@ -142,7 +141,7 @@ def test_formulas_are_neutralised_in_csv_and_workbook_and_read_back(tmp_path: Pa
     fw = copy.deepcopy(bundled)
     texts = DANGEROUS + QUOTED
     chosen = sorted(fw.skills)[: len(texts)]
-    for code, text in zip(chosen, texts):
+    for code, text in zip(chosen, texts, strict=True):
         fw.skills[code].description = text
     fw.skills[chosen[0]].guidance = "-negative guidance"
     header, rows = sheets.skill_rows(fw, url)
@@ -152,7 +151,7 @@ def test_formulas_are_neutralised_in_csv_and_workbook_and_read_back(tmp_path: Pa
 
     records = list(csv.reader(io.StringIO((tmp_path / "s.csv").read_bytes().decode("utf-8-sig"), newline="")))
     by_code = {r[header.index("Code")]: r for r in records[1:]}
-    for code, text in zip(chosen, texts):
+    for code, text in zip(chosen, texts, strict=True):
         assert by_code[code][col] == safe_cell(text)
     for code in chosen[: len(DANGEROUS)]:
         assert by_code[code][col].startswith("'")
@@ -168,7 +167,7 @@ def test_formulas_are_neutralised_in_csv_and_workbook_and_read_back(tmp_path: Pa
 
     for name in ("s.csv", "s.xlsx"):
         got = {s.code: s for s in read_sheet(tmp_path / name).skills}
-        for code, text in zip(chosen, texts):
+        for code, text in zip(chosen, texts, strict=True):
             assert got[code].description == text, name
         assert got[chosen[0]].guidance == "-negative guidance"
 

@@ -14,7 +14,6 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import pytest
-
 from helpers import ROOT, copy_bundled, init_git
 from skillrepo.checker import check_repository
 from skillrepo.engine import apply
@@ -280,7 +279,7 @@ def test_changelog_mapping_and_downloads(site: Path, bundled: tuple[Repository, 
     assert replay.result is not None
     html = (site / "changelog.html").read_text()
     items = changelog.entries(replay.effects, replay.result)
-    for name, heading in changelog.SECTIONS:
+    for name, _heading in changelog.SECTIONS:
         assert (f'id="{name}"' in html) == any(e.section == name for e in items), name
     assert html.count('class="entry"') == len(items)
     table = (site / "mapping.html").read_text()

@@ -8,7 +8,6 @@ import pytest
 import yaml
 from hypothesis import given
 from hypothesis import strategies as st
-
 from skillrepo.yamlsource import STR_TAG, load_bytes, load_text, resolve_plain
 
 BAD = [

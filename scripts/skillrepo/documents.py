@@ -60,7 +60,8 @@ class Document:
         try:
             read = self._source()
         except OSError as exc:
-            raise SkillrepoError(f"{self.path}: cannot be read again ({exc.strerror or exc}); run the command again")
+            raise SkillrepoError(f"{self.path}: cannot be read again ({exc.strerror or exc}); run the command "
+                                 "again") from exc
         if not self.has_bytes(read):
             raise SkillrepoError(f"{self.path}: changed while this command was running; run the command again")
         return read

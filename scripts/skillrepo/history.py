@@ -4,6 +4,7 @@ need history, so `check` stays fast where there is nothing to compare."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import re
@@ -354,11 +355,9 @@ def tracked_under(root: Path, name: str) -> list[str]:
     prefix = relative_prefix(repo, root)
     paths = [str(path) for path, _stage in repo.index.entries]
     if repo.head.is_valid():
-        try:
+        with contextlib.suppress(KeyError):  # not at HEAD
             paths.extend(str(item.path) for item in (repo.head.commit.tree / f"{prefix}{name}").traverse()
                          if isinstance(item, (Blob, git.Submodule)))
-        except KeyError:
-            pass  # not at HEAD
     return [p[len(prefix):] for p in paths if p.startswith(prefix)]
 
 
@@ -372,7 +371,7 @@ def undo_commits(repo: git.Repo, root: Path, start: git.Commit, relpaths: list[s
     if paths:
         repo.git.reset("--quiet", start.hexsha, "--", *paths)
     before: dict[str, bytes | None] = {}
-    for rel, path in zip(relpaths, paths):
+    for rel, path in zip(relpaths, paths, strict=True):
         try:
             before[rel] = start.tree[path].data_stream.read()
         except KeyError:

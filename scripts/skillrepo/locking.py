@@ -19,7 +19,6 @@ from skillrepo.safepaths import Tree, UnsafePath
 from skillrepo.statedir import HOLDING, JOURNAL, LOCK, STATE_DIR, refuse_untrusted
 from skillrepo.writing import make_state_dir, recover, remove_state_dir
 
-
 # A writer passes its child processes (the commit hooks its commit runs: `skillrepo fmt`, `skillrepo check`) an
 # unguessable token; only its digest is in the lock file, so no file a checkout brings can match a token, and a
 # process without the holder's token in its environment is refused as before.

@@ -28,7 +28,8 @@ MARKER_TEXT = b"Built by skillrepo release: the next release of this version rep
 
 # Semantic versions: digits and dots, an optional -prerelease and +build. No name a version can take is a
 # path of its own ("." or ".."), nor one of the repository's directories.
-VERSION = re.compile(r"[0-9]+(?:\.[0-9]+)*(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?")
+_DOTTED = r"[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*"
+VERSION = re.compile(rf"[0-9]+(?:\.[0-9]+)*(?:-{_DOTTED})?(?:\+{_DOTTED})?")
 MAX_VERSION = 64
 
 # The repository's data and tooling: a release is never written into them, nor replaces one of them.

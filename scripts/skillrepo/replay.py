@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-
 from skillrepo import history
 from skillrepo.checker import load
 from skillrepo.engine import Effect, PreconditionError, apply_all, invert
@@ -72,7 +71,7 @@ def _forward(replay: Replay, start: Framework) -> Replay:
     except PreconditionError as exc:
         replay.problem = f"the change requests do not replay on {replay.base_ref or 'the first release'}: {exc}"
         return replay
-    replay.steps = list(zip(replay.order, effects))
+    replay.steps = list(zip(replay.order, effects, strict=True))
     replay.result = fw
     return replay
 

@@ -8,6 +8,7 @@ the repository: the link is refused, with its path, and nothing is changed.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import secrets
@@ -92,10 +93,9 @@ class Tree:
             except FileNotFoundError:
                 if not create:
                     raise
-                try:
+                # Made meanwhile by another command: open what is there (a link is still refused).
+                with contextlib.suppress(FileExistsError):
                     os.mkdir(name, 0o777, dir_fd=fd)
-                except FileExistsError:
-                    pass  # made meanwhile by another command: open what is there (a link is still refused)
                 return os.open(name, _DIR, dir_fd=fd)
         except OSError as exc:
             if exc.errno in (errno.ELOOP, errno.ENOTDIR):

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import yaml
-from yaml.constructor import ConstructorError, SafeConstructor
 from yaml._yaml import CParser
+from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.events import (
     AliasEvent,
     DocumentStartEvent,
@@ -220,7 +220,8 @@ def load_bytes(raw: bytes) -> Loaded:
         return too_large(len(raw))
     out = Loaded()
     if raw.startswith(b"\xef\xbb\xbf"):
-        out.problems.append(YamlProblem(1, 1, "Y011", "file starts with a byte-order mark; save it as UTF-8 without BOM"))
+        out.problems.append(YamlProblem(1, 1, "Y011",
+                                        "file starts with a byte-order mark; save it as UTF-8 without BOM"))
         raw = raw[3:]
     try:
         text = raw.decode("utf-8")
@@ -495,8 +496,8 @@ def _walk_events(parser: CParser, out: Loaded | _Positions, record: _Positions |
             fatal = True
         tag = getattr(event, "tag", None)
         if tag is not None:
-            problems.append(YamlProblem(mark.line + 1, mark.column + 1, "Y004",
-                                        f"tag {_short_tag(tag)} is not allowed; remove it (quote the value if it is text)"))
+            problems.append(YamlProblem(mark.line + 1, mark.column + 1, "Y004", f"tag {_short_tag(tag)} is not "
+                                        "allowed; remove it (quote the value if it is text)"))
             fatal = True
         if cls is ScalarEvent:
             value: Any = event.value

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from skillrepo.checker import check_repository, check_snapshot
 from skillrepo.documents import overlay
-from skillrepo.findings import ERROR
 from skillrepo.errors import SkillrepoError, UsageError
+from skillrepo.findings import ERROR
 from skillrepo.layout import manifest_path
 from skillrepo.manifests import render_manifest
 from skillrepo.pages import MAX_PAGE_CHARS, manifest_from_page, parse_page

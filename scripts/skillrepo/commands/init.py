@@ -22,14 +22,14 @@ from typing import Any
 from skillrepo import staging as stage
 from skillrepo.checker import check_repository
 from skillrepo.errors import SkillrepoError
-from skillrepo.sheetread.common import SheetError
-from skillrepo.sheetread.read import SheetFramework, read_sheet
 from skillrepo.findings import ERROR, Finding
 from skillrepo.layout import FRAMEWORK_DIR, FRAMEWORK_FILE, is_allowed_extra, level_path, skill_level_path, skill_path
 from skillrepo.model import Framework, Skill, SkillLevel
 from skillrepo.planning import Refusal
 from skillrepo.resources import schema_dir, starter_levels_dir
 from skillrepo.serialize import render, skill_data, skill_level_data
+from skillrepo.sheetread.common import SheetError
+from skillrepo.sheetread.read import SheetFramework, read_sheet
 from skillrepo.writing import pause_for_tests
 from skillrepo.yamlsource import load_bytes
 

@@ -10,8 +10,11 @@ import hashlib
 import os
 import sys
 import time
-from datetime import datetime, timezone
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
+from typing import BinaryIO
 
 from skillrepo import history, releasedir
 from skillrepo.checker import check_repository
@@ -66,7 +69,7 @@ def build(repo: Repository, replay: Replay, version: str, epoch: int) -> list[tu
     """The release's files, in the order they are built, each as a name and how to write it."""
     fw = repo.framework
     assert replay.result is not None
-    stamp = datetime.fromtimestamp(epoch, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+    stamp = datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%S+00:00")
     items = changelog.entries(replay.effects, replay.result)
     title = f"{fw.name} {version}" + (f": changes since {replay.base_ref}" if replay.base_ref else "")
     mapping_rows = mapping.rows(replay.base, replay.result, replay.effects)
@@ -103,6 +106,10 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _write_lines(lines: Iterable[bytes], out: BinaryIO) -> None:
+    out.writelines(lines)
+
+
 def _write(path: Path, write: Writer) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as f:
@@ -125,7 +132,7 @@ def _build_into(staging: Path, repo: Repository, replay: Replay, version: str, s
     from skillrepo.site.build import site_files  # Jinja2 is imported only when a release is built
 
     for path, chunks in site_files(repo, replay, version, sorted([*digests, "SHA256SUMS"])):
-        _write(staging / "site" / path, lambda out: out.writelines(chunks))  # run here: this page's chunks
+        _write(staging / "site" / path, partial(_write_lines, chunks))  # written here: this page's chunks
     return changelog_text, sorted([*digests, "SHA256SUMS"]) + ["site/"]
 
 

@@ -12,11 +12,10 @@ from typing import Any
 
 from skillrepo.checker import check_repository
 from skillrepo.domain import CR_STATUSES
-from skillrepo.findings import ERROR
 from skillrepo.engine import PreconditionError, apply, touched
-from skillrepo.operations.base import describe_item
+from skillrepo.findings import ERROR
 from skillrepo.model import ChangeRequest, Framework
-
+from skillrepo.operations.base import describe_item
 
 # A change request's conflicts are listed up to LISTED ids, the rest counted: the output stays linear in the
 # number of change requests, even when hundreds of them change the same text.

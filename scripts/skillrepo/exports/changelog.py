@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from skillrepo.domain import LABEL_FIELDS, rewrite
-from skillrepo.operations import Effect, kind
 from skillrepo.exports.output import json_bytes
 from skillrepo.model import ChangeRequest, Framework
+from skillrepo.operations import Effect, kind
 
 SECTIONS: tuple[tuple[str, str], ...] = (
     ("new_skills", "New skills"),

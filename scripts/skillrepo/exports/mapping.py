@@ -63,4 +63,4 @@ def rows(before: Framework, after: Framework, effects: list[Effect]) -> list[dic
 def _row(old_code: str, old_level: Any, new_code: str, new_level: Any, change: str, impact: str,
          effects: list[Effect]) -> dict[str, Any]:
     return dict(zip(COLUMNS, (old_code, old_level, new_code, new_level, change,
-                              "" if change == "unchanged" else impact, _crs(effects))))
+                              "" if change == "unchanged" else impact, _crs(effects)), strict=True))

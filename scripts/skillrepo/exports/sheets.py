@@ -35,13 +35,12 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 import shutil
 import tempfile
 import warnings
 import zipfile
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, BinaryIO
 
 from openpyxl import Workbook  # type: ignore[import-untyped]
@@ -50,11 +49,18 @@ from openpyxl.styles import Alignment, Font  # type: ignore[import-untyped]
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 from openpyxl.writer.excel import ExcelWriter  # type: ignore[import-untyped]
 
-from skillrepo.domain import LEVEL_NAMES, LEVELS
+from skillrepo.domain import LEVELS
 from skillrepo.model import Framework
 from skillrepo.sheetlayout import (
-    CATEGORIES_SHEET, CATEGORY_HEADER, DESCRIPTION, LEVEL_HEADER, LEVELS_SHEET, SKILL_HEADER, SKILLS_SHEET,
-    ooxml_escape, safe_cell, unsafe_cell,
+    CATEGORIES_SHEET,
+    CATEGORY_HEADER,
+    LEVEL_HEADER,
+    LEVELS_SHEET,
+    SKILL_HEADER,
+    SKILLS_SHEET,
+    ooxml_escape,
+    safe_cell,
+    unsafe_cell,
 )
 
 __all__ = ["CATEGORIES_SHEET", "LEVELS_SHEET", "SKILLS_SHEET", "SKILL_HEADER", "category_rows", "level_rows",
@@ -170,9 +176,9 @@ def _fill(sheet: Any, header: list[str], rows: list[list[Any]]) -> None:
 
 
 def _zip_time(epoch: int) -> tuple[int, int, int, int, int, int]:
-    moment = datetime.fromtimestamp(epoch, timezone.utc)
-    moment = min(max(moment, datetime(1980, 1, 1, tzinfo=timezone.utc)), datetime(2107, 12, 31, 23, 59, 58,
-                                                                                  tzinfo=timezone.utc))
+    moment = datetime.fromtimestamp(epoch, UTC)
+    moment = min(max(moment, datetime(1980, 1, 1, tzinfo=UTC)), datetime(2107, 12, 31, 23, 59, 58,
+                                                                                  tzinfo=UTC))
     return moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second
 
 
@@ -196,7 +202,7 @@ def write_xlsx(out: BinaryIO, sheets: list[tuple[str, list[str], list[list[Any]]
     book = Workbook(write_only=True)
     for name, header, rows in sheets:
         _fill(book.create_sheet(title=name), header, rows)
-    when = datetime.fromtimestamp(epoch, timezone.utc).replace(tzinfo=None)
+    when = datetime.fromtimestamp(epoch, UTC).replace(tzinfo=None)
     book.properties.created = when
     book.properties.modified = when
     book.properties.creator = "skillrepo"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from skillrepo.operations.add_level import ADD_LEVEL
 from skillrepo.operations.add_skill import ADD_SKILL, REMOVE_SKILL
-from skillrepo.operations.base import (Effect, Item, Kind, Operation, PreconditionError, Run, UnknownOperation)
+from skillrepo.operations.base import Effect, Item, Kind, Operation, PreconditionError, Run, UnknownOperation
 from skillrepo.operations.remove_level import REMOVE_LEVEL
 from skillrepo.operations.retire_skill import RETIRE_SKILL, UNRETIRE_SKILL
 from skillrepo.operations.update_framework import UPDATE_FRAMEWORK

@@ -5,8 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from skillrepo.model import Framework, Skill, SkillLevel
-from skillrepo.operations.base import (Effect, Item, Kind, Operation, PreconditionError, Run, level_summary,
-                                       levels_text, skill_title)
+from skillrepo.operations.base import (
+    Effect,
+    Item,
+    Kind,
+    Operation,
+    PreconditionError,
+    Run,
+    level_summary,
+    levels_text,
+    skill_title,
+)
 
 # Every field of a skill that add-skill sets; remove-skill (its inverse) requires each to be as it was set.
 ADDED_FIELDS: tuple[str, ...] = ("id", "name", "category", "subcategory", "status", "description", "related",

@@ -5,8 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from skillrepo.operations.add_level import level_targets
-from skillrepo.operations.base import (Change, Effect, Kind, Operation, PreconditionError, Run, change_value,
-                                       invert_change, levels_text)
+from skillrepo.operations.base import (
+    Change,
+    Effect,
+    Kind,
+    Operation,
+    PreconditionError,
+    Run,
+    change_value,
+    invert_change,
+    levels_text,
+)
 
 
 def build(skill: str, level: int, before: str, after: str) -> Operation:

@@ -5,8 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from skillrepo.model import Framework, ResponsibilityLevel
-from skillrepo.operations.base import (Change, Effect, Item, Kind, Operation, PreconditionError, Run, change_value,
-                                       invert_change)
+from skillrepo.operations.base import (
+    Change,
+    Effect,
+    Item,
+    Kind,
+    Operation,
+    PreconditionError,
+    Run,
+    change_value,
+    invert_change,
+)
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,18 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from skillrepo.model import Framework
-from skillrepo.operations.base import (Change, Effect, Item, Kind, Operation, PreconditionError, Run, change_value,
-                                       invert_change, skill_title)
+from skillrepo.operations.base import (
+    Change,
+    Effect,
+    Item,
+    Kind,
+    Operation,
+    PreconditionError,
+    Run,
+    change_value,
+    invert_change,
+    skill_title,
+)
 
 SKILL_FIELDS: tuple[str, ...] = ("name", "description", "guidance", "category", "subcategory", "related")
 

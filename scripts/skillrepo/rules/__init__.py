@@ -4,7 +4,7 @@ Importing the rule modules registers them, in the order `skillrepo rules` and do
 
 from __future__ import annotations
 
-from skillrepo.rules import reading, paths, state, references, frozen, lifecycle, prose, formatting  # noqa: F401
+from skillrepo.rules import formatting, frozen, lifecycle, paths, prose, reading, references, state  # noqa: F401
 from skillrepo.rules.base import CHECKS, FAMILIES, RULES, UNIGNORABLE, Rule, severity
 
 __all__ = ["CHECKS", "FAMILIES", "RULES", "UNIGNORABLE", "Rule", "severity"]

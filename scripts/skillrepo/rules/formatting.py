@@ -33,6 +33,7 @@ def check(repo: Repository) -> Iterator[Finding]:
             continue
         actual = doc.raw.decode("utf-8", "replace").split("\n")
         wanted = expected.split("\n")
-        line = next((i for i, (a, b) in enumerate(zip(actual, wanted)) if a != b), min(len(actual), len(wanted)))
+        pairs = enumerate(zip(actual, wanted, strict=False))
+        line = next((i for i, (a, b) in pairs if a != b), min(len(actual), len(wanted)))
         yield Finding(doc.path, line + 1, 1, "F601", "not in the canonical formatting (first difference on this "
                       "line); run `skillrepo fmt` to fix it")

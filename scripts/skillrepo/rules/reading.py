@@ -7,7 +7,8 @@ RULES = document(
          "name: [IT infrastructure", "name: IT infrastructure"),
     Rule("Y002", "duplicate-key", "A key appears twice in one mapping; YAML tools silently keep only one of them.",
          "name: IT infrastructure\nname: IT operations", "name: IT infrastructure"),
-    Rule("Y003", "anchor-or-alias", "Anchors (&a) and aliases (*a) hide where a value comes from, and can explode in size.",
+    Rule("Y003", "anchor-or-alias", "Anchors (&a) and aliases (*a) hide where a value comes from, and can explode "
+         "in size.",
          "description: &d Runs the infrastructure.\nguidance: *d",
          "description: Runs the infrastructure.\nguidance: Runs the infrastructure."),
     Rule("Y004", "tag", "An explicit tag (!!str, !!python/object, !custom) asks a loader to build something; "

@@ -44,7 +44,8 @@ RULES = document(
          "Greek letter that looks like a Latin one.",
          "ITOP name: IT infrastructure\nITIN name: IT Infrastructure", "a distinct name for each skill"),
     Rule("R414", "duplicate-id", "Two skills have the same permanent id.",
-         "ITOP id: 0b6a3f4e-...\nITMG id: 0b6a3f4e-...", "a fresh UUID for each skill: python -c 'import uuid; print(uuid.uuid4())'"),
+         "ITOP id: 0b6a3f4e-...\nITMG id: 0b6a3f4e-...",
+         "a fresh UUID for each skill: python -c 'import uuid; print(uuid.uuid4())'"),
     Rule("R415", "cr-related-unknown", "A change request's related names a change request not in changes/ "
          "(or itself).", "related:\n  - CR-1499", "related:\n  - CR-1431"),
     Rule("R416", "cr-applies-to-unknown", "A change request's applies_to names a skill that does not exist and "

@@ -17,10 +17,24 @@ from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 from skillrepo.domain import LEVEL_NAMES, LEVELS, SKILL_CODE_RE
 from skillrepo.names import name_key, shown, why_same
 from skillrepo.sheetlayout import (
-    CATEGORIES_SHEET, CATEGORY_HEADER, DESCRIPTION, LEVEL_HEADER, SKILLS_SHEET, ooxml_unescape, unsafe_cell,
+    CATEGORIES_SHEET,
+    CATEGORY_HEADER,
+    DESCRIPTION,
+    LEVEL_HEADER,
+    SKILLS_SHEET,
+    ooxml_unescape,
+    unsafe_cell,
 )
 from skillrepo.sheetread.common import (
-    MAX_COLUMNS, MAX_CSV_LINE_BYTES, MAX_ROWS, MAX_SHEET_FILE_BYTES, MAX_SKILLS, NAME_MAX, Rows, SheetError, Where,
+    MAX_COLUMNS,
+    MAX_CSV_LINE_BYTES,
+    MAX_ROWS,
+    MAX_SHEET_FILE_BYTES,
+    MAX_SKILLS,
+    NAME_MAX,
+    Rows,
+    SheetError,
+    Where,
     cut,
 )
 from skillrepo.sheetread.screen import screened
@@ -154,7 +168,7 @@ def _read_levels(where: Where, rows: Rows) -> tuple[dict[int, SheetLevel], list[
     if not attributes:
         raise where.error("no generic attribute columns after Essence (e.g. Autonomy, Influence)", head_row)
     names = [name for _, name in attributes]
-    for i, name in attributes:
+    for _, name in attributes:
         if names.count(name) > 1:
             raise where.error(f"column {cut(name)} appears twice", head_row)
     levels: dict[int, SheetLevel] = {}
@@ -211,7 +225,7 @@ def _read_skills(where: Where, rows: Rows, categories: dict[str, list[str]] | No
         if count > MAX_SKILLS:
             raise where.error(f"more than {MAX_SKILLS:,} skills; this is not a skills framework", number)
 
-        def get(column: str) -> str:
+        def get(column: str, row: list[Any] = row) -> str:
             return _text(_cell(row, cols[column]))
 
         code = _skill_code(where, number, get("Code").strip(), codes)
@@ -270,7 +284,7 @@ def _skill_levels(where: Where, number: int, code: str, row: list[Any], marks: l
                   get: Callable[[str], str]) -> dict[int, str]:
     """A skill row's description at each level its Levels columns list; refused if marks and texts disagree."""
     listed: set[int] = set()
-    for n, index in zip(LEVELS, marks):
+    for n, index in zip(LEVELS, marks, strict=True):
         mark = _text(_cell(row, index)).strip()
         if mark == str(n):
             listed.add(n)

@@ -9,8 +9,16 @@ import zipfile
 from pathlib import Path
 
 from skillrepo.sheetread.common import (
-    MAX_CENTRAL_DIRECTORY_BYTES, MAX_ROWS, MAX_TAG_BYTES, MAX_UNPACKED_BYTES, MAX_XML_RUN_BYTES, MAX_XML_TAGS,
-    SHARED_STRINGS_WEIGHT, TAG_WEIGHT, SheetError, Where,
+    MAX_CENTRAL_DIRECTORY_BYTES,
+    MAX_ROWS,
+    MAX_TAG_BYTES,
+    MAX_UNPACKED_BYTES,
+    MAX_XML_RUN_BYTES,
+    MAX_XML_TAGS,
+    SHARED_STRINGS_WEIGHT,
+    TAG_WEIGHT,
+    SheetError,
+    Where,
 )
 
 

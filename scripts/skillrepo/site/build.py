@@ -10,19 +10,19 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator
-from itertools import chain
 from dataclasses import dataclass, field
 from importlib import resources
+from itertools import chain
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from skillrepo.domain import CR_STATUSES, LEVELS, greatest_impact
-from skillrepo.operations import Effect, describe_operation, kind
-from skillrepo.operations.update_framework import framework_value_text
 from skillrepo.exports import changelog, mapping
 from skillrepo.mentions import CITE_OR_CODE
 from skillrepo.model import ChangeRequest, Framework, Repository, Skill
+from skillrepo.operations import Effect, describe_operation, kind
+from skillrepo.operations.update_framework import framework_value_text
 from skillrepo.replay import Replay
 
 Segment = tuple[str, str]
