@@ -17,6 +17,7 @@ import openpyxl
 import pytest
 from helpers import ROOT, XLSX_NS, wait_for_clock_to_pass, write_raw_xlsx
 from skillrepo.checker import check_repository
+from skillrepo.domain import LEVEL_NAMES
 from skillrepo.exports import sheets
 from skillrepo.model import Framework
 from skillrepo.sheetlayout import safe_cell, unsafe_cell
@@ -184,6 +185,7 @@ _BUILD = """
 import sys
 from pathlib import Path
 from skillrepo.checker import check_repository
+from skillrepo.domain import LEVEL_NAMES
 from skillrepo.exports import sheets
 fw = check_repository(Path(sys.argv[1]))[0].framework
 url = lambda code: f"https://example.org/skills/{code}"
@@ -425,7 +427,7 @@ def _levels_book(rows: list[list[Any]], header: list[str] | None = None) -> Any:
     return extra
 
 
-LEVEL_ROWS = [[n, name, f"Essence {n}.", f"Autonomy {n}."] for n, name in sheets.LEVEL_NAMES.items()]
+LEVEL_ROWS = [[n, name, f"Essence {n}.", f"Autonomy {n}."] for n, name in LEVEL_NAMES.items()]
 
 
 @pytest.mark.parametrize(("rows", "header", "message"), [

@@ -81,6 +81,13 @@ def finds(*codes: str) -> Callable[[CheckFunction], CheckFunction]:
     return register
 
 
+def in_order() -> list[Rule]:
+    """Every registered code, family by family (in FAMILIES' order), by code within a family: what `skillrepo
+    rules` and docs/checks.md show, whatever order the rule modules happened to be imported in."""
+    families = list(FAMILIES)
+    return sorted(RULES.values(), key=lambda rule: (families.index(rule.code[0]), rule.code))
+
+
 def severity(code: str) -> str:
     """The severity of a registered code; an unregistered code is a bug in the tool, never a finding."""
     rule = RULES.get(code)
