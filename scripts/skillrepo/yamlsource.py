@@ -539,7 +539,7 @@ class _Walk:
         value: str = event.value
         plain = not event.style and event.implicit[0]
         stack = self.stack
-        if stack and isinstance(stack[-1][0], dict) and stack[-1][2] is None:
+        if stack and isinstance(stack[-1][0], dict) and stack[-1][2] is None:  # _pending_key, inline: hot
             self._key(stack[-1], value, plain, event.start_mark)
             return False
         if plain:
