@@ -421,21 +421,71 @@ def _shared(value: str) -> str:
 
 def _walk_events(parser: CParser, out: Loaded | _Positions, record: _Positions | None) -> None:
     """Build `out`'s values from the parser's events; with `record`, put every node's and key's position there."""
-    problems = out.problems
-    positions = record.positions if record is not None else None
-    key_positions = record.key_positions if record is not None else None
-    fatal = False
-    documents = 0
-    nodes = 0
-    root: Any = None
-    # Each frame: [container, path, pending key or None, key seen positions]
-    stack: list[list[Any]] = []
+    _Walk(out, record).run(parser)
 
-    def attach(value: Any, mark: Any, want_path: bool = False) -> Path_ | None:
+
+class _Walk:
+    """One walk over a parser's events: a method per kind of event, picked from _HANDLERS by the event's class.
+
+    A frame of `stack` is [container, path, pending key or None, {key: position} of the keys seen]."""
+
+    __slots__ = ("out", "problems", "positions", "key_positions", "stack", "root", "documents", "nodes", "fatal")
+
+    def __init__(self, out: Loaded | _Positions, record: _Positions | None) -> None:
+        self.out = out
+        self.problems = out.problems
+        self.positions = record.positions if record is not None else None
+        self.key_positions = record.key_positions if record is not None else None
+        self.stack: list[list[Any]] = []
+        self.root: Any = None
+        self.documents = 0
+        self.nodes = 0
+        self.fatal = False
+
+    def run(self, parser: CParser) -> None:
+        """Walk every event up to the stream's end or the first problem that stops the walk, then fill `out`."""
+        stack = self.stack
+        handlers = _HANDLERS
+        while True:
+            event: Any = parser.get_event()
+            cls = type(event)
+            if cls is StreamEndEvent:
+                break
+            if cls is MappingEndEvent or cls is SequenceEndEvent:
+                stack.pop()
+                continue
+            if cls is not DocumentStartEvent:
+                self.nodes += 1  # a key, a value or a collection (and the stream's start and document's end, once)
+                if self.nodes > MAX_NODES:
+                    self._stop(event.start_mark, "Y009", f"more than {MAX_NODES:,} values in one file; split it")
+                    break
+            handler = handlers.get(cls)
+            if handler is not None and handler(self, event):
+                break
+        if self.documents == 0 and not self.fatal:
+            self.problems.append(YamlProblem(1, 1, "Y006", "the file holds no YAML document; it is empty"))
+            self.fatal = True
+        self.out.data = self.root
+        self.out.usable = not self.fatal
+
+    def _problem(self, mark: Any, code: str, message: str) -> None:
+        self.problems.append(YamlProblem(mark.line + 1, mark.column + 1, code, message))
+
+    def _stop(self, mark: Any, code: str, message: str) -> None:
+        """A problem that leaves the file's meaning unknown: it is not usable."""
+        self._problem(mark, code, message)
+        self.fatal = True
+
+    def _pending_key(self) -> bool:
+        """Whether the next node is the key of the innermost mapping."""
+        return bool(self.stack) and isinstance(self.stack[-1][0], dict) and self.stack[-1][2] is None
+
+    def _attach(self, value: Any, mark: Any, want_path: bool = False) -> Path_ | None:
         """Put a value in its container; its path if it is recorded or wanted (else None, cheaper)."""
-        nonlocal root
+        positions = self.positions
+        stack = self.stack
         if not stack:
-            root = value
+            self.root = value
             path: Path_ = ()
         else:
             frame = stack[-1]
@@ -457,117 +507,106 @@ def _walk_events(parser: CParser, out: Loaded | _Positions, record: _Positions |
         positions[path] = (mark.line + 1, mark.column + 1)
         return path
 
-    while True:
-        event: Any = parser.get_event()
-        cls = type(event)
-        if cls is StreamEndEvent:
-            break
+    def _document_start(self, event: Any) -> bool:
+        self.documents += 1
+        if self.documents > 1:
+            self._stop(event.start_mark, "Y005", "a second YAML document in one file; keep one document per file")
+            return True
+        return False
+
+    def _alias(self, event: Any) -> bool:
         mark = event.start_mark
-        if cls is DocumentStartEvent:
-            documents += 1
-            if documents > 1:
-                problems.append(YamlProblem(mark.line + 1, mark.column + 1, "Y005",
-                                            "a second YAML document in one file; keep one document per file"))
-                fatal = True
-                break
-            continue
-        if cls is MappingEndEvent or cls is SequenceEndEvent:
-            stack.pop()
-            continue
-        nodes += 1  # a key, a value or a collection (and the document's end, once)
-        if nodes > MAX_NODES:
-            problems.append(YamlProblem(mark.line + 1, mark.column + 1, "Y009",
-                                        f"more than {MAX_NODES:,} values in one file; split it"))
-            fatal = True
-            break
-        anchor = getattr(event, "anchor", None)
-        if cls is AliasEvent:
-            problems.append(YamlProblem(mark.line + 1, mark.column + 1, "Y003",
-                                        f"alias *{anchor} is not allowed; write the value out in full"))
-            fatal = True
-            if stack and isinstance(stack[-1][0], dict) and stack[-1][2] is None:
-                stack[-1][2] = f"*{anchor}"  # stands in for the key so the walk stays in step
-            else:
-                attach(None, mark)
-            continue
-        if anchor is not None:
-            problems.append(YamlProblem(mark.line + 1, mark.column + 1, "Y003",
-                                        f"anchor &{anchor} is not allowed; write each value out in full"))
-            fatal = True
-        tag = getattr(event, "tag", None)
-        if tag is not None:
-            problems.append(YamlProblem(mark.line + 1, mark.column + 1, "Y004", f"tag {_short_tag(tag)} is not "
-                                        "allowed; remove it (quote the value if it is text)"))
-            fatal = True
-        if cls is ScalarEvent:
-            value: Any = event.value
-            plain = not event.style and event.implicit[0]
-            frame = stack[-1] if stack else None
-            if frame is not None and isinstance(frame[0], dict) and frame[2] is None:
-                # A mapping key.
-                tag = resolve_plain(value) if plain and value else STR_TAG
-                if tag == MERGE_TAG:
-                    problems.append(YamlProblem(mark.line + 1, mark.column + 1, "Y010",
-                                                "key << is a YAML merge key (it copies the keys of another mapping "
-                                                "into this one), which this loader does not support; write the keys "
-                                                "out"))
-                    fatal = True  # what the file means depends on a copy this loader does not make
-                elif tag not in (STR_TAG, VALUE_TAG):
-                    problems.append(YamlProblem(mark.line + 1, mark.column + 1, "Y010",
-                                                f"key {_shown(value)} is read by YAML as "
-                                                f"{IMPLICIT_WORDS.get(tag, 'a number')}, not text; "
-                                                f"quote it: \"{_shown(value)}\""))
-                seen = frame[3]
-                if value in seen:
-                    first = seen[value]
-                    problems.append(YamlProblem(mark.line + 1, mark.column + 1, "Y002",
-                                                f"duplicate key '{_shown(value)}' (first at line {first[0]}); "
-                                                "keep one of them"))
-                    fatal = True
-                    frame[2] = f"{value}\x00{mark.line}"  # keep walking without overwriting the first
-                else:
-                    value = _shared(value)
-                    pos = (mark.line + 1, mark.column + 1)
-                    seen[value] = pos
-                    if key_positions is not None:
-                        key_positions[frame[1] + (value,)] = pos
-                    frame[2] = value
-                continue
-            if plain:
-                resolved = resolve_plain(value)
-                if resolved != STR_TAG and len(value) > MAX_NUMBER_CHARS:
-                    # Building it could take long (1:2:3:... is a number in YAML 1.1); it is a problem anyway.
-                    problems.append(YamlProblem(mark.line + 1, mark.column + 1, "Y010",
-                                                f"{_shown(value, 23)} ({len(value):,} characters) is read by YAML as "
-                                                f"{IMPLICIT_WORDS.get(resolved, 'a number')}, not text; "
-                                                "quote it"))
-                    fatal = True  # read as text, it would pass where text is wanted: no other rule reads it
-                    attach(value, mark)
-                    continue
-                if resolved != STR_TAG:
-                    path = attach(_construct(resolved, value), mark, want_path=True)
-                    if path is not None and not (resolved == INT_TAG and PLAIN_DECIMAL.fullmatch(value)):
-                        out.implicit[path] = (resolved, value)
-                    continue
-            attach(_shared(value), mark)
-            continue
-        if cls is MappingStartEvent or cls is SequenceStartEvent:
-            if len(stack) >= MAX_DEPTH:
-                problems.append(YamlProblem(mark.line + 1, mark.column + 1, "Y012",
-                                            f"nested more than {MAX_DEPTH} levels deep; flatten the structure"))
-                fatal = True
-                break
-            frame_value: Any = {} if cls is MappingStartEvent else []
-            if stack and isinstance(stack[-1][0], dict) and stack[-1][2] is None:
-                problems.append(YamlProblem(mark.line + 1, mark.column + 1, "Y010",
-                                            "a mapping or list used as a key; keys must be text"))
-                fatal = True
-                break
-            path = attach(frame_value, mark, want_path=True)
-            stack.append([frame_value, path if path is not None else (), None, {}])
-            continue
-    if documents == 0 and not fatal:
-        problems.append(YamlProblem(1, 1, "Y006", "the file holds no YAML document; it is empty"))
-        fatal = True
-    out.data = root
-    out.usable = not fatal
+        anchor = event.anchor
+        self._stop(mark, "Y003", f"alias *{anchor} is not allowed; write the value out in full")
+        if self._pending_key():
+            self.stack[-1][2] = f"*{anchor}"  # stands in for the key so the walk stays in step
+        else:
+            self._attach(None, mark)
+        return False
+
+    def _anchor_or_tag(self, event: Any) -> None:
+        """Anchors and tags are refused: what a file means must not hang on them."""
+        mark = event.start_mark
+        if event.anchor is not None:
+            self._stop(mark, "Y003", f"anchor &{event.anchor} is not allowed; write each value out in full")
+        if event.tag is not None:
+            self._stop(mark, "Y004", f"tag {_short_tag(event.tag)} is not allowed; remove it (quote the value if "
+                       "it is text)")
+
+    def _scalar(self, event: Any) -> bool:
+        if event.anchor is not None or event.tag is not None:
+            self._anchor_or_tag(event)
+        value: str = event.value
+        plain = not event.style and event.implicit[0]
+        stack = self.stack
+        if stack and isinstance(stack[-1][0], dict) and stack[-1][2] is None:  # _pending_key, inline: hot
+            self._key(stack[-1], value, plain, event.start_mark)
+            return False
+        if plain:
+            resolved = resolve_plain(value)
+            if resolved != STR_TAG:
+                self._implicit_value(value, resolved, event.start_mark)
+                return False
+        self._attach(_shared(value), event.start_mark)
+        return False
+
+    def _implicit_value(self, value: str, resolved: str, mark: Any) -> None:
+        """A plain value YAML reads as other than text: built as YAML builds it, and recorded as implicit."""
+        if len(value) > MAX_NUMBER_CHARS:
+            # Building it could take long (1:2:3:... is a number in YAML 1.1); it is a problem anyway.
+            # Read as text, it would pass where text is wanted: no other rule reads it, so the file is not usable.
+            self._stop(mark, "Y010", f"{_shown(value, 23)} ({len(value):,} characters) is read by YAML as "
+                       f"{IMPLICIT_WORDS.get(resolved, 'a number')}, not text; quote it")
+            self._attach(value, mark)
+            return
+        path = self._attach(_construct(resolved, value), mark, want_path=True)
+        if path is not None and not (resolved == INT_TAG and PLAIN_DECIMAL.fullmatch(value)):
+            self.out.implicit[path] = (resolved, value)
+
+    def _key(self, frame: list[Any], value: str, plain: bool, mark: Any) -> None:
+        """A mapping's key: it must read as text and be new in its mapping."""
+        tag = resolve_plain(value) if plain and value else STR_TAG
+        if tag == MERGE_TAG:
+            # What the file means depends on a copy this loader does not make.
+            self._stop(mark, "Y010", "key << is a YAML merge key (it copies the keys of another mapping into this "
+                       "one), which this loader does not support; write the keys out")
+        elif tag not in (STR_TAG, VALUE_TAG):
+            self._problem(mark, "Y010", f"key {_shown(value)} is read by YAML as "
+                          f"{IMPLICIT_WORDS.get(tag, 'a number')}, not text; quote it: \"{_shown(value)}\"")
+        seen = frame[3]
+        if value in seen:
+            self._stop(mark, "Y002", f"duplicate key '{_shown(value)}' (first at line {seen[value][0]}); "
+                       "keep one of them")
+            frame[2] = f"{value}\x00{mark.line}"  # keep walking without overwriting the first
+            return
+        value = _shared(value)
+        pos = (mark.line + 1, mark.column + 1)
+        seen[value] = pos
+        if self.key_positions is not None:
+            self.key_positions[frame[1] + (value,)] = pos
+        frame[2] = value
+
+    def _collection(self, event: Any) -> bool:
+        if event.anchor is not None or event.tag is not None:
+            self._anchor_or_tag(event)
+        mark = event.start_mark
+        if len(self.stack) >= MAX_DEPTH:
+            self._stop(mark, "Y012", f"nested more than {MAX_DEPTH} levels deep; flatten the structure")
+            return True
+        if self._pending_key():
+            self._stop(mark, "Y010", "a mapping or list used as a key; keys must be text")
+            return True
+        container: Any = {} if type(event) is MappingStartEvent else []
+        path = self._attach(container, mark, want_path=True)
+        self.stack.append([container, path if path is not None else (), None, {}])
+        return False
+
+
+# The method that takes each kind of event; the stream's start and the document's end only count as a node.
+_HANDLERS: dict[type, Callable[[_Walk, Any], bool]] = {
+    DocumentStartEvent: _Walk._document_start,
+    AliasEvent: _Walk._alias,
+    ScalarEvent: _Walk._scalar,
+    MappingStartEvent: _Walk._collection,
+    SequenceStartEvent: _Walk._collection,
+}
