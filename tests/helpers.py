@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import subprocess
@@ -123,3 +124,25 @@ def wait_for_clock_to_pass(step: float, hang_guard: float = 60.0) -> None:
     while time.time() // step == start:
         assert time.monotonic() < deadline, "the clock does not move"
         time.sleep(0.05)
+
+
+def run_in_process(*args: str, cwd: Path, input: str | None = None) -> subprocess.CompletedProcess[str]:
+    """Run `skillrepo ARGS` in this process, in `cwd`, as run_cli does in a new one: for tests where the real
+    process (its exit, signals, limits) is not the point, without the cost of starting Python again."""
+    from skillrepo.main import main
+
+    buffers = [io.BytesIO(), io.BytesIO()]
+    streams = [io.TextIOWrapper(b, encoding="utf-8", newline="") for b in buffers]
+    stdin = io.TextIOWrapper(io.BytesIO((input or "").encode()), encoding="utf-8")
+    saved, here = (sys.stdin, sys.stdout, sys.stderr), Path.cwd()
+    sys.stdin, sys.stdout, sys.stderr = stdin, *streams
+    try:
+        os.chdir(cwd)
+        code = main(list(args))
+    finally:
+        os.chdir(here)
+        sys.stdin, sys.stdout, sys.stderr = saved
+    for stream in streams:
+        stream.flush()
+    out, err = (b.getvalue().decode() for b in buffers)
+    return subprocess.CompletedProcess(["skillrepo", *args], code, out, err)

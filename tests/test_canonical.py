@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from helpers import ROOT, copy_bundled, git, init_git, run_cli
+from helpers import ROOT, copy_bundled, git, init_git, run_in_process
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from skillrepo.canonical import WIDTH, dump
@@ -48,23 +48,23 @@ def test_fmt_restores_the_canonical_form_and_is_idempotent(tmp_path: Path) -> No
     name = next(line for line in lines if line.startswith("name:"))
     shuffled = [line for line in lines[1:] if line != name] + [name.replace("name: ", "name: '").rstrip() + "'\n"]
     path.write_text("".join(shuffled))
-    before = run_cli("check", cwd=repo)
+    before = run_in_process("check", cwd=repo)
     assert before.returncode == 1
     assert "framework/skills/ASUP/skill.yaml:1:1: F601 not in the canonical formatting" in before.stdout
-    assert run_cli("fmt", "--check", cwd=repo).returncode == 1
-    first = run_cli("fmt", cwd=repo)
+    assert run_in_process("fmt", "--check", cwd=repo).returncode == 1
+    first = run_in_process("fmt", cwd=repo)
     assert first.stdout == "framework/skills/ASUP/skill.yaml: reformatted\n"
     assert path.read_bytes() == original
-    second = run_cli("fmt", cwd=repo)
+    second = run_in_process("fmt", cwd=repo)
     assert second.stdout == "all files already formatted\n"
-    assert run_cli("check", cwd=repo).returncode == 0
+    assert run_in_process("check", cwd=repo).returncode == 0
 
 
 def test_fmt_leaves_a_file_it_cannot_read_alone(tmp_path: Path) -> None:
     repo = copy_bundled(tmp_path / "repo")
     path = repo / "framework/skills/ASUP/skill.yaml"
     path.write_text("code: [ASUP\n")
-    result = run_cli("fmt", cwd=repo)
+    result = run_in_process("fmt", cwd=repo)
     assert result.returncode == 1
     assert "framework/skills/ASUP/skill.yaml: not formatted: it cannot be read as YAML" in result.stderr
     assert path.read_text() == "code: [ASUP\n"
@@ -80,15 +80,15 @@ def test_crlf_line_endings_are_one_finding_per_file_and_fmt_ends_lines_with_lf(t
     bundled = _data_files(root)
     for rel, data in bundled.items():
         (root / rel).write_bytes(data.replace(b"\n", b"\r\n"))
-    result = run_cli("check", cwd=root)
+    result = run_in_process("check", cwd=root)
     findings = result.stdout.splitlines()[:-1]
     assert result.returncode == 1
     assert len(findings) == len(bundled) and all(" F602 has Windows line endings (CRLF); run `skillrepo fmt`, or "
                                                   "set `git config core.autocrlf false`" in f for f in findings)
     assert findings[0].startswith("changes/CR-1431/manifest.yaml:1:67: F602 ")  # at the first line's end
-    assert run_cli("fmt", cwd=root).returncode == 0
+    assert run_in_process("fmt", cwd=root).returncode == 0
     assert _data_files(root) == bundled
-    assert run_cli("check", cwd=root).returncode == 0
+    assert run_in_process("check", cwd=root).returncode == 0
 
 
 def test_the_gitattributes_keep_lf_in_a_checkout_with_autocrlf(tmp_path: Path) -> None:
@@ -102,7 +102,7 @@ def test_the_gitattributes_keep_lf_in_a_checkout_with_autocrlf(tmp_path: Path) -
         crlf = [rel for rel, data in _data_files(clone).items() if b"\r\n" in data]
         if attributes:
             assert crlf == []
-            assert run_cli("check", cwd=clone).returncode == 0
+            assert run_in_process("check", cwd=clone).returncode == 0
         else:  # the same checkout without them: what the attributes prevent
             assert len(crlf) == len(_data_files(source))
 
@@ -112,6 +112,6 @@ def test_fmt_never_rewrites_a_level_that_is_not_a_whole_number_into_one(tmp_path
     path = root / "framework/skills/ITOP/level-4.yaml"
     before = path.read_bytes().replace(b"\nlevel: 4\n", b"\nlevel: 4.0\n")
     path.write_bytes(before)
-    run_cli("fmt", cwd=root)
+    run_in_process("fmt", cwd=root)
     assert path.read_bytes() == before  # check says S203 and what to write; the data is the author's to change
-    assert "S203 level: expected a whole number written in decimal, found 4.0; write 4" in run_cli("check", cwd=root).stdout
+    assert "S203 level: expected a whole number written in decimal, found 4.0; write 4" in run_in_process("check", cwd=root).stdout

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers import FIXTURES, copy_bundled, git, init_git, run_cli, write_files
+from helpers import FIXTURES, copy_bundled, git, init_git, run_cli, run_in_process, write_files
 from skillrepo import writing
 from skillrepo.commands.new import next_id
 from skillrepo.main import main
@@ -25,14 +25,14 @@ def tree_bytes(root: Path) -> dict[str, bytes]:
 
 
 def ok(*args: str, cwd: Path) -> str:
-    result = run_cli(*args, cwd=cwd)
+    result = run_in_process(*args, cwd=cwd)
     assert result.returncode == 0, result.stdout + result.stderr
     return result.stdout
 
 
 def refused(*args: str, cwd: Path) -> str:
     before = tree_bytes(cwd)
-    result = run_cli(*args, cwd=cwd)
+    result = run_in_process(*args, cwd=cwd)
     assert result.returncode == 1, result.stdout + result.stderr
     assert "Traceback" not in result.stderr
     assert tree_bytes(cwd) == before, "a refused command changed files"
@@ -167,7 +167,7 @@ def test_verify_passes_after_proper_applies_and_catches_a_hand_edit(repo: Path) 
                                       "CR-1432, CR-1434) gives framework/ exactly\n")
     level = repo / "framework/skills/ITOP/level-4.yaml"
     level.write_text(level.read_text().replace("small team", "large team"))
-    result = run_cli("verify", cwd=repo)
+    result = run_in_process("verify", cwd=repo)
     assert result.returncode == 1
     assert result.stdout.splitlines()[0] == ("framework/skills/ITOP/level-4.yaml: description changed outside "
                                              "any CR")
@@ -176,7 +176,7 @@ def test_verify_passes_after_proper_applies_and_catches_a_hand_edit(repo: Path) 
 def test_applied_operations_are_frozen_against_head(repo: Path) -> None:
     path = repo / "changes/CR-1432/manifest.yaml"
     path.write_text(path.read_text().replace("    level: 5\n", "    level: 6\n"))
-    result = run_cli("check", cwd=repo)
+    result = run_in_process("check", cwd=repo)
     assert result.returncode == 1
     assert ("changes/CR-1432/manifest.yaml:20:1: R423 the operations of CR-1432, applied in edition 1, changed "
             "since HEAD; revert it first (skillrepo revert CR-1432), then change it and apply it again"
@@ -258,7 +258,7 @@ def test_new_starts_a_draft_that_passes_check(repo: Path) -> None:
     text = (repo / "changes/CR-1448/manifest.yaml").read_text()
     assert "title: Create IT infrastructure (ITOP) level 6\nstatus: draft\napplies_to: [ITOP]\n" in text
     assert "#  - op: add-level" in text and "#  - op: update-responsibility-level" in text
-    assert run_cli("check", cwd=repo).returncode == 0
+    assert run_in_process("check", cwd=repo).returncode == 0
     assert refused("new", "Anything", "--applies-to", "ZZZZ", cwd=repo) == (
         "error: --applies-to names ZZZZ, not skills of this framework\n")
 
@@ -277,7 +277,7 @@ def test_a_broken_manifest_is_named_not_taken_for_missing(repo: Path) -> None:
     write_files(repo, {"changes/CR-1500/manifest.yaml": "id: CR-1500\ntitle: [broken\n"})
     assert refused("preview", "CR-1500", cwd=repo) == (
         "error: changes/CR-1500/manifest.yaml has errors; `skillrepo check` shows them, fix them first\n")
-    result = run_cli("status", cwd=repo)
+    result = run_in_process("status", cwd=repo)
     assert result.returncode == 0
     assert result.stderr == ("note: 1 change request file(s) have errors and are left out: "
                              "changes/CR-1500/manifest.yaml (skillrepo check shows why)\n")
@@ -287,7 +287,7 @@ def test_import_refuses_a_request_already_in_changes(repo: Path) -> None:
     message = refused("import", str(FIXTURES / "cr-1432.txt"), cwd=repo)
     assert message.startswith("error: CR-1432 is already in changes/ (changes/CR-1432/manifest.yaml)")
     page = (FIXTURES / "cr-1432.txt").read_text().replace("#1432 Create", "Create")
-    result = run_cli("import", "-", cwd=repo, input=page)
+    result = run_in_process("import", "-", cwd=repo, input=page)
     assert result.returncode == 1
     assert result.stderr.startswith("error: no title line '#NNNN <title> change request <status>' found in standard "
                                     "input")
@@ -485,7 +485,7 @@ operations:
 
 def test_preview_markdown_shows_the_repository_text_literally(repo: Path) -> None:
     write_files(repo, {"changes/CR-1500/manifest.yaml": HOSTILE_TITLE_CR})
-    result = run_cli("preview", "CR-1500", "--format", "markdown", cwd=repo)
+    result = run_in_process("preview", "CR-1500", "--format", "markdown", cwd=repo)
     lines = result.stdout.splitlines()
     assert lines[:6] == [
         "### CR-1500: \\[click\\](https\\://evil) &lt;img src=x&gt; \\*\\*bold\\*\\* \\`\\`\\` C\\# \\#",

@@ -3,8 +3,10 @@ was or fully changed; two writers never interleave."""
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
+import select
 import shutil
 import signal
 import subprocess
@@ -92,32 +94,53 @@ def test_fmt_failing_half_way_changes_nothing(tmp_path: Path, monkeypatch: pytes
     assert tree(root) == before
 
 
-def kill_command(process: subprocess.Popen[str]) -> None:
+def kill_command(process: subprocess.Popen[Any]) -> None:
     """SIGKILL a command started in its own session and every process it started (its git too), as closing
     the terminal it runs in would."""
-    os.killpg(process.pid, signal.SIGKILL)
+    with contextlib.suppress(ProcessLookupError):  # it may have ended by itself
+        os.killpg(process.pid, signal.SIGKILL)
     process.communicate()
 
 
-def slow_apply(root: Path, pause: float = 0.4) -> subprocess.Popen[str]:
-    env = {**os.environ, "SKILLREPO_TEST_PAUSE_BETWEEN_MOVES": str(pause)}
-    return subprocess.Popen([sys.executable, "-m", "skillrepo", "apply", "CR-1434"], cwd=root, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+def start_stepped(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+    """Start `skillrepo ARGS` in its own session, stopping at each of its test pauses until told to go on."""
+    env = {**(env or os.environ), "SKILLREPO_TEST_PAUSE_BETWEEN_MOVES": "step"}
+    return subprocess.Popen([sys.executable, "-m", "skillrepo", *args], cwd=cwd, env=env, stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
 
 
-def wait_for(condition: Callable[[], bool], seconds: float = 20) -> None:
+def run_to_pause(process: subprocess.Popen[bytes], count: int, hang_guard: float = 120.0) -> bool:
+    """Let a stepped command go on until its `count`-th pause, where it stays (True), or until it ends (False)."""
+    assert process.stdin is not None and process.stderr is not None
+    said = b""
+    deadline = time.monotonic() + hang_guard  # only a hung command reaches it
+    while said.count(b"paused\n") < count:
+        ready, _, _ = select.select([process.stderr], [], [], max(0.0, deadline - time.monotonic()))
+        assert ready, "the command neither paused nor ended"
+        chunk = os.read(process.stderr.fileno(), 4096)
+        if not chunk:
+            return False
+        before = said.count(b"paused\n")
+        said += chunk
+        for _ in range(before, min(said.count(b"paused\n"), count - 1)):
+            process.stdin.write(b"\n")  # go on past every pause before the one to stop at
+            process.stdin.flush()
+    return True
+
+
+def wait_for(condition: Callable[[], bool], seconds: float = 120) -> None:
+    """Poll `condition` until it holds; the deadline is a hang guard, not a guess at timing."""
     deadline = time.monotonic() + seconds
     while not condition():
         assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.05)
+        time.sleep(0.02)
 
 
 def test_a_killed_apply_is_undone_by_the_next_command(tmp_path: Path) -> None:
     root = prepared(tmp_path)
     before = tree(root)
-    process = slow_apply(root)
-    wait_for(lambda: (root / writing.JOURNAL).exists())
-    wait_for(lambda: visible(tree(root)) != visible(before))  # the first of the five files is in place
+    process = start_stepped(["apply", "CR-1434"], root)
+    assert run_to_pause(process, 2)  # the journal is written (pause 1), then the first of the five files moved
     kill_command(process)
     assert (root / writing.JOURNAL).exists()
     assert visible(tree(root)) != visible(before)  # half written
@@ -143,17 +166,18 @@ def test_a_write_killed_after_its_commit_point_is_finished(tmp_path: Path) -> No
 
 def test_a_second_writer_is_refused_while_the_first_writes(tmp_path: Path) -> None:
     root = prepared(tmp_path)
-    process = slow_apply(root, pause=1.0)  # five seconds for the second command to start and be refused
-    wait_for(lambda: (root / writing.JOURNAL).exists())
+    process = start_stepped(["apply", "CR-1434"], root)
+    assert run_to_pause(process, 1)  # holds the lock, its journal written, until told to go on
+    assert (root / writing.JOURNAL).exists()
     second = run_cli("revert", "CR-1431", cwd=root)
     assert second.returncode == 1
     assert second.stderr == (f"error: skillrepo apply CR-1434 (process {process.pid}) is writing to this "
                              "repository; wait until it finishes, then run this again\n")
     reader = run_cli("status", cwd=root)  # readers are not refused
     assert reader.returncode == 0
-    out, err = process.communicate(timeout=30)
+    out, err = process.communicate(timeout=120)  # its stdin ends: every pause left goes on at once
     assert process.returncode == 0, err
-    assert out.startswith("applied CR-1434")
+    assert out.startswith(b"applied CR-1434")
     assert not (root / ".skillrepo").exists()
     assert run_cli("revert", "CR-1431", cwd=root).returncode == 0
 
@@ -210,12 +234,14 @@ def test_init_failing_at_any_write_leaves_the_directory_as_it_was(tmp_path: Path
 @pytest.mark.parametrize("kind", sorted(INIT_TARGETS))
 def test_a_killed_init_leaves_the_directory_as_it_was_or_whole(tmp_path: Path, kind: str) -> None:
     cwd, target = _init_target(tmp_path, kind)
-    env = {**os.environ, "SKILLREPO_TEST_PAUSE_BETWEEN_MOVES": "0.3"}
     outcomes = []
-    for delay in (0.2, 0.6, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.5, 6.0, 8.0, 30.0):
-        process = subprocess.Popen([sys.executable, "-m", "skillrepo", "init", INIT_TARGETS[kind]], cwd=cwd, env=env,
-                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
-        time.sleep(delay)
+    # Killed as soon as its staging directory appears, then at each of its pauses in turn, then let through.
+    for pause in range(100):
+        process = start_stepped(["init", INIT_TARGETS[kind]], cwd)
+        if pause == 0:
+            wait_for(lambda p=process: any(tmp_path.glob(".*.init-*")) or p.poll() is not None)
+        elif not run_to_pause(process, pause):
+            assert process.wait() == 0
         kill_command(process)
         if (target / ".skillrepo/init-incomplete").exists():
             # Killed while moving entries into the directory it runs in: the next init finishes the move.
@@ -261,15 +287,15 @@ def test_init_removes_what_killed_inits_left_but_not_a_running_ones_staging(tmp_
 
 def test_a_release_is_refused_while_a_writer_is_half_way(tmp_path: Path) -> None:
     root = init_git(prepared(tmp_path))
-    process = slow_apply(root, pause=1.0)
-    wait_for(lambda: (root / writing.JOURNAL).exists())
+    process = start_stepped(["apply", "CR-1434"], root)
+    assert run_to_pause(process, 1)  # holds the lock, its journal written, until told to go on
     refusal = (f"error: skillrepo apply CR-1434 (process {process.pid}) is writing to this repository; wait until "
                "it finishes, then run this again\n")
     for args in (["release", "1.0.0", "--out", str(tmp_path / "out")], ["changelog"]):
         during = run_cli(*args, cwd=root)
         assert (during.returncode, during.stdout, during.stderr) == (1, "", refusal), args
     assert not (tmp_path / "out").exists()  # nothing published from a half-written repository
-    out, err = process.communicate(timeout=30)
+    out, err = process.communicate(timeout=120)  # its stdin ends: every pause left goes on at once
     assert process.returncode == 0, err
     after = run_cli("release", "1.0.0", "--out", str(tmp_path / "out"), cwd=root)
     assert after.returncode == 0, after.stderr
@@ -336,8 +362,9 @@ def test_a_read_only_checkout_is_read_without_writing(tmp_path: Path) -> None:
                                                 "file system); run this where the repository can be written\n")
     # An interrupted write that cannot be undone here: check says so and checks; the others refuse.
     tree_before_apply = tree(root)
-    process = slow_apply(root)
-    wait_for(lambda: visible(tree(root)) != visible(tree_before_apply))
+    process = start_stepped(["apply", "CR-1434"], root)
+    assert run_to_pause(process, 2)  # the first of the five files moved
+    assert visible(tree(root)) != visible(tree_before_apply)
     kill_command(process)
     before = tree(root)
     left = (".skillrepo/journal.json: a write that was interrupted is left, and it cannot be undone here (Read-only "
@@ -367,11 +394,12 @@ def test_a_busy_lock_names_its_holder_with_control_characters_escaped(tmp_path: 
 def test_ctrl_c_between_moves_rolls_the_write_back_and_says_one_line(tmp_path: Path) -> None:
     root = prepared(tmp_path)
     before = tree(root)
-    process = slow_apply(root)
-    wait_for(lambda: (root / writing.JOURNAL).exists())
-    wait_for(lambda: visible(tree(root)) != visible(before))  # half written
+    process = start_stepped(["apply", "CR-1434"], root)
+    assert run_to_pause(process, 2)  # the first of the five files moved: half written
+    assert visible(tree(root)) != visible(before)
     os.kill(process.pid, signal.SIGINT)
-    out, err = process.communicate()
-    assert process.returncode == 130, (out, err)
+    out, said = process.communicate()
+    assert process.returncode == 130, (out, said)
+    err = said.decode().removeprefix("paused\npaused\n")
     assert err.count("\n") == 1 and "Traceback" not in err, err
     assert tree(root) == before

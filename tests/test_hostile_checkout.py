@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import copy_bundled, git, git_env, init_git, run_cli, write_files
+from helpers import copy_bundled, git, git_env, init_git, run_in_process, write_files
 
 REFUSED = ("error: .skillrepo/journal.json: git tracks this file in .skillrepo/, the tool's own working state, so a "
            "checkout brought it and no command acts on it; remove it from git (git rm -r --cached .skillrepo) and "
@@ -89,14 +89,14 @@ def no_traceback(result: subprocess.CompletedProcess[str]) -> None:
 def test_the_attack_is_refused_by_every_command(tmp_path: Path, sentinel: Path) -> None:
     clone = hostile_clone(tmp_path, sentinel, with_state=True)
     before = digest(sentinel)
-    check = run_cli("check", cwd=clone)
+    check = run_in_process("check", cwd=clone)
     no_traceback(check)
     assert check.returncode == 1
     assert [line for line in check.stdout.splitlines() if "P310" in line or "P311" in line] == [
         f".skillrepo/{name}:1:1: P310 {TRACKED}" for name in ("journal.json", "lock", "payload")]
     assert "framework/skills/XTRA:1:1: P305 symbolic link" in check.stdout
     for command, args in COMMANDS.items():
-        result = run_cli(*args, cwd=clone)
+        result = run_in_process(*args, cwd=clone)
         no_traceback(result)
         if command == "authorize":  # it reads the pull request as data: the state it brings is what it refuses
             assert (result.returncode, result.stderr) == (1, ""), result.stderr
@@ -131,11 +131,11 @@ def test_the_commit_hook_refuses_the_attack(tmp_path: Path, sentinel: Path) -> N
 def test_links_alone_never_lead_a_command_outside(tmp_path: Path, sentinel: Path) -> None:
     clone = hostile_clone(tmp_path, sentinel, with_state=False)
     before = digest(sentinel)
-    check = run_cli("check", cwd=clone)
+    check = run_in_process("check", cwd=clone)
     no_traceback(check)
     assert check.returncode == 1 and "framework/skills/XTRA:1:1: P305 symbolic link" in check.stdout
     for command, args in COMMANDS.items():
-        result = run_cli(*args, cwd=clone)
+        result = run_in_process(*args, cwd=clone)
         no_traceback(result)
         assert result.returncode in (0, 1), (command, result.stderr)
     assert digest(sentinel) == before
@@ -153,11 +153,11 @@ def test_a_journal_of_this_machine_naming_a_path_through_a_link_is_refused(tmp_p
     message = (".skillrepo/journal.json: names framework/skills/XTRA/secret.txt, but framework/skills/XTRA: a "
                "symbolic link; the tool never writes through one, as it could lead outside the repository: replace "
                "the link with a directory; nothing was touched")
-    check = run_cli("check", cwd=clone)
+    check = run_in_process("check", cwd=clone)
     no_traceback(check)
     assert f"{message.replace(': ', ':1:1: P311 ', 1)}\n" in check.stdout
     for command in ("status", "apply"):
-        result = run_cli(*COMMANDS[command], cwd=clone)
+        result = run_in_process(*COMMANDS[command], cwd=clone)
         assert (result.returncode, result.stderr) == (1, f"error: {message}\n"), command
     assert digest(sentinel) == before and (clone / writing.JOURNAL).exists()
 
@@ -173,7 +173,7 @@ def test_a_journal_of_this_machine_naming_what_no_write_makes_is_refused(tmp_pat
 
     root = init_git(copy_bundled(tmp_path / "repo"))
     writing._write_journal(root, [entry], committed=False)
-    result = run_cli("status", cwd=root)
+    result = run_in_process("status", cwd=root)
     assert (result.returncode, result.stderr) == (1, (
         "error: .skillrepo/journal.json: not left by an interrupted skillrepo command on this machine: it names "
         "files that are not a write's own; nothing was touched: if no command of yours was interrupted here, "

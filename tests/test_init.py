@@ -10,7 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 import yaml
-from helpers import ROOT, git, git_env, run_cli
+from helpers import ROOT, git, git_env, run_in_process
 from skillrepo.checker import check_repository
 from skillrepo.exports import sheets
 from skillrepo.model import Framework
@@ -59,7 +59,7 @@ def assert_same_skills(new: Framework, old: Framework) -> None:
 
 
 def init(cwd: Path, *args: str) -> tuple[int, str, str]:
-    result = run_cli("init", *args, cwd=cwd)
+    result = run_in_process("init", *args, cwd=cwd)
     return result.returncode, result.stdout, result.stderr
 
 
@@ -77,7 +77,7 @@ def test_a_workbook_of_the_bundled_framework_makes_the_same_framework(tmp_path: 
     assert list(new.categories) == list(bundled.categories)
     assert new.levels == bundled.levels
     assert_same_skills(new, bundled)
-    check = run_cli("check", cwd=tmp_path / "new")
+    check = run_in_process("check", cwd=tmp_path / "new")
     assert check.returncode == 0, check.stdout + check.stderr
 
 
@@ -104,7 +104,7 @@ def test_a_csv_of_the_bundled_framework_makes_the_same_skills_with_the_starter_l
     assert new.attributes == ["Autonomy", "Influence", "Complexity", "Knowledge", "Business skills"]
     assert new.categories == used_categories(bundled)
     assert_same_skills(new, bundled)
-    assert run_cli("check", cwd=tmp_path / "from-csv").returncode == 0
+    assert run_in_process("check", cwd=tmp_path / "from-csv").returncode == 0
 
 
 def load_starter() -> Framework:
@@ -145,8 +145,8 @@ def test_an_empty_framework_has_the_default_categories_and_everything_around_it(
     assert ".venv/" in (root / ".gitignore").read_text()
     rules = [line for line in (ROOT / ".gitattributes").read_text().splitlines() if not line.startswith("#")]
     assert (root / ".gitattributes").read_text().splitlines() == rules  # LF data in every checkout, as here
-    assert run_cli("fmt", "--check", cwd=root).returncode == 0
-    assert run_cli("check", cwd=root).returncode == 0
+    assert run_in_process("fmt", "--check", cwd=root).returncode == 0
+    assert run_in_process("check", cwd=root).returncode == 0
 
 
 def test_an_existing_empty_directory_and_missing_parents_are_fine(tmp_path: Path) -> None:
@@ -280,7 +280,7 @@ def test_warnings_of_check_are_shown_and_do_not_stop_init(tmp_path: Path) -> Non
     assert out.startswith("created new: 1 skills, 1 skill levels;")
     assert err == ("new/framework/skills/ITOP/skill.yaml:9:41: T501 mentions (QQQQ), but no skill has the code QQQQ "
                    "(warning)\n")
-    assert run_cli("check", cwd=tmp_path / "new").returncode == 0
+    assert run_in_process("check", cwd=tmp_path / "new").returncode == 0
 
 
 def test_a_non_empty_directory_or_a_file_is_refused_and_left_alone(tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import copy_bundled, git, init_git, run_cli, write_files
+from helpers import copy_bundled, git, init_git, run_in_process, write_files
 
 ITOP3 = "framework/skills/ITOP/level-3.yaml"
 
@@ -39,7 +39,7 @@ def commit_all(root: Path, message: str) -> None:
 
 
 def cli(root: Path, *args: str) -> tuple[int, str]:
-    result = run_cli(*args, cwd=root)
+    result = run_in_process(*args, cwd=root)
     assert result.stderr == "" and "Traceback" not in result.stdout
     return result.returncode, result.stdout
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import openpyxl  # type: ignore[import-untyped]
 import pytest
-from helpers import ROOT, copy_bundled, git, init_git, run_cli, wait_for_clock_to_pass, write_files
+from helpers import ROOT, copy_bundled, git, init_git, run_in_process, wait_for_clock_to_pass, write_files
 from jsonschema import Draft202012Validator
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -94,7 +94,7 @@ operations:
 """})
     git(repo, "add", "-A")
     git(repo, "commit", "-qm", "Propose CR-1500")
-    assert run_cli("apply", "CR-1500", "--commit", cwd=repo).returncode == 0
+    assert run_in_process("apply", "CR-1500", "--commit", cwd=repo).returncode == 0
     second = release(repo, "1.1.0")
     a, _, doc_a = case_items(first / "case.json")
     b, _, doc_b = case_items(second / "case.json")
@@ -158,7 +158,7 @@ def test_release_is_refused_when_verify_fails_and_writes_nothing(tmp_path: Path)
     git(repo, "tag", "v1")
     level = repo / "framework/skills/ITOP/level-4.yaml"
     level.write_text(level.read_text().replace("small team", "large team"))
-    result = run_cli("release", "2", cwd=repo)
+    result = run_in_process("release", "2", cwd=repo)
     assert result.returncode == 1
     assert result.stderr == ("error: verify fails, so there is nothing trustworthy to release:\n"
                              "framework/skills/ITOP/level-4.yaml: description changed outside any CR\n")
@@ -168,16 +168,16 @@ def test_release_is_refused_when_verify_fails_and_writes_nothing(tmp_path: Path)
 def test_tag_is_refused_on_a_dirty_tree_or_an_existing_tag_and_made_otherwise(tmp_path: Path) -> None:
     repo = init_git(copy_bundled(tmp_path / "repo"))
     (repo / "notes.txt").write_text("draft")
-    dirty = run_cli("release", "1.0.0", "--tag", cwd=repo)
+    dirty = run_in_process("release", "1.0.0", "--tag", cwd=repo)
     assert dirty.returncode == 1
     assert dirty.stderr == ("error: --tag needs a clean work tree (commit or stash your changes first): the tag must "
                             "name exactly what was built\n")
     (repo / "notes.txt").unlink()
-    result = run_cli("release", "1.0.0", "--tag", cwd=repo)
+    result = run_in_process("release", "1.0.0", "--tag", cwd=repo)
     assert result.returncode == 0, result.stderr
     assert result.stdout.endswith("tagged v1.0.0\n")
     message = git(repo, "tag", "-l", "--format=%(contents)", "v1.0.0").stdout
     assert message.startswith("# Open Digital Skills Framework 1.0.0")
-    again = run_cli("release", "1.0.0", "--tag", cwd=repo)
+    again = run_in_process("release", "1.0.0", "--tag", cwd=repo)
     assert again.returncode == 1
     assert again.stderr == "error: the tag v1.0.0 exists already; choose another version\n"

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -108,10 +109,16 @@ def _write_journal(root: Path, entries: list[Entry], committed: bool) -> None:
 
 
 def pause_for_tests() -> None:
-    """Lets the tests kill a real process between two moves (apply's, init's); unset in normal use."""
-    delay = os.environ.get("SKILLREPO_TEST_PAUSE_BETWEEN_MOVES")
-    if delay:
-        time.sleep(float(delay))
+    """Lets the tests kill a real process between two moves (apply's, init's, release's); unset in normal use.
+    Set to `step`, it says `paused` on stderr and waits for a line on stdin (or its end) before going on."""
+    how = os.environ.get("SKILLREPO_TEST_PAUSE_BETWEEN_MOVES")
+    if how == "step":
+        # A handshake rather than a delay: the test kills at a known point, never at a guessed time.
+        sys.stderr.write("paused\n")
+        sys.stderr.flush()
+        sys.stdin.readline()
+    elif how:
+        time.sleep(float(how))
 
 
 def _refuse_links(tree: Tree, relpath: str) -> None:
