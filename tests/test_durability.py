@@ -106,7 +106,14 @@ def start_stepped(args: list[str], cwd: Path, env: dict[str, str] | None = None)
     """Start `skillrepo ARGS` in its own session, stopping at each of its test pauses until told to go on."""
     env = {**(env or os.environ), "SKILLREPO_TEST_PAUSE_BETWEEN_MOVES": "step"}
     return subprocess.Popen([sys.executable, "-m", "skillrepo", *args], cwd=cwd, env=env, stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+                            preexec_fn=_interruptible)
+
+
+def _interruptible() -> None:
+    """Ctrl-C acts as it does in a terminal even when the suite runs where SIGINT is ignored (a background job
+    of a script): Python installs its KeyboardInterrupt handler only if SIGINT is not ignored when it starts."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def run_to_pause(process: subprocess.Popen[bytes], count: int, hang_guard: float = 120.0) -> bool:
