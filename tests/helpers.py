@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import io
 import os
 import shutil
@@ -9,6 +10,8 @@ import subprocess
 import sys
 import time
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -146,3 +149,14 @@ def run_in_process(*args: str, cwd: Path, input: str | None = None) -> subproces
         stream.flush()
     out, err = (b.getvalue().decode() for b in buffers)
     return subprocess.CompletedProcess(["skillrepo", *args], code, out, err)
+
+
+@contextmanager
+def held_like_a_running_command(directory: Path) -> Iterator[None]:
+    """Hold the flock a running init or release holds on its staging directory, for as long as the block runs."""
+    fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        yield
+    finally:
+        os.close(fd)

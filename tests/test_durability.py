@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import copy_bundled, git, init_git, run_cli
+from helpers import copy_bundled, git, held_like_a_running_command, init_git, run_cli
 from skillrepo import writing
 from skillrepo.main import main
 
@@ -279,12 +279,8 @@ def test_init_removes_what_killed_inits_left_but_not_a_running_ones_staging(tmp_
     not_staging[0].mkdir()  # not a name init gives
     not_staging[1].write_text("a file\n")
     not_staging[2].symlink_to(other)
-    fd = os.open(running, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # as the init that made it holds it
+    with held_like_a_running_command(running):  # as the command that made it holds it
         result = run_cli("init", "empty", cwd=tmp_path)
-    finally:
-        os.close(fd)
     assert result.returncode == 0, result.stderr
     assert result.stderr == "note: removed .empty.init-k1ll3d42, left by an init that was interrupted\n"
     assert not abandoned.exists() and running.is_dir() and other.is_dir()

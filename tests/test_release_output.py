@@ -4,7 +4,6 @@ this tool built, replaced in one rename, whole even when the process is killed o
 from __future__ import annotations
 
 import errno
-import fcntl
 import os
 import resource
 import signal
@@ -14,7 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import copy_bundled, init_git, run_cli, write_files
+from helpers import copy_bundled, held_like_a_running_command, init_git, run_cli, write_files
 from skillrepo import releasedir, staging
 from skillrepo.main import main
 from test_durability import kill_command, run_to_pause, start_stepped, wait_for
@@ -201,12 +200,8 @@ def test_the_next_release_removes_staging_that_killed_releases_left_and_nothing_
     write_files(running, {releasedir.MARKER: releasedir.MARKER_TEXT})
     foreign = dist / ".1.0.0.release-n0tm1n3x"  # our kind of name, not our content
     write_files(foreign, {"keep.txt": "keep\n"})
-    fd = os.open(running, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # as the release that made it holds it
+    with held_like_a_running_command(running):  # as the command that made it holds it
         result = run_cli("release", "1.0.0", cwd=repo)
-    finally:
-        os.close(fd)
     assert result.returncode == 0, result.stderr
     assert result.stderr == (f"note: removed {empty}, left by a release that was interrupted\n"
                              f"note: removed {abandoned}, left by a release that was interrupted\n")
