@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
 from helpers import FIXTURES, ROOT
-from skillrepo.checker import check_repository
 from skillrepo.domain import LEVEL_NAMES
 from skillrepo.model import Repository
 
 
-@pytest.fixture(scope="module")
-def repo() -> Repository:
-    repository, findings = check_repository(ROOT)
-    assert findings == []
-    return repository
-
-
-def test_named_skills_at_exactly_their_levels(repo: Repository) -> None:
-    skills = repo.framework.skills
+def test_named_skills_at_exactly_their_levels(bundled_repository: Repository) -> None:
+    skills = bundled_repository.framework.skills
     expected = {"ITOP": ("IT infrastructure", range(1, 6)), "ITMG": ("IT management", range(5, 8)),
                 "SYSP": ("System software", range(3, 6)), "NTAS": ("Network support", range(2, 6)),
                 "ASUP": ("Application support", range(2, 6))}
@@ -26,8 +17,8 @@ def test_named_skills_at_exactly_their_levels(repo: Repository) -> None:
         assert sorted(skills[code].levels) == list(levels), code
 
 
-def test_at_least_ten_more_skills_across_all_categories(repo: Repository) -> None:
-    fw = repo.framework
+def test_at_least_ten_more_skills_across_all_categories(bundled_repository: Repository) -> None:
+    fw = bundled_repository.framework
     assert len(fw.skills) >= 15
     assert {s.category for s in fw.skills.values()} == set(fw.categories)
     assert len(fw.categories) == 6
@@ -36,29 +27,29 @@ def test_at_least_ten_more_skills_across_all_categories(repo: Repository) -> Non
     assert all(s.related for s in fw.skills.values())
 
 
-def test_texts_have_the_length_of_real_descriptions(repo: Repository) -> None:
-    for skill in repo.framework.skills.values():
+def test_texts_have_the_length_of_real_descriptions(bundled_repository: Repository) -> None:
+    for skill in bundled_repository.framework.skills.values():
         assert 40 <= len(skill.description.split()) <= 80, skill.code
         for level in skill.levels.values():
             if (skill.code, level.level) != ("ITOP", 5):  # the proposed text of CR #1432, as published
                 assert 40 <= len(level.description.split()) <= 100, (skill.code, level.level)
 
 
-def test_itop_level_5_is_the_text_cr_1432_proposed(repo: Repository) -> None:
-    cr = repo.changes["CR-1432"]
+def test_itop_level_5_is_the_text_cr_1432_proposed(bundled_repository: Repository) -> None:
+    cr = bundled_repository.changes["CR-1432"]
     assert cr.status == "accepted" and cr.related == ["CR-1431"] and cr.applies_to == ["ITOP"]
     (op,) = cr.operations
     assert (op["op"], op["skill"], op["level"]) == ("add-level", "ITOP", 5)
-    assert repo.framework.skills["ITOP"].levels[5].description == op["description"]
+    assert bundled_repository.framework.skills["ITOP"].levels[5].description == op["description"]
     page = (FIXTURES / "cr-1432.txt").read_text()
     for paragraph in op["description"].split("\n\n"):
         assert paragraph in page
     assert cr.decision is not None and cr.decision in page.replace(" \n", "\n").replace("\n", " ")
 
 
-def test_cr_1431_targets_are_the_framework_texts(repo: Repository) -> None:
-    cr = repo.changes["CR-1431"]
-    itmg = repo.framework.skills["ITMG"]
+def test_cr_1431_targets_are_the_framework_texts(bundled_repository: Repository) -> None:
+    cr = bundled_repository.changes["CR-1431"]
+    itmg = bundled_repository.framework.skills["ITMG"]
     assert "CR-1432" in cr.related
     by_target = {(op["op"], op.get("level")): op for op in cr.operations}
     assert by_target[("update-skill", None)]["description"]["to"] == itmg.description

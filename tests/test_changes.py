@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers import FIXTURES, copy_bundled, git, init_git, run_cli, run_in_process, write_files
+from helpers import FIXTURES, copy_bundled, git, run_cli, run_in_process, write_files
 from skillrepo import writing
 from skillrepo.commands.new import next_id
 from skillrepo.main import main
@@ -39,11 +39,6 @@ def refused(*args: str, cwd: Path) -> str:
     return result.stderr
 
 
-@pytest.fixture()
-def repo(tmp_path: Path) -> Path:
-    return init_git(copy_bundled(tmp_path / "repo"))
-
-
 EDIT_CR = """\
 id: {id}
 title: Reword ITOP level 3
@@ -63,29 +58,29 @@ def add_cr(root: Path, cr_id: str, old: str, new: str) -> None:
     write_files(root, {f"changes/{cr_id}/manifest.yaml": EDIT_CR.format(id=cr_id, old=old, new=new)})
 
 
-def test_apply_then_revert_is_the_identity(repo: Path) -> None:
-    before = tree_bytes(repo)
-    ok("revert", "CR-1434", cwd=repo)
-    reverted = tree_bytes(repo)
+def test_apply_then_revert_is_the_identity(git_root: Path) -> None:
+    before = tree_bytes(git_root)
+    ok("revert", "CR-1434", cwd=git_root)
+    reverted = tree_bytes(git_root)
     assert reverted != before
-    out = ok("apply", "CR-1434", cwd=repo)
+    out = ok("apply", "CR-1434", cwd=git_root)
     assert out.splitlines()[:2] == ["applied CR-1434: Refresh IT infrastructure (ITOP) levels 1 to 4",
                                     "  changes the description of ITOP level 1 (minor)"]
-    assert tree_bytes(repo) == before  # comments and layout of the manifest included
+    assert tree_bytes(git_root) == before  # comments and layout of the manifest included
 
 
-def test_import_then_apply_then_revert_is_the_identity(repo: Path) -> None:
-    bundled = (repo / "changes/CR-1432/manifest.yaml").read_text()
-    ok("revert", "CR-1432", "--commit", cwd=repo)
-    shutil.rmtree(repo / "changes/CR-1432")
-    before = tree_bytes(repo)
-    assert ok("import", str(FIXTURES / "cr-1432.txt"), cwd=repo) == "changes/CR-1432/manifest.yaml\n"
-    imported = (repo / "changes/CR-1432/manifest.yaml").read_text()
+def test_import_then_apply_then_revert_is_the_identity(git_root: Path) -> None:
+    bundled = (git_root / "changes/CR-1432/manifest.yaml").read_text()
+    ok("revert", "CR-1432", "--commit", cwd=git_root)
+    shutil.rmtree(git_root / "changes/CR-1432")
+    before = tree_bytes(git_root)
+    assert ok("import", str(FIXTURES / "cr-1432.txt"), cwd=git_root) == "changes/CR-1432/manifest.yaml\n"
+    imported = (git_root / "changes/CR-1432/manifest.yaml").read_text()
     assert imported == bundled.replace('applied_in: "1"\n', "")
-    ok("apply", "CR-1432", cwd=repo)
-    assert (repo / "changes/CR-1432/manifest.yaml").read_text() == bundled
-    ok("revert", "CR-1432", cwd=repo)
-    after = tree_bytes(repo)
+    ok("apply", "CR-1432", cwd=git_root)
+    assert (git_root / "changes/CR-1432/manifest.yaml").read_text() == bundled
+    ok("revert", "CR-1432", cwd=git_root)
+    after = tree_bytes(git_root)
     assert after == {**before, "changes/CR-1432/manifest.yaml": imported.encode()}
 
 
@@ -105,12 +100,12 @@ def test_edits_to_different_sentences_apply_in_either_order(tmp_path: Path) -> N
     assert "agreed standards and patterns" in text and "temporary workarounds" in text
 
 
-def test_status_reports_stale_and_conflicting_requests(repo: Path) -> None:
-    add_cr(repo, "CR-1500", "following agreed standards", "following the agreed standards")
-    add_cr(repo, "CR-1501", "following agreed standards", "following published standards")
-    add_cr(repo, "CR-1502", "implements fixes or workarounds", "implements fixes")
-    add_cr(repo, "CR-1503", "Uses scripts to carry out", "Uses programs to carry out")
-    out = ok("status", cwd=repo)
+def test_status_reports_stale_and_conflicting_requests(git_root: Path) -> None:
+    add_cr(git_root, "CR-1500", "following agreed standards", "following the agreed standards")
+    add_cr(git_root, "CR-1501", "following agreed standards", "following published standards")
+    add_cr(git_root, "CR-1502", "implements fixes or workarounds", "implements fixes")
+    add_cr(git_root, "CR-1503", "Uses scripts to carry out", "Uses programs to carry out")
+    out = ok("status", cwd=git_root)
     assert out.splitlines()[:9] == [
         "accepted, not applied:",
         "  CR-1500  Reword ITOP level 3",
@@ -123,7 +118,7 @@ def test_status_reports_stale_and_conflicting_requests(repo: Path) -> None:
         "      stale: CR-1503 operation 1 (update-level ITOP level 3): edit 1 of description: expected \"Uses scripts "
         "to carry out\" exactly once, but it does not occur; nearest text now: \"Uses scripts and automation tools\"",
     ]
-    rows = {r["id"]: r for r in json.loads(ok("status", "--format", "json", cwd=repo))}
+    rows = {r["id"]: r for r in json.loads(ok("status", "--format", "json", cwd=git_root))}
     assert rows["CR-1500"]["state"] == "conflicting" and rows["CR-1502"]["state"] == "applies cleanly"
     assert rows["CR-1447"]["status"] == "declined" and rows["CR-1431"]["applied_in"] == "1"
 
@@ -152,78 +147,78 @@ def test_a_failed_write_leaves_every_file_as_it_was(tmp_path: Path, monkeypatch:
         assert not [p for p in root.rglob(".*") if p.is_file()], "temporary files were left behind"
 
 
-def test_verify_passes_after_proper_applies_and_catches_a_hand_edit(repo: Path) -> None:
-    assert ok("verify", cwd=repo).startswith("no release tag (v*) yet")
+def test_verify_passes_after_proper_applies_and_catches_a_hand_edit(git_root: Path) -> None:
+    assert ok("verify", cwd=git_root).startswith("no release tag (v*) yet")
     for cr in ("CR-1434", "CR-1432", "CR-1431"):
-        ok("revert", cr, "--commit", cwd=repo)
-    git(repo, "tag", "v0")
-    out = ok("apply", "CR-1431", "CR-1432", "CR-1434", "--commit", cwd=repo)
+        ok("revert", cr, "--commit", cwd=git_root)
+    git(git_root, "tag", "v0")
+    out = ok("apply", "CR-1431", "CR-1432", "CR-1434", "--commit", cwd=git_root)
     assert "committed" in out
-    log = git(repo, "log", "--format=%s|%(trailers:key=Change-Request,valueonly)", "-3").stdout.split("\n")
+    log = git(git_root, "log", "--format=%s|%(trailers:key=Change-Request,valueonly)", "-3").stdout.split("\n")
     assert log[:3] == ["Apply CR-1434: Refresh IT infrastructure (ITOP) levels 1 to 4|CR-1434",
                        "", "Apply CR-1432: Create IT Infrastructure (ITOP) level 5|CR-1432"]
-    assert git(repo, "status", "--porcelain").stdout == ""
-    assert ok("verify", cwd=repo) == ("verified: replaying the 3 change request(s) applied since v0 (CR-1431, "
+    assert git(git_root, "status", "--porcelain").stdout == ""
+    assert ok("verify", cwd=git_root) == ("verified: replaying the 3 change request(s) applied since v0 (CR-1431, "
                                       "CR-1432, CR-1434) gives framework/ exactly\n")
-    level = repo / "framework/skills/ITOP/level-4.yaml"
+    level = git_root / "framework/skills/ITOP/level-4.yaml"
     level.write_text(level.read_text().replace("small team", "large team"))
-    result = run_in_process("verify", cwd=repo)
+    result = run_in_process("verify", cwd=git_root)
     assert result.returncode == 1
     assert result.stdout.splitlines()[0] == ("framework/skills/ITOP/level-4.yaml: description changed outside "
                                              "any CR")
 
 
-def test_applied_operations_are_frozen_against_head(repo: Path) -> None:
-    path = repo / "changes/CR-1432/manifest.yaml"
+def test_applied_operations_are_frozen_against_head(git_root: Path) -> None:
+    path = git_root / "changes/CR-1432/manifest.yaml"
     path.write_text(path.read_text().replace("    level: 5\n", "    level: 6\n"))
-    result = run_in_process("check", cwd=repo)
+    result = run_in_process("check", cwd=git_root)
     assert result.returncode == 1
     assert ("changes/CR-1432/manifest.yaml:20:1: R423 the operations of CR-1432, applied in edition 1, changed "
             "since HEAD; revert it first (skillrepo revert CR-1432), then change it and apply it again"
             ) in result.stdout.splitlines()
 
 
-def test_refusals_say_why_and_write_nothing(repo: Path) -> None:
-    assert refused("apply", "CR-1432", cwd=repo) == "error: CR-1432 is already applied (in edition 1); nothing to do\n"
-    assert refused("apply", "CR-1447", cwd=repo) == (
+def test_refusals_say_why_and_write_nothing(git_root: Path) -> None:
+    assert refused("apply", "CR-1432", cwd=git_root) == "error: CR-1432 is already applied (in edition 1); nothing to do\n"
+    assert refused("apply", "CR-1447", cwd=git_root) == (
         "error: CR-1447 is declined, not accepted; only an accepted change request can be applied\n")
-    assert refused("apply", "CR-1999", cwd=repo).startswith(
+    assert refused("apply", "CR-1999", cwd=git_root).startswith(
         "error: CR-1999 is not in changes/ (no changes/CR-1999/manifest.yaml); the nearest are: ")
-    assert refused("revert", "CR-1447", cwd=repo) == "error: CR-1447 is not applied; nothing to revert\n"
-    add_cr(repo, "CR-1503", "Uses scripts to carry out", "Uses programs to carry out")
-    assert refused("apply", "CR-1503", cwd=repo) == (
+    assert refused("revert", "CR-1447", cwd=git_root) == "error: CR-1447 is not applied; nothing to revert\n"
+    add_cr(git_root, "CR-1503", "Uses scripts to carry out", "Uses programs to carry out")
+    assert refused("apply", "CR-1503", cwd=git_root) == (
         "error: CR-1503 operation 1 (update-level ITOP level 3): edit 1 of description: expected \"Uses scripts to "
         "carry out\" exactly once, but it does not occur; nearest text now: \"Uses scripts and automation tools\"\n")
-    add_cr(repo, "CR-1504", "and", "or")
-    assert refused("apply", "CR-1504", cwd=repo) == (
+    add_cr(git_root, "CR-1504", "and", "or")
+    assert refused("apply", "CR-1504", cwd=git_root) == (
         "error: CR-1504 operation 1 (update-level ITOP level 3): edit 1 of description: expected \"and\" exactly "
         "once, but it occurs 11 times; lengthen it until it is unique\n")
 
 
-def test_revert_is_refused_when_a_later_request_depends_on_it(repo: Path) -> None:
-    add_cr(repo, "CR-1500", "contributes to the testing", "contributes to the careful testing")
-    ok("apply", "CR-1500", cwd=repo)
-    git(repo, "commit", "-qam", "Apply CR-1500")
-    write_files(repo, {"changes/CR-1501/manifest.yaml": EDIT_CR.format(
+def test_revert_is_refused_when_a_later_request_depends_on_it(git_root: Path) -> None:
+    add_cr(git_root, "CR-1500", "contributes to the testing", "contributes to the careful testing")
+    ok("apply", "CR-1500", cwd=git_root)
+    git(git_root, "commit", "-qam", "Apply CR-1500")
+    write_files(git_root, {"changes/CR-1501/manifest.yaml": EDIT_CR.format(
         id="CR-1501", old="the careful testing", new="the thorough testing")})
-    ok("apply", "CR-1501", cwd=repo)
-    assert refused("revert", "CR-1500", cwd=repo) == (
+    ok("apply", "CR-1501", cwd=git_root)
+    assert refused("revert", "CR-1500", cwd=git_root) == (
         "error: cannot revert CR-1500: edit 1 of description: expected \"contributes to the careful testing\" exactly "
         "once, but it does not occur; nearest text now: \"contributes to the thorough testing\"; applied change "
         "requests that changed the same items since: CR-1501 (revert them first)\n")
 
 
-def test_commit_is_refused_over_changes_of_its_own(repo: Path) -> None:
-    ok("revert", "CR-1432", "--commit", cwd=repo)
-    level = repo / "framework/skills/ITOP/level-1.yaml"
+def test_commit_is_refused_over_changes_of_its_own(git_root: Path) -> None:
+    ok("revert", "CR-1432", "--commit", cwd=git_root)
+    level = git_root / "framework/skills/ITOP/level-1.yaml"
     level.write_text(level.read_text().replace("Carries out routine", "Carries out regular"))
-    assert refused("apply", "CR-1432", "--commit", cwd=repo) == (
+    assert refused("apply", "CR-1432", "--commit", cwd=git_root) == (
         "error: --commit needs the files it commits to have no changes of their own; commit or stash these first: "
         "framework/skills/ITOP/level-1.yaml\n")
 
 
-def test_apply_is_refused_when_the_result_would_not_pass_check(repo: Path) -> None:
-    write_files(repo, {"changes/CR-1500/manifest.yaml": """\
+def test_apply_is_refused_when_the_result_would_not_pass_check(git_root: Path) -> None:
+    write_files(git_root, {"changes/CR-1500/manifest.yaml": """\
 id: CR-1500
 title: Retire network support
 status: accepted
@@ -231,35 +226,35 @@ applies_to: [NTAS]
 operations:
   - {op: retire-skill, skill: NTAS, replaced_by: [ITOP]}
 """})
-    message = refused("apply", "CR-1500", cwd=repo)
+    message = refused("apply", "CR-1500", cwd=git_root)
     assert message.startswith("error: applying CR-1500 would leave the repository with ")
     assert "R405 related skill NTAS is retired; relate to " in message
 
 
-def test_preview_shows_effects_and_diff_and_writes_nothing(repo: Path) -> None:
-    add_cr(repo, "CR-1500", "following agreed standards", "following the agreed standards")
-    before = tree_bytes(repo)
-    text = ok("preview", "CR-1500", cwd=repo)
+def test_preview_shows_effects_and_diff_and_writes_nothing(git_root: Path) -> None:
+    add_cr(git_root, "CR-1500", "following agreed standards", "following the agreed standards")
+    before = tree_bytes(git_root)
+    text = ok("preview", "CR-1500", cwd=git_root)
     assert text.splitlines()[:3] == ["CR-1500: Reword ITOP level 3 (accepted)", "applying it:",
                                      "  changes the description of ITOP level 3 (minor)"]
     assert "--- a/framework/skills/ITOP/level-3.yaml\n+++ b/framework/skills/ITOP/level-3.yaml\n" in text
-    markdown = ok("preview", "CR-1500", "--format", "markdown", cwd=repo)
+    markdown = ok("preview", "CR-1500", "--format", "markdown", cwd=git_root)
     assert markdown.startswith("### CR-1500: Reword ITOP level 3\n\nStatus: **accepted**. Applying it:\n\n"
                                "- changes the description of ITOP level 3 (minor)\n")
     assert "```diff\n" in markdown
-    data = json.loads(ok("preview", "CR-1500", "--format", "json", cwd=repo))
+    data = json.loads(ok("preview", "CR-1500", "--format", "json", cwd=git_root))
     assert data["files"] == {"framework/skills/ITOP/level-3.yaml": "changed"}
-    assert tree_bytes(repo) == before
+    assert tree_bytes(git_root) == before
 
 
-def test_new_starts_a_draft_that_passes_check(repo: Path) -> None:
-    out = ok("new", "Create IT infrastructure (ITOP) level 6", "--applies-to", "ITOP", cwd=repo)
+def test_new_starts_a_draft_that_passes_check(git_root: Path) -> None:
+    out = ok("new", "Create IT infrastructure (ITOP) level 6", "--applies-to", "ITOP", cwd=git_root)
     assert out == "changes/CR-1448/manifest.yaml\n"
-    text = (repo / "changes/CR-1448/manifest.yaml").read_text()
+    text = (git_root / "changes/CR-1448/manifest.yaml").read_text()
     assert "title: Create IT infrastructure (ITOP) level 6\nstatus: draft\napplies_to: [ITOP]\n" in text
     assert "#  - op: add-level" in text and "#  - op: update-responsibility-level" in text
-    assert run_in_process("check", cwd=repo).returncode == 0
-    assert refused("new", "Anything", "--applies-to", "ZZZZ", cwd=repo) == (
+    assert run_in_process("check", cwd=git_root).returncode == 0
+    assert refused("new", "Anything", "--applies-to", "ZZZZ", cwd=git_root) == (
         "error: --applies-to names ZZZZ, not skills of this framework\n")
 
 
@@ -273,75 +268,75 @@ def test_new_numbers_one_spelling_per_number_and_no_more_digits_than_an_id_has()
         next_id(["CR-\u0661\u0664\u0664\u0667"])  # Arabic-Indic digits: str.isdigit() and int() take them
 
 
-def test_a_broken_manifest_is_named_not_taken_for_missing(repo: Path) -> None:
-    write_files(repo, {"changes/CR-1500/manifest.yaml": "id: CR-1500\ntitle: [broken\n"})
-    assert refused("preview", "CR-1500", cwd=repo) == (
+def test_a_broken_manifest_is_named_not_taken_for_missing(git_root: Path) -> None:
+    write_files(git_root, {"changes/CR-1500/manifest.yaml": "id: CR-1500\ntitle: [broken\n"})
+    assert refused("preview", "CR-1500", cwd=git_root) == (
         "error: changes/CR-1500/manifest.yaml has errors; `skillrepo check` shows them, fix them first\n")
-    result = run_in_process("status", cwd=repo)
+    result = run_in_process("status", cwd=git_root)
     assert result.returncode == 0
     assert result.stderr == ("note: 1 change request file(s) have errors and are left out: "
                              "changes/CR-1500/manifest.yaml (skillrepo check shows why)\n")
 
 
-def test_import_refuses_a_request_already_in_changes(repo: Path) -> None:
-    message = refused("import", str(FIXTURES / "cr-1432.txt"), cwd=repo)
+def test_import_refuses_a_request_already_in_changes(git_root: Path) -> None:
+    message = refused("import", str(FIXTURES / "cr-1432.txt"), cwd=git_root)
     assert message.startswith("error: CR-1432 is already in changes/ (changes/CR-1432/manifest.yaml)")
     page = (FIXTURES / "cr-1432.txt").read_text().replace("#1432 Create", "Create")
-    result = run_in_process("import", "-", cwd=repo, input=page)
+    result = run_in_process("import", "-", cwd=git_root, input=page)
     assert result.returncode == 1
     assert result.stderr.startswith("error: no title line '#NNNN <title> change request <status>' found in standard "
                                     "input")
 
 
-def test_import_of_a_page_whose_text_is_todays_changes_nothing(repo: Path) -> None:
-    shutil.rmtree(repo / "changes/CR-1432")  # its level 5 stays in framework/, with the page's text
-    assert ok("import", str(FIXTURES / "cr-1432.txt"), cwd=repo) == "changes/CR-1432/manifest.yaml\n"
-    assert (repo / "changes/CR-1432/manifest.yaml").read_text().endswith("\noperations: []\n")
-    assert ok("preview", "CR-1432", cwd=repo).startswith("CR-1432: Create IT Infrastructure (ITOP) level 5 (accepted)\n"
+def test_import_of_a_page_whose_text_is_todays_changes_nothing(git_root: Path) -> None:
+    shutil.rmtree(git_root / "changes/CR-1432")  # its level 5 stays in framework/, with the page's text
+    assert ok("import", str(FIXTURES / "cr-1432.txt"), cwd=git_root) == "changes/CR-1432/manifest.yaml\n"
+    assert (git_root / "changes/CR-1432/manifest.yaml").read_text().endswith("\noperations: []\n")
+    assert ok("preview", "CR-1432", cwd=git_root).startswith("CR-1432: Create IT Infrastructure (ITOP) level 5 (accepted)\n"
                                                          "applying it:\n  change nothing\n")
 
 
-def test_dry_run_prints_the_plan_and_writes_nothing(repo: Path) -> None:
-    ok("revert", "CR-1432", cwd=repo)
-    before = tree_bytes(repo)
-    out = ok("apply", "CR-1432", "--dry-run", cwd=repo)
+def test_dry_run_prints_the_plan_and_writes_nothing(git_root: Path) -> None:
+    ok("revert", "CR-1432", cwd=git_root)
+    before = tree_bytes(git_root)
+    out = ok("apply", "CR-1432", "--dry-run", cwd=git_root)
     assert out.startswith("would apply CR-1432: Create IT Infrastructure (ITOP) level 5\n  adds ITOP level 5 (major)\n")
     assert "+++ b/framework/skills/ITOP/level-5.yaml" in out and '+applied_in: "1"' in out
-    assert tree_bytes(repo) == before
+    assert tree_bytes(git_root) == before
 
 
-def test_verify_orders_requests_committed_by_hand_by_their_commits(repo: Path) -> None:
+def test_verify_orders_requests_committed_by_hand_by_their_commits(git_root: Path) -> None:
     for cr in ("CR-1434", "CR-1432"):
-        ok("revert", cr, "--commit", cwd=repo)
-    git(repo, "tag", "v0")
-    add_cr(repo, "CR-1500", "Uses scripts and automation tools", "Uses scripts, automation tools")
-    git(repo, "add", "-A")
-    git(repo, "commit", "-qm", "Propose CR-1500")
+        ok("revert", cr, "--commit", cwd=git_root)
+    git(git_root, "tag", "v0")
+    add_cr(git_root, "CR-1500", "Uses scripts and automation tools", "Uses scripts, automation tools")
+    git(git_root, "add", "-A")
+    git(git_root, "commit", "-qm", "Propose CR-1500")
     for cr in ("CR-1434", "CR-1500", "CR-1432"):  # CR-1500 edits what CR-1434 wrote: order matters
-        ok("apply", cr, cwd=repo)
-        git(repo, "commit", "-qam", f"Apply {cr} by hand")
-    assert ok("verify", cwd=repo) == ("verified: replaying the 3 change request(s) applied since v0 (CR-1434, "
+        ok("apply", cr, cwd=git_root)
+        git(git_root, "commit", "-qam", f"Apply {cr} by hand")
+    assert ok("verify", cwd=git_root) == ("verified: replaying the 3 change request(s) applied since v0 (CR-1434, "
                                       "CR-1500, CR-1432) gives framework/ exactly\n")
 
 
-def test_apply_then_revert_of_a_periodic_edit_is_byte_identical_and_an_overlapping_one_is_refused(repo: Path) -> None:
-    before = tree_bytes(repo)
+def test_apply_then_revert_of_a_periodic_edit_is_byte_identical_and_an_overlapping_one_is_refused(git_root: Path) -> None:
+    before = tree_bytes(git_root)
     for cr_id, old, new in (("CR-1500", "of new infrastructure", "of new new infrastructure"),
                             ("CR-1501", "new infrastructure components", "new new new infrastructure components")):
-        write_files(repo, {f"changes/{cr_id}/manifest.yaml": EDIT_CR.format(id=cr_id, old=old, new=new).replace(
+        write_files(git_root, {f"changes/{cr_id}/manifest.yaml": EDIT_CR.format(id=cr_id, old=old, new=new).replace(
             "level: 3", "level: 5")})
-        manifests = tree_bytes(repo)
-        ok("apply", cr_id, cwd=repo)
-        ok("revert", cr_id, cwd=repo)
-        assert tree_bytes(repo) == manifests
+        manifests = tree_bytes(git_root)
+        ok("apply", cr_id, cwd=git_root)
+        ok("revert", cr_id, cwd=git_root)
+        assert tree_bytes(git_root) == manifests
     # "new new" occurs twice in "of new new new": a revert could not know which one to put back.
-    write_files(repo, {"changes/CR-1502/manifest.yaml": EDIT_CR.format(
+    write_files(git_root, {"changes/CR-1502/manifest.yaml": EDIT_CR.format(
         id="CR-1502", old="infrastructure components.", new="new new").replace("level: 3", "level: 5")})
-    assert refused("apply", "CR-1502", cwd=repo) == (
+    assert refused("apply", "CR-1502", cwd=git_root) == (
         "error: CR-1502 operation 1 (update-level ITOP level 5): edit 1 of description: the new text \"new new\" must "
         "occur exactly once in the result, so that the change can be reverted; include some of the words around it "
         "in both old and new\n")
-    assert {k: v for k, v in tree_bytes(repo).items() if k.startswith("framework/")} == {
+    assert {k: v for k, v in tree_bytes(git_root).items() if k.startswith("framework/")} == {
         k: v for k, v in before.items() if k.startswith("framework/")}
 
 
@@ -373,45 +368,45 @@ operations:
 """
 
 
-def test_revert_of_an_added_skill_is_refused_when_a_later_request_changed_it(repo: Path, tmp_path: Path) -> None:
+def test_revert_of_an_added_skill_is_refused_when_a_later_request_changed_it(git_root: Path, tmp_path: Path) -> None:
     for cr_id, manifest in (("CR-1500", ADD_SKILL_CR), ("CR-1501", RELATE_CR)):
-        write_files(repo, {f"changes/{cr_id}/manifest.yaml": manifest})
-        git(repo, "add", "-A")
-        git(repo, "commit", "-qm", f"Propose {cr_id}")
-        ok("apply", cr_id, "--commit", cwd=repo)
-    assert refused("revert", "CR-1500", cwd=repo) == (
+        write_files(git_root, {f"changes/{cr_id}/manifest.yaml": manifest})
+        git(git_root, "add", "-A")
+        git(git_root, "commit", "-qm", f"Propose {cr_id}")
+        ok("apply", cr_id, "--commit", cwd=git_root)
+    assert refused("revert", "CR-1500", cwd=git_root) == (
         "error: cannot revert CR-1500: the related of PLOP changed since it was added; applied change requests that "
         "changed the same items since: CR-1501 (revert them first)\n")
-    assert git(repo, "status", "--porcelain").stdout == ""
-    assert ok("verify", cwd=repo).startswith("no release tag (v*) yet")
-    ok("release", "1.0.0", "--out", str(tmp_path / "dist"), cwd=repo)
-    ok("revert", "CR-1501", "--commit", cwd=repo)
-    ok("revert", "CR-1500", "--commit", cwd=repo)
-    assert not (repo / "framework/skills/PLOP").exists()
+    assert git(git_root, "status", "--porcelain").stdout == ""
+    assert ok("verify", cwd=git_root).startswith("no release tag (v*) yet")
+    ok("release", "1.0.0", "--out", str(tmp_path / "dist"), cwd=git_root)
+    ok("revert", "CR-1501", "--commit", cwd=git_root)
+    ok("revert", "CR-1500", "--commit", cwd=git_root)
+    assert not (git_root / "framework/skills/PLOP").exists()
 
 
-def test_revert_goes_ahead_when_a_later_request_on_the_same_text_replays_without_it(repo: Path) -> None:
+def test_revert_goes_ahead_when_a_later_request_on_the_same_text_replays_without_it(git_root: Path) -> None:
     for cr_id, old, new in (
             ("CR-1500", "following agreed standards", "following agreed standards and patterns"),
             ("CR-1501", "implements fixes or workarounds", "implements fixes or temporary workarounds")):
-        add_cr(repo, cr_id, old, new)
-        ok("apply", cr_id, cwd=repo)
-        git(repo, "add", "-A")
-        git(repo, "commit", "-qm", f"Apply {cr_id}")
-    ok("revert", "CR-1500", cwd=repo)
-    text = (repo / "framework/skills/ITOP/level-3.yaml").read_text()
+        add_cr(git_root, cr_id, old, new)
+        ok("apply", cr_id, cwd=git_root)
+        git(git_root, "add", "-A")
+        git(git_root, "commit", "-qm", f"Apply {cr_id}")
+    ok("revert", "CR-1500", cwd=git_root)
+    text = (git_root / "framework/skills/ITOP/level-3.yaml").read_text()
     assert "agreed standards and patterns" not in text and "temporary workarounds" in text
 
 
-def test_revert_is_refused_when_a_later_request_would_no_longer_replay_without_it(repo: Path) -> None:
+def test_revert_is_refused_when_a_later_request_would_no_longer_replay_without_it(git_root: Path) -> None:
     # CR-1501 edits text CR-1500 did not write, but its old text is unique only once CR-1500 has applied.
     for cr_id, old, new in (("CR-1500", "and change procedures", "and change rules"),
                             ("CR-1501", "procedures", "instructions")):
-        add_cr(repo, cr_id, old, new)
-        ok("apply", cr_id, cwd=repo)
-        git(repo, "add", "-A")
-        git(repo, "commit", "-qm", f"Apply {cr_id}")
-    message = refused("revert", "CR-1500", cwd=repo)
+        add_cr(git_root, cr_id, old, new)
+        ok("apply", cr_id, cwd=git_root)
+        git(git_root, "add", "-A")
+        git(git_root, "commit", "-qm", f"Apply {cr_id}")
+    message = refused("revert", "CR-1500", cwd=git_root)
     assert message.startswith("error: cannot revert CR-1500: without it, CR-1501 operation 1 (update-level ITOP level "
                               "3): edit 1 of description: expected \"procedures\" exactly once, but it occurs 2 times")
     assert message.endswith("; applied change requests that changed the same items since: CR-1501 (revert them "
@@ -483,9 +478,9 @@ operations:
 """
 
 
-def test_preview_markdown_shows_the_repository_text_literally(repo: Path) -> None:
-    write_files(repo, {"changes/CR-1500/manifest.yaml": HOSTILE_TITLE_CR})
-    result = run_in_process("preview", "CR-1500", "--format", "markdown", cwd=repo)
+def test_preview_markdown_shows_the_repository_text_literally(git_root: Path) -> None:
+    write_files(git_root, {"changes/CR-1500/manifest.yaml": HOSTILE_TITLE_CR})
+    result = run_in_process("preview", "CR-1500", "--format", "markdown", cwd=git_root)
     lines = result.stdout.splitlines()
     assert lines[:6] == [
         "### CR-1500: \\[click\\](https\\://evil) &lt;img src=x&gt; \\*\\*bold\\*\\* \\`\\`\\` C\\# \\#",
@@ -517,13 +512,13 @@ operations:
 
 @pytest.mark.parametrize("impact, shown", [("", None), ("    impact: minor\n", "minor")])
 def test_a_rewrite_that_keeps_less_than_half_the_words_is_major_unless_the_request_says(
-        repo: Path, impact: str, shown: str | None) -> None:
-    text = yaml.safe_load((repo / "framework/skills/ITOP/level-3.yaml").read_text())["description"]
+        git_root: Path, impact: str, shown: str | None) -> None:
+    text = yaml.safe_load((git_root / "framework/skills/ITOP/level-3.yaml").read_text())["description"]
     words = text.split()
-    write_files(repo, {"changes/CR-1500/manifest.yaml": REWRITE_CR.format(old=json.dumps(text), impact=impact)})
-    line = ok("preview", "CR-1500", cwd=repo).splitlines()[2]
+    write_files(git_root, {"changes/CR-1500/manifest.yaml": REWRITE_CR.format(old=json.dumps(text), impact=impact)})
+    line = ok("preview", "CR-1500", cwd=git_root).splitlines()[2]
     assert line == f"  changes the description of ITOP level 3 ({shown or f'major: keeps 0 of {len(words)} words'})"
-    data = json.loads(ok("preview", "CR-1500", "--format", "json", cwd=repo))
+    data = json.loads(ok("preview", "CR-1500", "--format", "json", cwd=git_root))
     assert data["effects"][0]["impact"] == (shown or "major")
 
 

@@ -159,17 +159,17 @@ def draft(status: str = "draft", extra: str = "") -> str:
     return DRAFT_CR.format(status=status, extra=extra)
 
 
-def commit(repo: Path, message: str, files: dict[str, str | bytes] | None = None,
+def commit(contribution: Path, message: str, files: dict[str, str | bytes] | None = None,
            delete: tuple[str, ...] = ()) -> None:
-    write_files(repo, files or {})
+    write_files(contribution, files or {})
     for path in delete:
-        git(repo, "rm", "--quiet", path)
-    git(repo, "add", "-A")
-    git(repo, "commit", "--quiet", "-m", message)
+        git(contribution, "rm", "--quiet", path)
+    git(contribution, "add", "-A")
+    git(contribution, "commit", "--quiet", "-m", message)
 
 
 @pytest.fixture()
-def repo(tmp_path: Path) -> Path:
+def contribution(tmp_path: Path) -> Path:
     """The bundled framework with a MAINTAINERS file on main, and a contributor's branch checked out."""
     root = copy_bundled(tmp_path / "repo")
     write_files(root, {"MAINTAINERS": MAINTAINERS_FILE})
@@ -178,8 +178,8 @@ def repo(tmp_path: Path) -> Path:
     return root
 
 
-def authorize(repo: Path, author: str, base: str = "main") -> tuple[int, str]:
-    result = run_cli("authorize", "--base", base, "--author", author, cwd=repo)
+def authorize(contribution: Path, author: str, base: str = "main") -> tuple[int, str]:
+    result = run_cli("authorize", "--base", base, "--author", author, cwd=contribution)
     assert result.stderr == ""
     return result.returncode, result.stdout
 
@@ -191,105 +191,105 @@ def refusal(author: str, *lines: str) -> tuple[int, str]:
         f"{author} is not a maintainer: a maintainer (listed in MAINTAINERS) must make {summary}\n"
 
 
-def test_a_contributor_may_add_a_draft(repo: Path) -> None:
-    commit(repo, "Propose CR-1500", {"changes/CR-1500/manifest.yaml": draft()})
-    assert authorize(repo, "bob") == (
+def test_a_contributor_may_add_a_draft(contribution: Path) -> None:
+    commit(contribution, "Propose CR-1500", {"changes/CR-1500/manifest.yaml": draft()})
+    assert authorize(contribution, "bob") == (
         0, "bob may make these changes: 1 change request(s) added or edited as draft or submitted\n")
 
 
-def test_a_contributor_may_submit_and_edit_a_draft_and_delete_it(repo: Path) -> None:
-    git(repo, "checkout", "--quiet", "main")
-    commit(repo, "Propose CR-1500", {"changes/CR-1500/manifest.yaml": draft()})
-    git(repo, "checkout", "--quiet", "-b", "submit")
-    commit(repo, "Submit CR-1500", {"changes/CR-1500/manifest.yaml": draft("submitted").replace(
+def test_a_contributor_may_submit_and_edit_a_draft_and_delete_it(contribution: Path) -> None:
+    git(contribution, "checkout", "--quiet", "main")
+    commit(contribution, "Propose CR-1500", {"changes/CR-1500/manifest.yaml": draft()})
+    git(contribution, "checkout", "--quiet", "-b", "submit")
+    commit(contribution, "Submit CR-1500", {"changes/CR-1500/manifest.yaml": draft("submitted").replace(
         "Say that", "Say clearly that")})
-    assert authorize(repo, "bob") == (
+    assert authorize(contribution, "bob") == (
         0, "bob may make these changes: 1 change request(s) added or edited as draft or submitted\n")
-    commit(repo, "Withdraw the draft", delete=("changes/CR-1500/manifest.yaml",))
-    assert authorize(repo, "bob") == (
+    commit(contribution, "Withdraw the draft", delete=("changes/CR-1500/manifest.yaml",))
+    assert authorize(contribution, "bob") == (
         0, "bob may make these changes: 0 change request(s) added or edited as draft or submitted\n")
 
 
-def test_a_contributor_may_not_accept_a_change_request(repo: Path) -> None:
-    commit(repo, "Accept CR-1500", {"changes/CR-1500/manifest.yaml": draft("accepted")})
-    assert authorize(repo, "bob") == refusal(
+def test_a_contributor_may_not_accept_a_change_request(contribution: Path) -> None:
+    commit(contribution, "Accept CR-1500", {"changes/CR-1500/manifest.yaml": draft("accepted")})
+    assert authorize(contribution, "bob") == refusal(
         "bob", "changes/CR-1500/manifest.yaml: sets status to accepted")
 
 
-def test_a_contributor_may_not_apply_a_change_request(repo: Path) -> None:
-    git(repo, "checkout", "--quiet", "main")
-    commit(repo, "Accept CR-1500", {"changes/CR-1500/manifest.yaml": draft("accepted")})
-    git(repo, "checkout", "--quiet", "-b", "apply")
-    result = run_cli("apply", "CR-1500", "--commit", cwd=repo)
+def test_a_contributor_may_not_apply_a_change_request(contribution: Path) -> None:
+    git(contribution, "checkout", "--quiet", "main")
+    commit(contribution, "Accept CR-1500", {"changes/CR-1500/manifest.yaml": draft("accepted")})
+    git(contribution, "checkout", "--quiet", "-b", "apply")
+    result = run_cli("apply", "CR-1500", "--commit", cwd=contribution)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert authorize(repo, "bob") == refusal(
+    assert authorize(contribution, "bob") == refusal(
         "bob",
         "changes/CR-1500/manifest.yaml: adds applied_in (edition 1)",
         "framework/skills/ITOP/level-3.yaml: changes framework/")
-    assert authorize(repo, "alice-maintainer") == (0, "alice-maintainer is a maintainer: no restriction\n")
+    assert authorize(contribution, "alice-maintainer") == (0, "alice-maintainer is a maintainer: no restriction\n")
 
 
-def test_a_contributor_may_not_add_applied_in(repo: Path) -> None:
-    commit(repo, "Propose CR-1500", {"changes/CR-1500/manifest.yaml": draft(extra='applied_in: "1"\n')})
-    assert authorize(repo, "bob") == refusal(
+def test_a_contributor_may_not_add_applied_in(contribution: Path) -> None:
+    commit(contribution, "Propose CR-1500", {"changes/CR-1500/manifest.yaml": draft(extra='applied_in: "1"\n')})
+    assert authorize(contribution, "bob") == refusal(
         "bob", "changes/CR-1500/manifest.yaml: adds applied_in (edition 1)")
 
 
-def test_a_contributor_may_not_change_a_level_file(repo: Path) -> None:
-    path = repo / "framework/skills/ITOP/level-1.yaml"
-    commit(repo, "Edit ITOP level 1", {"framework/skills/ITOP/level-1.yaml": path.read_text().replace(
+def test_a_contributor_may_not_change_a_level_file(contribution: Path) -> None:
+    path = contribution / "framework/skills/ITOP/level-1.yaml"
+    commit(contribution, "Edit ITOP level 1", {"framework/skills/ITOP/level-1.yaml": path.read_text().replace(
         "close supervision", "supervision")})
-    assert authorize(repo, "bob") == refusal("bob", "framework/skills/ITOP/level-1.yaml: changes framework/")
+    assert authorize(contribution, "bob") == refusal("bob", "framework/skills/ITOP/level-1.yaml: changes framework/")
 
 
-def test_a_contributor_may_not_change_a_decision(repo: Path) -> None:
-    path = repo / "changes/CR-1447/manifest.yaml"
-    commit(repo, "Reword the decision", {"changes/CR-1447/manifest.yaml": path.read_text().replace(
+def test_a_contributor_may_not_change_a_decision(contribution: Path) -> None:
+    path = contribution / "changes/CR-1447/manifest.yaml"
+    commit(contribution, "Reword the decision", {"changes/CR-1447/manifest.yaml": path.read_text().replace(
         "SYSP stays as a skill", "SYSP remains a skill")})
-    assert authorize(repo, "bob") == refusal("bob", "changes/CR-1447/manifest.yaml: changes decision")
+    assert authorize(contribution, "bob") == refusal("bob", "changes/CR-1447/manifest.yaml: changes decision")
 
 
-def test_a_contributor_may_not_delete_an_accepted_change_request(repo: Path) -> None:
-    commit(repo, "Delete CR-1432", delete=("changes/CR-1432/manifest.yaml",))
-    assert authorize(repo, "bob") == refusal(
+def test_a_contributor_may_not_delete_an_accepted_change_request(contribution: Path) -> None:
+    commit(contribution, "Delete CR-1432", delete=("changes/CR-1432/manifest.yaml",))
+    assert authorize(contribution, "bob") == refusal(
         "bob", "changes/CR-1432/manifest.yaml: deletes a change request with status accepted")
 
 
-def test_a_contributor_may_not_reopen_a_decided_change_request(repo: Path) -> None:
-    path = repo / "changes/CR-1447/manifest.yaml"
+def test_a_contributor_may_not_reopen_a_decided_change_request(contribution: Path) -> None:
+    path = contribution / "changes/CR-1447/manifest.yaml"
     text = path.read_text()
     start, end = text.index("decision: >-"), text.index("operations:")
-    commit(repo, "Reopen CR-1447", {"changes/CR-1447/manifest.yaml": text[:start].replace(
+    commit(contribution, "Reopen CR-1447", {"changes/CR-1447/manifest.yaml": text[:start].replace(
         "status: declined", "status: submitted") + text[end:]})
-    assert authorize(repo, "bob") == refusal(
+    assert authorize(contribution, "bob") == refusal(
         "bob",
         "changes/CR-1447/manifest.yaml: changes status from declined to submitted",
         "changes/CR-1447/manifest.yaml: removes decision",
         "changes/CR-1447/manifest.yaml: removes outcome")
 
 
-def test_a_contributor_may_not_change_the_operations_of_an_applied_change_request(repo: Path) -> None:
-    path = repo / "changes/CR-1432/manifest.yaml"
-    commit(repo, "Edit CR-1432", {"changes/CR-1432/manifest.yaml": path.read_text().replace(
+def test_a_contributor_may_not_change_the_operations_of_an_applied_change_request(contribution: Path) -> None:
+    path = contribution / "changes/CR-1432/manifest.yaml"
+    commit(contribution, "Edit CR-1432", {"changes/CR-1432/manifest.yaml": path.read_text().replace(
         "Provides technical leadership", "Provides leadership")})
-    assert authorize(repo, "bob") == refusal(
+    assert authorize(contribution, "bob") == refusal(
         "bob", "changes/CR-1432/manifest.yaml: changes operations of a change request applied in edition 1")
 
 
-def test_a_contributor_may_not_rewrite_the_title_or_proposal_of_an_applied_change_request(repo: Path) -> None:
-    path = repo / "changes/CR-1432/manifest.yaml"
-    commit(repo, "Rewrite CR-1432's record", {"changes/CR-1432/manifest.yaml": path.read_text().replace(
+def test_a_contributor_may_not_rewrite_the_title_or_proposal_of_an_applied_change_request(contribution: Path) -> None:
+    path = contribution / "changes/CR-1432/manifest.yaml"
+    commit(contribution, "Rewrite CR-1432's record", {"changes/CR-1432/manifest.yaml": path.read_text().replace(
         "title: Create IT Infrastructure (ITOP) level 5", "title: Delete everything").replace(
         "Create IT Infrastructure (ITOP) at level 5 with a focus", "Do something else with a focus")})
-    assert authorize(repo, "bob") == refusal(
+    assert authorize(contribution, "bob") == refusal(
         "bob", "changes/CR-1432/manifest.yaml: changes proposal, title of a change request applied in edition 1")
 
 
-def test_a_contributor_may_not_edit_a_declined_change_request(repo: Path) -> None:
-    path = repo / "changes/CR-1447/manifest.yaml"
-    commit(repo, "Retitle CR-1447", {"changes/CR-1447/manifest.yaml": path.read_text().replace(
+def test_a_contributor_may_not_edit_a_declined_change_request(contribution: Path) -> None:
+    path = contribution / "changes/CR-1447/manifest.yaml"
+    commit(contribution, "Retitle CR-1447", {"changes/CR-1447/manifest.yaml": path.read_text().replace(
         "\ntitle: ", "\ntitle: Reconsidered ", 1)})
-    assert authorize(repo, "bob") == refusal(
+    assert authorize(contribution, "bob") == refusal(
         "bob", "changes/CR-1447/manifest.yaml: changes title of a change request with status declined")
 
 
@@ -297,41 +297,41 @@ def test_a_contributor_may_not_edit_a_declined_change_request(repo: Path) -> Non
                                   ".ci/run", "pyproject.toml", ".pre-commit-config.yaml", ".pre-commit-hooks.yaml",
                                   "conftest.py", "pytest.ini", "setup.py", "setup.cfg", "tox.ini", "sitecustomize.py",
                                   ".gitattributes", ".gitignore"])
-def test_a_contributor_may_not_change_the_tool_ci_runs(repo: Path, path: str) -> None:
+def test_a_contributor_may_not_change_the_tool_ci_runs(contribution: Path, path: str) -> None:
     # CI runs the pull request's tests, hooks and packaging: each could switch a check off.
-    existed = (repo / path).exists()
-    commit(repo, f"Change {path}", {path: "import os\nos.system('true')\n"})
+    existed = (contribution / path).exists()
+    commit(contribution, f"Change {path}", {path: "import os\nos.system('true')\n"})
     area = next(a for a in ("tests/", "benchmarks/", "scripts/", ".ci/") if path.startswith(a)) \
         if "/" in path else path
     verb = ("changes" if existed else "adds") + (" to" if area.endswith("/") and not existed else "")
-    assert authorize(repo, "bob") == refusal("bob", f"{path}: {verb} {area}")
+    assert authorize(contribution, "bob") == refusal("bob", f"{path}: {verb} {area}")
 
 
-def test_a_committed_skillrepo_directory_is_refused_whoever_the_author(repo: Path, tmp_path: Path) -> None:
+def test_a_committed_skillrepo_directory_is_refused_whoever_the_author(contribution: Path, tmp_path: Path) -> None:
     outside = tmp_path / "outside.txt"
     outside.write_text("keep me\n")
-    (repo / ".skillrepo").mkdir()
-    (repo / ".skillrepo" / "journal.json").write_text('{"files": [{"target": "../outside.txt"}]}\n')
-    os.symlink(outside, repo / ".skillrepo" / "lock")
-    git(repo, "add", "-f", ".skillrepo")
-    git(repo, "commit", "--quiet", "-m", "State")
-    before = {p: p.read_bytes() for p in (outside, repo / ".skillrepo" / "journal.json")}
+    (contribution / ".skillrepo").mkdir()
+    (contribution / ".skillrepo" / "journal.json").write_text('{"files": [{"target": "../outside.txt"}]}\n')
+    os.symlink(outside, contribution / ".skillrepo" / "lock")
+    git(contribution, "add", "-f", ".skillrepo")
+    git(contribution, "commit", "--quiet", "-m", "State")
+    before = {p: p.read_bytes() for p in (outside, contribution / ".skillrepo" / "journal.json")}
     expected = (1, ".skillrepo/journal.json: adds to .skillrepo/, the tool's local state, which is never committed\n"
                    ".skillrepo/lock: adds to .skillrepo/, the tool's local state, which is never committed\n"
                    "refused: remove these 2 files from the pull request (git rm -r --cached .skillrepo/)\n")
-    assert authorize(repo, "bob") == expected
-    assert authorize(repo, "alice-maintainer") == expected
+    assert authorize(contribution, "bob") == expected
+    assert authorize(contribution, "alice-maintainer") == expected
     # authorize reads commits only: it never recovers from (acts on) a journal it finds in the checkout.
-    assert {p: p.read_bytes() for p in before} == before and (repo / ".skillrepo" / "lock").is_symlink()
+    assert {p: p.read_bytes() for p in before} == before and (contribution / ".skillrepo" / "lock").is_symlink()
 
 
-def test_a_contributor_may_not_make_themselves_a_maintainer(repo: Path) -> None:
-    commit(repo, "Add bob", {"MAINTAINERS": MAINTAINERS_FILE + "bob\n",
+def test_a_contributor_may_not_make_themselves_a_maintainer(contribution: Path) -> None:
+    commit(contribution, "Add bob", {"MAINTAINERS": MAINTAINERS_FILE + "bob\n",
                              ".github/CODEOWNERS": "* @bob\n",
                              ".github/actions/setup/action.yml": "runs: {using: composite, steps: []}\n",
                              ".github/workflows/checks.yml": "on: push\n",
                              "schemas/skill.schema.json": "{}\n"})
-    assert authorize(repo, "bob") == refusal(
+    assert authorize(contribution, "bob") == refusal(
         "bob",
         ".github/CODEOWNERS: adds .github/CODEOWNERS",
         ".github/actions/setup/action.yml: adds to .github/",
@@ -340,40 +340,40 @@ def test_a_contributor_may_not_make_themselves_a_maintainer(repo: Path) -> None:
         "schemas/skill.schema.json: changes schemas/")
 
 
-def test_a_maintainer_may_make_the_same_changes(repo: Path) -> None:
-    commit(repo, "Accept CR-1500", {"changes/CR-1500/manifest.yaml": draft("accepted")},
+def test_a_maintainer_may_make_the_same_changes(contribution: Path) -> None:
+    commit(contribution, "Accept CR-1500", {"changes/CR-1500/manifest.yaml": draft("accepted")},
            delete=("changes/CR-1432/manifest.yaml",))
-    assert authorize(repo, "alice-maintainer") == (0, "alice-maintainer is a maintainer: no restriction\n")
-    assert authorize(repo, "ALICE-MAINTAINER") == (0, "ALICE-MAINTAINER is a maintainer: no restriction\n")
-    assert authorize(repo, "carol") == (0, "carol is a maintainer: no restriction\n")
-    assert authorize(repo, "bob")[0] == 1
+    assert authorize(contribution, "alice-maintainer") == (0, "alice-maintainer is a maintainer: no restriction\n")
+    assert authorize(contribution, "ALICE-MAINTAINER") == (0, "ALICE-MAINTAINER is a maintainer: no restriction\n")
+    assert authorize(contribution, "carol") == (0, "carol is a maintainer: no restriction\n")
+    assert authorize(contribution, "bob")[0] == 1
 
 
-def test_the_pull_request_is_what_the_branch_changes_since_the_merge_base(repo: Path) -> None:
-    commit(repo, "Propose CR-1500", {"changes/CR-1500/manifest.yaml": draft()})
-    git(repo, "checkout", "--quiet", "main")
-    path = repo / "framework/skills/ITOP/level-1.yaml"
-    commit(repo, "A maintainer's change", {"framework/skills/ITOP/level-1.yaml": path.read_text().replace(
+def test_the_pull_request_is_what_the_branch_changes_since_the_merge_base(contribution: Path) -> None:
+    commit(contribution, "Propose CR-1500", {"changes/CR-1500/manifest.yaml": draft()})
+    git(contribution, "checkout", "--quiet", "main")
+    path = contribution / "framework/skills/ITOP/level-1.yaml"
+    commit(contribution, "A maintainer's change", {"framework/skills/ITOP/level-1.yaml": path.read_text().replace(
         "close supervision", "supervision")})
-    git(repo, "checkout", "--quiet", "contribution")
-    assert authorize(repo, "bob") == (
+    git(contribution, "checkout", "--quiet", "contribution")
+    assert authorize(contribution, "bob") == (
         0, "bob may make these changes: 1 change request(s) added or edited as draft or submitted\n")
 
 
-def test_committed_changes_count_not_the_work_tree(repo: Path) -> None:
-    write_files(repo, {"changes/CR-1500/manifest.yaml": draft("accepted")})
-    assert authorize(repo, "bob") == (
+def test_committed_changes_count_not_the_work_tree(contribution: Path) -> None:
+    write_files(contribution, {"changes/CR-1500/manifest.yaml": draft("accepted")})
+    assert authorize(contribution, "bob") == (
         0, "bob may make these changes: 0 change request(s) added or edited as draft or submitted\n")
 
 
-def test_a_manifest_that_does_not_parse_is_left_to_check(repo: Path) -> None:
-    commit(repo, "Broken", {"changes/CR-1500/manifest.yaml": "id: CR-1500\nstatus: [accepted\n"})
-    assert authorize(repo, "bob") == (
+def test_a_manifest_that_does_not_parse_is_left_to_check(contribution: Path) -> None:
+    commit(contribution, "Broken", {"changes/CR-1500/manifest.yaml": "id: CR-1500\nstatus: [accepted\n"})
+    assert authorize(contribution, "bob") == (
         0, "bob may make these changes: 0 change request(s) added or edited as draft or submitted\n")
 
 
-def test_a_bad_base_is_a_usage_error(repo: Path) -> None:
-    result = run_cli("authorize", "--base", "origin/nope", "--author", "bob", cwd=repo)
+def test_a_bad_base_is_a_usage_error(contribution: Path) -> None:
+    result = run_cli("authorize", "--base", "origin/nope", "--author", "bob", cwd=contribution)
     assert (result.returncode, result.stdout, result.stderr) == (
         2, "", "error: no commit or tag named 'origin/nope' in this repository\n")
 
@@ -426,11 +426,11 @@ def run_step(step: dict[str, Any], cwd: Path, env: dict[str, str]) -> subprocess
                           env=full, text=True, capture_output=True)
 
 
-def test_authorize_and_preview_steps_on_a_pull_request(repo: Path, tmp_path: Path) -> None:
+def test_authorize_and_preview_steps_on_a_pull_request(contribution: Path, tmp_path: Path) -> None:
     broken = draft().replace("CR-1500", "CR-1501").replace('old: "following', 'old: "following no')
-    commit(repo, "Propose CR-1500 and CR-1501", {"changes/CR-1500/manifest.yaml": draft(),
+    commit(contribution, "Propose CR-1500 and CR-1501", {"changes/CR-1500/manifest.yaml": draft(),
                                                  "changes/CR-1501/manifest.yaml": broken})
-    git(repo, "update-ref", "refs/remotes/origin/main", "main")  # what checkout with fetch-depth 0 fetches
+    git(contribution, "update-ref", "refs/remotes/origin/main", "main")  # what checkout with fetch-depth 0 fetches
     stub = tmp_path / "bin"
     stub.mkdir()
     (stub / "gh").write_text('#!/bin/sh\nprintf "%s\\n" "$@" > "$GH_ARGS"\ncp "$7" "$GH_BODY"\n')
@@ -445,13 +445,13 @@ def test_authorize_and_preview_steps_on_a_pull_request(repo: Path, tmp_path: Pat
 
     workspace = tmp_path / "workspace"  # the authorize job's: the pull request checked out as pull-request/
     workspace.mkdir()
-    (workspace / "pull-request").symlink_to(repo)
-    env["BASE_SHA"] = git(repo, "rev-parse", "main").stdout.strip()
+    (workspace / "pull-request").symlink_to(contribution)
+    env["BASE_SHA"] = git(contribution, "rev-parse", "main").stdout.strip()
     result = run_step(step_running(data, "skillrepo --repo pull-request authorize"), workspace, env)
     assert (result.returncode, result.stdout) == (
         0, "bob may make these changes: 2 change request(s) added or edited as draft or submitted\n")
 
-    result = run_step(step_running(data, "skillrepo preview"), repo, env)
+    result = run_step(step_running(data, "skillrepo preview"), contribution, env)
     # CR-1501 cannot apply: the comment is posted, then the job fails naming it.
     assert (result.returncode, result.stdout) == (
         1, "::error::these change requests cannot apply or would leave problems: CR-1501 \n"), result.stderr
@@ -471,11 +471,11 @@ def test_authorize_and_preview_steps_on_a_pull_request(repo: Path, tmp_path: Pat
 
     env["HEAD_REPO"] = "someone/fork"
     (runner / "args.txt").unlink()
-    result = run_step(step_running(data, "skillrepo preview"), repo, env)
+    result = run_step(step_running(data, "skillrepo preview"), contribution, env)
     assert result.returncode == 1 and not (runner / "args.txt").exists()
     assert "::notice::pull request from a fork" in result.stdout
 
-    git(repo, "rm", "-q", "changes/CR-1501/manifest.yaml")  # every change request applies: the job passes
-    git(repo, "commit", "-qm", "Drop CR-1501")
-    result = run_step(step_running(data, "skillrepo preview"), repo, env)
+    git(contribution, "rm", "-q", "changes/CR-1501/manifest.yaml")  # every change request applies: the job passes
+    git(contribution, "commit", "-qm", "Drop CR-1501")
+    result = run_step(step_running(data, "skillrepo preview"), contribution, env)
     assert result.returncode == 0, result.stdout + result.stderr

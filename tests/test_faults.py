@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import copy_bundled, git_env, init_git
+from helpers import copy_bundled, git_env
 from skillrepo import checker, documents, writing
 from skillrepo.main import COMMANDS, main
 from test_durability import prepared, tree
@@ -90,9 +90,9 @@ def _many_manifests(root: Path, count: int) -> int:
 @pytest.mark.parametrize("command", [["check"], ["status"], ["verify"], ["changelog"], ["preview", "CR-1434"],
                                      ["apply", "CR-1434"], ["fmt"], ["release", "1.0.0"]])
 def test_a_repository_over_the_budget_is_refused_before_it_is_read(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        git_root: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
         command: list[str]) -> None:
-    root = init_git(copy_bundled(tmp_path / "repo"))
+    root = git_root
     bundled = sum(p.stat().st_size for top in ("framework", "changes") for p in (root / top).rglob("*.yaml"))
     total = bundled + _many_manifests(root, 20)
     monkeypatch.setattr(documents, "MAX_REPOSITORY_BYTES", bundled + 1000)  # the bundled data and a little
@@ -108,9 +108,9 @@ def test_a_repository_over_the_budget_is_refused_before_it_is_read(
     assert read == [] and tree(root) == before
 
 
-def test_a_commit_over_the_budget_is_refused_as_its_files_are_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+def test_a_commit_over_the_budget_is_refused_as_its_files_are_read(git_root: Path, monkeypatch: pytest.MonkeyPatch,
                                                                    capsys: pytest.CaptureFixture[str]) -> None:
-    root = init_git(copy_bundled(tmp_path / "repo"))
+    root = git_root
     _many_manifests(root, 20)
     subprocess.run(["git", "add", "-A"], cwd=root, check=True, env=git_env())
     subprocess.run(["git", "commit", "-qm", "Twenty drafts"], cwd=root, check=True, env=git_env())

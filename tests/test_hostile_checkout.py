@@ -167,11 +167,11 @@ def test_a_journal_of_this_machine_naming_a_path_through_a_link_is_refused(tmp_p
     {"target": "framework/framework.yaml", "tmp": None, "backup": ".skillrepo/payload"},
     {"target": "framework/../../outside", "tmp": None, "backup": None},
 ])
-def test_a_journal_of_this_machine_naming_what_no_write_makes_is_refused(tmp_path: Path, entry: dict[str, str]) -> None:
+def test_a_journal_of_this_machine_naming_what_no_write_makes_is_refused(git_root: Path, entry: dict[str, str]) -> None:
     """Only files under framework/ and changes/, with their temporaries and originals beside them, are ever moved."""
     from skillrepo import writing
 
-    root = init_git(copy_bundled(tmp_path / "repo"))
+    root = git_root
     writing._write_journal(root, [entry], committed=False)
     result = run_in_process("status", cwd=root)
     assert (result.returncode, result.stderr) == (1, (

@@ -24,13 +24,6 @@ def url(code: str) -> str:
     return f"https://example.org/skills/{code}"
 
 
-@pytest.fixture(scope="module")
-def bundled() -> Framework:
-    repo, findings = check_repository(ROOT)
-    assert not findings
-    return repo.framework
-
-
 def load(root: Path) -> Framework:
     repo, findings = check_repository(root)
     assert findings == []

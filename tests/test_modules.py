@@ -87,3 +87,20 @@ def test_the_control_character_ranges_are_written_once() -> None:
         if path.name != "chars.py":
             text = path.read_text(encoding="utf-8")
             assert "\\x00-" not in text and "\\x7f-\\x9f" not in text, f"{path.name}: use skillrepo.chars"
+
+
+def _fixtures(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return {node.name for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)
+            and any("fixture" in ast.unparse(d) for d in node.decorator_list)}
+
+
+def test_a_shared_fixture_name_means_one_thing_in_every_test_file() -> None:
+    tests = Path(__file__).resolve().parent
+    shared = _fixtures(tests / "conftest.py")
+    assert {"bundled", "bundled_repository", "git_root"} <= shared
+    for path in sorted(tests.glob("test_*.py")):
+        redefined = _fixtures(path) & shared
+        assert not redefined, f"{path.name} redefines {sorted(redefined)}; use the one in conftest.py or another name"
+    every = [name for path in sorted(tests.glob("test_*.py")) for name in _fixtures(path)]
+    assert "repo" not in every, "`repo` meant a Path in some files and a Repository in others; name what it holds"

@@ -7,16 +7,10 @@ from typing import Any
 
 import pytest
 from helpers import FIXTURES, ROOT
-from skillrepo.checker import check_repository
 from skillrepo.errors import SkillrepoError
 from skillrepo.manifests import render_manifest
 from skillrepo.model import Framework, Repository
 from skillrepo.pages import manifest_from_page, normalise, parse_page
-
-
-@pytest.fixture(scope="module")
-def repo() -> Repository:
-    return check_repository(ROOT)[0]
 
 
 def without_level(fw: Framework, code: str, level: int) -> Framework:
@@ -34,17 +28,17 @@ def imported(text: str, fw: Framework, existing: set[str] | None = None) -> dict
     return manifest_from_page(parse_page(text, "cr.txt"), fw, existing or set())
 
 
-def test_cr_1432_page_gives_back_its_manifest(repo: Repository) -> None:
-    fw = without_level(repo.framework, "ITOP", 5)  # as it was before CR-1432 was applied
+def test_cr_1432_page_gives_back_its_manifest(bundled_repository: Repository) -> None:
+    fw = without_level(bundled_repository.framework, "ITOP", 5)  # as it was before CR-1432 was applied
     text = (FIXTURES / "cr-1432.txt").read_text(encoding="utf-8")
-    data = manifest_from_page(parse_page(text, "cr-1432.txt"), fw, set(repo.changes) - {"CR-1432"})
+    data = manifest_from_page(parse_page(text, "cr-1432.txt"), fw, set(bundled_repository.changes) - {"CR-1432"})
     expected = (ROOT / "changes/CR-1432/manifest.yaml").read_bytes().replace(b'applied_in: "1"\n', b"")
     assert render_manifest(data) == expected
 
 
-def test_a_level_whose_text_is_todays_gets_no_operation(repo: Repository) -> None:
+def test_a_level_whose_text_is_todays_gets_no_operation(bundled_repository: Repository) -> None:
     text = (FIXTURES / "cr-1432.txt").read_text(encoding="utf-8")  # ITOP level 5 has this text already
-    data = manifest_from_page(parse_page(text, "cr-1432.txt"), repo.framework, set(repo.changes) - {"CR-1432"})
+    data = manifest_from_page(parse_page(text, "cr-1432.txt"), bundled_repository.framework, set(bundled_repository.changes) - {"CR-1432"})
     assert data["operations"] == []
 
 
@@ -59,9 +53,9 @@ def test_no_break_spaces_of_the_published_page_become_plain_spaces() -> None:
     assert p.decision is not None and p.decision.endswith("complementary skill for ITMG.")
 
 
-def test_cr_1447_declined_merge(repo: Repository) -> None:
+def test_cr_1447_declined_merge(bundled_repository: Repository) -> None:
     text = (FIXTURES / "cr-1447.txt").read_text(encoding="utf-8")
-    data = manifest_from_page(parse_page(text, "cr-1447.txt"), repo.framework, set(repo.changes) - {"CR-1447"})
+    data = manifest_from_page(parse_page(text, "cr-1447.txt"), bundled_repository.framework, set(bundled_repository.changes) - {"CR-1447"})
     assert render_manifest(data) == (ROOT / "changes/CR-1447/manifest.yaml").read_bytes()  # the bundled one
     assert data == {
         "id": "CR-1447",
@@ -146,9 +140,9 @@ REFUSALS = {
 
 
 @pytest.mark.parametrize("text, existing, message", REFUSALS.values(), ids=REFUSALS.keys())
-def test_refusals(repo: Repository, text: str, existing: set[str], message: str) -> None:
+def test_refusals(bundled_repository: Repository, text: str, existing: set[str], message: str) -> None:
     with pytest.raises(SkillrepoError) as raised:
-        imported(text, repo.framework, existing)
+        imported(text, bundled_repository.framework, existing)
     assert str(raised.value) == message
 
 
@@ -169,7 +163,7 @@ def test_normalise() -> None:
     assert normalise("a\u00a0b\u202fc \r\n\u2018x\u2019 \u201cy\u201d\rz\u00a0\n") == "a b c\n'x' \"y\"\nz\n"
 
 
-def test_windows_line_ends_no_break_spaces_and_curly_quotes_give_the_clean_manifest(repo: Repository) -> None:
+def test_windows_line_ends_no_break_spaces_and_curly_quotes_give_the_clean_manifest(bundled_repository: Repository) -> None:
     messy = (CLEAN
              .replace("#1450 Reword IT", "#1450\u00a0Reword IT")
              .replace("(ITOP) level 4\n", "(ITOP)\u00a0level\u202f4\u00a0 \n")
@@ -179,14 +173,14 @@ def test_windows_line_ends_no_break_spaces_and_curly_quotes_give_the_clean_manif
              .replace("Agreed.", "Agreed.\u00a0")
              .replace("\n", "\r\n"))
     assert "\u00a0" in messy and "\r\n" in messy and "\u201c" in messy
-    assert imported(messy, repo.framework) == imported(CLEAN, repo.framework)
+    assert imported(messy, bundled_repository.framework) == imported(CLEAN, bundled_repository.framework)
 
 
-def test_level_that_exists_is_updated_from_todays_text(repo: Repository) -> None:
-    data = imported(CLEAN, repo.framework)
+def test_level_that_exists_is_updated_from_todays_text(bundled_repository: Repository) -> None:
+    data = imported(CLEAN, bundled_repository.framework)
     assert data["operations"] == [{
         "op": "update-level", "skill": "ITOP", "level": 4,
-        "description": {"from": repo.framework.skills["ITOP"].levels[4].description,
+        "description": {"from": bundled_repository.framework.skills["ITOP"].levels[4].description,
                         "to": "Takes responsibility for routine work."},
     }]
     assert (data["applies_to"], data["related"], data["decision"]) == (["ITOP"], ["CR-1431"], "Agreed.")
@@ -194,16 +188,16 @@ def test_level_that_exists_is_updated_from_todays_text(repo: Repository) -> None
     assert "outcome" not in data
 
 
-def test_a_list_of_cited_requests_cites_each(repo: Repository) -> None:
+def test_a_list_of_cited_requests_cites_each(bundled_repository: Repository) -> None:
     text = page("#1450 Tidy up change request draft", "Follows CRs #1432, #1434 and CR-1431; see also CR #1450.",
                 "Proposed change applies to IT infrastructure")
-    assert imported(text, repo.framework)["related"] == ["CR-1432", "CR-1434", "CR-1431"]
+    assert imported(text, bundled_repository.framework)["related"] == ["CR-1432", "CR-1434", "CR-1431"]
 
 
-def test_wrapped_lines_and_names_that_contain_and(repo: Repository) -> None:
+def test_wrapped_lines_and_names_that_contain_and(bundled_repository: Repository) -> None:
     text = page("#0042 Tidy up change request submitted",
                 "A proposal wrapped\nover two lines.",
                 "Proposed change applies to Information and data modelling, Network support and\nIT infrastructure")
-    data = imported(text, repo.framework)
+    data = imported(text, bundled_repository.framework)
     assert (data["id"], data["proposal"]) == ("CR-0042", "A proposal wrapped over two lines.")
     assert data["applies_to"] == ["DTAN", "NTAS", "ITOP"]

@@ -26,7 +26,7 @@ applies_to: [ITOP]
 
 
 @pytest.fixture()
-def repo(tmp_path: Path) -> Path:
+def released(tmp_path: Path) -> Path:
     """The bundled framework in git, released as v1."""
     root = init_git(copy_bundled(tmp_path / "repo"))
     git(root, "tag", "v1")
@@ -55,19 +55,19 @@ def edit(root: Path, rel: str, old: str, new: str) -> None:
 
 
 @pytest.mark.parametrize("status", ["declined", "draft", "withdrawn", "deferred", "submitted"])
-def test_a_change_request_applied_but_not_accepted_fails_check_and_verify(repo: Path, status: str) -> None:
+def test_a_change_request_applied_but_not_accepted_fails_check_and_verify(released: Path, status: str) -> None:
     # The framework is changed and a CR claiming it is committed with it; were it replayed, verify would pass.
-    write_files(repo, {"changes/CR-1500/manifest.yaml": EDIT_CR.format(
+    write_files(released, {"changes/CR-1500/manifest.yaml": EDIT_CR.format(
         id="CR-1500", status=status, applied='applied_in: "1"\n', old="following agreed standards",
         new="following agreed and published standards")})
-    edit(repo, ITOP3, "following agreed standards", "following agreed and published standards")
-    commit_all(repo, "Apply CR-1500")
-    code, out = cli(repo, "check")
+    edit(released, ITOP3, "following agreed standards", "following agreed and published standards")
+    commit_all(released, "Apply CR-1500")
+    code, out = cli(released, "check")
     assert code == 1
     assert (f"changes/CR-1500/manifest.yaml:5:1: R430 CR-1500 has applied_in \"1\" but status {status}: only an "
             "accepted change request is applied; set status back to accepted, revert it (skillrepo revert CR-1500), "
             "then set its status") in out.splitlines()
-    assert cli(repo, "verify") == (1, (
+    assert cli(released, "verify") == (1, (
         f"changes/CR-1500/manifest.yaml: CR-1500 has applied_in but status {status}, so it is not replayed (R430)\n"
         f"{ITOP3}: description changed outside any CR\n"
         "verify failed: framework/ is not what replaying the 0 change request(s) applied since v1 (none) gives; "
@@ -96,14 +96,14 @@ def rewrite_cr_1500(root: Path) -> None:
     commit_all(root, "Tidy CR-1500")
 
 
-def test_operations_rewritten_with_the_framework_after_applying_fail_verify(repo: Path) -> None:
-    apply_cr_1500(repo)
-    assert cli(repo, "verify")[0] == 0
-    rewrite_cr_1500(repo)
+def test_operations_rewritten_with_the_framework_after_applying_fail_verify(released: Path) -> None:
+    apply_cr_1500(released)
+    assert cli(released, "verify")[0] == 0
+    rewrite_cr_1500(released)
     # HEAD agrees with the work tree, and no release has CR-1500: check has nothing to compare.
-    assert cli(repo, "check") == (0, "checked 91 files: no problems\n")
-    applied = git(repo, "log", "--format=%H", "--grep=Change-Request: CR-1500").stdout.strip()[:10]
-    assert cli(repo, "verify") == (1, (
+    assert cli(released, "check") == (0, "checked 91 files: no problems\n")
+    applied = git(released, "log", "--format=%H", "--grep=Change-Request: CR-1500").stdout.strip()[:10]
+    assert cli(released, "verify") == (1, (
         f"changes/CR-1500/manifest.yaml: the operations of CR-1500 are not those of the commit that applied it "
         f"({applied}); an applied change request is a record: revert it (skillrepo revert CR-1500), then change "
         "it and apply it again\n"
@@ -111,41 +111,41 @@ def test_operations_rewritten_with_the_framework_after_applying_fail_verify(repo
         "make every change through a change request\n"))
 
 
-def test_revert_change_and_apply_again_before_a_release_verifies(repo: Path) -> None:
-    apply_cr_1500(repo)
-    assert cli(repo, "revert", "CR-1500", "--commit")[0] == 0
-    edit(repo, "changes/CR-1500/manifest.yaml", f'new: "{PUBLISHED}"', f'new: "{REWRITTEN}"')
-    commit_all(repo, "Change CR-1500")
-    assert cli(repo, "apply", "CR-1500", "--commit")[0] == 0
-    assert cli(repo, "check") == (0, "checked 91 files: no problems\n")
-    assert cli(repo, "verify") == (0, "verified: replaying the 1 change request(s) applied since v1 (CR-1500) "
+def test_revert_change_and_apply_again_before_a_release_verifies(released: Path) -> None:
+    apply_cr_1500(released)
+    assert cli(released, "revert", "CR-1500", "--commit")[0] == 0
+    edit(released, "changes/CR-1500/manifest.yaml", f'new: "{PUBLISHED}"', f'new: "{REWRITTEN}"')
+    commit_all(released, "Change CR-1500")
+    assert cli(released, "apply", "CR-1500", "--commit")[0] == 0
+    assert cli(released, "check") == (0, "checked 91 files: no problems\n")
+    assert cli(released, "verify") == (0, "verified: replaying the 1 change request(s) applied since v1 (CR-1500) "
                                       "gives framework/ exactly\n")
 
 
-def test_operations_rewritten_after_a_release_fail_check_against_that_release(repo: Path) -> None:
-    apply_cr_1500(repo)
-    git(repo, "tag", "v2")
-    rewrite_cr_1500(repo)
-    code, out = cli(repo, "check")
+def test_operations_rewritten_after_a_release_fail_check_against_that_release(released: Path) -> None:
+    apply_cr_1500(released)
+    git(released, "tag", "v2")
+    rewrite_cr_1500(released)
+    code, out = cli(released, "check")
     assert (code, out.splitlines()[0]) == (1, (
         "changes/CR-1500/manifest.yaml:6:1: R423 the operations of CR-1500 are not those release v2 published it "
         "with (applied in edition 1); a published change request is a record: propose the change in a new change "
         "request"))
-    assert cli(repo, "verify")[1].splitlines()[0] == f"{ITOP3}: description changed outside any CR"
+    assert cli(released, "verify")[1].splitlines()[0] == f"{ITOP3}: description changed outside any CR"
 
 
-def test_a_bundled_request_rewritten_after_the_first_release_fails_check(repo: Path) -> None:
+def test_a_bundled_request_rewritten_after_the_first_release_fails_check(released: Path) -> None:
     # CR-1432, applied in v1, rewritten with framework/ in one commit; an untagged commit and a newer tag that
     # does not change the manifest do not hide it.
-    git(repo, "commit", "--quiet", "--allow-empty", "-m", "Later")
-    git(repo, "tag", "v1.1")
-    text = (repo / "changes/CR-1432/manifest.yaml").read_text()
+    git(released, "commit", "--quiet", "--allow-empty", "-m", "Later")
+    git(released, "tag", "v1.1")
+    text = (released / "changes/CR-1432/manifest.yaml").read_text()
     old = "Provides technical leadership"
     assert old in text
-    edit(repo, "changes/CR-1432/manifest.yaml", old, "Provides leadership")
-    edit(repo, "framework/skills/ITOP/level-5.yaml", old, "Provides leadership")
-    commit_all(repo, "Rewrite CR-1432 and ITOP level 5")
-    code, out = cli(repo, "check")
+    edit(released, "changes/CR-1432/manifest.yaml", old, "Provides leadership")
+    edit(released, "framework/skills/ITOP/level-5.yaml", old, "Provides leadership")
+    commit_all(released, "Rewrite CR-1432 and ITOP level 5")
+    code, out = cli(released, "check")
     assert code == 1
     assert [line.split(": R423 ")[1] for line in out.splitlines() if ": R423 " in line] == [
         "the operations of CR-1432 are not those release v1.1 published it with (applied in edition 1); a "
@@ -199,49 +199,49 @@ def rename_cr(root: Path) -> str:
      "      - Supplier management\n", "", [f'{FRAMEWORK}: category "Relationships and engagement" removed outside '
                                            "any CR"]),
 ])
-def test_verify_names_each_change_to_framework_yaml(repo: Path, old: str, new: str, lines: list[str]) -> None:
-    edit(repo, FRAMEWORK, old, new)
-    commit_all(repo, "Edit framework.yaml by hand")
-    assert cli(repo, "verify") == (1, "".join(f"{line}\n" for line in lines) + (
+def test_verify_names_each_change_to_framework_yaml(released: Path, old: str, new: str, lines: list[str]) -> None:
+    edit(released, FRAMEWORK, old, new)
+    commit_all(released, "Edit framework.yaml by hand")
+    assert cli(released, "verify") == (1, "".join(f"{line}\n" for line in lines) + (
         "verify failed: framework/ is not what replaying the 0 change request(s) applied since v1 (none) gives; "
         "make every change through a change request\n"))
 
 
-def test_verify_names_reordered_and_added_categories(repo: Path) -> None:
-    text = (repo / FRAMEWORK).read_text()
+def test_verify_names_reordered_and_added_categories(released: Path) -> None:
+    text = (released / FRAMEWORK).read_text()
     first = "  - name: Strategy and architecture\n    subcategories:\n      - Strategy and planning\n" \
         "      - Security and privacy\n      - Governance and risk\n"
     assert first in text
     text = text.replace(first, "") + first + "  - name: Research\n    subcategories:\n      - Methods\n"
-    (repo / FRAMEWORK).write_text(text)
-    commit_all(repo, "Reorder")
-    assert cli(repo, "verify")[1].splitlines()[:2] == [
+    (released / FRAMEWORK).write_text(text)
+    commit_all(released, "Reorder")
+    assert cli(released, "verify")[1].splitlines()[:2] == [
         f'{FRAMEWORK}: category "Research" added outside any CR',
         f"{FRAMEWORK}: order of the categories changed outside any CR"]
 
 
-def test_update_framework_applies_verifies_and_reverts_byte_for_byte(repo: Path, tmp_path: Path) -> None:
-    before = (repo / FRAMEWORK).read_bytes()
-    write_files(repo, {"changes/CR-1600/manifest.yaml": rename_cr(repo)})
-    commit_all(repo, "Accept CR-1600")
-    code, out = cli(repo, "apply", "CR-1600", "--commit")
+def test_update_framework_applies_verifies_and_reverts_byte_for_byte(released: Path, tmp_path: Path) -> None:
+    before = (released / FRAMEWORK).read_bytes()
+    write_files(released, {"changes/CR-1600/manifest.yaml": rename_cr(released)})
+    commit_all(released, "Accept CR-1600")
+    code, out = cli(released, "apply", "CR-1600", "--commit")
     assert code == 0, out
     assert out.splitlines()[1:3] == [
         '  changes the name of the framework from "Open Digital Skills Framework" to "Open Digital Skills" (minor)',
         '  changes the categories of the framework: changes the subcategories of "People and skills" (major)']
-    text = (repo / FRAMEWORK).read_text()
+    text = (released / FRAMEWORK).read_text()
     assert "name: Open Digital Skills\n" in text and "      - Skills management\n      - Learning\n" in text
-    assert cli(repo, "fmt", "--check")[0] == 0 and cli(repo, "check")[0] == 0  # written in the canonical layout
-    assert cli(repo, "verify") == (0, "verified: replaying the 1 change request(s) applied since v1 (CR-1600) "
+    assert cli(released, "fmt", "--check")[0] == 0 and cli(released, "check")[0] == 0  # written in the canonical layout
+    assert cli(released, "verify") == (0, "verified: replaying the 1 change request(s) applied since v1 (CR-1600) "
                                       "gives framework/ exactly\n")
-    code, out = cli(repo, "changelog")
+    code, out = cli(released, "changelog")
     assert code == 0
     assert '- **The framework: "Open Digital Skills Framework" is now "Open Digital Skills"** (minor)' in out
-    assert cli(repo, "release", "2.0.0", "--out", str(tmp_path / "dist"))[0] == 0
+    assert cli(released, "release", "2.0.0", "--out", str(tmp_path / "dist"))[0] == 0
     page = (tmp_path / "dist/2.0.0/site/changes/CR-1600.html").read_text()
     assert "The framework&#39;s name" in page and "The framework&#39;s categories" in page
-    assert cli(repo, "revert", "CR-1600")[0] == 0
-    assert (repo / FRAMEWORK).read_bytes() == before
+    assert cli(released, "revert", "CR-1600")[0] == 0
+    assert (released / FRAMEWORK).read_bytes() == before
 
 
 def test_update_framework_preconditions_and_inverse() -> None:
@@ -278,13 +278,13 @@ def test_the_new_change_request_template_shows_update_framework() -> None:
     assert b"#  - op: update-framework" in new_manifest("CR-1700", "A title", [])
 
 
-def test_a_v_tag_of_a_tree_is_no_release(repo: Path) -> None:
+def test_a_v_tag_of_a_tree_is_no_release(released: Path) -> None:
     # A tag anyone can push that names a tree, not a commit: no traceback; the releases are the commits' tags.
-    git(repo, "tag", "v9", "HEAD^{tree}")
-    apply_cr_1500(repo)
-    assert cli(repo, "verify") == (0, "verified: replaying the 1 change request(s) applied since v1 (CR-1500) "
+    git(released, "tag", "v9", "HEAD^{tree}")
+    apply_cr_1500(released)
+    assert cli(released, "verify") == (0, "verified: replaying the 1 change request(s) applied since v1 (CR-1500) "
                                       "gives framework/ exactly\n")
-    assert cli(repo, "check")[0] == 0
+    assert cli(released, "check")[0] == 0
 
 
 def test_a_framework_in_a_subdirectory_with_any_name_is_held_to_the_same_record(tmp_path: Path) -> None:

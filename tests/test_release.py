@@ -78,8 +78,8 @@ def test_case_package_is_complete_and_every_association_resolves(built: Path) ->
         assert required in document
 
 
-def test_identifiers_are_stable_across_releases_with_a_rename_between(tmp_path: Path) -> None:
-    repo = init_git(copy_bundled(tmp_path / "repo"))
+def test_identifiers_are_stable_across_releases_with_a_rename_between(git_root: Path) -> None:
+    repo = git_root
     first = release(repo, "1.0.0")
     git(repo, "tag", "v1.0.0")
     write_files(repo, {"changes/CR-1500/manifest.yaml": """\
@@ -109,8 +109,8 @@ operations:
     assert {r["change"] for r in rows if r["old_code"] == "ITOP"} == {"unchanged"}
 
 
-def test_two_builds_are_byte_identical_whatever_the_clock_and_time_zone(tmp_path: Path) -> None:
-    repo = init_git(copy_bundled(tmp_path / "repo"))
+def test_two_builds_are_byte_identical_whatever_the_clock_and_time_zone(git_root: Path) -> None:
+    repo = git_root
     def files(out: Path) -> dict[str, bytes]:
         return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
 
@@ -153,8 +153,8 @@ def test_the_workbook_reads_back(built: Path) -> None:
     assert itop[header.index("Level 5 description")].startswith("Provides technical leadership")
 
 
-def test_release_is_refused_when_verify_fails_and_writes_nothing(tmp_path: Path) -> None:
-    repo = init_git(copy_bundled(tmp_path / "repo"))
+def test_release_is_refused_when_verify_fails_and_writes_nothing(git_root: Path) -> None:
+    repo = git_root
     git(repo, "tag", "v1")
     level = repo / "framework/skills/ITOP/level-4.yaml"
     level.write_text(level.read_text().replace("small team", "large team"))
@@ -165,8 +165,8 @@ def test_release_is_refused_when_verify_fails_and_writes_nothing(tmp_path: Path)
     assert not (repo / "dist").exists()
 
 
-def test_tag_is_refused_on_a_dirty_tree_or_an_existing_tag_and_made_otherwise(tmp_path: Path) -> None:
-    repo = init_git(copy_bundled(tmp_path / "repo"))
+def test_tag_is_refused_on_a_dirty_tree_or_an_existing_tag_and_made_otherwise(git_root: Path) -> None:
+    repo = git_root
     (repo / "notes.txt").write_text("draft")
     dirty = run_in_process("release", "1.0.0", "--tag", cwd=repo)
     assert dirty.returncode == 1

@@ -43,7 +43,7 @@ def everything(top: Path) -> dict[str, tuple[int, bytes]]:
 
 
 @pytest.fixture
-def repo(tmp_path: Path) -> Path:
+def drafted(tmp_path: Path) -> Path:
     """A committed copy of the bundled repository, with an uncommitted draft CR beside it."""
     root = init_git(copy_bundled(tmp_path / "repo"))
     write_files(root, {"changes/CR-1500/manifest.yaml": NEW_CR})
@@ -67,8 +67,8 @@ def refused(root: Path, *args: str) -> str:
     (["..", "--out", "dist"], None), (["1.0.0/x"], None), (["1.0"*40], None), ([""], None), (["1.0.0-"], None),
     (["1.0.0\n"], None), (["1.0.0 "], None),
 ])
-def test_a_version_that_is_not_a_version_is_refused(repo: Path, args: list[str], message: str | None) -> None:
-    stderr = refused(repo, *args)
+def test_a_version_that_is_not_a_version_is_refused(drafted: Path, args: list[str], message: str | None) -> None:
+    stderr = refused(drafted, *args)
     if message is not None:
         assert stderr == message
     else:
@@ -80,9 +80,9 @@ def test_a_version_that_is_not_a_version_is_refused(repo: Path, args: list[str],
     (".github/x", ".github"), ("scripts", "scripts"), ("tests", "tests"), ("docs", "docs"), ("benchmarks", "benchmarks"),
     (".skillrepo", ".skillrepo"),
 ])
-def test_a_release_is_never_written_into_the_repositorys_data_or_tooling(repo: Path, out: str, place: str) -> None:
-    stderr = refused(repo, "1.0.0", "--out", out)
-    assert stderr == (f"error: --out {out}: {repo / out / '1.0.0'} would be inside the repository's {place}/, "
+def test_a_release_is_never_written_into_the_repositorys_data_or_tooling(drafted: Path, out: str, place: str) -> None:
+    stderr = refused(drafted, "1.0.0", "--out", out)
+    assert stderr == (f"error: --out {out}: {drafted / out / '1.0.0'} would be inside the repository's {place}/, "
                       "which a release never writes to; give another --out, e.g. dist\n")
 
 
@@ -96,83 +96,83 @@ def test_a_release_never_replaces_the_repository_or_a_directory_holding_it(tmp_p
         "e.g. dist\n")
 
 
-def test_out_a_file_a_link_or_in_proc_is_refused_naming_it(repo: Path, tmp_path: Path) -> None:
-    (repo / "notes.txt").write_text("mine\n")
+def test_out_a_file_a_link_or_in_proc_is_refused_naming_it(drafted: Path, tmp_path: Path) -> None:
+    (drafted / "notes.txt").write_text("mine\n")
     (tmp_path / "elsewhere").mkdir()
-    (repo / "dist").symlink_to(tmp_path / "elsewhere")
-    (repo / "real").mkdir()
-    (repo / "real" / "link").symlink_to(tmp_path / "elsewhere")
-    assert refused(repo, "1.0.0", "--out", "notes.txt") == (
+    (drafted / "dist").symlink_to(tmp_path / "elsewhere")
+    (drafted / "real").mkdir()
+    (drafted / "real" / "link").symlink_to(tmp_path / "elsewhere")
+    assert refused(drafted, "1.0.0", "--out", "notes.txt") == (
         "error: --out notes.txt is a file, not a directory; give a directory (it is created if missing), e.g. dist\n")
     for out, link in (("dist", "dist"), ("dist/x", "dist"), ("real/link", "real/link")):
-        assert refused(repo, "1.0.0", "--out", out) == (
-            f"error: --out {out}: {repo / link} is a symbolic link; a release is written only into a real directory: "
+        assert refused(drafted, "1.0.0", "--out", out) == (
+            f"error: --out {out}: {drafted / link} is a symbolic link; a release is written only into a real directory: "
             "give the directory it points to, or another\n")
     alias = tmp_path / "alias"  # the repository spelled through a link of the user's own
-    alias.symlink_to(repo)
-    assert refused(repo, "1.0.0", "--out", f"{alias}/dist/x") == (
+    alias.symlink_to(drafted)
+    assert refused(drafted, "1.0.0", "--out", f"{alias}/dist/x") == (
         f"error: --out {alias}/dist/x: {alias}/dist is a symbolic link; a release is written only into a real "
         "directory: give the directory it points to, or another\n")
-    assert refused(repo, "1.0.0", "--out", "/proc/nope") == (
+    assert refused(drafted, "1.0.0", "--out", "/proc/nope") == (
         "error: --out /proc/nope is in proc/, which the kernel keeps and holds no files; give a directory of your "
         "own, e.g. dist\n")
     assert not any((tmp_path / "elsewhere").iterdir())
 
 
-def test_out_that_cannot_be_written_gives_one_line(repo: Path, monkeypatch: pytest.MonkeyPatch,
+def test_out_that_cannot_be_written_gives_one_line(drafted: Path, monkeypatch: pytest.MonkeyPatch,
                                                    capsys: pytest.CaptureFixture[str]) -> None:
     def read_only(*args: object, **kwargs: object) -> str:
-        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(repo / "dist"))
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(drafted / "dist"))
 
     monkeypatch.setattr(staging.tempfile, "mkdtemp", read_only)  # as root, no mode bit stops a write
-    monkeypatch.chdir(repo)
-    before = everything(repo)
-    assert main(["--repo", str(repo), "release", "1.0.0", "--out", "dist/new"]) == 1
-    assert capsys.readouterr().err == (f"error: --out {repo / 'dist/new'}: cannot write there (Permission denied); "
+    monkeypatch.chdir(drafted)
+    before = everything(drafted)
+    assert main(["--repo", str(drafted), "release", "1.0.0", "--out", "dist/new"]) == 1
+    assert capsys.readouterr().err == (f"error: --out {drafted / 'dist/new'}: cannot write there (Permission denied); "
                                        "give a directory you can write to\n")
-    assert everything(repo) == before  # not even the directories it made for the release
+    assert everything(drafted) == before  # not even the directories it made for the release
 
 
-def test_an_existing_directory_that_is_not_a_release_is_never_replaced(repo: Path) -> None:
-    mine = repo / "dist" / "1.0.0"
+def test_an_existing_directory_that_is_not_a_release_is_never_replaced(drafted: Path) -> None:
+    mine = drafted / "dist" / "1.0.0"
     write_files(mine, {"notes.md": "my notes\n"})
-    result = run_cli("release", "1.0.0", cwd=repo)
+    result = run_cli("release", "1.0.0", cwd=drafted)
     assert result.returncode == 1
     assert result.stderr == (f"error: {mine} exists and is not a release built by skillrepo (it has no "
                              ".skillrepo-release); move it away or give another --out\n")
-    assert files(repo / "dist") == {"1.0.0/notes.md": b"my notes\n"}
+    assert files(drafted / "dist") == {"1.0.0/notes.md": b"my notes\n"}
     mine.joinpath("notes.md").unlink()  # an empty directory holds nothing to lose
-    assert run_cli("release", "1.0.0", cwd=repo).returncode == 0
+    assert run_cli("release", "1.0.0", cwd=drafted).returncode == 0
     assert releasedir.is_release(mine)
 
 
-def test_a_release_replaces_the_one_before_whole_with_modes_from_the_umask(repo: Path) -> None:
+def test_a_release_replaces_the_one_before_whole_with_modes_from_the_umask(drafted: Path) -> None:
     def build(epoch: str, umask: int) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "skillrepo", "release", "1.0.0"], cwd=repo, text=True,
+        return subprocess.run([sys.executable, "-m", "skillrepo", "release", "1.0.0"], cwd=drafted, text=True,
                               capture_output=True, env={**os.environ, "SOURCE_DATE_EPOCH": epoch},
                               preexec_fn=lambda: os.umask(umask) and None)
 
     assert build("1700000000", 0o022).returncode == 0
-    old = files(repo / "dist/1.0.0")
+    old = files(drafted / "dist/1.0.0")
     result = build("1800000000", 0o002)
     assert result.returncode == 0, result.stderr
-    new = files(repo / "dist/1.0.0")
+    new = files(drafted / "dist/1.0.0")
     assert new != old and new[".skillrepo-release"] == releasedir.MARKER_TEXT
-    assert sorted(p.name for p in (repo / "dist").iterdir()) == ["1.0.0"]  # nothing left beside it
-    modes = {p.relative_to(repo).as_posix(): stat.S_IMODE(p.stat().st_mode) for p in (repo / "dist").rglob("*")}
+    assert sorted(p.name for p in (drafted / "dist").iterdir()) == ["1.0.0"]  # nothing left beside it
+    modes = {p.relative_to(drafted).as_posix(): stat.S_IMODE(p.stat().st_mode) for p in (drafted / "dist").rglob("*")}
     assert modes["dist/1.0.0"] == 0o775 and modes["dist/1.0.0/site"] == 0o775
     assert modes["dist/1.0.0/skills.csv"] == 0o664 and modes["dist/1.0.0/.skillrepo-release"] == 0o664
     assert set(modes.values()) == {0o775, 0o664}
 
 
 def test_a_release_without_an_exchange_moves_the_old_one_aside_and_a_kill_between_is_undone(
-        repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+        drafted: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setattr(staging, "exchange", lambda *args: False)  # a file system without RENAME_EXCHANGE
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    assert main(["--repo", str(repo), "release", "1.0.0", "--out", str(repo / "dist")]) == 0
-    old = files(repo / "dist/1.0.0")
+    assert main(["--repo", str(drafted), "release", "1.0.0", "--out", str(drafted / "dist")]) == 0
+    old = files(drafted / "dist/1.0.0")
     # As a release killed between its two renames leaves it: the old release aside, the new one not in place.
-    os.rename(repo / "dist/1.0.0", repo / "dist/.1.0.0.release-old")
+    os.rename(drafted / "dist/1.0.0", drafted / "dist/.1.0.0.release-old")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
     renames: list[tuple[object, object]] = []
     real_rename = os.rename
@@ -180,18 +180,18 @@ def test_a_release_without_an_exchange_moves_the_old_one_aside_and_a_kill_betwee
     def watched(src: str, dst: str, **kwargs: int) -> None:
         renames.append((src, dst))
         if (src, dst) == ("1.0.0", ".1.0.0.release-old"):  # the old release is back in place before this
-            assert files(repo / "dist/1.0.0") == old
+            assert files(drafted / "dist/1.0.0") == old
         real_rename(src, dst, **kwargs)
 
     monkeypatch.setattr(releasedir.os, "rename", watched)
-    assert main(["--repo", str(repo), "release", "1.0.0", "--out", str(repo / "dist")]) == 0
+    assert main(["--repo", str(drafted), "release", "1.0.0", "--out", str(drafted / "dist")]) == 0
     assert renames[0] == (".1.0.0.release-old", "1.0.0")
-    assert files(repo / "dist/1.0.0") != old and sorted(os.listdir(repo / "dist")) == ["1.0.0"]
+    assert files(drafted / "dist/1.0.0") != old and sorted(os.listdir(drafted / "dist")) == ["1.0.0"]
     capsys.readouterr()
 
 
-def test_the_next_release_removes_staging_that_killed_releases_left_and_nothing_else(repo: Path) -> None:
-    dist = repo / "dist"
+def test_the_next_release_removes_staging_that_killed_releases_left_and_nothing_else(drafted: Path) -> None:
+    dist = drafted / "dist"
     abandoned = dist / ".1.0.0.release-k1ll3d42"
     write_files(abandoned, {releasedir.MARKER: releasedir.MARKER_TEXT, "site/index.html": "half\n"})
     empty = dist / ".0.9.release-b4m4rk3r"  # killed before its marker was written
@@ -201,7 +201,7 @@ def test_the_next_release_removes_staging_that_killed_releases_left_and_nothing_
     foreign = dist / ".1.0.0.release-n0tm1n3x"  # our kind of name, not our content
     write_files(foreign, {"keep.txt": "keep\n"})
     with held_like_a_running_command(running):  # as the command that made it holds it
-        result = run_cli("release", "1.0.0", cwd=repo)
+        result = run_cli("release", "1.0.0", cwd=drafted)
     assert result.returncode == 0, result.stderr
     assert result.stderr == (f"note: removed {empty}, left by a release that was interrupted\n"
                              f"note: removed {abandoned}, left by a release that was interrupted\n")
@@ -215,24 +215,24 @@ def _limit_file_size() -> None:
     resource.setrlimit(resource.RLIMIT_FSIZE, (100_000, 100_000))
 
 
-def test_a_full_disk_during_a_release_leaves_the_old_release_and_says_so_in_one_line(repo: Path) -> None:
-    assert run_cli("release", "1.0.0", cwd=repo).returncode == 0
-    before = everything(repo)
-    result = subprocess.run([sys.executable, "-m", "skillrepo", "release", "1.0.0"], cwd=repo, text=True,
+def test_a_full_disk_during_a_release_leaves_the_old_release_and_says_so_in_one_line(drafted: Path) -> None:
+    assert run_cli("release", "1.0.0", cwd=drafted).returncode == 0
+    before = everything(drafted)
+    result = subprocess.run([sys.executable, "-m", "skillrepo", "release", "1.0.0"], cwd=drafted, text=True,
                             capture_output=True, preexec_fn=_limit_file_size,
                             env={**os.environ, "SOURCE_DATE_EPOCH": "1800000000"})
     assert (result.returncode, result.stdout) == (1, "")
-    assert result.stderr == (f"error: {repo / 'dist/1.0.0'}: cannot write the release (File too large); free some "
+    assert result.stderr == (f"error: {drafted / 'dist/1.0.0'}: cannot write the release (File too large); free some "
                              "space (or raise the limit on file size) and run the command again; "
-                             f"{repo / 'dist/1.0.0'} is as it was\n")
-    assert everything(repo) == before
+                             f"{drafted / 'dist/1.0.0'} is as it was\n")
+    assert everything(drafted) == before
 
 
 def test_a_release_that_cannot_replace_the_old_one_leaves_it_and_says_so(
-        repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.chdir(repo)
-    assert main(["--repo", str(repo), "release", "1.0.0"]) == 0
-    before = everything(repo)
+        drafted: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(drafted)
+    assert main(["--repo", str(drafted), "release", "1.0.0"]) == 0
+    before = everything(drafted)
 
     def immutable(dir_fd: int, a: str, b: str) -> bool:  # what renameat2 says of an immutable directory
         raise PermissionError(errno.EPERM, os.strerror(errno.EPERM), b)
@@ -240,39 +240,39 @@ def test_a_release_that_cannot_replace_the_old_one_leaves_it_and_says_so(
     monkeypatch.setattr(staging, "exchange", immutable)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
     capsys.readouterr()
-    assert main(["--repo", str(repo), "release", "1.0.0"]) == 1
-    target = repo / "dist/1.0.0"
+    assert main(["--repo", str(drafted), "release", "1.0.0"]) == 1
+    target = drafted / "dist/1.0.0"
     assert capsys.readouterr().err == (
         f"error: {target}: cannot write the release (Operation not permitted); make it writable (an immutable "
         f"file: chattr -i) and run the command again; {target} is as it was\n")
-    assert everything(repo) == before
+    assert everything(drafted) == before
 
 
-def test_a_killed_release_leaves_the_old_release_or_the_new_one_whole(repo: Path) -> None:
-    assert run_cli("release", "1.0.0", cwd=repo).returncode == 0
-    old = files(repo / "dist/1.0.0")
+def test_a_killed_release_leaves_the_old_release_or_the_new_one_whole(drafted: Path) -> None:
+    assert run_cli("release", "1.0.0", cwd=drafted).returncode == 0
+    old = files(drafted / "dist/1.0.0")
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1800000000"}
     outcomes = []
     # Killed as soon as its staging directory appears, then at each of its pauses in turn, then let through.
     for pause in range(100):
-        process = start_stepped(["release", "1.0.0"], repo, env)
+        process = start_stepped(["release", "1.0.0"], drafted, env)
         if pause == 0:
-            wait_for(lambda p=process: len(os.listdir(repo / "dist")) > 1 or p.poll() is not None)
+            wait_for(lambda p=process: len(os.listdir(drafted / "dist")) > 1 or p.poll() is not None)
         elif not run_to_pause(process, pause):
             assert process.wait() == 0
         kill_command(process)
-        now = files(repo / "dist/1.0.0")
-        assert now == old or (releasedir.is_release(repo / "dist/1.0.0") and sums_hold(repo / "dist/1.0.0"))
+        now = files(drafted / "dist/1.0.0")
+        assert now == old or (releasedir.is_release(drafted / "dist/1.0.0") and sums_hold(drafted / "dist/1.0.0"))
         outcomes.append("old" if now == old else "new")
         if now != old:
             break
     assert outcomes[0] == "old" and outcomes[-1] == "new", outcomes
-    new = files(repo / "dist/1.0.0")
-    again = subprocess.run([sys.executable, "-m", "skillrepo", "release", "1.0.0"], cwd=repo, text=True,
+    new = files(drafted / "dist/1.0.0")
+    again = subprocess.run([sys.executable, "-m", "skillrepo", "release", "1.0.0"], cwd=drafted, text=True,
                            capture_output=True, env={**os.environ, "SOURCE_DATE_EPOCH": "1800000000"})
     assert again.returncode == 0, again.stderr
-    assert files(repo / "dist/1.0.0") == new  # the same commit, the same bytes
-    assert sorted(os.listdir(repo / "dist")) == ["1.0.0"]  # whatever the killed releases left, this one removed
+    assert files(drafted / "dist/1.0.0") == new  # the same commit, the same bytes
+    assert sorted(os.listdir(drafted / "dist")) == ["1.0.0"]  # whatever the killed releases left, this one removed
 
 
 def sums_hold(release: Path) -> bool:

@@ -16,7 +16,7 @@ Y_TAB = "framework/skills/ASUP/level-3.yaml"
 
 
 @pytest.fixture()
-def repo(tmp_path: Path) -> Path:
+def flawed(tmp_path: Path) -> Path:
     """The bundled framework with an F601 and a P304 finding."""
     root = copy_bundled(tmp_path / "repo")
     skill = root / "framework/skills/ASUP/skill.yaml"
@@ -31,8 +31,8 @@ def check(capsys: pytest.CaptureFixture[str], root: Path, *args: str) -> tuple[i
     return code, out, err
 
 
-def test_every_code_by_default(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = check(capsys, repo)
+def test_every_code_by_default(flawed: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = check(capsys, flawed)
     assert code == 1 and F601 in out and P304 in out
 
 
@@ -40,28 +40,28 @@ def test_every_code_by_default(repo: Path, capsys: pytest.CaptureFixture[str]) -
     (["--select", "F601"], F601, P304), (["--select", "P"], P304, F601), (["--select", "P3,T"], P304, F601),
     (["--ignore", "F"], P304, F601), (["--ignore", "P304"], F601, P304),
 ])
-def test_select_and_ignore(repo: Path, capsys: pytest.CaptureFixture[str], args: list[str], shown: str,
+def test_select_and_ignore(flawed: Path, capsys: pytest.CaptureFixture[str], args: list[str], shown: str,
                            hidden: str) -> None:
-    code, out, _ = check(capsys, repo, *args)
+    code, out, _ = check(capsys, flawed, *args)
     assert code == 1 and shown in out and hidden not in out
 
 
-def test_ignoring_every_finding_passes(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert check(capsys, repo, "--ignore", "F601,P304")[:2] == (0, "checked 90 files: no problems\n")
+def test_ignoring_every_finding_passes(flawed: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert check(capsys, flawed, "--ignore", "F601,P304")[:2] == (0, "checked 90 files: no problems\n")
 
 
-def test_configuration_file_and_command_line_wins(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    (repo / "pyproject.toml").write_text('[tool.skillrepo.check]\nselect = ["R", "F"]\nignore = ["F601"]\n')
-    assert check(capsys, repo)[0] == 0
-    code, out, _ = check(capsys, repo, "--ignore", "R")
+def test_configuration_file_and_command_line_wins(flawed: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (flawed / "pyproject.toml").write_text('[tool.skillrepo.check]\nselect = ["R", "F"]\nignore = ["F601"]\n')
+    assert check(capsys, flawed)[0] == 0
+    code, out, _ = check(capsys, flawed, "--ignore", "R")
     assert code == 1 and F601 in out and P304 not in out
-    code, out, _ = check(capsys, repo, "--select", "P")
+    code, out, _ = check(capsys, flawed, "--select", "P")
     assert code == 1 and P304 in out and F601 not in out
 
 
-def test_a_pyproject_without_the_table_selects_nothing_away(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    (repo / "pyproject.toml").write_text('[project]\nname = "framework"\n')
-    code, out, _ = check(capsys, repo)
+def test_a_pyproject_without_the_table_selects_nothing_away(flawed: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (flawed / "pyproject.toml").write_text('[project]\nname = "framework"\n')
+    code, out, _ = check(capsys, flawed)
     assert code == 1 and F601 in out and P304 in out
 
 
@@ -82,24 +82,24 @@ def test_a_pyproject_without_the_table_selects_nothing_away(repo: Path, capsys: 
     ([], b'x = "\xff"\n', "error: pyproject.toml: cannot be read (not UTF-8); fix it so that [tool.skillrepo.check] "
      "can be read\n"),
 ])
-def test_a_bad_selection_is_refused(repo: Path, capsys: pytest.CaptureFixture[str], args: list[str],
+def test_a_bad_selection_is_refused(flawed: Path, capsys: pytest.CaptureFixture[str], args: list[str],
                                     config: str | bytes | None, message: str) -> None:
     if isinstance(config, str):
-        (repo / "pyproject.toml").write_text(config)
+        (flawed / "pyproject.toml").write_text(config)
     elif config is not None:
-        (repo / "pyproject.toml").write_bytes(config)
-    assert check(capsys, repo, *args) == (2, "", message)
+        (flawed / "pyproject.toml").write_bytes(config)
+    assert check(capsys, flawed, *args) == (2, "", message)
 
 
-def test_a_linked_pyproject_is_not_followed(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    (repo / "pyproject.toml").symlink_to("/dev/zero")
-    code, out, err = check(capsys, repo)
+def test_a_linked_pyproject_is_not_followed(flawed: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (flawed / "pyproject.toml").symlink_to("/dev/zero")
+    code, out, err = check(capsys, flawed)
     assert (code, out) == (2, "") and err.startswith("error: pyproject.toml: cannot be read (")
 
 
-def test_errors_that_stop_a_file_being_read_cannot_be_ignored(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    (repo / Y_TAB).write_text("level: 3\n\tdescription: x\n")
-    code, out, _ = check(capsys, repo, "--ignore", "Y,P,F", "--select", "R")
+def test_errors_that_stop_a_file_being_read_cannot_be_ignored(flawed: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (flawed / Y_TAB).write_text("level: 3\n\tdescription: x\n")
+    code, out, _ = check(capsys, flawed, "--ignore", "Y,P,F", "--select", "R")
     assert code == 1 and f"{Y_TAB}:" in out and " Y0" in out and P304 not in out
     assert {"Y001", "Y014", "P305"} <= UNIGNORABLE
 

@@ -16,7 +16,6 @@ from typing import Any
 import openpyxl
 import pytest
 from helpers import ROOT, XLSX_NS, wait_for_clock_to_pass, write_raw_xlsx
-from skillrepo.checker import check_repository
 from skillrepo.domain import LEVEL_NAMES
 from skillrepo.exports import sheets
 from skillrepo.model import Framework
@@ -29,13 +28,6 @@ EPOCH = 1_700_000_000
 
 def url(code: str) -> str:
     return f"https://example.org/skills/{code}"
-
-
-@pytest.fixture(scope="module")
-def bundled() -> Framework:
-    repo, findings = check_repository(ROOT)
-    assert not findings
-    return repo.framework
 
 
 def workbook(fw: Framework, epoch: int = EPOCH) -> bytes:

@@ -67,13 +67,13 @@ def inject(root: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def bundled(tmp_path_factory: pytest.TempPathFactory) -> tuple[Repository, Replay]:
+def site_source(tmp_path_factory: pytest.TempPathFactory) -> tuple[Repository, Replay]:
     return load(init_git(copy_bundled(tmp_path_factory.mktemp("site") / "repo")))
 
 
 @pytest.fixture(scope="module")
-def files(bundled: tuple[Repository, Replay]) -> dict[str, bytes]:
-    repo, replay = bundled
+def files(site_source: tuple[Repository, Replay]) -> dict[str, bytes]:
+    repo, replay = site_source
     return build_site(repo, replay, VERSION, DOWNLOADS)
 
 
@@ -135,8 +135,8 @@ def pages(site: Path) -> Iterator[tuple[str, Page]]:
 
 # Unit tests.
 
-def test_every_page_is_at_its_stable_address(files: dict[str, bytes], bundled: tuple[Repository, Replay]) -> None:
-    repo, _ = bundled
+def test_every_page_is_at_its_stable_address(files: dict[str, bytes], site_source: tuple[Repository, Replay]) -> None:
+    repo, _ = site_source
     expected = {"index.html", "changelog.html", "mapping.html", "downloads.html", "changes/index.html",
                 "levels/index.html", "style.css", "search.js", "search-index.json", "search-index.js"}
     expected |= {f"skills/{code}.html" for code in repo.framework.skills}
@@ -214,9 +214,9 @@ def test_the_skill_page(site: Path) -> None:
     assert "change-mark" not in (site / "skills/PROG.html").read_text()
 
 
-def test_a_retired_skill_keeps_its_page_and_names_what_replaced_it(bundled: tuple[Repository, Replay],
+def test_a_retired_skill_keeps_its_page_and_names_what_replaced_it(site_source: tuple[Repository, Replay],
                                                                    tmp_path: Path) -> None:
-    repo, replay = bundled
+    repo, replay = site_source
     assert replay.result is not None
     cr = ChangeRequest("CR-1500", "Merge System software (SYSP) into IT infrastructure (ITOP)", "accepted",
                        ["SYSP"], [], [{"op": "retire-skill", "skill": "SYSP", "replaced_by": ["ITOP"]}],
@@ -239,8 +239,8 @@ def test_a_retired_skill_keeps_its_page_and_names_what_replaced_it(bundled: tupl
     test_every_link_resolves_to_a_file_of_the_site_or_a_download(site)
 
 
-def test_the_level_pages(site: Path, bundled: tuple[Repository, Replay]) -> None:
-    repo, _ = bundled
+def test_the_level_pages(site: Path, site_source: tuple[Repository, Replay]) -> None:
+    repo, _ = site_source
     for n in range(1, 8):
         html = (site / f"levels/{n}.html").read_text()
         rl = repo.framework.levels[n]
@@ -273,9 +273,9 @@ def test_the_change_request_pages(site: Path) -> None:
     assert "<ins>" not in (site / "changes/CR-1447.html").read_text()
 
 
-def test_changelog_mapping_and_downloads(site: Path, bundled: tuple[Repository, Replay]) -> None:
+def test_changelog_mapping_and_downloads(site: Path, site_source: tuple[Repository, Replay]) -> None:
     from skillrepo.exports import changelog, mapping
-    _, replay = bundled
+    _, replay = site_source
     assert replay.result is not None
     html = (site / "changelog.html").read_text()
     items = changelog.entries(replay.effects, replay.result)
@@ -290,8 +290,8 @@ def test_changelog_mapping_and_downloads(site: Path, bundled: tuple[Repository, 
         assert f'href="../{name}"' in downloads
 
 
-def test_the_search_index(site: Path, bundled: tuple[Repository, Replay]) -> None:
-    repo, _ = bundled
+def test_the_search_index(site: Path, site_source: tuple[Repository, Replay]) -> None:
+    repo, _ = site_source
     data = json.loads((site / "search-index.json").read_text())
     assert [s["code"] for s in data["skills"]] == sorted(repo.framework.skills)
     itop = next(s for s in data["skills"] if s["code"] == "ITOP")
@@ -304,9 +304,9 @@ def test_the_search_index(site: Path, bundled: tuple[Repository, Replay]) -> Non
     assert 'src="search-index.js"' in index and 'src="search.js"' in index and 'id="search-input"' in index
 
 
-def test_two_builds_are_byte_identical(files: dict[str, bytes], bundled: tuple[Repository, Replay],
+def test_two_builds_are_byte_identical(files: dict[str, bytes], site_source: tuple[Repository, Replay],
                                        tmp_path: Path) -> None:
-    repo, replay = bundled
+    repo, replay = site_source
     assert build_site(repo, replay, VERSION, DOWNLOADS) == files
     # Another copy, in another directory, committed at another time.
     other = build_site(*load(init_git(copy_bundled(tmp_path / "elsewhere"))), VERSION, DOWNLOADS)
