@@ -1,14 +1,13 @@
-"""What differs between framework/ and the replay of the change requests applied since the last release: a
+"""What differs between framework/ and the replay of every applied change request from the empty framework: a
 difference was made outside any change request (verify reports it, release refuses it)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from skillrepo import history
 from skillrepo.layout import FRAMEWORK_FILE, level_path, skill_level_path, skill_path
 from skillrepo.model import Framework, Repository
-from skillrepo.replay import Replay, is_applied, since_release
+from skillrepo.replay import Replay, from_empty, is_applied, since_release
 from skillrepo.serialize import level_data, skill_data
 
 
@@ -61,13 +60,10 @@ def differences(replayed: Framework, now: Framework) -> list[str]:
     return out
 
 
-def problems(root: Path, now: Repository, base_ref: str | None,
-             excluding: str | None = None) -> tuple[Replay | None, list[str], str]:
-    """(the replay since the release, what differs, which change requests were replayed); no release: None.
-    `excluding` is a tag not to count as the last release (the one being built)."""
-    if base_ref is None and history.newest_release_tag(history.open_repo(root), excluding) is None:
-        return None, [], ""
-    replay = since_release(root, now, base_ref, excluding)
+def problems(root: Path, now: Repository, base_ref: str | None = None) -> tuple[Replay, list[str], str]:
+    """(the replay, what differs, which change requests were replayed): every change request changes/log.yaml
+    records, from the empty framework; with `base_ref`, those applied since that git ref, on the framework there."""
+    replay = since_release(root, now, base_ref) if base_ref is not None else from_empty(now)
     found = [replay.problem] if replay.problem else []
     found += [f"{cr.source.path if cr.source else cr.id}: {cr.id} has applied_in but status {cr.status}, so it is "
               "not replayed (R430)" for cr in sorted(now.changes.values(), key=lambda c: c.id)
@@ -77,5 +73,5 @@ def problems(root: Path, now: Repository, base_ref: str | None,
     ids = [c.id for c in replay.order]
     names = ", ".join(ids[:8]) + (f" and {len(ids) - 8} more" if len(ids) > 8 else "") if ids else "none"
     undone = f", undoing {', '.join(c.id for c in replay.reverted)}" if replay.reverted else ""
-    return replay, found, f"the {len(replay.order)} change request(s) applied since {replay.base_ref} " \
-        f"({names}{undone})"
+    origin = f"since {replay.base_ref}" if base_ref is not None else "from the empty framework"
+    return replay, found, f"the {len(replay.order)} change request(s) applied ({names}{undone}) {origin}"

@@ -67,19 +67,20 @@ COMMANDS: dict[str, CommandHelp] = {
         "README.md#deciding-and-applying-maintainers",
         {"format": f"{_FORMAT}: text or json"}),
     "verify": CommandHelp(
-        "prove framework/ is the last release plus the change requests applied since", "skillrepo verify",
+        "prove framework/ is every applied change request replayed from the empty framework", "skillrepo verify",
         "README.md#deciding-and-applying-maintainers",
-        {"base": "the release to replay from (default: the newest v* tag)"}),
+        {"base": "a git ref to replay from instead, e.g. v1.0.0 (only what was applied since)"}),
     "changelog": CommandHelp(
         "what changed since the last release, from the applied change requests",
         "skillrepo changelog --since v1.0.0", "README.md#releases",
-        {"since": "the release to compare with (default: the newest v* tag)",
+        {"since": "a git ref to compare with (default: the last release changes/log.yaml records)",
          "format": f"{_FORMAT}: markdown or json"}),
     "release": CommandHelp(
         "build the release: JSON, spreadsheets, CASE, changelog, mapping", "skillrepo release 1.1.0 --tag",
         "README.md#releases",
         {"version": "e.g. 1.0.0; the tag is vVERSION", "out": "the directory to build into (default: dist)",
-         "tag": "create the annotated tag vVERSION"}),
+         "tag": "commit the release's record (changes/log.yaml) and create the annotated tag vVERSION",
+         "force": "build a recorded release again over DIR/VERSION (only if the repository is unchanged since)"}),
     "init": CommandHelp(
         "start a new framework repository", "skillrepo init my-framework --from-sheet skills.xlsx",
         "README.md#a-new-framework-repository",

@@ -14,8 +14,9 @@ from skillrepo.errors import SkillrepoError
 FRAMEWORK_DIR = "framework"
 CHANGES_DIR = "changes"
 FRAMEWORK_FILE = "framework/framework.yaml"
+LOG_FILE = "changes/log.yaml"
 
-KINDS: tuple[str, ...] = ("framework", "level", "skill", "skill-level", "manifest")
+KINDS: tuple[str, ...] = ("framework", "level", "skill", "skill-level", "manifest", "log")
 
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("framework", re.compile(r"^framework/framework\.yaml$")),
@@ -23,6 +24,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("skill", re.compile(r"^framework/skills/(?P<code>[^/]+)/skill\.yaml$")),
     ("skill-level", re.compile(r"^framework/skills/(?P<code>[^/]+)/level-(?P<level>[1-9][0-9]*)\.yaml$")),
     ("manifest", re.compile(r"^changes/(?P<cr>[^/]+)/manifest\.yaml$")),
+    ("log", re.compile(r"^changes/log\.yaml$")),
 )
 
 _LEVEL_NAMES = frozenset(str(n) for n in LEVELS)

@@ -46,7 +46,7 @@ _COMMANDS: list[tuple[str, list[tuple[tuple[str, ...], dict[str, Any]]]]] = [
     ("verify", [_arg("--base", metavar="REF")]),
     ("changelog", [_arg("--since", metavar="REF"), _arg("--format", choices=("markdown", "json"), default="markdown")]),
     ("release", [_arg("version", metavar="VERSION"), _arg("--out", metavar="DIR", type=Path, default=Path("dist")),
-                 _arg("--tag", action="store_true")]),
+                 _arg("--tag", action="store_true"), _arg("--force", action="store_true")]),
     ("init", [_arg("directory", metavar="DIR", type=Path), _arg("--from-sheet", metavar="FILE", type=Path)]),
     ("authorize", [_arg("--base", metavar="REF", required=True), _arg("--author", metavar="LOGIN", required=True)]),
     ("rules", [_arg("--format", choices=("text", "markdown"), default="text")]),
@@ -165,7 +165,7 @@ def _changelog(args: argparse.Namespace) -> int:
 def _release(args: argparse.Namespace) -> int:
     from skillrepo.commands import release
 
-    return release.run(_root(args), args.version, args.out, args.tag)
+    return release.run(_root(args), args.version, args.out, args.tag, args.force)
 
 
 def _init(args: argparse.Namespace) -> int:
@@ -193,9 +193,9 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 
 
 # Commands that write to the repository: one at a time, and never while a publisher reads it.
-WRITERS = frozenset({"apply", "revert", "fmt", "new", "import"})
+WRITERS = frozenset({"apply", "revert", "fmt", "new", "import", "release"})
 # Commands that publish what they read: never while a writer is half way (alongside each other and other readers).
-PUBLISHERS = frozenset({"release", "changelog"})
+PUBLISHERS = frozenset({"changelog"})
 
 
 def _refuse_non_utf8(argv: Sequence[str]) -> None:

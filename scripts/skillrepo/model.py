@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from skillrepo.documents import Document, Snapshot
+from skillrepo.record import Log, from_data
 
 
 @dataclass
@@ -82,6 +83,9 @@ class Repository:
     duplicates: list[Document] = field(default_factory=list)
     # Documents that are not in the model, each for the reason `left_out` gives.
     left_out: list[Document] = field(default_factory=list)
+    # changes/log.yaml: the order change requests were applied in, and the releases (empty when absent).
+    log: Log = field(default_factory=Log)
+    log_source: Document | None = None
 
 
 def left_out(doc: Document) -> str | None:
@@ -155,12 +159,17 @@ def _add_manifest(repo: Repository, doc: Document, d: Any) -> None:
     )
 
 
+def _add_log(repo: Repository, doc: Document, d: Any) -> None:
+    repo.log, repo.log_source = from_data(d), doc
+
+
 def _add_nothing(repo: Repository, doc: Document, d: Any) -> None:
     """Documents of other kinds (none today) are checked but hold nothing the model keeps."""
 
 
 _ADD: dict[str, Callable[[Repository, Document, Any], None]] = {
     "framework": _add_framework, "level": _add_level, "skill": _add_skill, "manifest": _add_manifest,
+    "log": _add_log,
 }
 
 

@@ -14,8 +14,10 @@ from skillrepo.documents import Snapshot, overlay
 from skillrepo.engine import Effect, PreconditionError, apply, apply_all, invert, overlapping, touched
 from skillrepo.errors import SkillrepoError
 from skillrepo.findings import ERROR, Finding
+from skillrepo.layout import LOG_FILE
 from skillrepo.manifests import remove_applied_in, set_applied_in
 from skillrepo.model import ChangeRequest, Framework, Repository
+from skillrepo.record import render, with_applied, without
 from skillrepo.serialize import file_changes
 
 # A change request not applied that does not apply (R431, R432) never stops applying or reverting another: a
@@ -81,6 +83,7 @@ def plan_apply(repo: Repository, cr_ids: list[str], preview: bool = False) -> Pl
     fw = repo.framework
     plan = Plan(fw, fw)
     seen: set[str] = set()
+    log = repo.log
     for cr_id in cr_ids:
         cr = change_request(repo, cr_id)
         if cr_id in seen:
@@ -95,28 +98,27 @@ def plan_apply(repo: Repository, cr_ids: list[str], preview: bool = False) -> Pl
         if not preview:
             assert cr.source is not None
             files[cr.source.path] = set_applied_in(cr.source, repo.framework.edition)
+            log = with_applied(log, cr.id, cr.operations)
+            files[LOG_FILE] = render(log)  # each step's log holds those before it: the last one is written
         plan.steps.append(Step(cr, files, effects))
         plan.after = new
     return plan
 
 
-def applied_since(repo: Repository, cr: ChangeRequest, order: list[ChangeRequest] | None) -> list[ChangeRequest]:
-    """The change requests applied after `cr`, in the order they were applied (`order`, every applied change
-    request as the history records it; None: no history to read, so by number)."""
-    if order is None:
-        order = sorted((c for c in repo.changes.values() if c.applied_in is not None), key=lambda c: c.id)
-    ids = [c.id for c in order]
-    return order[ids.index(cr.id) + 1:] if cr.id in ids else []
+def applied_since(repo: Repository, cr: ChangeRequest) -> list[ChangeRequest]:
+    """The change requests applied after `cr`, in the order changes/log.yaml records."""
+    order = repo.log.order
+    later = order[order.index(cr.id) + 1:] if cr.id in order else []
+    return [repo.changes[i] for i in later if i in repo.changes]
 
 
-def plan_revert(repo: Repository, cr_id: str, order: list[ChangeRequest] | None = None) -> Plan:
+def plan_revert(repo: Repository, cr_id: str) -> Plan:
     """Apply the inverse of an applied change request; refuse, naming them, if change requests applied since
-    changed what it did: every later one must replay without it to the framework the revert leaves.
-    `order` is every applied change request in the order applied (see applied_since)."""
+    changed what it did: every later one must replay without it to the framework the revert leaves."""
     cr = change_request(repo, cr_id)
     if cr.applied_in is None:
         raise Refusal(f"{cr_id} is not applied; nothing to revert")
-    later = applied_since(repo, cr, order)
+    later = applied_since(repo, cr)
     items = touched(cr.operations)
     blamed = [other.id for other in later if overlapping(touched(other.operations), items)]
     blame = f"; applied change requests that changed the same items since: {', '.join(blamed)} (revert them " \
@@ -130,6 +132,7 @@ def plan_revert(repo: Repository, cr_id: str, order: list[ChangeRequest] | None 
     files = file_changes(repo.framework, new)
     assert cr.source is not None
     files[cr.source.path] = remove_applied_in(cr.source)
+    files[LOG_FILE] = render(without(repo.log, cr.id))
     plan = Plan(repo.framework, new, [Step(cr, files, effects)])
     return plan
 

@@ -1,7 +1,9 @@
 """The history of the framework since a release, as the engine sees it: the framework at the release,
 the change requests applied since in the order they were applied, and what each did.
 
-verify compares the replay with framework/; the changelog and the mapping are its effects, grouped.
+The order and the releases come from changes/log.yaml, so a checkout replays from its files alone (a shallow
+clone, no tags); a git REF given by the user (`--base`, `--since`) is read from the history instead. verify
+compares the replay from the empty framework with framework/; the changelog and the mapping are its effects.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from skillrepo import history
 from skillrepo.checker import load
 from skillrepo.engine import Effect, PreconditionError, apply_all, invert
 from skillrepo.model import ChangeRequest, Framework, Repository
+from skillrepo.record import Log, Release, order_at
 from skillrepo.rules.lifecycle import APPLIED_STATUS
 
 
@@ -65,33 +68,70 @@ def applied_order(git_repo: history.Repo, root: Path, base: history.Commit | Non
     return [wanted[cr_id] for cr_id in order]
 
 
-def _forward(replay: Replay, start: Framework) -> Replay:
+def _forward(replay: Replay, start: Framework, missing: list[str] | None = None) -> Replay:
+    if missing:
+        replay.problem = f"{missing[0]} is recorded in changes/log.yaml as applied but is not in changes/"
+        return replay
     try:
         fw, effects = apply_all(start, [(cr.id, cr.operations) for cr in replay.order])
     except PreconditionError as exc:
-        replay.problem = f"the change requests do not replay on {replay.base_ref or 'the first release'}: {exc}"
+        replay.problem = f"the change requests do not replay on {replay.base_ref or 'the empty framework'}: {exc}"
         return replay
     replay.steps = list(zip(replay.order, effects, strict=True))
     replay.result = fw
     return replay
 
 
+def previous_release(log: Log, excluding: str | None = None) -> Release | None:
+    """The last release recorded before `excluding` (the release being built), or the last of all."""
+    versions = [r.version for r in log.releases]
+    end = versions.index(excluding) if excluding in versions else len(versions)
+    return log.releases[end - 1] if end else None
+
+
+def _replayed(now: Repository, ids: list[str], start: Framework) -> tuple[Framework, list[list[Effect]]]:
+    """`start` with the change requests `ids` applied in order; PreconditionError names the one that fails."""
+    missing = [cr_id for cr_id in ids if cr_id not in now.changes]
+    if missing:
+        raise PreconditionError(missing[0], "is recorded in changes/log.yaml but not in changes/")
+    return apply_all(start, [(cr_id, now.changes[cr_id].operations) for cr_id in ids])
+
+
+def from_empty(now: Repository) -> Replay:
+    """Every change request changes/log.yaml records as applied, replayed in its order from the empty framework."""
+    return _forward(Replay(None, Framework(), [now.changes[i] for i in now.log.order if i in now.changes]),
+                    Framework(), missing=[i for i in now.log.order if i not in now.changes])
+
+
 def since_release(root: Path, now: Repository, base_ref: str | None, excluding: str | None = None) -> Replay:
-    """Replay the change requests applied since `base_ref`, or since the newest v* tag (other than
-    `excluding`, the tag of the release being built), or (with no tag) since before the first one."""
+    """Replay the change requests applied since `base_ref` (a git ref), or since the last release
+    changes/log.yaml records (other than `excluding`, the release being built), or since the empty framework."""
+    if base_ref is not None:
+        return _since_ref(root, now, base_ref)
+    previous = previous_release(now.log, excluding)
+    if previous is None:
+        return from_empty(now)
+    held, current = order_at(now.log, previous.version), now.log.order
+    position = {cr: i for i, cr in enumerate(held)}
+    same, last = 0, -1  # current[:same] is what the release held, in the same order
+    while same < len(current) and position.get(current[same], -1) > last:
+        last, same = position[current[same]], same + 1
+    ref = f"v{previous.version}"
+    try:
+        base, _ = _replayed(now, held, Framework())
+        start, _ = _replayed(now, current[:same], Framework())
+    except PreconditionError as exc:
+        return Replay(ref, Framework(), [], problem=f"the change requests of {ref} do not replay: {exc}")
+    kept = set(current[:same])
+    reverted = [now.changes[i] for i in reversed(held) if i not in kept and i in now.changes]
+    return _forward(Replay(ref, base, [now.changes[i] for i in current[same:]], reverted), start)
+
+
+def _since_ref(root: Path, now: Repository, base_ref: str) -> Replay:
+    """The replay since a git ref: the framework as committed there, and what was applied since, from the
+    history (the trailers and commits that set applied_in)."""
     git_repo = history.open_repo(root)
-    if base_ref is None:
-        tag = history.newest_release_tag(git_repo, excluding)
-        base_ref = tag.name if tag is not None else None
     applied_now = [c for c in now.changes.values() if is_applied(c)]
-    if base_ref is None:
-        order = applied_order(git_repo, root, None, applied_now)
-        try:
-            fw, _ = apply_all(now.framework, [(f"undoing {cr.id}", invert(cr.operations)) for cr in reversed(order)])
-        except PreconditionError as exc:
-            fw = now.framework
-            return Replay(None, fw, order, problem=f"the applied change requests cannot be undone in order: {exc}")
-        return _forward(Replay(None, fw, order), fw)
     base_commit = history.resolve(git_repo, base_ref)
     base, _ = load(history.snapshot_at(git_repo, root, base_commit))
     applied_base = {c.id for c in base.changes.values() if is_applied(c)}

@@ -19,13 +19,16 @@ from typing import BinaryIO
 from skillrepo import history, releasedir
 from skillrepo.checker import check_repository
 from skillrepo.drift import problems
-from skillrepo.errors import UsageError, advice
+from skillrepo.errors import SkillrepoError, UsageError, advice
 from skillrepo.exports import case, changelog, framework_json, mapping, sheets
 from skillrepo.exports.output import Writer, text_writer, write_json
-from skillrepo.layout import printable_name
+from skillrepo.layout import LOG_FILE, printable_name
+from skillrepo.locking import lent_to_children
 from skillrepo.model import Repository
 from skillrepo.planning import Refusal, require_clean
+from skillrepo.record import Log, content_digest, order_at, render, with_release
 from skillrepo.replay import Replay, since_release
+from skillrepo.writing import write_files
 
 
 class Progress:
@@ -145,25 +148,77 @@ def _check_tag(root: Path, version: str) -> None:
                       "what was built")
 
 
-def run(root: Path, version: str, out: Path, tag: bool = False) -> int:
+def _core(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.split("+")[0].split("-")[0].split("."))
+
+
+def _recorded(repo: Repository, version: str, built: Path | None, force: bool, epoch: int) -> Log | None:
+    """The log with `version` recorded, or None when it is recorded already and the repository is unchanged
+    since (a rebuild); refused when the version was released from other content, or precedes the last."""
+    log, content = repo.log, content_digest(repo.snapshot)
+    found = log.release(version)
+    if found is not None:
+        last = log.releases[-1]
+        if found is not last or log.order != order_at(log, version) or found.content != content:
+            raise Refusal(f"{version} was released on {found.date}, and the repository changed since (or a later "
+                          f"release was made); release a version after {last.version}")
+        if built is not None and not force:
+            raise Refusal(f"{printable_name(str(built))} exists: {version} was released on {found.date}; give "
+                          "--force to build it again (the repository is unchanged since), or choose the next version")
+        return None
+    if built is not None:
+        raise Refusal(f"{printable_name(str(built))} exists but changes/log.yaml records no release {version}; "
+                      "move it away, or give another --out")
+    previous = log.releases[-1] if log.releases else None
+    if previous is not None and _core(version) <= _core(last.version) and not (
+            _core(version) == _core(last.version) and "-" in last.version.split("+")[0]):
+        raise Refusal(f"version {version} does not come after the last release, {last.version}; choose a later one")
+    return with_release(log, version, datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%d"), content)
+
+
+def _record(root: Path, log: Log, version: str, tag: bool) -> None:
+    """Write the log with the release recorded; with --tag, commit it through the repository's hooks."""
+    files: dict[str, bytes | None] = {LOG_FILE: render(log)}
+    write_files(root, files)
+    published = log.releases[-1].published
+    sys.stdout.write(f"recorded release {version} in {LOG_FILE}: it publishes {len(published)} change request(s)"
+                     f"{': ' + ', '.join(published) if published else ''}\n")
+    if not tag:
+        sys.stdout.write(f"commit {LOG_FILE} (it records the release), or give --tag next time to commit and tag\n")
+        return
+    git_repo = history.open_repo(root)
+    start = history.head_commit(git_repo)
+    try:
+        with lent_to_children():  # the commit's hooks (skillrepo fmt, check) run inside this command's lock
+            sha = history.commit_files(git_repo, root, files, f"Release {version}\n")
+    except SkillrepoError as exc:
+        write_files(root, history.undo_commits(git_repo, root, start, [LOG_FILE]))
+        raise Refusal(f"{exc}; nothing is recorded: {LOG_FILE}, the index and the branch are as they were") from exc
+    sys.stdout.write(f"committed {sha[:10]} Release {version}\n")
+
+
+def run(root: Path, version: str, out: Path, tag: bool = False, force: bool = False) -> int:
     releasedir.check_version(version)
     directory = releasedir.output_dir(root, out, version)  # refused before anything is built
     if tag:
         _check_tag(root, version)
     repo, findings = check_repository(root)
     require_clean(findings)
-    # On CI the tag of this very release exists already: the last release is the one before it.
-    replay, differences, _ = problems(root, repo, None, excluding=f"v{version}")
+    _, differences, _ = problems(root, repo)
     if differences:
         raise Refusal("verify fails, so there is nothing trustworthy to release:\n" + "\n".join(differences))
-    if replay is None:
-        replay = since_release(root, repo, None, excluding=f"v{version}")
+    built = directory / version
+    log = _recorded(repo, version, built if releasedir.is_release(built) else None, force, source_epoch(root))
+    if log is not None:
+        _record(root, log, version, tag)
+        repo, _ = check_repository(root)
+    replay = since_release(root, repo, None, excluding=version)
     if replay.problem or replay.result is None:
         raise Refusal(f"cannot build the changelog: {replay.problem}")
     epoch = source_epoch(root)
     steps = build(repo, replay, version, epoch)
     progress = Progress(len(steps) + 2)
-    target = printable_name(str(directory / version))
+    target = printable_name(str(built))
     try:
         with releasedir.staged(directory, version) as staging:
             changelog_text, top = _build_into(staging, repo, replay, version, steps, progress)

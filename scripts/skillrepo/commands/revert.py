@@ -7,20 +7,7 @@ from pathlib import Path
 from skillrepo.carrying import carry_out
 from skillrepo.checker import check_repository
 from skillrepo.crids import normalise_cr_id
-from skillrepo.errors import UsageError
-from skillrepo.model import ChangeRequest, Repository
 from skillrepo.planning import plan_revert, refuse_unless_clean, require_clean
-
-
-def _applied_order(root: Path, repo: Repository) -> list[ChangeRequest] | None:
-    """Every applied change request in the order the history records; None outside a git repository."""
-    from skillrepo import history, replay  # only here: reading the history is needed by revert alone
-
-    try:
-        git_repo = history.open_repo(root)
-    except UsageError:
-        return None
-    return replay.applied_order(git_repo, root, None, [c for c in repo.changes.values() if c.applied_in is not None])
 
 
 def run(root: Path, cr_id: str, commit: bool = False) -> int:
@@ -28,7 +15,7 @@ def run(root: Path, cr_id: str, commit: bool = False) -> int:
     cr_id = normalise_cr_id(cr_id)
     repo, findings = check_repository(root)
     require_clean(findings)
-    plan = plan_revert(repo, cr_id, _applied_order(root, repo))
+    plan = plan_revert(repo, cr_id)
     refuse_unless_clean(repo.snapshot, plan, f"reverting {cr_id}")
     carry_out(root, plan, "reverted", "Revert", "Reverts-Change-Request", commit)
     return 0

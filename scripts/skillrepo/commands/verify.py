@@ -1,5 +1,6 @@
-"""`skillrepo verify [--base REF]`: replay every change request applied since the last release on the
-framework as it stood then, and compare with framework/ now. A difference was made outside any CR."""
+"""`skillrepo verify [--base REF]`: replay every applied change request, in the order changes/log.yaml records,
+from the empty framework (with --base, those applied since a git ref, on the framework there), and compare with
+framework/. A difference was made outside any CR."""
 
 from __future__ import annotations
 
@@ -8,15 +9,13 @@ from pathlib import Path
 
 from skillrepo.checker import check_repository
 from skillrepo.drift import problems
+from skillrepo.record import LOG_CODES
 
 
 def run(root: Path, base_ref: str | None = None) -> int:
-    now, _ = check_repository(root)
-    replay, found, replayed = problems(root, now, base_ref)
-    if replay is None:
-        sys.stdout.write("no release tag (v*) yet: there is no earlier release to replay from, so the framework "
-                         "as it is now is the baseline of the first release\n")
-        return 0
+    now, findings = check_repository(root)
+    _, found, replayed = problems(root, now, base_ref)
+    found = [f.as_text() for f in findings if f.code in LOG_CODES] + found
     if found:
         sys.stdout.write("".join(f"{p}\n" for p in found))
         sys.stdout.write(f"verify failed: framework/ is not what replaying {replayed} gives; make every change "

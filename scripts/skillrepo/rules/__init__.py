@@ -4,7 +4,17 @@ Importing the rule modules registers them; `in_order()` is the order `skillrepo 
 
 from __future__ import annotations
 
-from skillrepo.rules import formatting, frozen, lifecycle, paths, prose, reading, references, state  # noqa: F401
+from skillrepo.rules import (  # noqa: F401
+    formatting,
+    frozen,
+    lifecycle,
+    paths,
+    prose,
+    reading,
+    record,
+    references,
+    state,
+)
 from skillrepo.rules.base import CHECKS, FAMILIES, RULES, UNIGNORABLE, Rule, in_order, severity
 
 __all__ = ["CHECKS", "FAMILIES", "RULES", "UNIGNORABLE", "Rule", "in_order", "severity"]
