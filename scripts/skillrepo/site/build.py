@@ -23,6 +23,7 @@ from skillrepo.mentions import CITE_OR_CODE
 from skillrepo.model import ChangeRequest, Framework, Repository, Skill
 from skillrepo.operations import Effect, describe_operation, kind
 from skillrepo.operations.update_framework import framework_value_text
+from skillrepo.record import first_published
 from skillrepo.replay import Replay
 
 Segment = tuple[str, str]
@@ -286,6 +287,7 @@ class _Builder:
         self.common: dict[str, Any] = {
             "fw": self.fw, "version": self.version, "downloads": downloads, "level_numbers": self.level_numbers,
             "changes": repo.changes, "in_release": self.in_release, "base_ref": replay.base_ref,
+            "published": first_published(repo.log),
             "prose": self.prose, "marks": self.marks,
         }
 
@@ -386,7 +388,7 @@ class _Builder:
                         groups=[g for g in groups if g[2]])
         for cr in crs:
             yield self.page(f"changes/{cr.id}.html", "change.html", title=f"{cr.id} {cr.title}", nav="changes",
-                            cr=cr, cr_changes=self.by_cr.get(cr.id, []), applied_now=cr.id in self.in_release,
+                            cr=cr, cr_changes=self.by_cr.get(cr.id, []),
                             operations=[describe_operation(op) for op in cr.operations])
 
     def changelog_entry(self, e: changelog.Entry) -> ChangeLogEntry:
