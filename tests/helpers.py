@@ -69,6 +69,18 @@ def init_git(repo: Path) -> Path:
     return repo
 
 
+def reaccept(root: Path, *cr_ids: str, commit: bool = False, env: dict[str, str] | None = None) -> None:
+    """A maintainer's decision to apply reverted change requests again: `status: reverted` back to `accepted`,
+    committed on its own when `commit` (`apply --commit` takes a manifest with no changes of its own)."""
+    for cr_id in cr_ids:
+        path = root / "changes" / cr_id / "manifest.yaml"
+        text = path.read_text(encoding="utf-8")
+        assert "\nstatus: reverted\n" in text, f"{cr_id} is not reverted"
+        path.write_text(text.replace("\nstatus: reverted\n", "\nstatus: accepted\n", 1), encoding="utf-8")
+    if commit:
+        git(root, "commit", "--quiet", "--all", "-m", f"Accept {', '.join(cr_ids)} again", env=env)
+
+
 def run_cli(*args: str, cwd: Path, input: str | None = None) -> subprocess.CompletedProcess[str]:
     """Run `python -m skillrepo ARGS` as a user would, in `cwd`."""
     return subprocess.run([sys.executable, "-m", "skillrepo", *args], cwd=cwd, text=True, capture_output=True,

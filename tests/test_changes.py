@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers import FIXTURES, copy_bundled, git, run_cli, run_in_process, write_files
+from helpers import FIXTURES, copy_bundled, git, reaccept, run_cli, run_in_process, write_files
 from skillrepo import writing
 from skillrepo.commands.new import next_id
 from skillrepo.main import main
@@ -63,6 +63,7 @@ def test_apply_then_revert_is_the_identity(git_root: Path) -> None:
     ok("revert", "CR-1434", cwd=git_root)
     reverted = tree_bytes(git_root)
     assert reverted != before
+    reaccept(git_root, "CR-1434")
     out = ok("apply", "CR-1434", cwd=git_root)
     assert out.splitlines()[:2] == ["applied CR-1434: Refresh IT infrastructure (ITOP) levels 1 to 4",
                                     "  changes the description of ITOP level 1 (minor)"]
@@ -72,7 +73,7 @@ def test_apply_then_revert_is_the_identity(git_root: Path) -> None:
 def test_import_then_apply_then_revert_is_the_identity(git_root: Path) -> None:
     bundled = (git_root / "changes/CR-1432/manifest.yaml").read_text()
     ok("revert", "CR-1432", "--commit", cwd=git_root)
-    shutil.rmtree(git_root / "changes/CR-1432")
+    shutil.rmtree(git_root / "changes/CR-1432")  # imported again below, as accepted as the page says
     before = tree_bytes(git_root)
     assert ok("import", str(FIXTURES / "cr-1432.txt"), cwd=git_root) == "changes/CR-1432/manifest.yaml\n"
     imported = (git_root / "changes/CR-1432/manifest.yaml").read_text()
@@ -81,7 +82,8 @@ def test_import_then_apply_then_revert_is_the_identity(git_root: Path) -> None:
     assert (git_root / "changes/CR-1432/manifest.yaml").read_text() == bundled
     ok("revert", "CR-1432", cwd=git_root)
     after = tree_bytes(git_root)
-    assert after == {**before, "changes/CR-1432/manifest.yaml": imported.encode()}
+    assert after == {**before, "changes/CR-1432/manifest.yaml": imported.replace(
+        "\nstatus: accepted\n", "\nstatus: reverted\n").encode()}
 
 
 def test_edits_to_different_sentences_apply_in_either_order(tmp_path: Path) -> None:
@@ -126,6 +128,7 @@ def test_status_reports_stale_and_conflicting_requests(git_root: Path) -> None:
 def test_a_failed_write_leaves_every_file_as_it_was(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = copy_bundled(tmp_path / "repo")
     assert main(["--repo", str(root), "revert", "CR-1434"]) == 0
+    reaccept(root, "CR-1434")
     before = tree_bytes(root)
     for target in ("_stage", "replace"):  # the third of the five files fails while written, then while moved
         calls = {"n": 0}
@@ -152,6 +155,7 @@ def test_verify_passes_after_proper_applies_and_catches_a_hand_edit(git_root: Pa
     for cr in ("CR-1434", "CR-1432", "CR-1431"):
         ok("revert", cr, "--commit", cwd=git_root)
     git(git_root, "tag", "v0")
+    reaccept(git_root, "CR-1434", "CR-1432", "CR-1431", commit=True)
     out = ok("apply", "CR-1431", "CR-1432", "CR-1434", "--commit", cwd=git_root)
     assert "committed" in out
     log = git(git_root, "log", "--format=%s|%(trailers:key=Change-Request,valueonly)", "-3").stdout.split("\n")
@@ -210,6 +214,7 @@ def test_revert_is_refused_when_a_later_request_depends_on_it(git_root: Path) ->
 
 def test_commit_is_refused_over_changes_of_its_own(git_root: Path) -> None:
     ok("revert", "CR-1432", "--commit", cwd=git_root)
+    reaccept(git_root, "CR-1432", commit=True)
     level = git_root / "framework/skills/ITOP/level-1.yaml"
     level.write_text(level.read_text().replace("Carries out routine", "Carries out regular"))
     assert refused("apply", "CR-1432", "--commit", cwd=git_root) == (
@@ -298,6 +303,7 @@ def test_import_of_a_page_whose_text_is_todays_changes_nothing(git_root: Path) -
 
 def test_dry_run_prints_the_plan_and_writes_nothing(git_root: Path) -> None:
     ok("revert", "CR-1432", cwd=git_root)
+    reaccept(git_root, "CR-1432")
     before = tree_bytes(git_root)
     out = ok("apply", "CR-1432", "--dry-run", cwd=git_root)
     assert out.startswith("would apply CR-1432: Create IT Infrastructure (ITOP) level 5\n  adds ITOP level 5 (major)\n")
@@ -309,6 +315,7 @@ def test_verify_orders_requests_committed_by_hand_by_their_commits(git_root: Pat
     for cr in ("CR-1434", "CR-1432"):
         ok("revert", cr, "--commit", cwd=git_root)
     git(git_root, "tag", "v0")
+    reaccept(git_root, "CR-1434", "CR-1432", commit=True)
     add_cr(git_root, "CR-1500", "Uses scripts and automation tools", "Uses scripts, automation tools")
     git(git_root, "add", "-A")
     git(git_root, "commit", "-qm", "Propose CR-1500")
@@ -328,7 +335,9 @@ def test_apply_then_revert_of_a_periodic_edit_is_byte_identical_and_an_overlappi
         manifests = tree_bytes(git_root)
         ok("apply", cr_id, cwd=git_root)
         ok("revert", cr_id, cwd=git_root)
-        assert tree_bytes(git_root) == manifests
+        path = f"changes/{cr_id}/manifest.yaml"
+        assert tree_bytes(git_root) == {**manifests, path: manifests[path].replace(b"status: accepted",
+                                                                               b"status: reverted")}
     # "new new" occurs twice in "of new new new": a revert could not know which one to put back.
     write_files(git_root, {"changes/CR-1502/manifest.yaml": EDIT_CR.format(
         id="CR-1502", old="infrastructure components.", new="new new").replace("level: 3", "level: 5")})

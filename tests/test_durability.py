@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import copy_bundled, git, held_like_a_running_command, init_git, run_cli
+from helpers import copy_bundled, git, held_like_a_running_command, init_git, reaccept, run_cli
 from skillrepo import writing
 from skillrepo.main import main
 
@@ -37,6 +37,7 @@ def prepared(tmp_path: Path) -> Path:
     """A repository where applying CR-1434 writes five files (four levels and the manifest)."""
     root = copy_bundled(tmp_path / "repo")
     assert main(["--repo", str(root), "revert", "CR-1434"]) == 0
+    reaccept(root, "CR-1434")
     return root
 
 

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import copy_bundled, git, git_env, init_git
+from helpers import copy_bundled, git, git_env, init_git, reaccept
 from skillrepo.locking import TOKEN_ENV, inside_holder
 
 FAILING_HOOK = """
@@ -50,12 +50,17 @@ def hooked(tmp_path: Path) -> tuple[Path, dict[str, str]]:
 def test_revert_then_apply_commit_through_the_hooks(hooked: tuple[Path, dict[str, str]]) -> None:
     repo, env = hooked
     for args in (("revert", "1434", "--commit"), ("apply", "CR-1434", "--commit")):
+        if args[0] == "apply":  # a maintainer's decision, committed through the hooks too
+            reaccept(repo, "CR-1434", commit=True, env=env)
         result = _skillrepo(repo, env, *args)
         assert result.returncode == 0, result.stdout + result.stderr
         assert "committed " in result.stdout
         assert git(repo, "status", "--porcelain", env=env).stdout == ""
-    log = git(repo, "log", "--format=%s", "-2", env=env).stdout.splitlines()
-    assert log == ["Apply CR-1434: Refresh IT infrastructure (ITOP) levels 1 to 4",
+        if args[0] == "revert":  # the revert's one commit sets the status with the files it undoes
+            committed = git(repo, "show", "HEAD:changes/CR-1434/manifest.yaml", env=env).stdout
+            assert "\nstatus: reverted\n" in committed and "applied_in" not in committed
+    log = git(repo, "log", "--format=%s", "-3", env=env).stdout.splitlines()
+    assert log == ["Apply CR-1434: Refresh IT infrastructure (ITOP) levels 1 to 4", "Accept CR-1434 again",
                    "Revert CR-1434: Refresh IT infrastructure (ITOP) levels 1 to 4"]
 
 
@@ -94,6 +99,7 @@ def test_apply_commit_refused_by_a_hook_leaves_everything_as_it_was(tmp_path: Pa
     unhooked = subprocess.run([sys.executable, "-m", "skillrepo", "revert", "CR-1434"], cwd=repo, text=True,
                               capture_output=True)
     assert unhooked.returncode == 0, unhooked.stderr
+    reaccept(repo, "CR-1434")
     config = repo / ".pre-commit-config.yaml"
     config.write_text(config.read_text() + FAILING_HOOK)
     env = _install(repo, tmp_path)

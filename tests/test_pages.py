@@ -76,7 +76,7 @@ def test_cr_1447_declined_merge(bundled_repository: Repository) -> None:
                           "operations"]
 
 
-STATUS_LIST = "draft, submitted, accepted, declined, deferred, withdrawn"
+STATUS_LIST = "draft, submitted, accepted, reverted, declined, deferred, withdrawn"
 
 REFUSALS = {
     "no title line": (

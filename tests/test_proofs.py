@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import copy_bundled, git, init_git, run_in_process, write_files
+from helpers import copy_bundled, git, init_git, reaccept, run_in_process, write_files
 
 ITOP3 = "framework/skills/ITOP/level-3.yaml"
 
@@ -115,7 +115,8 @@ def test_revert_change_and_apply_again_before_a_release_verifies(released: Path)
     apply_cr_1500(released)
     assert cli(released, "revert", "CR-1500", "--commit")[0] == 0
     edit(released, "changes/CR-1500/manifest.yaml", f'new: "{PUBLISHED}"', f'new: "{REWRITTEN}"')
-    commit_all(released, "Change CR-1500")
+    reaccept(released, "CR-1500")
+    commit_all(released, "Change CR-1500 and accept it again")
     assert cli(released, "apply", "CR-1500", "--commit")[0] == 0
     assert cli(released, "check") == (0, "checked 91 files: no problems\n")
     assert cli(released, "verify") == (0, "verified: replaying the 1 change request(s) applied since v1 (CR-1500) "

@@ -46,7 +46,9 @@ def cr_id_problem(name: str) -> str:
 
 
 SKILL_STATUSES: tuple[str, ...] = ("active", "retired")
-CR_STATUSES: tuple[str, ...] = ("draft", "submitted", "accepted", "declined", "deferred", "withdrawn")
+CR_STATUSES: tuple[str, ...] = ("draft", "submitted", "accepted", "reverted", "declined", "deferred", "withdrawn")
+# What `revert` sets: the change request was applied and undone, and is applied again only once re-accepted.
+REVERTED_STATUS = "reverted"
 
 MAX_FILE_BYTES = 1024 * 1024
 # All data files together (those under MAX_FILE_BYTES: larger ones are never read). A command holds about four

@@ -58,7 +58,7 @@ COMMANDS: dict[str, CommandHelp] = {
          "dry_run": "print what would change; write nothing",
          "commit": "make one commit per change request, through the repository's hooks"}),
     "revert": CommandHelp(
-        "undo an applied change request", "skillrepo revert CR-1501 --commit",
+        "undo an applied change request and mark it reverted", "skillrepo revert CR-1501 --commit",
         "README.md#deciding-and-applying-maintainers",
         {"cr": "the applied change request to undo (CR-1501, 1501, cr-1501, #1501)",
          "commit": "commit the revert, through the repository's hooks"}),

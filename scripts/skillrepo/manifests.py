@@ -1,7 +1,7 @@
-"""Writing change request manifests: new ones in full, and `applied_in` set or removed in place.
+"""Writing change request manifests: new ones in full, and `applied_in` and `status` set or removed in place.
 
 A manifest is written by people, with comments; setting `applied_in` changes that one line and keeps every
-other byte as it was, so that apply then revert gives the file back byte for byte.
+other byte as it was, so that apply then revert gives the file back byte for byte (but for the status revert sets).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from typing import Any
 
 from skillrepo import canonical
 from skillrepo.documents import Document
+from skillrepo.domain import REVERTED_STATUS
 from skillrepo.errors import SkillrepoError
 from skillrepo.layout import manifest_path
 from skillrepo.operations import AUTHORED, EXAMPLES
@@ -53,15 +54,40 @@ def set_applied_in(doc: Document, edition: str) -> bytes:
     return "\n".join(lines).encode("utf-8")
 
 
-def remove_applied_in(doc: Document) -> bytes:
-    """The manifest's bytes without its one-line `applied_in:`."""
+def mark_reverted(doc: Document, was: str) -> bytes:
+    """The manifest's bytes with its one-line `applied_in:` removed and `status: <was>` made `status: reverted`,
+    the rest (comments, quotes, layout) as it was."""
+    lines = doc.raw.decode("utf-8").split("\n")
+    row, start, end, quote = _status_value(doc, lines, was)
+    line = lines[row - 1]
+    lines[row - 1] = f"{line[:start]}{quote}{REVERTED_STATUS}{quote}{line[end:]}"
+    del lines[_applied_in_line(doc) - 1]  # another line than the status's, so rows above are still right
+    return "\n".join(lines).encode("utf-8")
+
+
+def _applied_in_line(doc: Document) -> int:
+    """The line of the manifest's `applied_in: "<edition>"`; refused unless it is one top-level line."""
     key = doc.loaded.key_positions.get(("applied_in",))
     value = doc.loaded.positions.get(("applied_in",))
     if key is None or value is None or key[0] != value[0] or key[1] != 1:
         raise SkillrepoError(f"{doc.path}: applied_in must be one top-level line, applied_in: \"<edition>\"")
-    lines = doc.raw.decode("utf-8").split("\n")
-    del lines[key[0] - 1]
-    return "\n".join(lines).encode("utf-8")
+    return key[0]
+
+
+def _status_value(doc: Document, lines: list[str], was: str) -> tuple[int, int, int, str]:
+    """Where the top-level status value `was` is written (line, its span in it, its quote if any): plain or quoted on
+    the key's line; any other spelling (a block scalar, an escape) is refused, as nothing could keep its bytes."""
+    key = doc.loaded.key_positions.get(("status",))
+    value = doc.loaded.positions.get(("status",))
+    if key is not None and value is not None and key[0] == value[0] and key[1] == 1:
+        row, column = value
+        rest = lines[row - 1][column - 1:]
+        for quote in ("", '"', "'"):
+            spelled = f"{quote}{was}{quote}"
+            if rest.startswith(spelled) and not rest[len(spelled):len(spelled) + 1].strip(" #"):
+                return row, column - 1, column - 1 + len(spelled), quote
+    raise SkillrepoError(f"{doc.path}: status must be one top-level line, status: {was}, for revert to set it to "
+                         f"{REVERTED_STATUS}; write it so, then revert again")
 
 
 NEW_TEMPLATE = """\

@@ -11,11 +11,12 @@ from dataclasses import dataclass, field
 from skillrepo.checker import check_snapshot
 from skillrepo.crids import nearest_cr_ids
 from skillrepo.documents import Snapshot, overlay
+from skillrepo.domain import REVERTED_STATUS
 from skillrepo.engine import Effect, PreconditionError, apply, apply_all, invert, overlapping, touched
 from skillrepo.errors import SkillrepoError
 from skillrepo.findings import ERROR, Finding
 from skillrepo.layout import LOG_FILE
-from skillrepo.manifests import remove_applied_in, set_applied_in
+from skillrepo.manifests import mark_reverted, set_applied_in
 from skillrepo.model import ChangeRequest, Framework, Repository
 from skillrepo.record import render, with_applied, without
 from skillrepo.serialize import file_changes
@@ -91,6 +92,9 @@ def plan_apply(repo: Repository, cr_ids: list[str], preview: bool = False) -> Pl
         seen.add(cr_id)
         if cr.applied_in is not None:
             raise Refusal(f"{cr_id} is already applied (in edition {cr.applied_in}); nothing to do")
+        if cr.status == REVERTED_STATUS and not preview:
+            raise Refusal(f"{cr_id} was reverted; to apply it again, a maintainer sets its status: accepted in "
+                          f"changes/{cr_id}/manifest.yaml (a decision), then applies it")
         if cr.status != "accepted" and not preview:
             raise Refusal(f"{cr_id} is {cr.status}, not accepted; only an accepted change request can be applied")
         new, effects = apply(plan.after, cr.operations, cr_id)
@@ -117,7 +121,8 @@ def plan_revert(repo: Repository, cr_id: str) -> Plan:
     changed what it did: every later one must replay without it to the framework the revert leaves."""
     cr = change_request(repo, cr_id)
     if cr.applied_in is None:
-        raise Refusal(f"{cr_id} is not applied; nothing to revert")
+        again = " (it was reverted already)" if cr.status == REVERTED_STATUS else ""
+        raise Refusal(f"{cr_id} is not applied{again}; nothing to revert")
     later = applied_since(repo, cr)
     items = touched(cr.operations)
     blamed = [other.id for other in later if overlapping(touched(other.operations), items)]
@@ -131,7 +136,7 @@ def plan_revert(repo: Repository, cr_id: str) -> Plan:
         _refuse_unless_later_replay(repo.framework, new, cr, later, blame)
     files = file_changes(repo.framework, new)
     assert cr.source is not None
-    files[cr.source.path] = remove_applied_in(cr.source)
+    files[cr.source.path] = mark_reverted(cr.source, cr.status)
     files[LOG_FILE] = render(without(repo.log, cr.id))
     plan = Plan(repo.framework, new, [Step(cr, files, effects)])
     return plan

@@ -11,6 +11,8 @@ from skillrepo.checker import check_repository
 from skillrepo.crids import normalise_cr_id
 from skillrepo.diffs import unified_diff
 from skillrepo.documents import Snapshot
+from skillrepo.domain import REVERTED_STATUS
+from skillrepo.model import ChangeRequest
 from skillrepo.planning import Plan, change_request, check_result, plan_apply
 
 # The characters that start or close Markdown's inline constructs mid-line (code, emphasis, links and images,
@@ -39,30 +41,39 @@ def _status(path: str, snapshot: Snapshot, files: dict[str, bytes | None]) -> st
     return "deleted" if files[path] is None else ("changed" if exists else "added")
 
 
+def reverted_note(cr: ChangeRequest) -> str | None:
+    """What a preview says of a reverted change request: applying it needs a maintainer to accept it again."""
+    if cr.status != REVERTED_STATUS:
+        return None
+    return "it was applied, then reverted; to apply it again, a maintainer sets its status: accepted, then applies it"
+
+
 def render(plan: Plan, snapshot: Snapshot, fmt: str, problems: list[str]) -> str:
     """A plan for people (text, markdown) or machines (json)."""
     step = plan.steps[0]
     cr = step.cr
     diff = unified_diff(snapshot, plan.files)
     effects = [f"{e.describe()} ({e.impact_text()})" for e in plan.effects]
+    note = reverted_note(cr)
     if fmt == "json":
         return json.dumps({
-            "id": cr.id, "title": cr.title, "status": cr.status,
+            "id": cr.id, "title": cr.title, "status": cr.status, "note": note,
             "effects": [{"op": e.op, "skill": e.skill, "level": e.level, "field": e.field, "impact": e.impact,
                          "text": e.describe()} for e in plan.effects],
             "files": {p: _status(p, snapshot, plan.files) for p in sorted(plan.files)},
             "problems": problems, "diff": diff,
         }, indent=2, ensure_ascii=False) + "\n"
     if fmt == "markdown":
-        lines = [f"### {cr.id}: {markdown_text(cr.title)}", "", f"Status: **{markdown_text(cr.status)}**. Applying it:",
-                 ""]
+        said = f" ({markdown_text(note)})" if note else ""
+        lines = [f"### {cr.id}: {markdown_text(cr.title)}", "", f"Status: **{markdown_text(cr.status)}**{said}. "
+                 "Applying it:", ""]
         lines += [f"- {markdown_text(e)}" for e in effects] or ["- change nothing"]
         if problems:
             lines += ["", "**`skillrepo check` would then find:**", "", *fenced("", problems)]
         lines += ["", "<details><summary>Files</summary>", "", *fenced("diff", diff.rstrip("\n").split("\n")), "",
                   "</details>", ""]
         return "\n".join(lines)
-    lines = [f"{cr.id}: {cr.title} ({cr.status})", "applying it:"]
+    lines = [f"{cr.id}: {cr.title} ({cr.status})", *([note] if note else []), "applying it:"]
     lines += [f"  {e}" for e in effects] or ["  change nothing"]
     if problems:
         lines += ["and then `skillrepo check` would find:", *(f"  {p}" for p in problems)]

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from skillrepo.checker import check_repository
-from skillrepo.domain import CR_STATUSES
+from skillrepo.domain import CR_STATUSES, REVERTED_STATUS
 from skillrepo.engine import PreconditionError, apply, touched
 from skillrepo.findings import ERROR
 from skillrepo.model import ChangeRequest, Framework
@@ -24,6 +24,8 @@ LISTED = 3
 # group; of the groups changing one item, each is tried against the TRIED before and after it (in id order), the
 # others are counted as not tried.
 TRIED = 50
+# A reverted change request is not waiting to be applied: what would make it so is a maintainer's decision.
+HEADING_NOTES = {REVERTED_STATUS: " (applied, then undone; to apply one again, set its status: accepted)"}
 
 
 @dataclass
@@ -192,7 +194,7 @@ def run(root: Path, fmt: str = "text") -> int:
     for status in CR_STATUSES:
         group = [c for c in crs if c.status == status and c.applied_in is None and status != "accepted"]
         if group:
-            out.append(f"{status}:")
+            out.append(f"{status}{HEADING_NOTES.get(status, '')}:")
             out += [f"  {c.id}  {c.title}" for c in group]
     sys.stdout.write("\n".join(out or ["no change requests"]) + "\n")
     return 0

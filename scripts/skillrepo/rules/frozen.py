@@ -19,7 +19,8 @@ RULES = document(
          "HEAD, or in a release, were changed. What an applied request did is history: before a release, revert "
          "it, change it, apply it again; once a release published it, propose the change in a new request.",
          "# changes/CR-1432/manifest.yaml, applied_in: \"1\"\n  - op: add-level\n    level: 6  # was 5",
-         "skillrepo revert CR-1432 --commit; edit the operations; skillrepo apply CR-1432 --commit"),
+         "skillrepo revert CR-1432 --commit; edit the operations, set status: accepted again, commit;\n"
+         "skillrepo apply CR-1432 --commit"),
 )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from skillrepo.domain import REVERTED_STATUS
 from skillrepo.engine import PreconditionError, apply
 from skillrepo.findings import WARNING, Finding
 from skillrepo.model import Repository
@@ -14,8 +15,9 @@ APPLIED_STATUS = "accepted"  # the one status a change request with applied_in m
 
 RULES = document(
     Rule("R430", "applied-but-not-accepted", "A change request has applied_in but its status is not accepted "
-         "(declined, deferred, withdrawn, draft or submitted). Only an accepted change request is applied; verify "
-         "never replays any other, so what it did would be a change outside any change request.",
+         "(reverted, declined, deferred, withdrawn, draft or submitted). Only an accepted change request is applied; "
+         "verify never replays any other, so what it did would be a change outside any change request. `revert` "
+         "removes applied_in as it sets status: reverted; a reverted request with applied_in was never reverted.",
          "# changes/CR-1447/manifest.yaml\nstatus: declined\napplied_in: \"1\"",
          "# set status back to accepted, revert it, then decline it\nskillrepo revert CR-1447 --commit"),
     Rule("R431", "accepted-no-longer-applies", "An accepted change request that is not applied no longer applies to "
@@ -46,8 +48,14 @@ def check(repo: Repository) -> Iterator[Finding]:
     for cr in sorted(repo.changes.values(), key=lambda c: c.id):
         if cr.applied_in is not None and cr.status != APPLIED_STATUS and cr.source is not None:
             yield at(cr.source, ("applied_in",), "R430", f"{cr.id} has applied_in \"{cr.applied_in}\" but status "
-                     f"{cr.status}: only an accepted change request is applied; set status back to accepted, revert "
-                     f"it (skillrepo revert {cr.id}), then set its status", key=True)
+                     f"{cr.status}: only an accepted change request is applied; {_undo(cr.id, cr.status)}", key=True)
+
+
+def _undo(cr_id: str, status: str) -> str:
+    """What to do about an applied change request whose status says otherwise."""
+    if status == REVERTED_STATUS:  # set by hand: revert, which sets it, also removes applied_in and undoes the CR
+        return f"set status back to accepted, then revert it with skillrepo revert {cr_id}, which sets reverted"
+    return f"set status back to accepted, revert it (skillrepo revert {cr_id}), then set its status"
 
 
 @finds("R431", "R432")

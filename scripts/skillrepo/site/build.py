@@ -43,8 +43,8 @@ DOWNLOADS: dict[str, str] = {
 }
 
 STATUS_TITLES: dict[str, str] = {
-    "draft": "Drafts", "submitted": "Submitted", "accepted": "Accepted", "declined": "Declined",
-    "deferred": "Deferred", "withdrawn": "Withdrawn",
+    "draft": "Drafts", "submitted": "Submitted", "accepted": "Accepted", "reverted": "Reverted",
+    "declined": "Declined", "deferred": "Deferred", "withdrawn": "Withdrawn",
 }
 
 FIELD_LABELS: dict[str, str] = {
