@@ -188,7 +188,9 @@ def run(root: Path, fmt: str = "text") -> int:
     applied = [c for c in crs if c.applied_in is not None]
     if applied:
         out.append("applied:")
-        out += [f"  {c.id}  {c.title}  (edition {c.applied_in})" for c in applied]
+        for c in applied:
+            out.append(f"  {c.id}  {c.title}  (edition {c.applied_in})")
+            out += [f"      origin: {c.origin.text()}"] if c.origin is not None else []
     for status in CR_STATUSES:
         group = [c for c in crs if c.status == status and c.applied_in is None and status != "accepted"]
         if group:
