@@ -3,13 +3,17 @@ operations that build a framework from it, and the initial change requests of th
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import replace
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from skillrepo import engine
 from skillrepo.domain import LEVEL_NAMES
-from skillrepo.model import Framework, ResponsibilityLevel, empty_framework
+from skillrepo.initial import initial_operations
+from skillrepo.model import Framework, Repository, ResponsibilityLevel, Skill, SkillLevel, empty_framework
 from skillrepo.operations import PreconditionError
 
 ATTRIBUTES = ["Autonomy", "Influence", "Complexity", "Knowledge", "Business skills"]
@@ -88,3 +92,73 @@ def test_update_framework_names_the_empty_framework_from_null_and_says_so() -> N
         engine.apply(after, [op])
     back, _ = engine.apply(after, engine.invert([op]))
     assert back == empty_framework()
+
+
+NAMES = st.text(alphabet="abcdefgh ", min_size=1, max_size=12).map(lambda s: s.strip() or "x").map(str.capitalize)
+TEXTS = st.lists(st.sampled_from(["plans", "runs", "checks", "service", "team", "data"]), min_size=1, max_size=6).map(
+    lambda words: " ".join(words).capitalize() + ".")
+
+
+@st.composite
+def frameworks(draw: st.DrawFn) -> Framework:
+    """A framework of any shape a repository may hold: any levels of responsibility, skills active or retired,
+    with or without guidance, at any levels."""
+    attributes = draw(st.lists(NAMES, min_size=1, max_size=4, unique=True))
+    categories = draw(st.dictionaries(NAMES, st.lists(NAMES, min_size=1, max_size=3, unique=True), min_size=1,
+                                      max_size=3))
+    numbers = draw(st.lists(st.sampled_from(sorted(LEVEL_NAMES)), unique=True))
+    levels = {n: ResponsibilityLevel(n, LEVEL_NAMES[n], draw(TEXTS), {a: draw(TEXTS) for a in attributes})
+              for n in numbers}
+    codes = draw(st.lists(st.text(alphabet="ABCDEFGHIJ", min_size=4, max_size=4), max_size=5, unique=True))
+    skills = {}
+    for i, code in enumerate(codes):
+        category = draw(st.sampled_from(sorted(categories)))
+        retired = len(codes) > 1 and draw(st.booleans())
+        skill_levels = draw(st.lists(st.sampled_from(sorted(LEVEL_NAMES)), unique=True))
+        skills[code] = Skill(code=code, id=str(uuid.UUID(int=i + 1, version=4)), name=f"Skill {i}", category=category,
+                             subcategory=draw(st.sampled_from(categories[category])),
+                             status="retired" if retired else "active", description=draw(TEXTS),
+                             related=draw(st.lists(st.sampled_from(codes), unique=True, max_size=2)),
+                             guidance=draw(st.none() | TEXTS),
+                             replaced_by=[c for c in codes if c != code][:1] if retired else [],
+                             levels={n: SkillLevel(code, n, draw(TEXTS)) for n in skill_levels})
+    return Framework(name=draw(NAMES), edition=draw(st.sampled_from(["1", "2", "8.1"])), attributes=attributes,
+                     categories=categories, levels=levels, skills=skills)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(frameworks())
+def test_initial_operations_build_exactly_the_framework_from_the_empty_one(fw: Framework) -> None:
+    built, _ = engine.apply(empty_framework(fw.edition), initial_operations(fw), "CR-0001")
+    assert built == fw
+    assert list(built.categories) == list(fw.categories), "in the framework's order"
+    assert all(list(built.levels[n].attributes) == list(fw.levels[n].attributes) for n in fw.levels)
+    undone, _ = engine.apply(built, engine.invert(initial_operations(fw)))
+    assert undone == empty_framework(fw.edition)
+
+
+def test_initial_operations_of_the_bundled_framework_build_it(bundled: Framework) -> None:
+    ops = initial_operations(bundled)
+    assert [op["op"] for op in ops[:8]] == ["update-framework", *["add-responsibility-level"] * 7]
+    assert [op["code"] for op in ops if op["op"] == "add-skill"] == sorted(bundled.skills)
+    assert engine.apply(empty_framework(bundled.edition), ops)[0] == bundled
+
+
+def test_the_bundled_framework_is_the_replay_of_its_change_requests_from_the_empty_one(
+        bundled_repository: Repository) -> None:
+    changes = bundled_repository.changes
+    order = ["CR-1400", "CR-1431", "CR-1432", "CR-1434"]
+    assert sorted(cr.id for cr in changes.values() if cr.applied_in is not None) == order
+    replayed, _ = engine.apply_all(empty_framework(bundled_repository.framework.edition),
+                                   [(cr, changes[cr].operations) for cr in order])
+    assert replayed == bundled_repository.framework
+
+
+def test_the_initial_change_request_holds_the_framework_before_the_others(bundled_repository: Repository) -> None:
+    fw = bundled_repository.framework
+    for cr in ("CR-1434", "CR-1432", "CR-1431"):
+        fw, _ = engine.apply(fw, engine.invert(bundled_repository.changes[cr].operations))
+    initial = bundled_repository.changes["CR-1400"]
+    assert initial.operations == initial_operations(fw)
+    assert (initial.status, initial.applied_in) == ("accepted", "1")
+    assert initial.origin is not None and "written for this repository" in initial.origin.description
