@@ -44,7 +44,9 @@ def applied_order(git_repo: history.Repo, root: Path, base: history.Commit | Non
     """The order in which change requests were applied: by commit (trailer, else the commit that set
     applied_in), then those applied in the work tree only, by number."""
     wanted = {cr.id: cr for cr in crs}
-    order: dict[str, None] = {}  # in the order found; a dict, so that "found already?" costs no scan
+    # in the order found; a dict, so that "found already?" costs no scan. An initial change request (origin:)
+    # gave the framework its first content, so it was applied before any other, whatever the commits say.
+    order: dict[str, None] = dict.fromkeys(sorted(cr.id for cr in crs if cr.origin is not None))
     commits = history.messages_since(git_repo, base) if history.has_commit(git_repo) else []
     for _, message in commits:
         order.update((cr_id, None) for cr_id in history.trailer_cr(message) if cr_id in wanted)
@@ -85,7 +87,9 @@ def since_release(root: Path, now: Repository, base_ref: str | None, excluding: 
         base_ref = tag.name if tag is not None else None
     applied_now = [c for c in now.changes.values() if is_applied(c)]
     if base_ref is None:
-        order = applied_order(git_repo, root, None, applied_now)
+        # The initial change request (origin:) gives the framework its first content: with no release yet, the
+        # framework after it is the baseline, and the first release's changes are those applied after it.
+        order = applied_order(git_repo, root, None, [c for c in applied_now if c.origin is None])
         try:
             fw, _ = apply_all(now.framework, [(f"undoing {cr.id}", invert(cr.operations)) for cr in reversed(order)])
         except PreconditionError as exc:
