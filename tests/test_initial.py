@@ -3,14 +3,19 @@ operations that build a framework from it, and the initial change requests of th
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 import uuid
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from skillrepo import engine
+from skillrepo.checker import check_repository
 from skillrepo.domain import LEVEL_NAMES
 from skillrepo.initial import initial_operations
 from skillrepo.model import Framework, Repository, ResponsibilityLevel, Skill, SkillLevel, empty_framework
@@ -162,3 +167,21 @@ def test_the_initial_change_request_holds_the_framework_before_the_others(bundle
     assert initial.operations == initial_operations(fw)
     assert (initial.status, initial.applied_in) == ("accepted", "1")
     assert initial.origin is not None and "written for this repository" in initial.origin.description
+
+
+def test_the_benchmark_repositories_start_from_an_initial_change_request(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    spec = importlib.util.spec_from_file_location("generate", ROOT / "benchmarks" / "generate.py")
+    assert spec is not None and spec.loader is not None
+    generate = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "generate", generate)  # its dataclasses look their module up there
+    spec.loader.exec_module(generate)
+    generate.generate(tmp_path / "bench", scale=0.1)
+    repo, findings = check_repository(tmp_path / "bench")
+    assert findings == []
+    initial = repo.changes["CR-0999"]
+    assert initial.origin is not None and initial.applied_in == "1"
+    # The generator applies its change requests in number order, each in a commit of its own after the first.
+    applied = sorted((cr for cr in repo.changes.values() if cr.applied_in is not None), key=lambda cr: cr.id)
+    replayed, _ = engine.apply_all(empty_framework(repo.framework.edition), [(cr.id, cr.operations) for cr in applied])
+    assert applied[0] is initial and replayed == repo.framework
