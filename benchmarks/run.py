@@ -17,7 +17,7 @@ every scale is run once per round, round after round, so that other work on the 
 - floor: reading every YAML file with libyaml's C loader and validating it against its schema with a reused
   Draft202012Validator, nothing else;
 - check-jsonschema: the usual tool for the same job, one invocation per kind of file (times summed);
-- skillrepo check, verify (replaying every change request applied since v1), apply (one accepted change request,
+- skillrepo check, verify (replaying every applied change request from the empty framework), apply (one accepted change request,
   on the tree restored from git before each run), release (into a temporary --out);
 - python -c pass: the interpreter alone.
 
@@ -319,7 +319,7 @@ def markdown(by_scale: dict[float, dict[str, Any]], targets: dict[str, Any]) -> 
     for scale, data in sorted(by_scale.items()):
         s = data["repository"]
         lines.append(f"### {scale:g}x: {s['skills']} skills ({s['active_skills']} active), {s['skill_levels']} "
-                     f"skill levels, {s['change_requests']} change requests ({s['applied']} applied since v1, "
+                     f"skill levels, {s['change_requests']} change requests ({s['applied']} applied, "
                      f"{s['operations_applied']} operations), {s['commits']} commits; {s['yaml_files']} YAML files, "
                      f"{s['yaml_bytes'] / 1e6:.2f} MB of YAML")
         lines.append("")

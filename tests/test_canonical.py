@@ -85,7 +85,7 @@ def test_crlf_line_endings_are_one_finding_per_file_and_fmt_ends_lines_with_lf(t
     assert result.returncode == 1
     assert len(findings) == len(bundled) and all(" F602 has Windows line endings (CRLF); run `skillrepo fmt`, or "
                                                   "set `git config core.autocrlf false`" in f for f in findings)
-    assert findings[0].startswith("changes/CR-1431/manifest.yaml:1:67: F602 ")  # at the first line's end
+    assert findings[0].startswith("changes/CR-1400/manifest.yaml:1:67: F602 ")  # at the first line's end
     assert run_in_process("fmt", cwd=root).returncode == 0
     assert _data_files(root) == bundled
     assert run_in_process("check", cwd=root).returncode == 0

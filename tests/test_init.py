@@ -3,6 +3,7 @@ published spreadsheet layout or empty; refusals write nothing."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from pathlib import Path
@@ -11,10 +12,12 @@ import openpyxl
 import pytest
 import yaml
 from helpers import ROOT, git, git_env, run_in_process
+from skillrepo import engine
 from skillrepo.checker import check_repository
 from skillrepo.exports import sheets
-from skillrepo.model import Framework
+from skillrepo.model import ChangeRequest, Framework, Origin, empty_framework
 from skillrepo.resources import schema_dir
+from skillrepo.serialize import file_changes
 
 EPOCH = 1_700_000_000
 UUID4 = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
@@ -294,6 +297,43 @@ def test_a_framework_that_would_not_pass_check_is_refused_and_nothing_is_written
     name = "x" * 121  # the framework is named after its directory; names are at most 120 characters
     code, out, err = init(tmp_path, name)
     assert (code, out) == (1, "")
-    assert err.startswith("error: the new framework would not pass `skillrepo check`:\n  framework/framework.yaml:")
-    assert "S204" in err
+    assert err.startswith("error: the new framework would not pass `skillrepo check`:\n")
+    assert "\n  framework/framework.yaml:2:7: S204 name:" in err
+    assert "\n  changes/CR-0001/manifest.yaml:" in err  # the initial change request names it too
     assert list(tmp_path.iterdir()) == []
+
+
+def _initial(root: Path) -> tuple[ChangeRequest, Framework]:
+    """The new repository's initial change request, and what applying it to the empty framework gives."""
+    repo, findings = check_repository(root)
+    assert findings == []
+    assert sorted(repo.changes) == ["CR-0001"]
+    cr = repo.changes["CR-0001"]
+    assert (cr.status, cr.applied_in, cr.title) == ("accepted", "1", f"Initial content of {root.name}")
+    applied, _ = engine.apply(empty_framework("1"), cr.operations, cr.id)
+    assert applied == repo.framework
+    written = {str(p.relative_to(root)): p.read_bytes() for p in (root / "framework").rglob("*.yaml")}
+    assert written == file_changes(empty_framework("1"), applied), "framework/ is exactly what applying it gives"
+    return cr, applied
+
+
+def test_an_empty_framework_arrives_as_an_initial_change_request(tmp_path: Path) -> None:
+    assert init(tmp_path, "empty")[0] == 0
+    cr, applied = _initial(tmp_path / "empty")
+    assert cr.origin == Origin("created by skillrepo init")
+    assert len(applied.levels) == 7 and applied.skills == {}
+    status = run_in_process("status", cwd=tmp_path / "empty")
+    assert status.stdout == ("applied:\n  CR-0001  Initial content of empty  (edition 1)\n"
+                             "      origin: created by skillrepo init\n")
+
+
+def test_a_framework_from_a_sheet_arrives_as_an_initial_change_request_naming_the_sheet(
+        tmp_path: Path, bundled: Framework) -> None:
+    data = sheets.to_xlsx([("Skills", *sheets.skill_rows(bundled, url)),
+                           ("Levels of responsibility", *sheets.level_rows(bundled))], EPOCH)
+    (tmp_path / "skills.xlsx").write_bytes(data)
+    assert init(tmp_path, "new", "--from-sheet", "skills.xlsx")[0] == 0
+    cr, applied = _initial(tmp_path / "new")
+    assert cr.origin == Origin("read from a spreadsheet by skillrepo init --from-sheet", "skills.xlsx",
+                               hashlib.sha256(data).hexdigest())
+    assert sorted(applied.skills) == sorted(bundled.skills) and applied.levels == bundled.levels

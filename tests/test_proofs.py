@@ -101,7 +101,7 @@ def test_operations_rewritten_with_the_framework_after_applying_fail_verify(rele
     assert cli(released, "verify")[0] == 0
     rewrite_cr_1500(released)
     # HEAD agrees with the work tree, and no release has CR-1500: check has nothing to compare.
-    assert cli(released, "check") == (0, "checked 91 files: no problems\n")
+    assert cli(released, "check") == (0, "checked 92 files: no problems\n")
     applied = git(released, "log", "--format=%H", "--grep=Change-Request: CR-1500").stdout.strip()[:10]
     assert cli(released, "verify") == (1, (
         f"changes/CR-1500/manifest.yaml: the operations of CR-1500 are not those of the commit that applied it "
@@ -118,7 +118,7 @@ def test_revert_change_and_apply_again_before_a_release_verifies(released: Path)
     reaccept(released, "CR-1500")
     commit_all(released, "Change CR-1500 and accept it again")
     assert cli(released, "apply", "CR-1500", "--commit")[0] == 0
-    assert cli(released, "check") == (0, "checked 91 files: no problems\n")
+    assert cli(released, "check") == (0, "checked 92 files: no problems\n")
     assert cli(released, "verify") == (0, "verified: replaying the 1 change request(s) applied since v1 (CR-1500) "
                                       "gives framework/ exactly\n")
 

@@ -79,6 +79,21 @@ def rewrite(field: str | None, before: Any, after: Any) -> str | None:
     return f"keeps {kept} of {len(old)} words" if old and kept * 2 < len(old) else None
 
 
+def attribute_mismatch(described: Iterable[str], attributes: list[str]) -> tuple[list[tuple[str, str]], list[str]]:
+    """How a level's attribute names differ from the framework's: each name the framework does not have, with
+    advice ("; did you mean 'Autonomy'?" or ": Autonomy, Influence"), and the framework's names not described."""
+    names = list(described)
+    missing = [a for a in attributes if a not in names]
+    unknown: list[tuple[str, str]] = []
+    for name in names:
+        if name not in attributes:
+            close = difflib.get_close_matches(name, missing, n=1, cutoff=0.75)
+            if close:
+                missing.remove(close[0])  # a misspelt attribute is named once, as misspelt, not also as missing
+            unknown.append((name, f"; did you mean '{close[0]}'?" if close else f": {', '.join(attributes)}"))
+    return unknown, missing
+
+
 def greatest_impact(impacts: Iterable[str]) -> str:
     """The greatest of some changes' impacts ("" when there are none)."""
     return max(impacts, key=lambda i: IMPACT_RANK.get(i, 0), default="")

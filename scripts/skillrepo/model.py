@@ -43,6 +43,21 @@ class Skill:
     source: Document | None = field(default=None, compare=False, repr=False)
 
 
+@dataclass(frozen=True)
+class Origin:
+    """Where a change request that gives the framework its first content took it from."""
+
+    description: str
+    file: str | None = None
+    sha256: str | None = None
+
+    def text(self) -> str:
+        """On one line: 'read from skills.xlsx (sha256 3f2a...)'."""
+        source = f"{self.file}, " if self.file else ""
+        detail = f" ({source}sha256 {self.sha256})" if self.sha256 else (f" ({self.file})" if self.file else "")
+        return f"{' '.join(self.description.split())}{detail}"
+
+
 @dataclass
 class ChangeRequest:
     id: str
@@ -55,6 +70,7 @@ class ChangeRequest:
     decision: str | None = None
     outcome: str | None = None
     applied_in: str | None = None
+    origin: Origin | None = None
     source: Document | None = field(default=None, compare=False, repr=False)
 
 
@@ -67,6 +83,12 @@ class Framework:
     levels: dict[int, ResponsibilityLevel] = field(default_factory=dict)
     skills: dict[str, Skill] = field(default_factory=dict)
     source: Document | None = field(default=None, compare=False, repr=False)
+
+
+def empty_framework(edition: str = "1") -> Framework:
+    """The framework before any change request: no name, attributes, categories, levels or skills; only the
+    edition a framework.yaml needs (operations never change it)."""
+    return Framework(edition=edition)
 
 
 @dataclass
@@ -155,12 +177,17 @@ def _add_manifest(repo: Repository, doc: Document, d: Any) -> None:
     repo.changes[d["id"]] = ChangeRequest(
         id=d["id"], title=d["title"], status=d["status"], applies_to=list(d["applies_to"]),
         related=list(d.get("related", [])), operations=list(d["operations"]), proposal=d.get("proposal"),
-        decision=d.get("decision"), outcome=d.get("outcome"), applied_in=d.get("applied_in"), source=doc,
+        decision=d.get("decision"), outcome=d.get("outcome"), applied_in=d.get("applied_in"),
+        origin=_origin(d.get("origin")), source=doc,
     )
 
 
 def _add_log(repo: Repository, doc: Document, d: Any) -> None:
     repo.log, repo.log_source = from_data(d), doc
+
+
+def _origin(d: Any) -> Origin | None:
+    return None if d is None else Origin(d["description"], d.get("file"), d.get("sha256"))
 
 
 def _add_nothing(repo: Repository, doc: Document, d: Any) -> None:

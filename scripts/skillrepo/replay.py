@@ -14,7 +14,7 @@ from pathlib import Path
 from skillrepo import history
 from skillrepo.checker import load
 from skillrepo.engine import Effect, PreconditionError, apply_all, invert
-from skillrepo.model import ChangeRequest, Framework, Repository
+from skillrepo.model import ChangeRequest, Framework, Repository, empty_framework
 from skillrepo.record import Log, Release, order_at
 from skillrepo.rules.lifecycle import APPLIED_STATUS
 
@@ -47,7 +47,9 @@ def applied_order(git_repo: history.Repo, root: Path, base: history.Commit | Non
     """The order in which change requests were applied: by commit (trailer, else the commit that set
     applied_in), then those applied in the work tree only, by number."""
     wanted = {cr.id: cr for cr in crs}
-    order: dict[str, None] = {}  # in the order found; a dict, so that "found already?" costs no scan
+    # in the order found; a dict, so that "found already?" costs no scan. An initial change request (origin:)
+    # gave the framework its first content, so it was applied before any other, whatever the commits say.
+    order: dict[str, None] = dict.fromkeys(sorted(cr.id for cr in crs if cr.origin is not None))
     commits = history.messages_since(git_repo, base) if history.has_commit(git_repo) else []
     for _, message in commits:
         order.update((cr_id, None) for cr_id in history.trailer_cr(message) if cr_id in wanted)
@@ -99,8 +101,23 @@ def _replayed(now: Repository, ids: list[str], start: Framework) -> tuple[Framew
 
 def from_empty(now: Repository) -> Replay:
     """Every change request changes/log.yaml records as applied, replayed in its order from the empty framework."""
-    return _forward(Replay(None, Framework(), [now.changes[i] for i in now.log.order if i in now.changes]),
-                    Framework(), missing=[i for i in now.log.order if i not in now.changes])
+    return _forward(Replay(None, empty_framework(), [now.changes[i] for i in now.log.order if i in now.changes]),
+                    empty_framework(), missing=[i for i in now.log.order if i not in now.changes])
+
+
+def _first_release(now: Repository) -> Replay:
+    """What the first release publishes: the initial change requests (origin:, applied first) give the
+    framework its first content, which is the baseline; its changes are those applied after them."""
+    order = [i for i in now.log.order if i in now.changes]
+    first = 0
+    while first < len(order) and now.changes[order[first]].origin is not None:
+        first += 1
+    try:
+        base, _ = _replayed(now, order[:first], empty_framework())
+    except PreconditionError as exc:
+        return Replay(None, empty_framework(), [], problem=f"the initial change requests do not replay: {exc}")
+    return _forward(Replay(None, base, [now.changes[i] for i in order[first:]]), base,
+                    missing=[i for i in now.log.order if i not in now.changes])
 
 
 def since_release(root: Path, now: Repository, base_ref: str | None, excluding: str | None = None) -> Replay:
@@ -110,7 +127,7 @@ def since_release(root: Path, now: Repository, base_ref: str | None, excluding: 
         return _since_ref(root, now, base_ref)
     previous = previous_release(now.log, excluding)
     if previous is None:
-        return from_empty(now)
+        return _first_release(now)
     held, current = order_at(now.log, previous.version), now.log.order
     position = {cr: i for i, cr in enumerate(held)}
     same, last = 0, -1  # current[:same] is what the release held, in the same order
@@ -118,10 +135,10 @@ def since_release(root: Path, now: Repository, base_ref: str | None, excluding: 
         last, same = position[current[same]], same + 1
     ref = f"v{previous.version}"
     try:
-        base, _ = _replayed(now, held, Framework())
-        start, _ = _replayed(now, current[:same], Framework())
+        base, _ = _replayed(now, held, empty_framework())
+        start, _ = _replayed(now, current[:same], empty_framework())
     except PreconditionError as exc:
-        return Replay(ref, Framework(), [], problem=f"the change requests of {ref} do not replay: {exc}")
+        return Replay(ref, empty_framework(), [], problem=f"the change requests of {ref} do not replay: {exc}")
     kept = set(current[:same])
     reverted = [now.changes[i] for i in reversed(held) if i not in kept and i in now.changes]
     return _forward(Replay(ref, base, [now.changes[i] for i in current[same:]], reverted), start)

@@ -69,6 +69,8 @@ def file_changes(before: Framework, after: Framework) -> dict[str, bytes | None]
                 out[path] = render(path, "skill-level", skill_level_data(b))
     for number in before.levels.keys() | after.levels.keys():
         old_rl, new_rl = before.levels.get(number), after.levels.get(number)
-        if old_rl is not new_rl and new_rl is not None and (old_rl is None or old_rl != new_rl):
+        if new_rl is None:
+            out[level_path(number)] = None  # removed by undoing its add-responsibility-level
+        elif old_rl is not new_rl and (old_rl is None or old_rl != new_rl):
             out[level_path(number)] = render(level_path(number), "level", level_data(new_rl))
     return out

@@ -11,6 +11,7 @@ uncommitted for the user to review and commit, and the command says so.
 from __future__ import annotations
 
 import glob
+import hashlib
 import os
 import shutil
 import stat
@@ -19,21 +20,26 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from skillrepo import engine, record
 from skillrepo import staging as stage
 from skillrepo.checker import check_repository
 from skillrepo.errors import SkillrepoError
 from skillrepo.findings import ERROR, Finding
-from skillrepo.layout import FRAMEWORK_DIR, FRAMEWORK_FILE, is_allowed_extra, level_path, skill_level_path, skill_path
-from skillrepo.model import Framework, Skill, SkillLevel
+from skillrepo.initial import initial_operations
+from skillrepo.layout import FRAMEWORK_DIR, LOG_FILE, is_allowed_extra, manifest_path
+from skillrepo.manifests import render_manifest
+from skillrepo.model import Framework, ResponsibilityLevel, Skill, SkillLevel, empty_framework
+from skillrepo.operations import PreconditionError
 from skillrepo.planning import Refusal
 from skillrepo.resources import schema_dir, starter_levels_dir
-from skillrepo.serialize import render, skill_data, skill_level_data
+from skillrepo.serialize import file_changes
 from skillrepo.sheetread.common import SheetError
 from skillrepo.sheetread.read import SheetFramework, read_sheet
 from skillrepo.writing import pause_for_tests
 from skillrepo.yamlsource import load_bytes
 
 EDITION = "1"
+INITIAL_CR = "CR-0001"
 ATTRIBUTES: tuple[str, ...] = ("Autonomy", "Influence", "Complexity", "Knowledge", "Business skills")
 COMMIT_MESSAGE = "Start the framework"
 
@@ -101,26 +107,31 @@ def _changes_readme() -> str:
     return f"# Change requests\n\n{PROPOSING}"
 
 
-def _starter_levels() -> dict[str, bytes]:
-    """The starter levels of responsibility, each in canonical formatting."""
-    out: dict[str, bytes] = {}
+def _starter_levels() -> dict[int, ResponsibilityLevel]:
+    """The starter levels of responsibility, as the package ships them."""
+    out: dict[int, ResponsibilityLevel] = {}
     for n in range(1, 8):
-        path = level_path(n)
         source = starter_levels_dir() / f"level-{n}.yaml"
         try:
             loaded = load_bytes(source.read_bytes())
         except OSError as exc:
             raise SkillrepoError(f"the installation is incomplete: cannot read {source}: {exc.strerror}") from exc
-        if not loaded.usable or not isinstance(loaded.data, dict):
+        data = loaded.data
+        if not loaded.usable or not isinstance(data, dict) or not isinstance(data.get("attributes"), dict):
             raise SkillrepoError(f"the installation is damaged: {source} is not a level of responsibility")
-        out[path] = render(path, "level", loaded.data)
+        out[n] = ResponsibilityLevel(n, str(data.get("name")), str(data.get("essence")), dict(data["attributes"]))
     return out
 
 
 def model(name: str, sheet: SheetFramework | None) -> Framework:
-    """The new framework's model: from the sheet (each skill a new permanent id), or empty."""
+    """The new framework's model: from the sheet (each skill a new permanent id), or with no skills."""
     fw = Framework(name=name, edition=EDITION, attributes=list(ATTRIBUTES),
                    categories={c: list(subs) for c, subs in CATEGORIES})
+    if sheet is None or sheet.levels is None:
+        fw.levels = _starter_levels()
+    else:
+        fw.levels = {n: ResponsibilityLevel(n, lv.name, lv.essence, dict(lv.attributes))
+                     for n, lv in sorted(sheet.levels.items())}
     if sheet is None:
         return fw
     fw.categories = {c: list(subs) for c, subs in sheet.categories.items()}
@@ -135,24 +146,46 @@ def model(name: str, sheet: SheetFramework | None) -> Framework:
     return fw
 
 
-def files(fw: Framework, sheet: SheetFramework | None) -> dict[str, bytes]:
-    """Every file of the new repository, framework files in canonical formatting."""
-    framework_data: dict[str, Any] = {
-        "name": fw.name, "edition": fw.edition, "attributes": list(fw.attributes),
-        "categories": [{"name": c, "subcategories": list(subs)} for c, subs in fw.categories.items()],
+def origin(sheet: Path | None) -> dict[str, str]:
+    """Where the initial change request's content came from: init itself, or the sheet (its name and SHA-256)."""
+    if sheet is None:
+        return {"description": "created by skillrepo init"}
+    try:
+        digest = hashlib.sha256(sheet.read_bytes()).hexdigest()
+    except OSError as exc:
+        raise SheetError(f"{sheet}: cannot read it: {exc.strerror or exc}") from exc
+    found = {"description": "read from a spreadsheet by skillrepo init --from-sheet"}
+    if sheet.name.isprintable():  # a name a manifest can hold as text (check refuses control characters)
+        found["file"] = sheet.name
+    found["sha256"] = digest
+    return found
+
+
+def initial_change_request(fw: Framework, source: dict[str, str]) -> dict[str, Any]:
+    """changes/CR-0001/manifest.yaml's data: the operations that build `fw` from the empty framework."""
+    parts = ["name", "generic attributes", "categories", "levels of responsibility"]
+    parts += [f"{len(fw.skills)} skills"] if fw.skills else []
+    return {
+        "id": INITIAL_CR, "title": f"Initial content of {fw.name}", "status": "accepted", "applies_to": [],
+        "related": [],
+        "proposal": f"Start the framework with its {', '.join(parts[:-1])} and {parts[-1]}, so that every later "
+                    "change arrives as a change request and the framework is the replay of its change requests.",
+        "origin": source, "applied_in": EDITION, "operations": initial_operations(fw),
     }
-    out: dict[str, bytes] = {FRAMEWORK_FILE: render(FRAMEWORK_FILE, "framework", framework_data)}
-    if sheet is not None and sheet.levels is not None:
-        for n, lv in sorted(sheet.levels.items()):
-            data = {"level": n, "name": lv.name, "essence": lv.essence, "attributes": dict(lv.attributes)}
-            out[level_path(n)] = render(level_path(n), "level", data)
-    else:
-        out.update(_starter_levels())
-    for code, skill in sorted(fw.skills.items()):
-        out[skill_path(code)] = render(skill_path(code), "skill", skill_data(skill))
-        for n, level in sorted(skill.levels.items()):
-            out[skill_level_path(code, n)] = render(skill_level_path(code, n), "skill-level", skill_level_data(level))
-    if not fw.skills:
+
+
+def files(fw: Framework, source: dict[str, str]) -> dict[str, bytes]:
+    """Every file of the new repository: its initial change request, and framework/ as applying it gives it."""
+    manifest = initial_change_request(fw, source)
+    try:
+        applied, _ = engine.apply(empty_framework(EDITION), manifest["operations"], INITIAL_CR)
+    except PreconditionError as exc:
+        raise Refusal(f"the new framework cannot be built from its initial change request: {exc}") from exc
+    out: dict[str, bytes] = {path: data for path, data in sorted(file_changes(empty_framework(EDITION),
+                                                                               applied).items()) if data is not None}
+    out[manifest_path(INITIAL_CR)] = render_manifest(manifest)
+    out[LOG_FILE] = record.render(record.with_applied(record.Log(), INITIAL_CR, manifest["operations"]))
+    if not applied.skills:
         out["framework/skills/.gitkeep"] = b""  # git keeps no empty directory; check ignores dot files
     out["changes/README.md"] = _changes_readme().encode("utf-8")
     for schema in sorted(schema_dir().glob("*.schema.json")):
@@ -334,7 +367,7 @@ def run(directory: Path, sheet: Path | None) -> int:
         raise SheetError(f"{sheet}: the sheet holds no skills; leave out --from-sheet to start an empty framework")
     name = target.name or "Skills framework"
     fw = model(name, source)
-    content = files(fw, source)
+    content = files(fw, origin(sheet))
     _note_removed(_remove_abandoned(target))
     try:
         built, root, top = _make_staging(target)

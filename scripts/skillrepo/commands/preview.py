@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import sys
@@ -58,6 +59,7 @@ def render(plan: Plan, snapshot: Snapshot, fmt: str, problems: list[str]) -> str
     if fmt == "json":
         return json.dumps({
             "id": cr.id, "title": cr.title, "status": cr.status, "note": note,
+            "origin": None if cr.origin is None else dataclasses.asdict(cr.origin),
             "effects": [{"op": e.op, "skill": e.skill, "level": e.level, "field": e.field, "impact": e.impact,
                          "text": e.describe()} for e in plan.effects],
             "files": {p: _status(p, snapshot, plan.files) for p in sorted(plan.files)},
@@ -65,15 +67,17 @@ def render(plan: Plan, snapshot: Snapshot, fmt: str, problems: list[str]) -> str
         }, indent=2, ensure_ascii=False) + "\n"
     if fmt == "markdown":
         said = f" ({markdown_text(note)})" if note else ""
-        lines = [f"### {cr.id}: {markdown_text(cr.title)}", "", f"Status: **{markdown_text(cr.status)}**{said}. "
-                 "Applying it:", ""]
+        lines = [f"### {cr.id}: {markdown_text(cr.title)}", ""]
+        lines += [f"Origin: {markdown_text(cr.origin.text())}", ""] if cr.origin is not None else []
+        lines += [f"Status: **{markdown_text(cr.status)}**{said}. Applying it:", ""]
         lines += [f"- {markdown_text(e)}" for e in effects] or ["- change nothing"]
         if problems:
             lines += ["", "**`skillrepo check` would then find:**", "", *fenced("", problems)]
         lines += ["", "<details><summary>Files</summary>", "", *fenced("diff", diff.rstrip("\n").split("\n")), "",
                   "</details>", ""]
         return "\n".join(lines)
-    lines = [f"{cr.id}: {cr.title} ({cr.status})", *([note] if note else []), "applying it:"]
+    origin = [f"origin: {cr.origin.text()}"] if cr.origin is not None else []
+    lines = [f"{cr.id}: {cr.title} ({cr.status})", *origin, *([note] if note else []), "applying it:"]
     lines += [f"  {e}" for e in effects] or ["  change nothing"]
     if problems:
         lines += ["and then `skillrepo check` would find:", *(f"  {p}" for p in problems)]

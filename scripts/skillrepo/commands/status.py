@@ -16,6 +16,7 @@ from skillrepo.engine import PreconditionError, apply, touched
 from skillrepo.findings import ERROR
 from skillrepo.model import ChangeRequest, Framework
 from skillrepo.operations.base import describe_item
+from skillrepo.record import first_published
 
 # A change request's conflicts are listed up to LISTED ids, the rest counted: the output stays linear in the
 # number of change requests, even when hundreds of them change the same text.
@@ -168,9 +169,11 @@ def run(root: Path, fmt: str = "text") -> int:
     crs = sorted(repo.changes.values(), key=lambda c: c.id)
     pending = [c for c in crs if c.status == "accepted" and c.applied_in is None]
     assessed = assess(repo.framework, pending)
+    published = first_published(repo.log)
     if fmt == "json":
         rows: list[dict[str, Any]] = [
-            {"id": c.id, "title": c.title, "status": c.status, "applied_in": c.applied_in} for c in crs]
+            {"id": c.id, "title": c.title, "status": c.status, "applied_in": c.applied_in,
+             "published_in": published.get(c.id)} for c in crs]
         by_id = {p.cr.id: p for p in assessed}
         for row in rows:
             p = by_id.get(str(row["id"]))
@@ -190,7 +193,10 @@ def run(root: Path, fmt: str = "text") -> int:
     applied = [c for c in crs if c.applied_in is not None]
     if applied:
         out.append("applied:")
-        out += [f"  {c.id}  {c.title}  (edition {c.applied_in})" for c in applied]
+        for c in applied:
+            release = f"published in {published[c.id]}" if c.id in published else "not yet in a release"
+            out.append(f"  {c.id}  {c.title}  ({release})")
+            out += [f"      origin: {c.origin.text()}"] if c.origin is not None else []
     for status in CR_STATUSES:
         group = [c for c in crs if c.status == status and c.applied_in is None and status != "accepted"]
         if group:

@@ -7,6 +7,7 @@ docs/operations.md (a test keeps the three in agreement).
 from __future__ import annotations
 
 from skillrepo.operations.add_level import ADD_LEVEL
+from skillrepo.operations.add_responsibility_level import ADD_RESPONSIBILITY_LEVEL, REMOVE_RESPONSIBILITY_LEVEL
 from skillrepo.operations.add_skill import ADD_SKILL, REMOVE_SKILL
 from skillrepo.operations.base import Effect, Item, Kind, Operation, PreconditionError, Run, UnknownOperation
 from skillrepo.operations.remove_level import REMOVE_LEVEL
@@ -22,12 +23,12 @@ __all__ = ["KINDS", "AUTHORED", "EXAMPLES", "Effect", "Item", "Kind", "Operation
 # Every kind, in the schema's order; the inverses that only revert produces follow the kind they undo.
 KINDS: dict[str, Kind] = {k.name: k for k in (
     ADD_SKILL, REMOVE_SKILL, UPDATE_SKILL, RETIRE_SKILL, UNRETIRE_SKILL, ADD_LEVEL, UPDATE_LEVEL, REMOVE_LEVEL,
-    UPDATE_RESPONSIBILITY_LEVEL, UPDATE_FRAMEWORK)}
+    ADD_RESPONSIBILITY_LEVEL, REMOVE_RESPONSIBILITY_LEVEL, UPDATE_RESPONSIBILITY_LEVEL, UPDATE_FRAMEWORK)}
 # The kinds a manifest may hold: those with a branch in the manifest schema.
 AUTHORED: tuple[Kind, ...] = tuple(k for k in KINDS.values() if k.schema is not None)
 # The order `new` shows the examples in: the everyday level changes first.
 EXAMPLES: tuple[Kind, ...] = (ADD_LEVEL, UPDATE_LEVEL, REMOVE_LEVEL, ADD_SKILL, UPDATE_SKILL, RETIRE_SKILL,
-                              UPDATE_RESPONSIBILITY_LEVEL, UPDATE_FRAMEWORK)
+                              UPDATE_RESPONSIBILITY_LEVEL, UPDATE_FRAMEWORK, ADD_RESPONSIBILITY_LEVEL)
 
 
 def kind(name: object) -> Kind:

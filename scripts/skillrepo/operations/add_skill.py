@@ -89,6 +89,8 @@ def _targets(op: Operation) -> set[Item]:
 
 
 def _describe_add(effect: Effect) -> str:
+    if effect.level is not None:  # one of the levels the skill is added with: `after` is its text
+        return f"adds {effect.skill} level {effect.level}"
     return f"adds skill {effect.skill} \"{effect.after}\""
 
 

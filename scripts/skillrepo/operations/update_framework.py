@@ -29,9 +29,10 @@ def parse(op: Operation) -> UpdateFramework:
 
 
 def framework_value(fw: Framework, field: str) -> Any:
-    """A field of framework.yaml as an update-framework states it; categories as [{name, subcategories}]."""
+    """A field of framework.yaml as an update-framework states it; categories as [{name, subcategories}]; the
+    name of the empty framework (before its first change request) as null."""
     if field == "name":
-        return fw.name
+        return fw.name or None
     if field == "attributes":
         return list(fw.attributes)
     return [{"name": name, "subcategories": list(subs)} for name, subs in fw.categories.items()]
@@ -40,15 +41,18 @@ def framework_value(fw: Framework, field: str) -> Any:
 def framework_value_text(field: str, value: Any) -> str:
     """A value of a framework.yaml field in words: the name quoted, a list of names, categories with theirs."""
     if field == "name":
-        return f"\"{value}\""
+        return "not set" if value is None else f"\"{value}\""
     if field == "attributes":
         return "[" + ", ".join(map(str, value)) + "]"
-    return "; ".join(f"{c['name']} ({', '.join(c['subcategories'])})" for c in value)
+    return "; ".join(f"{c['name']} ({', '.join(c['subcategories'])})" for c in value) or "none"
 
 
 def describe_framework_change(field: str, before: Any, after: Any) -> str:
     """An update-framework effect as a sentence: what was added, removed or reordered, never the whole list."""
     if field == "name":
+        if before is None or after is None:
+            return f"{'names' if after is not None else 'removes the name of'} the framework " \
+                f"\"{after if after is not None else before}\""
         return f"changes the name of the framework from \"{before}\" to \"{after}\""
     if field == "attributes":
         return f"changes the attributes of the framework from {framework_value_text(field, before)} to " \
@@ -73,7 +77,7 @@ def _set(run: Run, key: str, after: Any) -> None:
     elif key == "attributes":
         run.fw.attributes = list(after)
     else:
-        run.fw.name = after
+        run.fw.name = after or ""  # undoing the first content leaves the empty framework's name
 
 
 def _apply(run: Run, op: Operation) -> None:
@@ -104,6 +108,8 @@ def _describe(effect: Effect) -> str:
 
 
 def _summary(effect: Effect, fw: Framework) -> str:
+    if effect.field == "name" and effect.before is None:
+        return f"The framework is named \"{effect.after}\""
     if effect.field == "name":
         return f"The framework: \"{effect.before}\" is now \"{effect.after}\""
     return f"The framework's {effect.field}: {_describe(effect).split(' of the framework', 1)[1].lstrip(': ')}"

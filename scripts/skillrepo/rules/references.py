@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 from typing import Any
 
-from skillrepo.domain import LEVEL_NAMES, LEVELS
+from skillrepo.domain import LEVEL_NAMES, LEVELS, attribute_mismatch
 from skillrepo.findings import Finding
 from skillrepo.model import Framework, Repository, Skill
 from skillrepo.names import name_key, shown, why_same
@@ -218,15 +217,10 @@ def _levels(fw: Framework) -> Iterator[Finding]:
                      f"write name: {expected}")
         if fw.source is None:
             continue
-        missing = [a for a in fw.attributes if a not in level.attributes]
-        for name in level.attributes:
-            if name not in fw.attributes:
-                close = difflib.get_close_matches(name, missing, n=1, cutoff=0.75)
-                advice = f"; did you mean '{close[0]}'?" if close else f": {', '.join(fw.attributes)}"
-                if close:
-                    missing.remove(close[0])
-                yield at(doc, ("attributes", name), "R420", f"attribute '{name}' is not one of framework.yaml's "
-                         f"attributes{advice}", key=True)
+        unknown, missing = attribute_mismatch(level.attributes, fw.attributes)
+        for name, advice in unknown:
+            yield at(doc, ("attributes", name), "R420", f"attribute '{name}' is not one of framework.yaml's "
+                     f"attributes{advice}", key=True)
         if missing:
             yield at(doc, ("attributes",), "R420",
                      f"attributes lacks {', '.join(missing)}; describe every attribute framework.yaml names")

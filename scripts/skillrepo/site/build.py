@@ -163,8 +163,8 @@ def _change(effect: Effect, fw: Framework, changes: dict[str, ChangeRequest]) ->
         return Change(effect.cr, cr.title if cr is not None else "", effect.describe(), _kind(effect), effect.impact,
                       label, href, *(v if effect.field == "name" else framework_value_text(str(effect.field), v)
                                      for v in (effect.before, effect.after)))
-    if effect.op == "update-responsibility-level":
-        label = FIELD_LABELS["essence"] if effect.field == "essence" else f"{effect.field}"
+    if effect.skill is None and effect.level is not None:  # a level of responsibility, or one of its texts
+        label = FIELD_LABELS["essence"] if effect.field == "essence" else f"{effect.field or 'Name'}"
         label = f"Level {effect.level}: {label}"
         href = f"levels/{effect.level}.html"
     elif effect.level is not None:

@@ -1,0 +1,187 @@
+"""A framework's first content as a change request: add-responsibility-level, the empty framework, the
+operations that build a framework from it, and the initial change requests of the bundled repository."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+import uuid
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from helpers import ROOT
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from skillrepo import engine
+from skillrepo.checker import check_repository
+from skillrepo.domain import LEVEL_NAMES
+from skillrepo.initial import initial_operations
+from skillrepo.model import Framework, Repository, ResponsibilityLevel, Skill, SkillLevel, empty_framework
+from skillrepo.operations import PreconditionError
+
+ATTRIBUTES = ["Autonomy", "Influence", "Complexity", "Knowledge", "Business skills"]
+
+
+def _level_op(level: int = 3, **changes: Any) -> dict[str, Any]:
+    op = {"op": "add-responsibility-level", "level": level, "name": LEVEL_NAMES[level],
+          "essence": "Applies known methods to familiar work.",
+          "attributes": {name: f"{name} at level {level}." for name in ATTRIBUTES}}
+    return {**op, **changes}
+
+
+def _named() -> Framework:
+    """A framework with a name and attributes, and no level yet."""
+    return replace(empty_framework(), name="A framework", attributes=list(ATTRIBUTES))
+
+
+def test_add_responsibility_level_adds_the_level_and_its_inverse_removes_it() -> None:
+    fw = _named()
+    after, effects = engine.apply(fw, [_level_op()], "CR-0001")
+    level = after.levels[3]
+    assert (level.level, level.name, level.essence) == (3, "Apply", "Applies known methods to familiar work.")
+    assert list(level.attributes) == ATTRIBUTES
+    assert [e.describe() for e in effects] == ["adds level of responsibility 3 \"Apply\""]
+    assert effects[0].impact == "major"
+    assert fw.levels == {}, "the input framework is left as it was"
+    back, undone = engine.apply(after, engine.invert([_level_op()]))
+    assert back == fw
+    assert [e.describe() for e in undone] == ["removes level of responsibility 3 \"Apply\""]
+    assert engine.targets(_level_op()) == engine.targets(engine.invert([_level_op()])[0])
+
+
+@pytest.mark.parametrize(("fw", "op", "message"), [
+    (replace(_named(), levels={3: ResponsibilityLevel(3, "Apply", "Old.", {a: "x" for a in ATTRIBUTES})}), _level_op(),
+     "CR-0001 operation 1 (add-responsibility-level 3): level of responsibility 3 already exists; use "
+     "update-responsibility-level to change it"),
+    (_named(), _level_op(attributes={**{a: "x" for a in ATTRIBUTES[:4]}, "Busines skills": "x"}),
+     "CR-0001 operation 1 (add-responsibility-level 3): attribute 'Busines skills' is not one of the framework's "
+     "attributes; did you mean 'Business skills'?"),
+    (_named(), _level_op(attributes={**{a: "x" for a in ATTRIBUTES}, "Ethics": "x"}),
+     "CR-0001 operation 1 (add-responsibility-level 3): attribute 'Ethics' is not one of the framework's "
+     "attributes: Autonomy, Influence, Complexity, Knowledge, Business skills"),
+    (_named(), _level_op(attributes={"Autonomy": "x"}),
+     "CR-0001 operation 1 (add-responsibility-level 3): attributes lacks Influence, Complexity, Knowledge, Business "
+     "skills; describe every attribute the framework names"),
+    (empty_framework(), _level_op(),
+     "CR-0001 operation 1 (add-responsibility-level 3): attribute 'Autonomy' is not one of the framework's "
+     "attributes (the framework names no attributes yet: add them first with update-framework)"),
+], ids=["exists", "misspelt-attribute", "unknown-attribute", "missing-attributes", "no-attributes-yet"])
+def test_add_responsibility_level_refuses_what_does_not_apply(fw: Framework, op: dict[str, Any], message: str) -> None:
+    with pytest.raises(PreconditionError) as raised:
+        engine.apply(fw, [op], "CR-0001")
+    assert str(raised.value) == message
+
+
+def test_remove_responsibility_level_refuses_a_level_changed_since_it_was_added() -> None:
+    after, _ = engine.apply(_named(), [_level_op()])
+    edit = {"op": "update-responsibility-level", "level": 3, "essence": {"edits": [{"old": "known", "new": "proven"}]}}
+    changed, _ = engine.apply(after, [edit])
+    with pytest.raises(PreconditionError, match=r"the essence of level of responsibility 3 changed since it was added"):
+        engine.apply(changed, engine.invert([_level_op()]))
+
+
+def test_the_empty_framework_has_nothing_but_an_edition() -> None:
+    fw = empty_framework()
+    assert (fw.name, fw.attributes, fw.categories, fw.levels, fw.skills) == ("", [], {}, {}, {})
+    assert fw.edition == "1" and empty_framework("3").edition == "3"
+
+
+def test_update_framework_names_the_empty_framework_from_null_and_says_so() -> None:
+    op = {"op": "update-framework", "name": {"from": None, "to": "A framework"}}
+    after, effects = engine.apply(empty_framework(), [op])
+    assert after.name == "A framework"
+    assert effects[0].describe() == "names the framework \"A framework\""
+    with pytest.raises(PreconditionError, match=r"the framework's name is \"A framework\", expected not set"):
+        engine.apply(after, [op])
+    back, _ = engine.apply(after, engine.invert([op]))
+    assert back == empty_framework()
+
+
+NAMES = st.text(alphabet="abcdefgh ", min_size=1, max_size=12).map(lambda s: s.strip() or "x").map(str.capitalize)
+TEXTS = st.lists(st.sampled_from(["plans", "runs", "checks", "service", "team", "data"]), min_size=1, max_size=6).map(
+    lambda words: " ".join(words).capitalize() + ".")
+
+
+@st.composite
+def frameworks(draw: st.DrawFn) -> Framework:
+    """A framework of any shape a repository may hold: any levels of responsibility, skills active or retired,
+    with or without guidance, at any levels."""
+    attributes = draw(st.lists(NAMES, min_size=1, max_size=4, unique=True))
+    categories = draw(st.dictionaries(NAMES, st.lists(NAMES, min_size=1, max_size=3, unique=True), min_size=1,
+                                      max_size=3))
+    numbers = draw(st.lists(st.sampled_from(sorted(LEVEL_NAMES)), unique=True))
+    levels = {n: ResponsibilityLevel(n, LEVEL_NAMES[n], draw(TEXTS), {a: draw(TEXTS) for a in attributes})
+              for n in numbers}
+    codes = draw(st.lists(st.text(alphabet="ABCDEFGHIJ", min_size=4, max_size=4), max_size=5, unique=True))
+    skills = {}
+    for i, code in enumerate(codes):
+        category = draw(st.sampled_from(sorted(categories)))
+        retired = len(codes) > 1 and draw(st.booleans())
+        skill_levels = draw(st.lists(st.sampled_from(sorted(LEVEL_NAMES)), unique=True))
+        skills[code] = Skill(code=code, id=str(uuid.UUID(int=i + 1, version=4)), name=f"Skill {i}", category=category,
+                             subcategory=draw(st.sampled_from(categories[category])),
+                             status="retired" if retired else "active", description=draw(TEXTS),
+                             related=draw(st.lists(st.sampled_from(codes), unique=True, max_size=2)),
+                             guidance=draw(st.none() | TEXTS),
+                             replaced_by=[c for c in codes if c != code][:1] if retired else [],
+                             levels={n: SkillLevel(code, n, draw(TEXTS)) for n in skill_levels})
+    return Framework(name=draw(NAMES), edition=draw(st.sampled_from(["1", "2", "8.1"])), attributes=attributes,
+                     categories=categories, levels=levels, skills=skills)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(frameworks())
+def test_initial_operations_build_exactly_the_framework_from_the_empty_one(fw: Framework) -> None:
+    built, _ = engine.apply(empty_framework(fw.edition), initial_operations(fw), "CR-0001")
+    assert built == fw
+    assert list(built.categories) == list(fw.categories), "in the framework's order"
+    assert all(list(built.levels[n].attributes) == list(fw.levels[n].attributes) for n in fw.levels)
+    undone, _ = engine.apply(built, engine.invert(initial_operations(fw)))
+    assert undone == empty_framework(fw.edition)
+
+
+def test_initial_operations_of_the_bundled_framework_build_it(bundled: Framework) -> None:
+    ops = initial_operations(bundled)
+    assert [op["op"] for op in ops[:8]] == ["update-framework", *["add-responsibility-level"] * 7]
+    assert [op["code"] for op in ops if op["op"] == "add-skill"] == sorted(bundled.skills)
+    assert engine.apply(empty_framework(bundled.edition), ops)[0] == bundled
+
+
+def test_the_bundled_framework_is_the_replay_of_its_change_requests_from_the_empty_one(
+        bundled_repository: Repository) -> None:
+    changes = bundled_repository.changes
+    order = ["CR-1400", "CR-1431", "CR-1432", "CR-1434"]
+    assert sorted(cr.id for cr in changes.values() if cr.applied_in is not None) == order
+    replayed, _ = engine.apply_all(empty_framework(bundled_repository.framework.edition),
+                                   [(cr, changes[cr].operations) for cr in order])
+    assert replayed == bundled_repository.framework
+
+
+def test_the_initial_change_request_holds_the_framework_before_the_others(bundled_repository: Repository) -> None:
+    fw = bundled_repository.framework
+    for cr in ("CR-1434", "CR-1432", "CR-1431"):
+        fw, _ = engine.apply(fw, engine.invert(bundled_repository.changes[cr].operations))
+    initial = bundled_repository.changes["CR-1400"]
+    assert initial.operations == initial_operations(fw)
+    assert (initial.status, initial.applied_in) == ("accepted", "1")
+    assert initial.origin is not None and "written for this repository" in initial.origin.description
+
+
+def test_the_benchmark_repositories_start_from_an_initial_change_request(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    spec = importlib.util.spec_from_file_location("generate", ROOT / "benchmarks" / "generate.py")
+    assert spec is not None and spec.loader is not None
+    generate = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "generate", generate)  # its dataclasses look their module up there
+    spec.loader.exec_module(generate)
+    generate.generate(tmp_path / "bench", scale=0.1)
+    repo, findings = check_repository(tmp_path / "bench")
+    assert findings == []
+    initial = repo.changes["CR-0999"]
+    assert initial.origin is not None and initial.applied_in == "1"
+    # The generator applies its change requests in number order, each in a commit of its own after the first.
+    applied = sorted((cr for cr in repo.changes.values() if cr.applied_in is not None), key=lambda cr: cr.id)
+    replayed, _ = engine.apply_all(empty_framework(repo.framework.edition), [(cr.id, cr.operations) for cr in applied])
+    assert applied[0] is initial and replayed == repo.framework
