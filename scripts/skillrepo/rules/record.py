@@ -47,15 +47,17 @@ def check(repo: Repository) -> Iterator[Finding]:
                      f"run skillrepo apply {cr.id}", key=True)
     doc = repo.log_source
     seen: set[str] = set()
+    unread = {d.info.cr for d in repo.left_out + repo.duplicates if d.info.kind == "manifest"}
     for i, entry in enumerate(repo.log.applied):
         assert doc is not None  # the log lists something, so it was read
         listed = repo.changes.get(entry.cr)
         where = ("applied", i, "cr")
         if entry.cr in seen:
             yield at(doc, where, "R441", f"{entry.cr} is listed twice; a change request is applied once")
-        elif listed is None or not _applied(listed):
-            state = "is not in changes/" if listed is None else \
-                "has no applied_in" if listed.applied_in is None else f"is {listed.status}, not accepted"
+        elif entry.cr in unread or (listed is not None and listed.applied_in is not None and not _applied(listed)):
+            pass  # its manifest's own findings (Y, S, P) or R430 say what is wrong with it
+        elif listed is None or listed.applied_in is None:
+            state = "is not in changes/" if listed is None else "has no applied_in"
             yield at(doc, where, "R441", f"{entry.cr} is listed as applied but {state}; a change request leaves "
                      "the log only through skillrepo revert: restore its manifest as it was applied, then revert it")
         elif operations_digest(listed.operations) != entry.operations and listed.source is not None:
