@@ -4,6 +4,7 @@ operations that build a framework from it, and the initial change requests of th
 from __future__ import annotations
 
 import importlib.util
+import json
 import sys
 import uuid
 from dataclasses import replace
@@ -11,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import ROOT
+from helpers import ROOT, run_in_process
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from skillrepo import engine
@@ -20,6 +21,8 @@ from skillrepo.domain import LEVEL_NAMES
 from skillrepo.initial import initial_operations
 from skillrepo.model import Framework, Repository, ResponsibilityLevel, Skill, SkillLevel, empty_framework
 from skillrepo.operations import PreconditionError
+from skillrepo.replay import since_release
+from skillrepo.site import build_site
 
 ATTRIBUTES = ["Autonomy", "Influence", "Complexity", "Knowledge", "Business skills"]
 
@@ -185,3 +188,27 @@ def test_the_benchmark_repositories_start_from_an_initial_change_request(tmp_pat
     applied = sorted((cr for cr in repo.changes.values() if cr.applied_in is not None), key=lambda cr: cr.id)
     replayed, _ = engine.apply_all(empty_framework(repo.framework.edition), [(cr.id, cr.operations) for cr in applied])
     assert applied[0] is initial and replayed == repo.framework
+
+
+def test_the_site_status_and_preview_say_where_an_initial_change_request_came_from(git_root: Path) -> None:
+    repo, _ = check_repository(git_root)
+    page = build_site(repo, since_release(git_root, repo, None), "1.0.0", [])["changes/CR-1400.html"].decode()
+    assert ("<dt>Origin</dt><dd>The texts were written for this repository; they are not taken from a published "
+            "framework.</dd>") in page
+    status = run_in_process("status", cwd=git_root).stdout
+    assert ("  CR-1400  Initial content of the Open Digital Skills Framework  (edition 1)\n      origin: The texts were "
+            "written for this repository; they are not taken from a published framework.\n  CR-1431  ") in status
+    digest = "ab" * 32
+    (git_root / "changes/CR-1500").mkdir()
+    (git_root / "changes/CR-1500/manifest.yaml").write_text(
+        "id: CR-1500\ntitle: Levels from a sheet\nstatus: draft\napplies_to: []\n"
+        f"origin: {{description: read from a sheet, file: levels.csv, sha256: {digest}}}\n"
+        "operations:\n  - op: update-responsibility-level\n    level: 1\n    essence:\n"
+        f"      edits: [{{old: {repo.framework.levels[1].essence.split()[0]}, new: Then}}]\n")
+    preview = run_in_process("preview", "CR-1500", cwd=git_root)
+    assert preview.stdout.splitlines()[:2] == [
+        "CR-1500: Levels from a sheet (draft)", f"origin: read from a sheet (levels.csv, sha256 {digest})"]
+    markdown = run_in_process("preview", "CR-1500", "--format", "markdown", cwd=git_root).stdout
+    assert f"\n\nOrigin: read from a sheet (levels.csv, sha256 {digest})\n\n" in markdown
+    data = json.loads(run_in_process("preview", "CR-1500", "--format", "json", cwd=git_root).stdout)
+    assert data["origin"] == {"description": "read from a sheet", "file": "levels.csv", "sha256": digest}
