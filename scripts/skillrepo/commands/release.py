@@ -65,8 +65,10 @@ def _changes_rows(items: list[changelog.Entry]) -> tuple[list[str], list[list[ob
     return header, [[e.cr, titles[e.section], e.skill or "", e.level or "", e.impact, e.summary] for e in items]
 
 
-def build(repo: Repository, replay: Replay, version: str, epoch: int) -> list[tuple[str, Writer]]:
-    """The release's files, in the order they are built, each as a name and how to write it."""
+def build(repo: Repository, replay: Replay, version: str, epoch: int,
+          links: changelog.Links) -> list[tuple[str, Writer]]:
+    """The release's files, in the order they are built, each as a name and how to write it; the changelog's
+    change requests link as `links` says."""
     fw = repo.framework
     assert replay.result is not None
     stamp = datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%S+00:00")
@@ -86,8 +88,8 @@ def build(repo: Repository, replay: Replay, version: str, epoch: int) -> list[tu
             ("Categories", *sheets.category_rows(fw)), ("Changes", changes_header, change_rows),
             ("Mapping", map_header, map_table)], epoch)),
         ("case.json", lambda out: write_json(out, case.package(fw, version, stamp))),
-        ("CHANGELOG.md", text_writer(lambda: changelog.markdown(title, items, repo.changes))),
-        ("changes.json", lambda out: write_json(out, changelog.json_document(title, replay.base_ref, items))),
+        ("CHANGELOG.md", text_writer(lambda: changelog.markdown(title, items, repo.changes, links))),
+        ("changes.json", lambda out: write_json(out, changelog.json_document(title, replay.base_ref, items, links))),
         ("mapping.csv", lambda out: sheets.write_csv(out, map_header, map_table)),
         ("mapping.json", lambda out: write_json(out, mapping_rows)),
     ]
@@ -145,8 +147,9 @@ def _check_tag(root: Path, version: str) -> None:
                       "what was built")
 
 
-def run(root: Path, version: str, out: Path, tag: bool = False) -> int:
+def run(root: Path, version: str, out: Path, tag: bool = False, base_url: str | None = None) -> int:
     releasedir.check_version(version)
+    links = changelog.site_links(base_url, "site/")
     directory = releasedir.output_dir(root, out, version)  # refused before anything is built
     if tag:
         _check_tag(root, version)
@@ -161,7 +164,7 @@ def run(root: Path, version: str, out: Path, tag: bool = False) -> int:
     if replay.problem or replay.result is None:
         raise Refusal(f"cannot build the changelog: {replay.problem}")
     epoch = source_epoch(root)
-    steps = build(repo, replay, version, epoch)
+    steps = build(repo, replay, version, epoch, links)
     progress = Progress(len(steps) + 2)
     target = printable_name(str(directory / version))
     try:
