@@ -3,12 +3,12 @@ users read change summaries, each entry with its change request and its impact o
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from skillrepo.diffs import elide, word_diff
 from skillrepo.domain import LABEL_FIELDS, rewrite
 from skillrepo.errors import UsageError
 from skillrepo.exports.output import json_bytes
@@ -105,21 +105,6 @@ def entries(effects: list[Effect], after: Framework) -> list[Entry]:
     return sorted(out, key=lambda e: order[e.section])
 
 
-def word_diff(before: str, after: str) -> list[tuple[str, str]]:
-    """The change between two texts word by word: ("=", kept), ("-", removed), ("+", added) runs."""
-    a, b = before.split(" "), after.split(" ")
-    out: list[tuple[str, str]] = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if tag == "equal":
-            out.append(("=", " ".join(a[i1:i2])))
-            continue
-        if i2 > i1:
-            out.append(("-", " ".join(a[i1:i2])))
-        if j2 > j1:
-            out.append(("+", " ".join(b[j1:j2])))
-    return out
-
-
 def _diff_markdown(before: str, after: str, context: int = 6) -> str:
     """A word diff for Markdown: removed words struck through, added words bold, long unchanged runs cut; the
     repository's words shown literally."""
@@ -131,15 +116,8 @@ def _diff_markdown(before: str, after: str, context: int = 6) -> str:
         elif tag == "+":
             parts.append(f"**{markdown_text(text)}**")
         else:
-            words = text.split(" ")
-            first, last = i == 0, i == len(segments) - 1
-            if first and len(words) > context:
-                text = "… " + " ".join(words[-context:])
-            elif last and len(words) > context:
-                text = " ".join(words[:context]) + " …"
-            elif len(words) > 2 * context:
-                text = " ".join(words[:context]) + " … " + " ".join(words[-context:])
-            parts.append(markdown_line(text) if first else markdown_text(text))
+            text = elide(text, i == 0, i == len(segments) - 1, context)
+            parts.append(markdown_line(text) if i == 0 else markdown_text(text))
     return " ".join(p for p in parts if p)
 
 
