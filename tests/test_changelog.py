@@ -10,6 +10,9 @@ from urllib.parse import unquote
 
 import pytest
 from helpers import copy_bundled, git, init_git, run_in_process, write_files
+from skillrepo.exports import changelog
+from skillrepo.model import Framework
+from skillrepo.operations import Effect
 
 # A new skill whose texts hold Markdown and HTML that must show literally, never as a link, an image or a list.
 ADD_SKILL_CR = """\
@@ -135,3 +138,12 @@ def test_a_base_url_that_is_not_a_site_is_refused_before_anything_is_built(with_
                                  "and a path without spaces, quotes, brackets, ? or #, e.g. "
                                  "https://example.org/framework/1.1.0/\n")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_removed_level_quotes_the_text_it_removed(bundled: Framework) -> None:
+    removed = Effect("remove-level", "ITOP", 1, "description", "Works under close direction.\n\nFollows procedures.",
+                     None, "major", "CR-1600")
+    assert changelog.markdown("Changes", changelog.entries([removed], bundled), {}, changelog.Links()).split(
+        "## Removed levels\n\n")[1].startswith(
+        "- **ITOP IT infrastructure level 1** (major) — CR-1600\n\n"
+        "  > Works under close direction.\n  >\n  > Follows procedures.\n")
