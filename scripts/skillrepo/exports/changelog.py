@@ -111,6 +111,8 @@ def _diff_markdown(before: str, after: str, context: int = 6) -> str:
     segments = word_diff(before, after)
     parts: list[str] = []
     for i, (tag, text) in enumerate(segments):
+        if tag != "=" and not text.strip():
+            continue  # spaces only: '~~ ~~' would show its marks
         if tag == "-":
             parts.append(f"~~{markdown_text(text)}~~")
         elif tag == "+":
