@@ -17,8 +17,8 @@ every scale is run once per round, round after round, so that other work on the 
 - floor: reading every YAML file with libyaml's C loader and validating it against its schema with a reused
   Draft202012Validator, nothing else;
 - check-jsonschema: the usual tool for the same job, one invocation per kind of file (times summed);
-- skillrepo check, verify (replaying every applied change request from the empty framework), apply (one accepted change request,
-  on the tree restored from git before each run), release (into a temporary --out);
+- skillrepo check, verify (replaying every applied change request from the empty framework), apply (one accepted
+  change request, on the tree restored from git before each run), release (into a temporary --out);
 - python -c pass: the interpreter alone.
 
 Prints a Markdown table per scale, the targets met or missed, and (with --json) writes everything as JSON.

@@ -168,8 +168,10 @@ def test_verify_passes_after_proper_applies_and_catches_a_hand_edit(git_root: Pa
     level.write_text(level.read_text().replace("small team", "large team"))
     result = run_in_process("verify", cwd=git_root)
     assert result.returncode == 1
-    assert result.stdout.splitlines()[0] == ("framework/skills/ITOP/level-4.yaml: description changed outside "
-                                             "any CR")
+    assert result.stdout.splitlines()[:3] == [
+        "framework/skills/ITOP/level-4.yaml: description changed outside any CR (last changed by CR-1434)",
+        "  expected: … and scheduling the work of a [-small-] team. Develops and maintains automation, monitoring …",
+        "  found:    … and scheduling the work of a {+large+} team. Develops and maintains automation, monitoring …"]
 
 
 def test_applied_operations_are_frozen_against_head(git_root: Path) -> None:

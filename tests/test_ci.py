@@ -129,6 +129,7 @@ def test_release_workflow_publishes_on_version_tags() -> None:
     assert "fetch-depth" not in checkout["with"]  # shallow: the release is recorded in changes/log.yaml
     build = step_running(data, "skillrepo release")
     assert 'skillrepo release "${GITHUB_REF_NAME#v}" --out dist' in build["run"]
+    assert build["env"]["SITE_URL"] == "${{ vars.SITE_URL }}" and '--base-url "$SITE_URL"' in build["run"]
     assert "zip -qr site.zip site" in build["run"]
     publish = step_running(data, "gh release create")
     assert '--notes-file "$dir/CHANGELOG.md"' in publish["run"]

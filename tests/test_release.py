@@ -161,7 +161,12 @@ def test_release_is_refused_when_verify_fails_and_writes_nothing(git_root: Path)
     result = run_in_process("release", "2", cwd=repo)
     assert result.returncode == 1
     assert result.stderr == ("error: verify fails, so there is nothing trustworthy to release:\n"
-                             "framework/skills/ITOP/level-4.yaml: description changed outside any CR\n")
+                             "framework/skills/ITOP/level-4.yaml: description changed outside any CR (no CR "
+                             "replayed changed it)\n"
+                             "  expected: … and scheduling the work of a [-small-] team. Develops and maintains "
+                             "automation, monitoring …\n"
+                             "  found:    … and scheduling the work of a {+large+} team. Develops and maintains "
+                             "automation, monitoring …\n")
     assert not (repo / "dist").exists()
 
 

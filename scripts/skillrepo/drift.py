@@ -3,61 +3,159 @@ difference was made outside any change request (verify reports it, release refus
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from skillrepo.diffs import marked_items, marked_sides
+from skillrepo.domain import rewrite
+from skillrepo.engine import Effect
 from skillrepo.layout import FRAMEWORK_FILE, level_path, skill_level_path, skill_path
-from skillrepo.model import Framework, Repository
+from skillrepo.model import ChangeRequest, Framework, Repository, ResponsibilityLevel, Skill
 from skillrepo.replay import Replay, from_empty, is_applied, since_release
-from skillrepo.serialize import level_data, skill_data
+from skillrepo.serialize import skill_data
+
+# An item as effects name it: (skill code, level, field); None where it does not apply.
+Item = tuple[str | None, int | None, str | None]
+# The effect field that changes a skill's key in skill.yaml, where they differ (a retirement sets both).
+_SKILL_FIELDS = {"replaced_by": "status"}
 
 
-def framework_differences(replayed: Framework, now: Framework) -> list[str]:
+@dataclass(frozen=True)
+class Difference:
+    """One thing framework/ has otherwise than the replay: where, what, the items whose change requests could
+    have made it, and the value expected (the replay's) and found (framework/'s), as text; None: no such thing."""
+
+    path: str
+    what: str
+    items: tuple[Item, ...]
+    expected: str | list[str] | None
+    found: str | list[str] | None
+
+
+class LastTouched:
+    """The change request that last touched each item in a replay (a skill's field or level, a level of
+    responsibility's field, a field of framework.yaml), from the effects of its steps."""
+
+    def __init__(self, steps: list[tuple[ChangeRequest, list[Effect]]]) -> None:
+        self.last: dict[Item, tuple[int, str]] = {}
+        n = 0
+        for cr, effects in steps:
+            for e in effects:
+                n += 1
+                self.last[(e.skill, e.level, e.field)] = (n, cr.id)
+                if e.field == "code" and isinstance(e.after, str):  # a new code: the skill under it came from here
+                    self.last[(e.after, None, None)] = (n, cr.id)
+
+    def of(self, items: tuple[Item, ...]) -> str | None:
+        """The last change request that touched any of `items`, or None."""
+        found = [self.last[i] for i in items if i in self.last]
+        return max(found)[1] if found else None
+
+
+def _value(value: Any) -> str | list[str] | None:
+    """A value of the framework as text to compare word by word, or a list to compare item by item."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    return str(value)
+
+
+def _line(value: str | list[str] | None) -> str:
+    """A value on one line: a text's spaces and line breaks as one space, a list's items joined by commas."""
+    if value is None:
+        return "(none)"
+    if isinstance(value, list):
+        return ", ".join(value) or "(none)"
+    return " ".join(value.split())
+
+
+def _framework(replayed: Framework, now: Framework) -> list[Difference]:
     """Every field of framework.yaml but the edition (a release's, not a change request's) that differs."""
-    out = [f"{FRAMEWORK_FILE}: {key} changed outside any CR" for key in ("name", "attributes")
+    out = [Difference(FRAMEWORK_FILE, f"{key} changed", ((None, None, key),), _value(getattr(replayed, key)),
+                      _value(getattr(now, key))) for key in ("name", "attributes")
            if getattr(replayed, key) != getattr(now, key)]
     a, b = replayed.categories, now.categories
-    out += [f"{FRAMEWORK_FILE}: category \"{n}\" added outside any CR" for n in b if n not in a]
-    out += [f"{FRAMEWORK_FILE}: category \"{n}\" removed outside any CR" for n in a if n not in b]
+    item = ((None, None, "categories"),)
+    names = _value(list(a)), _value(list(b))
+    out += [Difference(FRAMEWORK_FILE, f'category "{n}" added', item, *names) for n in b if n not in a]
+    out += [Difference(FRAMEWORK_FILE, f'category "{n}" removed', item, *names) for n in a if n not in b]
     if [n for n in a if n in b] != [n for n in b if n in a]:
-        out.append(f"{FRAMEWORK_FILE}: order of the categories changed outside any CR")
-    out += [f"{FRAMEWORK_FILE}: subcategories of category \"{n}\" changed outside any CR"
+        out.append(Difference(FRAMEWORK_FILE, "order of the categories changed", item, *names))
+    out += [Difference(FRAMEWORK_FILE, f'subcategories of category "{n}" changed', item, _value(a[n]), _value(b[n]))
             for n in b if n in a and a[n] != b[n]]
     return out
 
 
-def differences(replayed: Framework, now: Framework) -> list[str]:
-    """Every file and field where the framework differs from the replay of its change requests."""
-    out = framework_differences(replayed, now)
-    for code in sorted(replayed.skills.keys() | now.skills.keys()):
-        a, b = replayed.skills.get(code), now.skills.get(code)
-        if a is None:
-            out.append(f"{skill_path(code)}: skill {code} added outside any CR")
-            continue
-        if b is None:
-            out.append(f"{skill_path(code)}: skill {code} removed outside any CR")
-            continue
-        da, db = skill_data(a), skill_data(b)
-        out += [f"{skill_path(code)}: {key} changed outside any CR" for key in sorted(da.keys() | db.keys())
-                if da.get(key) != db.get(key)]
-        for level in sorted(a.levels.keys() | b.levels.keys()):
-            la, lb = a.levels.get(level), b.levels.get(level)
-            path = skill_level_path(code, level)
-            if la is None:
-                out.append(f"{path}: level added outside any CR")
-            elif lb is None:
-                out.append(f"{path}: level removed outside any CR")
-            elif la.description != lb.description:
-                out.append(f"{path}: description changed outside any CR")
-    for number in sorted(replayed.levels.keys() | now.levels.keys()):
-        ra, rb = replayed.levels.get(number), now.levels.get(number)
-        if ra is None or rb is None:
-            continue  # a missing level of responsibility is check's business (P306)
-        da, db = level_data(ra), level_data(rb)
-        fields = [k for k in ("name", "essence") if da[k] != db[k]]
-        fields += [f"attributes.{k}" for k in sorted(ra.attributes.keys() | rb.attributes.keys())
-                   if ra.attributes.get(k) != rb.attributes.get(k)]
-        out += [f"{level_path(number)}: {f} changed outside any CR" for f in fields]
+def _skill(code: str, a: Skill | None, b: Skill | None) -> list[Difference]:
+    """What differs in one skill: the skill itself, its fields, its levels."""
+    whole: Item = (code, None, None)
+    if a is None or b is None:
+        return [Difference(skill_path(code), f"skill {code} {'added' if a is None else 'removed'}", (whole,),
+                           f"{code} {a.name}" if a else None, f"{code} {b.name}" if b else None)]
+    da, db = skill_data(a), skill_data(b)
+    out = [Difference(skill_path(code), f"{key} changed", ((code, None, _SKILL_FIELDS.get(key, key)), whole),
+                      _value(da.get(key)), _value(db.get(key))) for key in sorted(da.keys() | db.keys())
+           if da.get(key) != db.get(key)]
+    for level in sorted(a.levels.keys() | b.levels.keys()):
+        la, lb = a.levels.get(level), b.levels.get(level)
+        ea, eb = la.description if la else None, lb.description if lb else None
+        if ea != eb:
+            what = "level added" if la is None else "level removed" if lb is None else "description changed"
+            out.append(Difference(skill_level_path(code, level), what,
+                                  ((code, level, "description"), (code, level, None), whole), ea, eb))
     return out
+
+
+def _responsibility_level(number: int, a: ResponsibilityLevel, b: ResponsibilityLevel) -> list[Difference]:
+    """What differs in one level of responsibility: its name, its essence, each attribute."""
+    whole: Item = (None, number, None)
+    out = [Difference(level_path(number), f"{key} changed", ((None, number, key), whole), getattr(a, key),
+                      getattr(b, key)) for key in ("name", "essence") if getattr(a, key) != getattr(b, key)]
+    out += [Difference(level_path(number), f"attributes.{k} changed", ((None, number, k), whole),
+                       a.attributes.get(k), b.attributes.get(k))
+            for k in sorted(a.attributes.keys() | b.attributes.keys()) if a.attributes.get(k) != b.attributes.get(k)]
+    return out
+
+
+def framework_differences(replayed: Framework, now: Framework) -> list[Difference]:
+    """Every file and field where the framework differs from the replay of its change requests."""
+    out = _framework(replayed, now)
+    for code in sorted(replayed.skills.keys() | now.skills.keys()):
+        out += _skill(code, replayed.skills.get(code), now.skills.get(code))
+    for number in sorted(replayed.levels.keys() & now.levels.keys()):  # one missing is check's business (P306)
+        out += _responsibility_level(number, replayed.levels[number], now.levels[number])
+    return out
+
+
+def shown(d: Difference, last: LastTouched) -> str:
+    """A difference as verify prints it: what and where, the change request that last touched it, and the
+    value expected and found, word by word."""
+    cr = last.of(d.items)
+    head = f"{d.path}: {d.what} outside any CR ({f'last changed by {cr}' if cr else 'no CR replayed changed it'})"
+    a, b = d.expected, d.found
+    if isinstance(a, list) and isinstance(b, list):
+        expected, found = marked_items(a, b)
+    elif not isinstance(a, str) or not isinstance(b, str):
+        expected, found = _line(a), _line(b)
+    elif rewrite(None, a, b):  # the few words kept would only break up the two texts
+        expected, found = f"[-{_line(a)}-]", f"{{+{_line(b)}+}}"
+    else:
+        expected, found = marked_sides(a, b)
+        if expected == found:
+            found += "  (they differ in spaces or line breaks only)"
+    return f"{head}\n  expected: {expected}\n  found:    {found}"
+
+
+def differences(replayed: Framework, now: Framework, steps: list[tuple[ChangeRequest, list[Effect]]]) -> list[str]:
+    """Every difference between framework/ and the replay of its change requests (whose `steps` say which
+    touched what), as verify prints it."""
+    found = framework_differences(replayed, now)
+    if not found:
+        return []
+    last = LastTouched(steps)
+    return [shown(d, last) for d in found]
 
 
 def problems(root: Path, now: Repository, base_ref: str | None = None) -> tuple[Replay, list[str], str]:
@@ -69,7 +167,7 @@ def problems(root: Path, now: Repository, base_ref: str | None = None) -> tuple[
               "not replayed (R430)" for cr in sorted(now.changes.values(), key=lambda c: c.id)
               if cr.applied_in is not None and not is_applied(cr)]
     if replay.result is not None:
-        found += differences(replay.result, now.framework)
+        found += differences(replay.result, now.framework, replay.steps)
     ids = [c.id for c in replay.order]
     names = ", ".join(ids[:8]) + (f" and {len(ids) - 8} more" if len(ids) > 8 else "") if ids else "none"
     undone = f", undoing {', '.join(c.id for c in replay.reverted)}" if replay.reverted else ""

@@ -21,6 +21,8 @@ class CommandHelp:
 
 
 _FORMAT = "the output's format"
+_BASE_URL = ("where the release's site/ is published (https://example.org/framework/1.1.0/): the changelog links "
+             "each change request to its page there")
 
 COMMANDS: dict[str, CommandHelp] = {
     "check": CommandHelp(
@@ -74,13 +76,15 @@ COMMANDS: dict[str, CommandHelp] = {
         "what changed since the last release, from the applied change requests",
         "skillrepo changelog --since v1.0.0", "README.md#releases",
         {"since": "a git ref to compare with (default: the last release changes/log.yaml records)",
-         "format": f"{_FORMAT}: markdown or json"}),
+         "format": f"{_FORMAT}: markdown or json",
+         "base_url": _BASE_URL}),
     "release": CommandHelp(
         "build the release: JSON, spreadsheets, CASE, changelog, mapping", "skillrepo release 1.1.0 --tag",
         "README.md#releases",
         {"version": "e.g. 1.0.0; the tag is vVERSION", "out": "the directory to build into (default: dist)",
          "tag": "commit the release's record (changes/log.yaml) and create the annotated tag vVERSION",
-         "force": "build a recorded release again over DIR/VERSION (only if the repository is unchanged since)"}),
+         "force": "build a recorded release again over DIR/VERSION (only if the repository is unchanged since)",
+         "base_url": _BASE_URL}),
     "init": CommandHelp(
         "start a new framework repository", "skillrepo init my-framework --from-sheet skills.xlsx",
         "README.md#a-new-framework-repository",

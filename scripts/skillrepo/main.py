@@ -44,9 +44,11 @@ _COMMANDS: list[tuple[str, list[tuple[tuple[str, ...], dict[str, Any]]]]] = [
     ("revert", [_arg("cr", metavar="CR-ID"), _arg("--commit", action="store_true")]),
     ("status", [_arg("--format", choices=("text", "json"), default="text")]),
     ("verify", [_arg("--base", metavar="REF")]),
-    ("changelog", [_arg("--since", metavar="REF"), _arg("--format", choices=("markdown", "json"), default="markdown")]),
+    ("changelog", [_arg("--since", metavar="REF"), _arg("--format", choices=("markdown", "json"), default="markdown"),
+                   _arg("--base-url", metavar="URL")]),
     ("release", [_arg("version", metavar="VERSION"), _arg("--out", metavar="DIR", type=Path, default=Path("dist")),
-                 _arg("--tag", action="store_true"), _arg("--force", action="store_true")]),
+                 _arg("--tag", action="store_true"), _arg("--force", action="store_true"),
+                 _arg("--base-url", metavar="URL")]),
     ("init", [_arg("directory", metavar="DIR", type=Path), _arg("--from-sheet", metavar="FILE", type=Path)]),
     ("authorize", [_arg("--base", metavar="REF", required=True), _arg("--author", metavar="LOGIN", required=True)]),
     ("rules", [_arg("--format", choices=("text", "markdown"), default="text")]),
@@ -159,13 +161,13 @@ def _verify(args: argparse.Namespace) -> int:
 def _changelog(args: argparse.Namespace) -> int:
     from skillrepo.commands import changelog
 
-    return changelog.run(_root(args), args.since, args.format)
+    return changelog.run(_root(args), args.since, args.format, args.base_url)
 
 
 def _release(args: argparse.Namespace) -> int:
     from skillrepo.commands import release
 
-    return release.run(_root(args), args.version, args.out, args.tag, args.force)
+    return release.run(_root(args), args.version, args.out, args.tag, args.force, args.base_url)
 
 
 def _init(args: argparse.Namespace) -> int:

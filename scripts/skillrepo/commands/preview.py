@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import re
 import sys
 from pathlib import Path
 
@@ -13,28 +12,9 @@ from skillrepo.crids import normalise_cr_id
 from skillrepo.diffs import unified_diff
 from skillrepo.documents import Snapshot
 from skillrepo.domain import REVERTED_STATUS
+from skillrepo.markdown import fenced, markdown_text
 from skillrepo.model import ChangeRequest
 from skillrepo.planning import Plan, change_request, check_result, plan_apply
-
-# The characters that start or close Markdown's inline constructs mid-line (code, emphasis, links and images,
-# strike-through, table cells, a heading's closing #s, the colon of an autolink), escaped with a backslash; <, >
-# and & become HTML entities, so that no tag or entity of the repository's text is obeyed.
-_MARKDOWN = re.compile(r"([\\`*_\[\]!~|#:])")
-_BACKTICKS = re.compile("`+")
-
-
-def markdown_text(text: str) -> str:
-    """Text from the repository as a Markdown comment shows it literally, on one line: no link, tag or emphasis."""
-    text = " ".join(text.splitlines())
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MARKDOWN.sub(r"\\\1", text)
-
-
-def fenced(info: str, lines: list[str]) -> list[str]:
-    """`lines` in a fenced code block that no line can close: its fence is longer than any run of backticks."""
-    longest = max((len(run) for line in lines for run in _BACKTICKS.findall(line)), default=0)
-    fence = "`" * max(3, longest + 1)
-    return [fence + info, *lines, fence]
 
 
 def _status(path: str, snapshot: Snapshot, files: dict[str, bytes | None]) -> str:

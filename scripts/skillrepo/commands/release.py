@@ -68,8 +68,10 @@ def _changes_rows(items: list[changelog.Entry]) -> tuple[list[str], list[list[ob
     return header, [[e.cr, titles[e.section], e.skill or "", e.level or "", e.impact, e.summary] for e in items]
 
 
-def build(repo: Repository, replay: Replay, version: str, epoch: int) -> list[tuple[str, Writer]]:
-    """The release's files, in the order they are built, each as a name and how to write it."""
+def build(repo: Repository, replay: Replay, version: str, epoch: int,
+          links: changelog.Links) -> list[tuple[str, Writer]]:
+    """The release's files, in the order they are built, each as a name and how to write it; the changelog's
+    change requests link as `links` says."""
     fw = repo.framework
     assert replay.result is not None
     stamp = datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%S+00:00")
@@ -89,8 +91,8 @@ def build(repo: Repository, replay: Replay, version: str, epoch: int) -> list[tu
             ("Categories", *sheets.category_rows(fw)), ("Changes", changes_header, change_rows),
             ("Mapping", map_header, map_table)], epoch)),
         ("case.json", lambda out: write_json(out, case.package(fw, version, stamp))),
-        ("CHANGELOG.md", text_writer(lambda: changelog.markdown(title, items, repo.changes))),
-        ("changes.json", lambda out: write_json(out, changelog.json_document(title, replay.base_ref, items))),
+        ("CHANGELOG.md", text_writer(lambda: changelog.markdown(title, items, repo.changes, links))),
+        ("changes.json", lambda out: write_json(out, changelog.json_document(title, replay.base_ref, items, links))),
         ("mapping.csv", lambda out: sheets.write_csv(out, map_header, map_table)),
         ("mapping.json", lambda out: write_json(out, mapping_rows)),
     ]
@@ -158,10 +160,9 @@ def _recorded(repo: Repository, version: str, built: Path | None, force: bool, e
     log, content = repo.log, content_digest(repo.snapshot)
     found = log.release(version)
     if found is not None:
-        last = log.releases[-1]
-        if found is not last or log.order != order_at(log, version) or found.content != content:
+        if found is not log.releases[-1] or log.order != order_at(log, version) or found.content != content:
             raise Refusal(f"{version} was released on {found.date}, and the repository changed since (or a later "
-                          f"release was made); release a version after {last.version}")
+                          f"release was made); release a version after {log.releases[-1].version}")
         if built is not None and not force:
             raise Refusal(f"{printable_name(str(built))} exists: {version} was released on {found.date}; give "
                           "--force to build it again (the repository is unchanged since), or choose the next version")
@@ -170,9 +171,10 @@ def _recorded(repo: Repository, version: str, built: Path | None, force: bool, e
         raise Refusal(f"{printable_name(str(built))} exists but changes/log.yaml records no release {version}; "
                       "move it away, or give another --out")
     previous = log.releases[-1] if log.releases else None
-    if previous is not None and _core(version) <= _core(last.version) and not (
-            _core(version) == _core(last.version) and "-" in last.version.split("+")[0]):
-        raise Refusal(f"version {version} does not come after the last release, {last.version}; choose a later one")
+    if previous is not None and _core(version) <= _core(previous.version) and not (
+            _core(version) == _core(previous.version) and "-" in previous.version.split("+")[0]):
+        raise Refusal(f"version {version} does not come after the last release, {previous.version}; choose a "
+                      "later one")
     return with_release(log, version, datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%d"), content)
 
 
@@ -197,8 +199,10 @@ def _record(root: Path, log: Log, version: str, tag: bool) -> None:
     sys.stdout.write(f"committed {sha[:10]} Release {version}\n")
 
 
-def run(root: Path, version: str, out: Path, tag: bool = False, force: bool = False) -> int:
+def run(root: Path, version: str, out: Path, tag: bool = False, force: bool = False,
+        base_url: str | None = None) -> int:
     releasedir.check_version(version)
+    links = changelog.site_links(base_url, "site/")
     directory = releasedir.output_dir(root, out, version)  # refused before anything is built
     if tag:
         _check_tag(root, version)
@@ -216,7 +220,7 @@ def run(root: Path, version: str, out: Path, tag: bool = False, force: bool = Fa
     if replay.problem or replay.result is None:
         raise Refusal(f"cannot build the changelog: {replay.problem}")
     epoch = source_epoch(root)
-    steps = build(repo, replay, version, epoch)
+    steps = build(repo, replay, version, epoch, links)
     progress = Progress(len(steps) + 2)
     target = printable_name(str(built))
     try:

@@ -17,6 +17,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from skillrepo.diffs import word_diff
 from skillrepo.domain import CR_STATUSES, LEVELS, greatest_impact
 from skillrepo.exports import changelog, mapping
 from skillrepo.mentions import CITE_OR_CODE
@@ -137,7 +138,7 @@ def _text(field_name: str | None, value: Any) -> str | None:
 
 
 def diff(before: str | None, after: str | None) -> Diff:
-    """Word by word, with changelog.word_diff; one side missing is all added or all removed."""
+    """Word by word, with diffs.word_diff; one side missing is all added or all removed."""
     if before is None and after is None:
         return Diff([], None, None)
     if before is None:
@@ -145,7 +146,7 @@ def diff(before: str | None, after: str | None) -> Diff:
         return Diff([("+", after)], None, [("+", after)])
     if after is None:
         return Diff([("-", before)], [("-", before)], None)
-    segments = changelog.word_diff(before, after)
+    segments = word_diff(before, after)
     return Diff(segments, [s for s in segments if s[0] != "+"], [s for s in segments if s[0] != "-"])
 
 
