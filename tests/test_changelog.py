@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -58,10 +59,16 @@ def with_new_skill(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+def copy_of(root: Path, dest: Path) -> Path:
+    """A copy of a repository to release from: a release records itself in changes/log.yaml."""
+    shutil.copytree(root, dest, symlinks=True)
+    return dest
+
+
 @pytest.fixture(scope="module")
 def release(with_new_skill: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("dist")
-    ok("release", "1.0.0", "--out", str(out), cwd=with_new_skill)
+    ok("release", "1.0.0", "--out", str(out), cwd=copy_of(with_new_skill, out.parent / "released"))
     return out / "1.0.0"
 
 
@@ -121,8 +128,9 @@ def test_a_base_url_makes_every_link_absolute(with_new_skill: Path, tmp_path: Pa
     site = "https://skills.example.org/framework/1.0.0/"
     links = LINK.findall(ok("changelog", "--base-url", url, cwd=with_new_skill))
     assert links and all(re.fullmatch(re.escape(site) + r"changes/CR-\d+\.html", link) for link in links), links
-    ok("release", "1.0.0", "--out", str(tmp_path), "--base-url", url, cwd=with_new_skill)
-    built = tmp_path / "1.0.0"
+    ok("release", "1.0.0", "--out", str(tmp_path / "out"), "--base-url", url,
+       cwd=copy_of(with_new_skill, tmp_path / "repo"))
+    built = tmp_path / "out/1.0.0"
     links = LINK.findall((built / "CHANGELOG.md").read_text("utf-8"))
     assert links and all(link.startswith(site) and (built / "site" / link[len(site):]).is_file() for link in links)
 

@@ -12,8 +12,10 @@ from pathlib import Path
 import pytest
 import yaml
 from helpers import FIXTURES, copy_bundled, git, reaccept, run_cli, run_in_process, write_files
-from skillrepo import writing
+from skillrepo import record, writing
+from skillrepo.checker import check_repository
 from skillrepo.commands.new import next_id
+from skillrepo.layout import LOG_FILE
 from skillrepo.main import main
 from skillrepo.planning import Refusal
 
@@ -151,7 +153,7 @@ def test_a_failed_write_leaves_every_file_as_it_was(tmp_path: Path, monkeypatch:
 
 
 def test_verify_passes_after_proper_applies_and_catches_a_hand_edit(git_root: Path) -> None:
-    assert ok("verify", cwd=git_root).startswith("no release tag (v*) yet")
+    assert ok("verify", cwd=git_root).startswith("verified: replaying the 4 change request(s) applied (CR-1400, ")
     for cr in ("CR-1434", "CR-1432", "CR-1431"):
         ok("revert", cr, "--commit", cwd=git_root)
     git(git_root, "tag", "v0")
@@ -162,8 +164,8 @@ def test_verify_passes_after_proper_applies_and_catches_a_hand_edit(git_root: Pa
     assert log[:3] == ["Apply CR-1434: Refresh IT infrastructure (ITOP) levels 1 to 4|CR-1434",
                        "", "Apply CR-1432: Create IT Infrastructure (ITOP) level 5|CR-1432"]
     assert git(git_root, "status", "--porcelain").stdout == ""
-    assert ok("verify", cwd=git_root) == ("verified: replaying the 3 change request(s) applied since v0 (CR-1431, "
-                                      "CR-1432, CR-1434) gives framework/ exactly\n")
+    assert ok("verify", cwd=git_root) == ("verified: replaying the 4 change request(s) applied (CR-1400, CR-1431, "
+                                          "CR-1432, CR-1434) from the empty framework gives framework/ exactly\n")
     level = git_root / "framework/skills/ITOP/level-4.yaml"
     level.write_text(level.read_text().replace("small team", "large team"))
     result = run_in_process("verify", cwd=git_root)
@@ -297,6 +299,8 @@ def test_import_refuses_a_request_already_in_changes(git_root: Path) -> None:
 
 def test_import_of_a_page_whose_text_is_todays_changes_nothing(git_root: Path) -> None:
     shutil.rmtree(git_root / "changes/CR-1432")  # its level 5 stays in framework/, with the page's text
+    log = check_repository(git_root)[0].log
+    (git_root / LOG_FILE).write_bytes(record.render(record.without(log, "CR-1432")))
     assert ok("import", str(FIXTURES / "cr-1432.txt"), cwd=git_root) == "changes/CR-1432/manifest.yaml\n"
     assert (git_root / "changes/CR-1432/manifest.yaml").read_text().endswith("\noperations: []\n")
     assert ok("preview", "CR-1432", cwd=git_root).startswith("CR-1432: Create IT Infrastructure (ITOP) level 5 (accepted)\n"
@@ -313,7 +317,7 @@ def test_dry_run_prints_the_plan_and_writes_nothing(git_root: Path) -> None:
     assert tree_bytes(git_root) == before
 
 
-def test_verify_orders_requests_committed_by_hand_by_their_commits(git_root: Path) -> None:
+def test_verify_replays_in_the_order_the_requests_were_applied(git_root: Path) -> None:
     for cr in ("CR-1434", "CR-1432"):
         ok("revert", cr, "--commit", cwd=git_root)
     git(git_root, "tag", "v0")
@@ -324,8 +328,9 @@ def test_verify_orders_requests_committed_by_hand_by_their_commits(git_root: Pat
     for cr in ("CR-1434", "CR-1500", "CR-1432"):  # CR-1500 edits what CR-1434 wrote: order matters
         ok("apply", cr, cwd=git_root)
         git(git_root, "commit", "-qam", f"Apply {cr} by hand")
-    assert ok("verify", cwd=git_root) == ("verified: replaying the 3 change request(s) applied since v0 (CR-1434, "
-                                      "CR-1500, CR-1432) gives framework/ exactly\n")
+    assert ok("verify", cwd=git_root) == ("verified: replaying the 5 change request(s) applied (CR-1400, CR-1431, "
+                                          "CR-1434, CR-1500, CR-1432) from the empty framework gives framework/ "
+                                          "exactly\n")
 
 
 def test_apply_then_revert_of_a_periodic_edit_is_byte_identical_and_an_overlapping_one_is_refused(git_root: Path) -> None:
@@ -389,7 +394,7 @@ def test_revert_of_an_added_skill_is_refused_when_a_later_request_changed_it(git
         "error: cannot revert CR-1500: the related of PLOP changed since it was added; applied change requests that "
         "changed the same items since: CR-1501 (revert them first)\n")
     assert git(git_root, "status", "--porcelain").stdout == ""
-    assert ok("verify", cwd=git_root).startswith("no release tag (v*) yet")
+    assert ok("verify", cwd=git_root).startswith("verified: ")
     ok("release", "1.0.0", "--out", str(tmp_path / "dist"), cwd=git_root)
     ok("revert", "CR-1501", "--commit", cwd=git_root)
     ok("revert", "CR-1500", "--commit", cwd=git_root)
