@@ -34,7 +34,7 @@ def visible(files: dict[str, bytes]) -> dict[str, bytes]:
 
 
 def prepared(tmp_path: Path) -> Path:
-    """A repository where applying CR-1434 writes five files (four levels and the manifest)."""
+    """A repository where applying CR-1434 writes six files (four levels, the manifest and changes/log.yaml)."""
     root = copy_bundled(tmp_path / "repo")
     assert main(["--repo", str(root), "revert", "CR-1434"]) == 0
     reaccept(root, "CR-1434")
@@ -148,12 +148,12 @@ def test_a_killed_apply_is_undone_by_the_next_command(tmp_path: Path) -> None:
     root = prepared(tmp_path)
     before = tree(root)
     process = start_stepped(["apply", "CR-1434"], root)
-    assert run_to_pause(process, 2)  # the journal is written (pause 1), then the first of the five files moved
+    assert run_to_pause(process, 2)  # the journal is written (pause 1), then the first of the six files moved
     kill_command(process)
     assert (root / writing.JOURNAL).exists()
     assert visible(tree(root)) != visible(before)  # half written
     result = run_cli("check", cwd=root)
-    assert result.stderr == ("note: undid an interrupted write of 5 file(s); the repository is as it was "
+    assert result.stderr == ("note: undid an interrupted write of 6 file(s); the repository is as it was "
                              "before it\n")
     assert result.returncode == 0, result.stdout
     assert tree(root) == before
@@ -367,14 +367,14 @@ def test_a_read_only_checkout_is_read_without_writing(tmp_path: Path) -> None:
     # An interrupted write that cannot be undone here: check says so and checks; the others refuse.
     tree_before_apply = tree(root)
     process = start_stepped(["apply", "CR-1434"], root)
-    assert run_to_pause(process, 2)  # the first of the five files moved
+    assert run_to_pause(process, 2)  # the first of the six files moved
     assert visible(tree(root)) != visible(tree_before_apply)
     kill_command(process)
     before = tree(root)
     left = (".skillrepo/journal.json: a write that was interrupted is left, and it cannot be undone here (Read-only "
             "file system); the files may be half written: run skillrepo check where the repository can be written")
     check = run_read_only(root, "check")
-    assert check.stderr == f"note: {left}\n" and check.stdout.startswith("checked ")
+    assert check.stderr == f"note: {left}\n" and check.stdout.splitlines()[-1].startswith("checked ")
     for args in (["preview", "CR-1434"], ["status"], ["verify"]):
         result = run_read_only(root, *args)
         assert (result.returncode, result.stdout, result.stderr) == (1, "", f"error: {left}\n"), args
@@ -399,7 +399,7 @@ def test_ctrl_c_between_moves_rolls_the_write_back_and_says_one_line(tmp_path: P
     root = prepared(tmp_path)
     before = tree(root)
     process = start_stepped(["apply", "CR-1434"], root)
-    assert run_to_pause(process, 2)  # the first of the five files moved: half written
+    assert run_to_pause(process, 2)  # the first of the six files moved: half written
     assert visible(tree(root)) != visible(before)
     os.kill(process.pid, signal.SIGINT)
     out, said = process.communicate()

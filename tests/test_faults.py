@@ -120,7 +120,7 @@ def test_a_commit_over_the_budget_is_refused_as_its_files_are_read(git_root: Pat
         (root / f"changes/CR-{n}").rmdir()
     bundled = sum(p.stat().st_size for top in ("framework", "changes") for p in (root / top).rglob("*.yaml"))
     monkeypatch.setattr(documents, "MAX_REPOSITORY_BYTES", bundled + 1000)
-    assert main(["--repo", str(root), "verify"]) == 1
+    assert main(["--repo", str(root), "verify", "--base", "v1"]) == 1
     err = capsys.readouterr().err
     assert err.startswith(f"error: {root} (as committed): the data files under framework/ and changes/ add up to ")
     assert err.count("\n") == 1

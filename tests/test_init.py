@@ -323,7 +323,7 @@ def test_an_empty_framework_arrives_as_an_initial_change_request(tmp_path: Path)
     assert cr.origin == Origin("created by skillrepo init")
     assert len(applied.levels) == 7 and applied.skills == {}
     status = run_in_process("status", cwd=tmp_path / "empty")
-    assert status.stdout == ("applied:\n  CR-0001  Initial content of empty  (edition 1)\n"
+    assert status.stdout == ("applied:\n  CR-0001  Initial content of empty  (not yet in a release)\n"
                              "      origin: created by skillrepo init\n")
 
 

@@ -196,7 +196,7 @@ def test_the_site_status_and_preview_say_where_an_initial_change_request_came_fr
     assert ("<dt>Origin</dt><dd>The texts were written for this repository; they are not taken from a published "
             "framework.</dd>") in page
     status = run_in_process("status", cwd=git_root).stdout
-    assert ("  CR-1400  Initial content of the Open Digital Skills Framework  (edition 1)\n      origin: The texts were "
+    assert ("  CR-1400  Initial content of the Open Digital Skills Framework  (not yet in a release)\n      origin: The texts were "
             "written for this repository; they are not taken from a published framework.\n  CR-1431  ") in status
     digest = "ab" * 32
     (git_root / "changes/CR-1500").mkdir()

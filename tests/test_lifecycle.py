@@ -57,10 +57,10 @@ def test_revert_sets_status_reverted_in_place_in_the_same_write(git_root: Path) 
     assert git(git_root, "status", "--porcelain").stdout == ""
     # One commit holds the undone levels and the manifest: status reverted, applied_in gone, nothing else changed.
     changed = git(git_root, "show", "--format=", "--name-only", "HEAD").stdout.split()
-    assert changed == [MANIFEST] + [f"framework/skills/ITOP/level-{n}.yaml" for n in (1, 2, 3, 4)]
+    assert changed == [MANIFEST, "changes/log.yaml"] + [f"framework/skills/ITOP/level-{n}.yaml" for n in (1, 2, 3, 4)]
     expected = before.replace("\nstatus: accepted\n", "\nstatus: reverted\n").replace('applied_in: "1"\n', "")
     assert git(git_root, "show", f"HEAD:{MANIFEST}").stdout == expected
-    assert ok(git_root, "check") == "checked 90 files: no problems\n"
+    assert ok(git_root, "check") == "checked 92 files: no problems\n"
 
 
 @pytest.mark.parametrize(("written", "becomes"), [
@@ -79,7 +79,7 @@ def test_revert_keeps_the_status_lines_quotes_and_comment(git_root: Path, writte
 def test_a_status_revert_cannot_rewrite_in_place_is_refused_and_nothing_changes(git_root: Path) -> None:
     path = git_root / MANIFEST
     path.write_text(path.read_text().replace("status: accepted\n", "status: >-\n  accepted\n"))
-    assert ok(git_root, "check") == "checked 90 files: no problems\n"
+    assert ok(git_root, "check") == "checked 92 files: no problems\n"
     assert refused(git_root, "revert", "CR-1434") == (
         f"error: {MANIFEST}: status must be one top-level line, status: accepted, for revert to set it to reverted; "
         "write it so, then revert again\n")
@@ -88,14 +88,17 @@ def test_a_status_revert_cannot_rewrite_in_place_is_refused_and_nothing_changes(
 def test_status_lists_a_reverted_request_apart_in_text_and_json(reverted: Path) -> None:
     assert ok(reverted, "status") == (
         "applied:\n"
-        "  CR-1431  Reshape IT management (ITMG) to focus on technical service delivery  (edition 1)\n"
-        "  CR-1432  Create IT Infrastructure (ITOP) level 5  (edition 1)\n"
+        "  CR-1400  Initial content of the Open Digital Skills Framework  (not yet in a release)\n"
+        "      origin: The texts were written for this repository; they are not taken from a published framework.\n"
+        "  CR-1431  Reshape IT management (ITMG) to focus on technical service delivery  (not yet in a release)\n"
+        "  CR-1432  Create IT Infrastructure (ITOP) level 5  (not yet in a release)\n"
         "reverted (applied, then undone; to apply one again, set its status: accepted):\n"
         f"  CR-1434  {TITLE}\n"
         "declined:\n"
         "  CR-1447  System software (SYSP) absorbed into IT infrastructure (ITOP)\n")
     rows = {r["id"]: r for r in json.loads(ok(reverted, "status", "--format", "json"))}
-    assert rows["CR-1434"] == {"id": "CR-1434", "title": TITLE, "status": "reverted", "applied_in": None}
+    assert rows["CR-1434"] == {"id": "CR-1434", "title": TITLE, "status": "reverted", "applied_in": None,
+                               "published_in": None}
 
 
 def test_apply_of_a_reverted_request_asks_for_it_to_be_accepted_again(reverted: Path) -> None:
@@ -124,7 +127,7 @@ def test_preview_of_a_reverted_request_says_it_was_reverted(reverted: Path) -> N
     assert text.splitlines()[:3] == [f"CR-1434: {TITLE} (reverted)", note, "applying it:"]
     markdown = ok(reverted, "preview", "CR-1434", "--format", "markdown")
     assert markdown.splitlines()[2] == ("Status: **reverted** (it was applied, then reverted; to apply it again, a "
-                                        "maintainer sets its status\\: accepted, then applies it). Applying it:")
+                                        "maintainer sets its status: accepted, then applies it). Applying it:")
     data = json.loads(ok(reverted, "preview", "CR-1434", "--format", "json"))
     assert (data["status"], data["note"]) == ("reverted", note)
     declined = json.loads(run(reverted, "preview", "CR-1447", "--format", "json")[1])
