@@ -14,6 +14,7 @@ import openpyxl  # type: ignore[import-untyped]
 import pytest
 from helpers import ROOT, copy_bundled, git, init_git, run_in_process, wait_for_clock_to_pass, write_files
 from jsonschema import Draft202012Validator
+from skillrepo.checker import check_repository
 
 GOLDEN = Path(__file__).parent / "golden"
 RELEASE_FILES = ["CHANGELOG.md", "SHA256SUMS", "case.json", "changes.json", "framework.json", "mapping.csv",
@@ -117,18 +118,29 @@ def test_two_builds_are_byte_identical_whatever_the_clock_and_time_zone(git_root
     saved = files(release(repo, "1.0.0", env={"TZ": "UTC"}))
     assert "site/skills/ITOP.html" in saved and len(saved) > 40
     wait_for_clock_to_pass(1.0)  # a clock that moved on must not show
-    assert files(release(repo, "1.0.0", env={"TZ": "Asia/Tokyo"})) == saved
-    third = files(release(repo, "1.0.0", env={"SOURCE_DATE_EPOCH": "1700000000", "TZ": "America/New_York"}))
+    assert files(release(repo, "1.0.0", "--force", env={"TZ": "Asia/Tokyo"})) == saved
+    third = files(release(repo, "1.0.0", "--force", env={"SOURCE_DATE_EPOCH": "1700000000", "TZ": "America/New_York"}))
     assert third["skills.csv"] == saved["skills.csv"] and third["skills.xlsx"] != saved["skills.xlsx"]
+
+
+FORMULA_CR = """\
+id: CR-1500
+title: Guidance that a spreadsheet would take for a formula
+status: accepted
+applies_to: [ASUP]
+operations:
+  - op: update-skill
+    skill: ASUP
+    guidance: {{from: {old}, to: "=HYPERLINK(\\"http://example.org\\", \\"x\\")"}}
+"""
 
 
 def test_spreadsheets_cannot_run_formulas(tmp_path: Path) -> None:
     repo = copy_bundled(tmp_path / "repo")
-    path = repo / "framework/skills/ASUP/skill.yaml"
-    text = path.read_text()
-    guidance = text[text.index("guidance:"):text.index("related:")]
-    path.write_text(text.replace(guidance, 'guidance: "=HYPERLINK(\\"http://example.org\\", \\"x\\")"\n'))
+    guidance = check_repository(repo)[0].framework.skills["ASUP"].guidance
+    write_files(repo, {"changes/CR-1500/manifest.yaml": FORMULA_CR.format(old=json.dumps(guidance))})
     init_git(repo)
+    subprocess.run([sys.executable, "-m", "skillrepo", "apply", "CR-1500"], cwd=repo, check=True, capture_output=True)
     out = release(repo, "1.0.0")
     rows = list(csv.reader(io.StringIO((out / "skills.csv").read_text(encoding="utf-8-sig"))))
     header = rows[0]
@@ -155,14 +167,13 @@ def test_the_workbook_reads_back(built: Path) -> None:
 
 def test_release_is_refused_when_verify_fails_and_writes_nothing(git_root: Path) -> None:
     repo = git_root
-    git(repo, "tag", "v1")
     level = repo / "framework/skills/ITOP/level-4.yaml"
     level.write_text(level.read_text().replace("small team", "large team"))
     result = run_in_process("release", "2", cwd=repo)
     assert result.returncode == 1
     assert result.stderr == ("error: verify fails, so there is nothing trustworthy to release:\n"
-                             "framework/skills/ITOP/level-4.yaml: description changed outside any CR (no CR "
-                             "replayed changed it)\n"
+                             "framework/skills/ITOP/level-4.yaml: description changed outside any CR (last "
+                             "changed by CR-1434)\n"
                              "  expected: … and scheduling the work of a [-small-] team. Develops and maintains "
                              "automation, monitoring …\n"
                              "  found:    … and scheduling the work of a {+large+} team. Develops and maintains "

@@ -147,14 +147,14 @@ def test_an_existing_directory_that_is_not_a_release_is_never_replaced(drafted: 
 
 
 def test_a_release_replaces_the_one_before_whole_with_modes_from_the_umask(drafted: Path) -> None:
-    def build(epoch: str, umask: int) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "skillrepo", "release", "1.0.0"], cwd=drafted, text=True,
+    def build(epoch: str, umask: int, *extra: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "skillrepo", "release", "1.0.0", *extra], cwd=drafted, text=True,
                               capture_output=True, env={**os.environ, "SOURCE_DATE_EPOCH": epoch},
                               preexec_fn=lambda: os.umask(umask) and None)
 
     assert build("1700000000", 0o022).returncode == 0
     old = files(drafted / "dist/1.0.0")
-    result = build("1800000000", 0o002)
+    result = build("1800000000", 0o002, "--force")  # the same release, built again
     assert result.returncode == 0, result.stderr
     new = files(drafted / "dist/1.0.0")
     assert new != old and new[".skillrepo-release"] == releasedir.MARKER_TEXT
@@ -184,7 +184,7 @@ def test_a_release_without_an_exchange_moves_the_old_one_aside_and_a_kill_betwee
         real_rename(src, dst, **kwargs)
 
     monkeypatch.setattr(releasedir.os, "rename", watched)
-    assert main(["--repo", str(drafted), "release", "1.0.0", "--out", str(drafted / "dist")]) == 0
+    assert main(["--repo", str(drafted), "release", "1.0.0", "--out", str(drafted / "dist"), "--force"]) == 0
     assert renames[0] == (".1.0.0.release-old", "1.0.0")
     assert files(drafted / "dist/1.0.0") != old and sorted(os.listdir(drafted / "dist")) == ["1.0.0"]
     capsys.readouterr()
@@ -218,8 +218,8 @@ def _limit_file_size() -> None:
 def test_a_full_disk_during_a_release_leaves_the_old_release_and_says_so_in_one_line(drafted: Path) -> None:
     assert run_cli("release", "1.0.0", cwd=drafted).returncode == 0
     before = everything(drafted)
-    result = subprocess.run([sys.executable, "-m", "skillrepo", "release", "1.0.0"], cwd=drafted, text=True,
-                            capture_output=True, preexec_fn=_limit_file_size,
+    result = subprocess.run([sys.executable, "-m", "skillrepo", "release", "1.0.0", "--force"], cwd=drafted,
+                            text=True, capture_output=True, preexec_fn=_limit_file_size,
                             env={**os.environ, "SOURCE_DATE_EPOCH": "1800000000"})
     assert (result.returncode, result.stdout) == (1, "")
     assert result.stderr == (f"error: {drafted / 'dist/1.0.0'}: cannot write the release (File too large); free some "
@@ -240,7 +240,7 @@ def test_a_release_that_cannot_replace_the_old_one_leaves_it_and_says_so(
     monkeypatch.setattr(staging, "exchange", immutable)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
     capsys.readouterr()
-    assert main(["--repo", str(drafted), "release", "1.0.0"]) == 1
+    assert main(["--repo", str(drafted), "release", "1.0.0", "--force"]) == 1
     target = drafted / "dist/1.0.0"
     assert capsys.readouterr().err == (
         f"error: {target}: cannot write the release (Operation not permitted); make it writable (an immutable "
@@ -255,7 +255,7 @@ def test_a_killed_release_leaves_the_old_release_or_the_new_one_whole(drafted: P
     outcomes = []
     # Killed as soon as its staging directory appears, then at each of its pauses in turn, then let through.
     for pause in range(100):
-        process = start_stepped(["release", "1.0.0"], drafted, env)
+        process = start_stepped(["release", "1.0.0", "--force"], drafted, env)
         if pause == 0:
             wait_for(lambda p=process: len(os.listdir(drafted / "dist")) > 1 or p.poll() is not None)
         elif not run_to_pause(process, pause):
@@ -268,7 +268,7 @@ def test_a_killed_release_leaves_the_old_release_or_the_new_one_whole(drafted: P
             break
     assert outcomes[0] == "old" and outcomes[-1] == "new", outcomes
     new = files(drafted / "dist/1.0.0")
-    again = subprocess.run([sys.executable, "-m", "skillrepo", "release", "1.0.0"], cwd=drafted, text=True,
+    again = subprocess.run([sys.executable, "-m", "skillrepo", "release", "1.0.0", "--force"], cwd=drafted, text=True,
                            capture_output=True, env={**os.environ, "SOURCE_DATE_EPOCH": "1800000000"})
     assert again.returncode == 0, again.stderr
     assert files(drafted / "dist/1.0.0") == new  # the same commit, the same bytes

@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 from skillrepo import history, releasedir
-from skillrepo.checker import check_repository
+from skillrepo.checker import check_repository, load
+from skillrepo.documents import overlay
 from skillrepo.drift import problems
 from skillrepo.errors import SkillrepoError, UsageError, advice
 from skillrepo.exports import case, changelog, framework_json, mapping, sheets
@@ -213,9 +214,11 @@ def run(root: Path, version: str, out: Path, tag: bool = False, force: bool = Fa
         raise Refusal("verify fails, so there is nothing trustworthy to release:\n" + "\n".join(differences))
     built = directory / version
     log = _recorded(repo, version, built if releasedir.is_release(built) else None, force, source_epoch(root))
-    if log is not None:
+    if log is not None and tag:  # the tag names the commit that records the release, so it is made first
         _record(root, log, version, tag)
         repo, _ = check_repository(root)
+    elif log is not None:  # built as recorded, and recorded only once it is built
+        repo, _ = load(overlay(repo.snapshot, {LOG_FILE: render(log)}))
     replay = since_release(root, repo, None, excluding=version)
     if replay.problem or replay.result is None:
         raise Refusal(f"cannot build the changelog: {replay.problem}")
@@ -230,6 +233,8 @@ def run(root: Path, version: str, out: Path, tag: bool = False, force: bool = Fa
         raise Refusal(f"{target}: cannot write the release ({exc.strerror or exc}); {advice(exc)}; "
                       f"{target} is as it was") from exc
     progress.finish()
+    if log is not None and not tag:
+        _record(root, log, version, tag)
     sys.stdout.write(f"built {target}: {', '.join(top)}\n")
     if tag:
         git_repo = history.open_repo(root)
