@@ -69,11 +69,11 @@ def test_a_change_request_applied_but_not_accepted_fails_check_and_verify(releas
             "then set its status") in out.splitlines()
     assert cli(released, "verify") == (1, (
         f"changes/CR-1500/manifest.yaml: CR-1500 has applied_in but status {status}, so it is not replayed (R430)\n"
-        f"{ITOP3}: description changed outside any CR (no CR replayed changed it)\n"
+        f"{ITOP3}: description changed outside any CR (last changed by CR-1434)\n"
         "  expected: … storage and cloud resources, following agreed standards and change procedures. Uses scripts …\n"
         "  found:    … storage and cloud resources, following agreed {+and published+} standards and change "
         "procedures. Uses scripts …\n"
-        "verify failed: framework/ is not what replaying the 0 change request(s) applied since v1 (none) gives; "
+        "verify failed: framework/ is not what replaying the 4 change request(s) applied (CR-1400, CR-1431, CR-1432, CR-1434) from the empty framework gives; "
         "make every change through a change request\n"))
 
 
@@ -103,15 +103,14 @@ def test_operations_rewritten_with_the_framework_after_applying_fail_verify(rele
     apply_cr_1500(released)
     assert cli(released, "verify")[0] == 0
     rewrite_cr_1500(released)
-    # HEAD agrees with the work tree, and no release has CR-1500: check has nothing to compare.
-    assert cli(released, "check") == (0, "checked 92 files: no problems\n")
-    applied = git(released, "log", "--format=%H", "--grep=Change-Request: CR-1500").stdout.strip()[:10]
-    assert cli(released, "verify") == (1, (
-        f"changes/CR-1500/manifest.yaml: the operations of CR-1500 are not those of the commit that applied it "
-        f"({applied}); an applied change request is a record: revert it (skillrepo revert CR-1500), then change "
-        "it and apply it again\n"
-        "verify failed: framework/ is not what replaying the 1 change request(s) applied since v1 (CR-1500) gives; "
-        "make every change through a change request\n"))
+    # HEAD agrees with the work tree, and no release has CR-1500; changes/log.yaml keeps what it was applied with.
+    code, out = cli(released, "check")
+    assert code == 1 and out.splitlines()[0] == (
+        "changes/CR-1500/manifest.yaml:6:1: R442 the operations of CR-1500 are not those it was applied with "
+        "(changes/log.yaml keeps their digest, 31507e2d05353a77); an applied change request is a record: restore them, "
+        "revert it (skillrepo revert CR-1500), then change it and apply it again")
+    code, out = cli(released, "verify")  # verify names the log's finding first: nothing is proved past it
+    assert code == 1 and out.startswith("changes/CR-1500/manifest.yaml:6:1: R442 the operations of CR-1500 ")
 
 
 def test_revert_change_and_apply_again_before_a_release_verifies(released: Path) -> None:
@@ -121,9 +120,9 @@ def test_revert_change_and_apply_again_before_a_release_verifies(released: Path)
     reaccept(released, "CR-1500")
     commit_all(released, "Change CR-1500 and accept it again")
     assert cli(released, "apply", "CR-1500", "--commit")[0] == 0
-    assert cli(released, "check") == (0, "checked 92 files: no problems\n")
-    assert cli(released, "verify") == (0, "verified: replaying the 1 change request(s) applied since v1 (CR-1500) "
-                                      "gives framework/ exactly\n")
+    assert cli(released, "check") == (0, "checked 93 files: no problems\n")
+    assert cli(released, "verify") == (0, "verified: replaying the 5 change request(s) applied (CR-1400, CR-1431, CR-1432, "
+                                      "CR-1434, CR-1500) from the empty framework gives framework/ exactly\n")
 
 
 def test_operations_rewritten_after_a_release_fail_check_against_that_release(released: Path) -> None:
@@ -135,9 +134,8 @@ def test_operations_rewritten_after_a_release_fail_check_against_that_release(re
         "changes/CR-1500/manifest.yaml:6:1: R423 the operations of CR-1500 are not those release v2 published it "
         "with (applied in edition 1); a published change request is a record: propose the change in a new change "
         "request"))
-    # v2 published CR-1500: since then no CR changed the level, whose text is not what v2 published.
-    assert cli(released, "verify")[1].splitlines()[0] == (f"{ITOP3}: description changed outside any CR (no CR "
-                                                          "replayed changed it)")
+    # The log still holds the digest CR-1500 was applied with: verify names that first.
+    assert cli(released, "verify")[1].startswith("changes/CR-1500/manifest.yaml:6:1: R442 ")
 
 
 def test_a_bundled_request_rewritten_after_the_first_release_fails_check(released: Path) -> None:
@@ -194,24 +192,24 @@ def rename_cr(root: Path) -> str:
 
 @pytest.mark.parametrize(("old", "new", "lines"), [
     ("name: Open Digital Skills Framework", "name: Open Skills Framework",
-     [f"{FRAMEWORK}: name changed outside any CR (no CR replayed changed it)",
+     [f"{FRAMEWORK}: name changed outside any CR (last changed by CR-1400)",
       "  expected: Open [-Digital-] Skills Framework", "  found:    Open Skills Framework"]),
     ("      - Skills management\n", "      - Skills management\n      - Learning\n",
-     [f'{FRAMEWORK}: subcategories of category "People and skills" changed outside any CR (no CR replayed changed '
-      "it)", "  expected: People management, Skills management",
+     [f'{FRAMEWORK}: subcategories of category "People and skills" changed outside any CR (last changed by '
+      "CR-1400)", "  expected: People management, Skills management",
       "  found:    People management, Skills management, {+Learning+}"]),
     ("      - Security and privacy\n      - Governance and risk\n", "      - Governance and risk\n      - Security "
-     "and privacy\n", [f'{FRAMEWORK}: subcategories of category "Strategy and architecture" changed outside any CR (no '
-                      "CR replayed changed it)",
+     "and privacy\n", [f'{FRAMEWORK}: subcategories of category "Strategy and architecture" changed outside any CR (last '
+                      "changed by CR-1400)",
                       "  expected: Strategy and planning, Security and privacy, [-Governance and risk-]",
                       "  found:    Strategy and planning, {+Governance and risk+}, Security and privacy"]),
     ("  - Influence\n  - Complexity\n", "  - Complexity\n  - Influence\n",
-     [f"{FRAMEWORK}: attributes changed outside any CR (no CR replayed changed it)",
+     [f"{FRAMEWORK}: attributes changed outside any CR (last changed by CR-1400)",
       "  expected: Autonomy, Influence, [-Complexity-], Knowledge, Business skills",
       "  found:    Autonomy, {+Complexity+}, Influence, Knowledge, Business skills"]),
     ("  - name: Relationships and engagement\n    subcategories:\n      - Stakeholder management\n"
      "      - Supplier management\n", "", [f'{FRAMEWORK}: category "Relationships and engagement" removed outside '
-                                           "any CR (no CR replayed changed it)",
+                                           "any CR (last changed by CR-1400)",
                                            "  expected: Strategy and architecture, Change and transformation, "
                                            "Development and implementation, Delivery and operation, People and "
                                            "skills, [-Relationships and engagement-]",
@@ -223,7 +221,7 @@ def test_verify_names_each_change_to_framework_yaml(released: Path, old: str, ne
     edit(released, FRAMEWORK, old, new)
     commit_all(released, "Edit framework.yaml by hand")
     assert cli(released, "verify") == (1, "".join(f"{line}\n" for line in lines) + (
-        "verify failed: framework/ is not what replaying the 0 change request(s) applied since v1 (none) gives; "
+        "verify failed: framework/ is not what replaying the 4 change request(s) applied (CR-1400, CR-1431, CR-1432, CR-1434) from the empty framework gives; "
         "make every change through a change request\n"))
 
 
@@ -237,8 +235,8 @@ def test_verify_names_reordered_and_added_categories(released: Path) -> None:
     commit_all(released, "Reorder")
     heads = [line for line in cli(released, "verify")[1].splitlines() if not line.startswith("  ")]
     assert heads[:2] == [
-        f'{FRAMEWORK}: category "Research" added outside any CR (no CR replayed changed it)',
-        f"{FRAMEWORK}: order of the categories changed outside any CR (no CR replayed changed it)"]
+        f'{FRAMEWORK}: category "Research" added outside any CR (last changed by CR-1400)',
+        f"{FRAMEWORK}: order of the categories changed outside any CR (last changed by CR-1400)"]
 
 
 def test_update_framework_applies_verifies_and_reverts_byte_for_byte(released: Path, tmp_path: Path) -> None:
@@ -253,8 +251,8 @@ def test_update_framework_applies_verifies_and_reverts_byte_for_byte(released: P
     text = (released / FRAMEWORK).read_text()
     assert "name: Open Digital Skills\n" in text and "      - Skills management\n      - Learning\n" in text
     assert cli(released, "fmt", "--check")[0] == 0 and cli(released, "check")[0] == 0  # written in the canonical layout
-    assert cli(released, "verify") == (0, "verified: replaying the 1 change request(s) applied since v1 (CR-1600) "
-                                      "gives framework/ exactly\n")
+    assert cli(released, "verify") == (0, "verified: replaying the 5 change request(s) applied (CR-1400, CR-1431, CR-1432, "
+                                      "CR-1434, CR-1600) from the empty framework gives framework/ exactly\n")
     code, out = cli(released, "changelog")
     assert code == 0
     assert '- **The framework: "Open Digital Skills Framework" is now "Open Digital Skills"** (minor)' in out
@@ -303,8 +301,8 @@ def test_a_v_tag_of_a_tree_is_no_release(released: Path) -> None:
     # A tag anyone can push that names a tree, not a commit: no traceback; the releases are the commits' tags.
     git(released, "tag", "v9", "HEAD^{tree}")
     apply_cr_1500(released)
-    assert cli(released, "verify") == (0, "verified: replaying the 1 change request(s) applied since v1 (CR-1500) "
-                                      "gives framework/ exactly\n")
+    assert cli(released, "verify") == (0, "verified: replaying the 5 change request(s) applied (CR-1400, CR-1431, CR-1432, "
+                                      "CR-1434, CR-1500) from the empty framework gives framework/ exactly\n")
     assert cli(released, "check")[0] == 0
 
 
@@ -316,5 +314,5 @@ def test_a_framework_in_a_subdirectory_with_any_name_is_held_to_the_same_record(
     apply_cr_1500(root)
     rewrite_cr_1500(root)
     code, out = cli(root, "verify")
-    assert code == 1 and out.startswith("changes/CR-1500/manifest.yaml: the operations of CR-1500 are not those of "
-                                        "the commit that applied it")
+    assert code == 1 and out.startswith("changes/CR-1500/manifest.yaml:6:1: R442 the operations of CR-1500 are not "
+                                        "those it was applied with")
