@@ -80,7 +80,8 @@ def test_each_hand_edit_shows_expected_and_found_and_the_change_request_that_las
     for path, old, new in HAND_EDITS:
         edit(touched, path, old, new)
     commit_all(touched, "Edit framework/ by hand")
-    assert cli(touched, "verify") == (1, (
+    since_v1 = cli(touched, "verify", "--base", "v1")
+    assert since_v1 == (1, (
         "framework/skills/ITMG/skill.yaml: name changed outside any CR (last changed by CR-1500)\n"
         "  expected: IT service [-management-]\n"
         "  found:    IT service {+operations+}\n"
@@ -117,6 +118,14 @@ def test_each_hand_edit_shows_expected_and_found_and_the_change_request_that_las
         "  found:    Works {+under close+} direction and considerable personal responsibility. Plans, …\n"
         "verify failed: framework/ is not what replaying the 1 change request(s) applied since v1 (CR-1500) gives; "
         "make every change through a change request\n"))
+    # From the empty framework every item was last changed by some CR: the initial one, CR-1400, at least.
+    whole = since_v1[1].replace("verify failed: framework/ is not what replaying the 1 change request(s) applied since "
+                                "v1 (CR-1500) gives", "verify failed: framework/ is not what replaying the 5 change "
+                                "request(s) applied (CR-1400, CR-1431, CR-1432, CR-1434, CR-1500) from the empty "
+                                "framework gives")
+    whole = whole.replace("level-2.yaml: description changed outside any CR (no CR replayed changed it)",
+                          "level-2.yaml: description changed outside any CR (last changed by CR-1434)")
+    assert cli(touched, "verify") == (1, whole.replace("(no CR replayed changed it)", "(last changed by CR-1400)"))
 
 
 def test_a_level_added_or_removed_by_hand_shows_its_text_on_one_side(touched: Path) -> None:
@@ -124,7 +133,7 @@ def test_a_level_added_or_removed_by_hand_shows_its_text_on_one_side(touched: Pa
     text = (touched / "framework/skills/ITOP/level-4.yaml").read_text("utf-8")
     (touched / "framework/skills/ITOP/level-6.yaml").write_text(text.replace("level: 4", "level: 6"), "utf-8")
     commit_all(touched, "Move a level by hand")
-    lines = cli(touched, "verify")[1].splitlines()
+    lines = cli(touched, "verify", "--base", "v1")[1].splitlines()
     assert lines[0] == "framework/skills/ITOP/level-5.yaml: level removed outside any CR (no CR replayed changed it)"
     assert lines[1].startswith("  expected: Provides technical leadership of an IT infrastructure function,")
     assert lines[2] == "  found:    (none)"

@@ -171,5 +171,6 @@ def problems(root: Path, now: Repository, base_ref: str | None = None) -> tuple[
     ids = [c.id for c in replay.order]
     names = ", ".join(ids[:8]) + (f" and {len(ids) - 8} more" if len(ids) > 8 else "") if ids else "none"
     undone = f", undoing {', '.join(c.id for c in replay.reverted)}" if replay.reverted else ""
-    origin = f"since {replay.base_ref}" if base_ref is not None else "from the empty framework"
-    return replay, found, f"the {len(replay.order)} change request(s) applied ({names}{undone}) {origin}"
+    if base_ref is not None:
+        return replay, found, f"the {len(replay.order)} change request(s) applied since {base_ref} ({names}{undone})"
+    return replay, found, f"the {len(replay.order)} change request(s) applied ({names}) from the empty framework"
