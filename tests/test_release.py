@@ -197,3 +197,30 @@ def test_tag_is_refused_on_a_dirty_tree_or_an_existing_tag_and_made_otherwise(gi
     again = run_in_process("release", "1.0.0", "--tag", cwd=repo)
     assert again.returncode == 1
     assert again.stderr == "error: the tag v1.0.0 exists already; choose another version\n"
+
+
+def test_a_release_is_recorded_and_a_version_is_released_once(git_root: Path, tmp_path: Path) -> None:
+    out = str(tmp_path / "dist")
+    first = run_in_process("release", "1.0.0", "--out", out, cwd=git_root)
+    assert first.returncode == 0 and "recorded release 1.0.0 in changes/log.yaml: it publishes 4 change request(s)" \
+        in first.stdout
+    log = check_repository(git_root)[0].log
+    assert [(r.version, r.published) for r in log.releases] == [
+        ("1.0.0", ("CR-1400", "CR-1431", "CR-1432", "CR-1434"))]
+    again = run_in_process("release", "1.0.0", "--out", out, cwd=git_root)
+    assert (again.returncode, again.stderr) == (1, f"error: {out}/1.0.0 exists: 1.0.0 was released on "
+                                                   f"{log.releases[0].date}; give --force to build it again (the "
+                                                   "repository is unchanged since), or choose the next version\n")
+    assert run_in_process("release", "1.0.0", "--out", out, "--force", cwd=git_root).returncode == 0
+    earlier = run_in_process("release", "0.9.0", "--out", out, cwd=git_root)
+    assert earlier.stderr == ("error: version 0.9.0 does not come after the last release, 1.0.0; choose a later "
+                              "one\n")
+    assert run_in_process("revert", "CR-1434", cwd=git_root).returncode == 0  # the repository changes
+    changed = run_in_process("release", "1.0.0", "--out", out, "--force", cwd=git_root)
+    assert changed.stderr == (f"error: 1.0.0 was released on {log.releases[0].date}, and the repository changed "
+                              "since (or a later release was made); release a version after 1.0.0\n")
+    second = run_in_process("release", "1.1.0", "--out", out, cwd=git_root)
+    assert second.returncode == 0, second.stderr
+    log = check_repository(git_root)[0].log
+    assert (log.releases[1].published, log.releases[1].reverted) == ((), ("CR-1434",))
+    assert "CR-1434" in (tmp_path / "dist/1.1.0/CHANGELOG.md").read_text("utf-8")  # what it no longer holds

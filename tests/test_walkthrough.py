@@ -65,7 +65,7 @@ def decide(person: Person, cr_id: str) -> None:
     person.edit(path, "# decision: and outcome: are written by a maintainer when the request is decided.\n",
                 "decision: |-\n  Accepted.\noutcome: |-\n  The level now says so.\n")
     person.commit(f"Accept {cr_id}")
-    assert cr_id in person.skillrepo("status").split("applied:")[0]  # accepted, not applied
+    assert cr_id in person.skillrepo("status").split("\napplied:")[0]  # accepted, not applied
     applied = person.skillrepo("apply", cr_id, "--commit")
     assert f"applied {cr_id}" in applied and "committed " in applied
     assert person.git("status", "--porcelain") == ""
@@ -109,6 +109,7 @@ def test_the_readme_from_a_contribution_to_two_releases_and_a_hand_edit_found(tm
 
     # A hand edit, committed past the hooks' eyes (check cannot know what a text should say): verify finds it.
     person.edit(ITOP2, "under direction", "on request")
+    person.skillrepo("fmt")  # as the hook asks
     person.commit("Touch up ITOP level 2")
     clone2 = tmp_path / "shallow2"
     git(tmp_path, "clone", "--quiet", "--depth", "1", "--no-tags", f"file://{root}", str(clone2), env=env)

@@ -123,17 +123,23 @@ def content_digest(snapshot: Snapshot) -> str:
     return digest.hexdigest()[:16]
 
 
+def kept_prefix(before: list[str], now: list[str]) -> int:
+    """How many of the change requests applied now, from the first, a release that held `before` held too, in
+    the same order: the rest were applied (or reverted and applied again) since."""
+    position = {cr: i for i, cr in enumerate(before)}
+    same, last = 0, -1
+    while same < len(now) and position.get(now[same], -1) > last:
+        last, same = position[now[same]], same + 1
+    return same
+
+
 def with_release(log: Log, version: str, date: str, content: str) -> Log:
     """The log once `version` is released: it publishes what was applied since the last release. A change
     request reverted and applied again since counts as reverted and published again, so that the order a
     release holds is always what was applied, in the order it was applied."""
     before = order_at(log, log.releases[-1].version) if log.releases else []
     now = log.order
-    position = {cr: i for i, cr in enumerate(before)}
-    same, last = 0, -1  # now[:same] is what the last release held, in the same order
-    while same < len(now) and position.get(now[same], -1) > last:
-        last = position[now[same]]
-        same += 1
+    same = kept_prefix(before, now)
     kept = set(now[:same])
     release = Release(version, date, tuple(now[same:]), tuple(cr for cr in before if cr not in kept), content)
     return replace(log, releases=(*log.releases, release))

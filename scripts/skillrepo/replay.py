@@ -15,7 +15,7 @@ from skillrepo import history
 from skillrepo.checker import load
 from skillrepo.engine import Effect, PreconditionError, apply_all, invert
 from skillrepo.model import ChangeRequest, Framework, Repository, empty_framework
-from skillrepo.record import Log, Release, order_at
+from skillrepo.record import Log, Release, kept_prefix, order_at
 from skillrepo.rules.lifecycle import APPLIED_STATUS
 
 
@@ -129,10 +129,7 @@ def since_release(root: Path, now: Repository, base_ref: str | None, excluding: 
     if previous is None:
         return _first_release(now)
     held, current = order_at(now.log, previous.version), now.log.order
-    position = {cr: i for i, cr in enumerate(held)}
-    same, last = 0, -1  # current[:same] is what the release held, in the same order
-    while same < len(current) and position.get(current[same], -1) > last:
-        last, same = position[current[same]], same + 1
+    same = kept_prefix(held, current)
     ref = f"v{previous.version}"
     try:
         base, _ = _replayed(now, held, empty_framework())
@@ -141,7 +138,20 @@ def since_release(root: Path, now: Repository, base_ref: str | None, excluding: 
         return Replay(ref, empty_framework(), [], problem=f"the change requests of {ref} do not replay: {exc}")
     kept = set(current[:same])
     reverted = [now.changes[i] for i in reversed(held) if i not in kept and i in now.changes]
-    return _forward(Replay(ref, base, [now.changes[i] for i in current[same:]], reverted), start)
+    replay = _forward(Replay(ref, base, [now.changes[i] for i in current[same:]], reverted), start)
+    replay.steps = _undoing(base, start, reverted) + replay.steps
+    return replay
+
+
+def _undoing(base: Framework, start: Framework,
+             reverted: list[ChangeRequest]) -> list[tuple[ChangeRequest, list[Effect]]]:
+    """What undoing the reverted change requests did to the release, each as a step of its own (so that the
+    changelog says what went), when undoing them in turn gives the framework the replay starts from."""
+    try:
+        undone, effects = apply_all(base, [(cr.id, invert(cr.operations)) for cr in reverted])
+    except PreconditionError:
+        return []
+    return list(zip(reverted, effects, strict=True)) if undone == start else []
 
 
 def _since_ref(root: Path, now: Repository, base_ref: str) -> Replay:
