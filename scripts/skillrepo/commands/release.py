@@ -183,9 +183,10 @@ def _record(root: Path, log: Log, version: str, tag: bool) -> None:
     """Write the log with the release recorded; with --tag, commit it through the repository's hooks."""
     files: dict[str, bytes | None] = {LOG_FILE: render(log)}
     write_files(root, files)
-    published = log.releases[-1].published
+    published, reverted = log.releases[-1].published, log.releases[-1].reverted
+    gone = f"; it no longer holds {', '.join(reverted)} (reverted)" if reverted else ""
     sys.stdout.write(f"recorded release {version} in {LOG_FILE}: it publishes {len(published)} change request(s)"
-                     f"{': ' + ', '.join(published) if published else ''}\n")
+                     f"{': ' + ', '.join(published) if published else ''}{gone}\n")
     if not tag:
         sys.stdout.write(f"commit {LOG_FILE} (it records the release), or give --tag next time to commit and tag\n")
         return
