@@ -753,6 +753,15 @@ def initial_files(fw: Framework) -> dict[str, bytes]:
     return files
 
 
+def _applies(fw: Framework, operations: list[dict[str, Any]]) -> bool:
+    """Whether the operations apply to the framework as it is."""
+    try:
+        engine.apply(fw, operations)
+    except engine.PreconditionError:
+        return False
+    return True
+
+
 def _statuses(rng: Random, total: int) -> list[tuple[str, str]]:
     """(era, status) per change request, in number order."""
     old = max(1, round(total * 0.05))
@@ -818,6 +827,8 @@ def generate(dest: Path, scale: float = 1, seed: int = 1) -> dict[str, Any]:
     for cr in crs:
         if cr.names is None:
             cr.names = final_names
+        if cr.status in ("submitted", "draft") and not _applies(fw, cr.ops):
+            cr.status = "deferred"  # overtaken by what was applied since: an editor defers it (check warns, R432)
 
     # The history.
     with tempfile.TemporaryDirectory() as tmp:
