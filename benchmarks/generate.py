@@ -736,6 +736,21 @@ class Stream:
 INITIAL_CR = "CR-0999"  # before the generated requests, numbered from CR-1000
 
 
+class LogText:
+    """changes/log.yaml's bytes as record.render writes them, grown one applied change request at a time: rendering
+    the whole log again for each of 10,000 commits would cost more than the rest of the history."""
+
+    def __init__(self, rendered: bytes) -> None:
+        self.head, rest = rendered.split(b"releases:", 1)
+        self.releases = b"releases:" + rest
+        self.head = self.head.replace(b"applied: []\n", b"applied:\n")
+        self.entries: list[bytes] = []
+
+    def add(self, cr_id: str, digest: str) -> bytes:
+        self.entries.append(f"  - cr: {cr_id}\n    operations: {digest}\n".encode())
+        return self.head + b"".join(self.entries) + self.releases
+
+
 def initial_files(fw: Framework) -> dict[str, bytes]:
     """The first commit's framework/ and its initial change request: the files applying it to the empty framework
     gives, as `skillrepo init` writes them, so that the framework is the replay of its change requests."""
@@ -844,6 +859,7 @@ def generate(dest: Path, scale: float = 1, seed: int = 1) -> dict[str, Any]:
         log = record.with_applied(record.Log(), INITIAL_CR, initial_operations(base))
         log = record.with_release(log, "1.0.0", "2026-01-01", record.content_digest(snapshot_of(dest, files)))
         files[LOG_FILE] = record.render(log)
+        log_text = LogText(files[LOG_FILE])
         base_mark = st.commit(MAINTAINERS[0], "Start the framework\n", files)
         st.tag("v1.0.0", base_mark, MAINTAINERS[0], "Release 1.0.0\n")
         st.commit(MAINTAINERS[0], "Start edition 2\n",
@@ -870,9 +886,10 @@ def generate(dest: Path, scale: float = 1, seed: int = 1) -> dict[str, Any]:
                 out = dict(fwfiles)
                 out[path] = set_applied_in(doc, EDITION_AFTER_V1)
                 log = record.with_applied(log, cr.id, cr.ops)
-                out[LOG_FILE] = record.render(log)
+                out[LOG_FILE] = log_text.add(cr.id, log.applied[-1].operations)
                 title = render_tokens(cr.title, cr.names)
                 st.commit(MAINTAINERS[cr.number % 2], f"Apply {cr.id}: {title}\n\nChange-Request: {cr.id}\n", out)
+        assert record.render(log) == log_text.head + b"".join(log_text.entries) + log_text.releases
         st.close()
         repo = git.Repo.init(dest, initial_branch="main")
         with repo.config_writer() as cw:

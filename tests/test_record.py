@@ -7,7 +7,8 @@ import jsonschema
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from skillrepo import record
+from skillrepo import documents, record
+from skillrepo.layout import LOG_FILE
 from skillrepo.schemas import load_schema
 
 IDS = [f"CR-{n}" for n in range(1500, 1506)]
@@ -68,3 +69,14 @@ def test_the_digest_ignores_layout_but_not_content() -> None:
     reordered = [{"description": {"to": "b", "from": "a"}, "level": 3, "skill": "ITOP", "op": "update-level"}]
     assert record.operations_digest(ops) == record.operations_digest(reordered)
     assert record.operations_digest(ops) != record.operations_digest([{**ops[0], "level": 4}])
+
+
+def test_a_long_history_is_read_as_one_file() -> None:
+    """The log grows with every change request applied: 20,000 of them (13 times SFIA's 1,500) are one file, read
+    without the per-file limit on values that any other data file has."""
+    log = record.Log(tuple(record.Applied(f"CR-{n}", "0123456789abcdef") for n in range(10_000, 30_000)))
+    raw = record.render(log)
+    loaded = documents.document(LOG_FILE, raw)
+    assert loaded is not None and loaded.loaded.problems == [] and len(loaded.loaded.data["applied"]) == 20_000
+    other = documents.document("changes/CR-1500/manifest.yaml", raw)
+    assert other is not None and [p.code for p in other.loaded.problems] == ["Y009"]

@@ -17,7 +17,7 @@ from skillrepo.domain import MAX_FILE_BYTES, MAX_REPOSITORY_BYTES
 from skillrepo.errors import SkillrepoError, UsageError
 from skillrepo.findings import Finding
 from skillrepo.layout import FRAMEWORK_DIR, Entry, PathInfo, classify, path_problem, printable_name, walk
-from skillrepo.yamlsource import Loaded, load_bytes, too_large
+from skillrepo.yamlsource import MAX_LOG_NODES, MAX_NODES, Loaded, load_bytes, too_large
 
 
 class Document:
@@ -205,16 +205,21 @@ def _read_snapshot(root: Path) -> Snapshot:
         if isinstance(read, int):
             snap.documents.append(Document(entry.relpath, info, b"", too_large(read)))
         else:
-            snap.documents.append(Document(entry.relpath, info, read, load_bytes(read),
+            snap.documents.append(Document(entry.relpath, info, read, load_bytes(read, max_nodes(info)),
                                            source=partial(_read_again, root / entry.relpath)))
     return snap
+
+
+def max_nodes(info: PathInfo) -> int:
+    """How many values a data file of this kind may hold."""
+    return MAX_LOG_NODES if info.kind == "log" else MAX_NODES
 
 
 def document(relpath: str, raw: bytes, source: Callable[[], bytes] | None = None) -> Document | None:
     """A data file's document from its bytes, or None if the path is not one of a data file. With `source`,
     how to read the bytes again, the document does not keep them."""
     info = classify(relpath)
-    return None if info is None else Document(relpath, info, raw, load_bytes(raw), source)
+    return None if info is None else Document(relpath, info, raw, load_bytes(raw, max_nodes(info)), source)
 
 
 def snapshot_of(root: Path, files: dict[str, bytes] | dict[str, Callable[[], bytes]]) -> Snapshot:

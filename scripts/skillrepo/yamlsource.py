@@ -49,6 +49,9 @@ MAX_DEPTH = 64
 MAX_LINE_CHARS = 10_000
 MAX_TEXT_CHARS = 50_000
 MAX_NODES = 20_000
+# changes/log.yaml lists every applied change request and every release: it grows with the history, so only
+# its size (MAX_FILE_BYTES) bounds it; a value takes at least a few bytes.
+MAX_LOG_NODES = 400_000
 MAX_NUMBER_CHARS = 100
 # More problems of one kind in one file than this are summed up in one problem, not listed one by one.
 MAX_PROBLEMS_PER_CODE = 10
@@ -81,11 +84,12 @@ class Loaded:
     Positions are only needed for a finding, and keeping one per node would cost more memory than the values
     themselves: the first time one is asked for, the file's text is walked again to find them all."""
 
-    __slots__ = ("data", "usable", "implicit", "problems", "_text", "_found")
+    __slots__ = ("data", "usable", "implicit", "problems", "_text", "_found", "max_nodes")
 
-    def __init__(self) -> None:
+    def __init__(self, max_nodes: int = MAX_NODES) -> None:
         self.data: Any = None
         self.usable = False
+        self.max_nodes = max_nodes
         # Plain scalars that YAML (1.1, or 1.2 for numbers) reads as other than text: path -> (tag, source text).
         self.implicit: dict[Path_, tuple[str, str]] = {}
         self.problems: list[YamlProblem] = []
@@ -109,7 +113,7 @@ class Loaded:
         return self._found
 
     def _find_positions(self) -> _Positions:
-        again = _Positions()
+        again = _Positions(self.max_nodes)
         if self._text is not None:
             source = self._text() if callable(self._text) else self._text
             if isinstance(source, bytes):
@@ -139,7 +143,8 @@ class Loaded:
 class _Positions:
     """Where a walk that records positions puts them, and the throwaway parts of a Loaded it also fills."""
 
-    def __init__(self) -> None:
+    def __init__(self, max_nodes: int = MAX_NODES) -> None:
+        self.max_nodes = max_nodes
         self.positions: dict[Path_, Position] = {}
         self.key_positions: dict[Path_, Position] = {}
         self.implicit: dict[Path_, tuple[str, str]] = {}
@@ -210,15 +215,15 @@ def too_large(size: int) -> Loaded:
     return out
 
 
-def load_bytes(raw: bytes) -> Loaded:
+def load_bytes(raw: bytes, max_nodes: int = MAX_NODES) -> Loaded:
     """Decode and load one YAML file strictly; problems are values, never exceptions.
 
     Beyond `load_text`, the file as a whole must be small enough, UTF-8 without a byte-order mark, with no line
     over MAX_LINE_CHARS; and its texts (keys and values) hold no control character and none is over
-    MAX_TEXT_CHARS long."""
+    MAX_TEXT_CHARS long; at most `max_nodes` values."""
     if len(raw) > MAX_FILE_BYTES:
         return too_large(len(raw))
-    out = Loaded()
+    out = Loaded(max_nodes)
     if raw.startswith(b"\xef\xbb\xbf"):
         out.problems.append(YamlProblem(1, 1, "Y011",
                                         "file starts with a byte-order mark; save it as UTF-8 without BOM"))
@@ -429,7 +434,8 @@ class _Walk:
 
     A frame of `stack` is [container, path, pending key or None, {key: position} of the keys seen]."""
 
-    __slots__ = ("out", "problems", "positions", "key_positions", "stack", "root", "documents", "nodes", "fatal")
+    __slots__ = ("out", "problems", "positions", "key_positions", "stack", "root", "documents", "nodes", "limit",
+                 "fatal")
 
     def __init__(self, out: Loaded | _Positions, record: _Positions | None) -> None:
         self.out = out
@@ -440,6 +446,7 @@ class _Walk:
         self.root: Any = None
         self.documents = 0
         self.nodes = 0
+        self.limit = out.max_nodes
         self.fatal = False
 
     def run(self, parser: CParser) -> None:
@@ -456,8 +463,8 @@ class _Walk:
                 continue
             if cls is not DocumentStartEvent:
                 self.nodes += 1  # a key, a value or a collection (and the stream's start and document's end, once)
-                if self.nodes > MAX_NODES:
-                    self._stop(event.start_mark, "Y009", f"more than {MAX_NODES:,} values in one file; split it")
+                if self.nodes > self.limit:
+                    self._stop(event.start_mark, "Y009", f"more than {self.limit:,} values in one file; split it")
                     break
             handler = handlers.get(cls)
             if handler is not None and handler(self, event):
