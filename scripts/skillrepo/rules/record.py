@@ -10,8 +10,7 @@ from skillrepo.layout import LOG_FILE
 from skillrepo.model import ChangeRequest, Repository
 from skillrepo.record import operations_digest
 from skillrepo.rules.base import Rule, at, document, finds
-
-APPLIED_STATUS = "accepted"
+from skillrepo.rules.lifecycle import APPLIED_STATUS
 
 RULES = document(
     Rule("R440", "applied-not-logged", "A change request is applied (accepted, with applied_in) but changes/log.yaml "
