@@ -48,6 +48,7 @@ except ImportError:
 
 import git  # noqa: E402
 from skillrepo import engine, record  # noqa: E402
+from skillrepo.canonical import scalar  # noqa: E402
 from skillrepo.documents import document, snapshot_of  # noqa: E402
 from skillrepo.domain import LEVEL_NAMES, LEVELS  # noqa: E402
 from skillrepo.initial import initial_operations  # noqa: E402
@@ -747,7 +748,8 @@ class LogText:
         self.entries: list[bytes] = []
 
     def add(self, cr_id: str, digest: str) -> bytes:
-        self.entries.append(f"  - cr: {cr_id}\n    operations: {digest}\n".encode())
+        # scalar() quotes as record.render does: a hex digest such as 1234e567... would read back as a number.
+        self.entries.append(f"  - cr: {scalar(cr_id)}\n    operations: {scalar(digest)}\n".encode())
         return self.head + b"".join(self.entries) + self.releases
 
 

@@ -15,7 +15,7 @@ import pytest
 from helpers import ROOT, run_in_process
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from skillrepo import engine
+from skillrepo import engine, record
 from skillrepo.checker import check_repository
 from skillrepo.domain import LEVEL_NAMES
 from skillrepo.initial import initial_operations
@@ -188,6 +188,21 @@ def test_the_benchmark_repositories_start_from_an_initial_change_request(tmp_pat
     applied = sorted((cr for cr in repo.changes.values() if cr.applied_in is not None), key=lambda cr: cr.id)
     replayed, _ = engine.apply_all(empty_framework(repo.framework.edition), [(cr.id, cr.operations) for cr in applied])
     assert applied[0] is initial and replayed == repo.framework
+
+
+def test_the_benchmark_log_text_is_the_log_record_writes(monkeypatch: pytest.MonkeyPatch) -> None:
+    spec = importlib.util.spec_from_file_location("generate", ROOT / "benchmarks" / "generate.py")
+    assert spec is not None and spec.loader is not None
+    generate = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "generate", generate)
+    spec.loader.exec_module(generate)
+    log = record.with_applied(record.Log(), "CR-0999", [])
+    log = record.with_release(log, "1.0.0", "2026-01-01", "0" * 64)
+    text = generate.LogText(record.render(log))
+    # Digests that YAML would read as numbers, if not quoted: an exponent, and digits only.
+    for cr_id, digest in (("CR-1000", "1234e56789abcdef"), ("CR-1001", "0123456789012345"), ("CR-1002", "abcdef")):
+        log = record.Log((*log.applied, record.Applied(cr_id, digest)), log.releases)
+        assert text.add(cr_id, digest) == record.render(log)
 
 
 def test_the_site_status_and_preview_say_where_an_initial_change_request_came_from(git_root: Path) -> None:
