@@ -199,8 +199,8 @@ def test_the_benchmark_log_text_is_the_log_record_writes(monkeypatch: pytest.Mon
     log = record.with_applied(record.Log(), "CR-0999", [])
     log = record.with_release(log, "1.0.0", "2026-01-01", "0" * 64)
     text = generate.LogText(record.render(log))
-    # Digests that YAML would read as numbers, if not quoted: an exponent, and digits only.
-    for cr_id, digest in (("CR-1000", "1234e56789abcdef"), ("CR-1001", "0123456789012345"), ("CR-1002", "abcdef")):
+    # Digests that YAML would read as numbers if not quoted: one with an exponent, one of digits only.
+    for cr_id, digest in (("CR-1000", "12345678e1234567"), ("CR-1001", "1234567890123456"), ("CR-1002", "abcdef")):
         log = record.Log((*log.applied, record.Applied(cr_id, digest)), log.releases)
         assert text.add(cr_id, digest) == record.render(log)
 
