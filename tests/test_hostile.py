@@ -1,5 +1,5 @@
 """Input that is out to break the tool: each case under tests/cases/hostile/ is run as a real `python -m skillrepo`
-subprocess, in a copy of the bundled repository, under a memory limit and a time limit, and must give exactly
+process (forked from a server that has imported the package once: tests/forkserver.py), in a copy of the bundled repository, under a memory limit and a time limit, and must give exactly
 its finding or refusal: no traceback, nothing written, nothing read outside the repository.
 
 A case is a YAML file:
@@ -31,10 +31,10 @@ A recipe is a list of parts (or one part), joined: {text: "..."}; {bytes: "..."}
 {repeat: "...", times: N}; {format: "...{i}...{r}...{code}...{indent}", times: N, start: S} (i from 0, r = S + i,
 code the i-th four-letter code AAAA, AAAB, ..., indent i spaces).
 
-Every case runs with the address space limited to MEMORY_LIMIT (RLIMIT_AS, set in the child before it starts
-Python: the interpreter and the libraries it loads take about 40 MB of it, so 500 MB is headroom, not a squeeze;
+Every case runs with the address space limited to MEMORY_LIMIT (RLIMIT_AS, set in the child before the command
+runs: the interpreter and the package take about 50 MB of it, so 500 MB is headroom, not a squeeze;
 going over makes an allocation fail, which would show as a traceback or a crash) and TIME_LIMIT seconds of CPU
-time (RLIMIT_CPU in the child, and the child's measured CPU time asserted under it; the wall clock only guards
+time (RLIMIT_CPU in the child, and the child's CPU time, from wait4, asserted under it; the wall clock only guards
 against a hang, HANG_GUARD seconds, so that a loaded machine slows a case without failing it). Beside the repository lies a file holding SECRET, and a named pipe; cases link to them
 ({outside}/secret.txt, {outside}/fifo): the secret must appear in no output, and the pipe, if anything opened it,
 would hang the run until the hang guard. No output may hold a control character but line breaks and tabs.
@@ -47,16 +47,18 @@ import contextlib
 import hashlib
 import os
 import re
-import resource
+import signal
 import stat
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from forkserver import ForkServer
 from helpers import XLSX_NS, copy_bundled, write_raw_xlsx
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -170,18 +172,17 @@ def make_sheet(path: Path, spec: dict[str, Any]) -> Path:
 
 # Running a case -------------------------------------------------------------------------------------------
 
-def _limits() -> None:
-    """In the child, before Python starts: the memory limit, and no core dump."""
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    # One second over the limit, so that the assertion on the measured time, not the kill, reports a slow case.
-    resource.setrlimit(resource.RLIMIT_CPU, (int(TIME_LIMIT) + 1, int(TIME_LIMIT) + 1))
+# The child's limits. RLIMIT_CPU is one second over the limit, so that the assertion on the measured time, not
+# the kill, reports a slow case.
+LIMITS = {"RLIMIT_AS": MEMORY_LIMIT, "RLIMIT_CORE": 0, "RLIMIT_CPU": int(TIME_LIMIT) + 1}
 
 
-def _children_cpu() -> float:
-    """CPU seconds (user and system) of the children of this process that have been waited for."""
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
+@pytest.fixture(scope="module")
+def forked() -> Iterator[ForkServer]:
+    """A server that forks a `python -m skillrepo` per case, warnings made errors as in run_cli."""
+    server = ForkServer({**os.environ, "PYTHONWARNINGS": "error"})
+    yield server
+    server.close()
 
 
 def tree(top: Path) -> dict[str, tuple[str, str]]:
@@ -195,7 +196,7 @@ def tree(top: Path) -> dict[str, tuple[str, str]]:
             st = path.lstat()
             if stat.S_ISLNK(st.st_mode):
                 out[rel] = ("link", os.readlink(path))
-            elif stat.S_ISREG(st.st_mode) and st.st_size > 64 * 1024 * 1024:  # a big sparse file: any write shows
+            elif stat.S_ISREG(st.st_mode) and st.st_blocks * 512 < st.st_size:  # a sparse file: any write shows
                 out[rel] = (f"file {stat.S_IMODE(st.st_mode):o}", f"{st.st_size} {st.st_mtime_ns} {st.st_ctime_ns}")
             elif stat.S_ISREG(st.st_mode):
                 out[rel] = (f"file {stat.S_IMODE(st.st_mode):o}", hashlib.sha256(path.read_bytes()).hexdigest())
@@ -269,21 +270,17 @@ def _load(path: Path) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("case_path", CASES, ids=[c.stem for c in CASES])
-def test_hostile_case(case_path: Path, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+def test_hostile_case(case_path: Path, tmp_path: Path, request: pytest.FixtureRequest, forked: ForkServer) -> None:
     case = _load(case_path)
     if case.get("xfail"):
         request.applymarker(pytest.mark.xfail(reason=case["xfail"], strict=True))
     args, cwd, places = prepare(case, tmp_path)
     before = tree(tmp_path)
-    start = _children_cpu()
     try:
-        result = subprocess.run([sys.executable, "-m", "skillrepo", *args], cwd=cwd, capture_output=True,
-                                timeout=HANG_GUARD, preexec_fn=_limits,
-                                input=recipe_bytes(case["stdin"]) if "stdin" in case else b"",
-                                env={**os.environ, "PYTHONWARNINGS": "error"})
+        result, cpu = forked.run(args, cwd, recipe_bytes(case["stdin"]) if "stdin" in case else b"",
+                                 {**os.environ, "PYTHONWARNINGS": "error"}, LIMITS, HANG_GUARD)
     except subprocess.TimeoutExpired:
         pytest.fail(f"no answer within {HANG_GUARD} s: the run hangs")
-    cpu = _children_cpu() - start
     stdout = result.stdout.decode("utf-8", "backslashreplace")
     stderr = result.stderr.decode("utf-8", "backslashreplace")
     assert "Traceback" not in stderr, stderr
@@ -311,6 +308,25 @@ def test_every_case_says_what_it_is_about() -> None:
         case = _load(case_path)
         assert case.get("about") and ("stdout" in case or "stderr" in case or case.get("output") == "any"), \
             case_path.name
+
+
+@pytest.mark.parametrize("args", [["check"], ["check", "--no-such-option"], ["--version"], ["preview", "CR-9999"],
+                                  ["import", "-"]])
+def test_a_forked_run_is_the_command_line_run(args: list[str], tmp_path: Path, forked: ForkServer) -> None:
+    root = copy_bundled(tmp_path / "repo")
+    env = {**os.environ, "PYTHONWARNINGS": "error"}
+    real = subprocess.run([sys.executable, "-m", "skillrepo", *args], cwd=root, capture_output=True,
+                          input=b"not a page", env=env)
+    result, cpu = forked.run(args, root, b"not a page", env, LIMITS, HANG_GUARD)
+    assert (result.returncode, result.stdout, result.stderr) == (real.returncode, real.stdout, real.stderr)
+    assert 0 <= cpu < TIME_LIMIT
+
+
+def test_a_forked_run_is_held_to_its_limits(tmp_path: Path, forked: ForkServer) -> None:
+    # A CPU limit of 0 s ends the child at once with SIGXCPU (or SIGKILL), as it ends a real process.
+    result, _ = forked.run(["check"], copy_bundled(tmp_path / "repo"), b"", dict(os.environ), {"RLIMIT_CPU": 0},
+                           HANG_GUARD)
+    assert result.returncode in (-signal.SIGXCPU, -signal.SIGKILL)
 
 
 # In-process: the loader and the page parser on anything ---------------------------------------------------
