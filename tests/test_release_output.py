@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import copy_bundled, held_like_a_running_command, init_git, run_cli, write_files
+from helpers import copy_bundled, held_like_a_running_command, init_git, run_cli, run_in_process, write_files
 from skillrepo import releasedir, staging
 from skillrepo.main import main
 from test_durability import kill_command, run_to_pause, start_stepped, wait_for
@@ -53,7 +53,7 @@ def drafted(tmp_path: Path) -> Path:
 def refused(root: Path, *args: str) -> str:
     """Run `release ARGS` in `root`, assert it is refused (usage) and changes nothing; its message."""
     before = everything(root.parent)
-    result = run_cli("release", *args, cwd=root)
+    result = run_in_process("release", *args, cwd=root)  # the message is the point, not the process
     assert (result.returncode, result.stdout) == (2, ""), result.stderr
     assert everything(root.parent) == before
     assert len(result.stderr.splitlines()) == 1 and "Traceback" not in result.stderr
