@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 import yaml
-from helpers import ROOT, copy_bundled, git, git_env, init_git, run_cli, write_files
+from helpers import ROOT, copy_bundled, git, git_env, init_git, run_cli, run_in_process, write_files
 from skillrepo.commands.authorize import maintainers, manifest_problems
 
 WORKFLOWS = ROOT / ".github" / "workflows"
@@ -180,7 +180,7 @@ def contribution(tmp_path: Path) -> Path:
 
 
 def authorize(contribution: Path, author: str, base: str = "main") -> tuple[int, str]:
-    result = run_cli("authorize", "--base", base, "--author", author, cwd=contribution)
+    result = run_in_process("authorize", "--base", base, "--author", author, cwd=contribution)
     assert result.stderr == ""
     return result.returncode, result.stdout
 
