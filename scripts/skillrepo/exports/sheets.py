@@ -20,10 +20,11 @@ Two more sheets go beside it in a workbook (CSV has only the skills):
   in the order they first appear (which a sheet written by `skill_rows` keeps), and loses subcategories
   that no active skill is in.
 
-Safety: no cell can run as a formula. Text starting with = + - @, a tab or a carriage return is prefixed
-with a single quote (`safe_cell`), in CSV and workbooks alike, and workbook cells are always string cells.
-A text that itself starts with a quote followed by one of those characters (or another quote) gets one too,
-so that `read_sheet` strips exactly one quote from such cells and gives every text back as it was.
+Safety: no cell can run as a formula. Workbook cells holding text are always string cells, which no
+spreadsheet evaluates, so they hold the text exactly. In CSV, which has no cell types, text starting with
+= + - @, a tab or a carriage return is prefixed with a single quote (`safe_cell`, as OWASP advises); a text
+that itself starts with a quote followed by one of those characters (or another quote) gets one too, so that
+`read_sheet` strips exactly one quote from such CSV cells and gives every text back as it was.
 
 CSV: UTF-8 with a byte-order mark (Excel reads UTF-8 CSV correctly only with one; every other tool ignores
 it), CRLF between records (RFC 4180 and the csv module's default), fields quoted only when they must be.
@@ -152,7 +153,7 @@ def _fill(sheet: Any, header: list[str], rows: list[list[Any]]) -> None:
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{len(rows) + 1}"
     head = []
     for h in header:
-        cell = WriteOnlyCell(sheet, ooxml_escape(safe_cell(h)) if isinstance(h, str) else h)
+        cell = WriteOnlyCell(sheet, ooxml_escape(h) if isinstance(h, str) else h)
         cell.font = _BOLD
         cell.data_type = "s"
         head.append(cell)
@@ -164,8 +165,8 @@ def _fill(sheet: Any, header: list[str], rows: list[list[Any]]) -> None:
                 cells.append(None)
                 continue
             if isinstance(value, str):
-                cell = WriteOnlyCell(sheet, ooxml_escape(safe_cell(value)))
-                cell.data_type = "s"  # a string cell, whatever it holds: never a formula
+                cell = WriteOnlyCell(sheet, ooxml_escape(value))
+                cell.data_type = "s"  # a string cell, whatever it holds: never a formula, so no quote is needed
                 long = "\n" in value or len(value) > (widths[c - 1] if c <= len(widths) else _WIDE)
                 cell.alignment = _WRAP if long else _TOP
             else:

@@ -77,7 +77,7 @@ class SheetFramework:
 
 
 def _text(value: Any) -> str:
-    """A cell's value as text, with the quote `safe_cell` added taken off."""
+    """A cell's value as text."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -86,7 +86,7 @@ def _text(value: Any) -> str:
         return str(int(value))
     if isinstance(value, datetime):
         return value.isoformat()
-    return unsafe_cell(str(value))
+    return str(value)
 
 
 def _blank(value: Any) -> bool:
@@ -353,7 +353,7 @@ def _csv_rows(where: Where, path: Path) -> Rows:
                                           "framework", number)
                     if any("\x00" in value for value in row):
                         raise where.error("it holds NUL bytes, so it is not a CSV text file", number)
-                    yield number, row
+                    yield number, [unsafe_cell(value) for value in row]  # the CSV's formula guard taken off
             except csv.Error as exc:
                 raise where.error(str(exc), state["record"] + 1) from exc
     except OSError as exc:
