@@ -377,6 +377,39 @@ def test_formulas_are_never_evaluated(tmp_path: Path) -> None:
     assert refusal(path) == f"{path}, sheet Skills, row 2, column Overall description: ITOP has no overall description"
 
 
+def published_csv(rows: list[list[Any]], encoding: str, bom: bool = False, break_in_cells: str = "\r\n") -> bytes:
+    """A skills CSV in the shape a publisher really ships: one Levels cell over the seven level columns, the
+    level cells holding their number or nothing, CRLF between records, the given line break inside cells."""
+    header = ["#", "Levels", *[""] * 6, *HEADER[8:]]
+    out = io.StringIO(newline="")
+    csv.writer(out, lineterminator="\r\n").writerows(
+        [header, *[["" if v is None else str(v).replace("\n", break_in_cells) for v in row] for row in rows]])
+    return (b"\xef\xbb\xbf" if bom else b"") + out.getvalue().encode(encoding)
+
+
+QUIRKY = "The team\u2019s work\u00a0\u2013 planned.\nSecond paragraph."  # ’, a no-break space, a dash, a break
+
+
+@pytest.mark.parametrize("encoding, bom, breaks, named", [
+    ("cp1252", False, "\r\n", "Windows-1252"), ("utf-8", True, "\n", "UTF-8 with a byte-order mark"),
+    ("utf-8", False, "\r\n", "UTF-8"),
+])
+def test_a_published_skills_csv_reads_in_any_of_its_encodings(tmp_path: Path, encoding: str, bom: bool, breaks: str,
+                                                               named: str) -> None:
+    rows = [skill_row(1, "ITSP", "Strategic planning", {1: QUIRKY, 4: "At four.", 7: "At seven."}),
+            skill_row(2, "ISCO", "Information systems coordination")]
+    rows[0][HEADER.index("Overall description")] = QUIRKY
+    path = tmp_path / "skills.csv"
+    path.write_bytes(published_csv(rows, encoding, bom, breaks))
+    assert (b"\x92" in path.read_bytes()) == (encoding == "cp1252")  # ’ as Windows-1252 writes it
+    assert (b"\r\nSecond" in path.read_bytes()) == (breaks == "\r\n")
+    found = read_sheet(path)
+    assert found.encoding == named
+    assert [s.code for s in found.skills] == ["ITSP", "ISCO"]  # the file's order
+    itsp = found.skills[0]
+    assert itsp.description == QUIRKY and itsp.levels == {1: QUIRKY, 4: "At four.", 7: "At seven."}
+
+
 def test_files_that_are_not_spreadsheets(tmp_path: Path) -> None:
     text = tmp_path / "notes.xlsx"
     text.write_text("just some notes\n")
@@ -389,9 +422,10 @@ def test_files_that_are_not_spreadsheets(tmp_path: Path) -> None:
     binary = tmp_path / "binary.csv"
     binary.write_bytes(b"PK\x03\x04\x00\x00binary")
     assert refusal(binary) == f"{binary}, row 1: it holds NUL bytes, so it is not a CSV text file"
-    latin = tmp_path / "latin.csv"
-    latin.write_bytes(",".join(HEADER).encode() + b"\r\n1,caf\xe9\r\n")
-    assert refusal(latin) == f"{latin}, row 2: not UTF-8 text (byte 0xe9); save it as CSV UTF-8"
+    neither = tmp_path / "neither.csv"  # 0x81 has no character in Windows-1252
+    neither.write_bytes(",".join(HEADER).encode() + b"\r\n1,caf\x81\r\n")
+    assert refusal(neither) == (f"{neither}, row 2: byte 0x81 is neither UTF-8 nor Windows-1252 text; save the file "
+                                "as CSV UTF-8")
     for name, hint in (("skills.ods", "; save it as .xlsx"), ("skills.txt", ""), ("skills", "")):
         path = tmp_path / name
         path.write_text("x")

@@ -3,6 +3,7 @@ workbook once sheetread.screen has passed its archive. Only cached values are re
 
 from __future__ import annotations
 
+import codecs
 import csv
 import warnings
 from collections.abc import Callable, Iterator
@@ -73,6 +74,8 @@ class SheetFramework:
     skills: list[SheetSkill] = field(default_factory=list)
     levels: dict[int, SheetLevel] | None = None  # None: the file has no levels sheet
     attributes: list[str] | None = None  # the generic attributes, from the levels sheet's columns
+    # How a CSV file was encoded (UTF8, UTF8_BOM or CP1252; None for a workbook): how it came, not what it holds.
+    encoding: str | None = field(default=None, compare=False)
 
 
 
@@ -208,6 +211,8 @@ def _cell(row: list[Any], index: int) -> Any:
 def _read_skills(where: Where, rows: Rows, categories: dict[str, list[str]] | None) -> SheetFramework:
     head_row, header = _header(where, rows, "#, Levels x 7, Code, URL, Skill, ...")
     marks = [i for i, name in enumerate(header) if name.casefold() == "levels"]
+    if len(marks) == 1 and header[marks[0] + 1:marks[0] + len(LEVELS)] == [""] * (len(LEVELS) - 1):
+        marks = list(range(marks[0], marks[0] + len(LEVELS)))  # as published: one Levels cell over seven columns
     if len(marks) != len(LEVELS):
         raise where.error(f"missing column Levels: the layout has {len(LEVELS)} columns headed Levels, one per level; "
                           f"found {len(marks)}", head_row)
@@ -320,10 +325,40 @@ def _unique_name(where: Where, number: int, name: str, names: dict[str, tuple[in
                       f"they {why}; give each skill its own name", number, "Skill")
 
 
-def _csv_rows(where: Where, path: Path) -> Rows:
+# The encodings a published CSV comes in, as init names them.
+UTF8, UTF8_BOM, CP1252 = "UTF-8", "UTF-8 with a byte-order mark", "Windows-1252"
+_BOM = b"\xef\xbb\xbf"
+
+
+def csv_encoding(path: Path) -> str:
+    """How a CSV file is encoded, decided for the whole file: UTF-8 (with or without a byte-order mark) if all
+    of it decodes as UTF-8, else Windows-1252 (what Excel writes as "CSV" on Windows)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with open(path, "rb") as f:
+        first = f.read(len(_BOM))
+        if first == _BOM:
+            return UTF8_BOM
+        chunk = first
+        try:
+            while chunk:
+                decoder.decode(chunk)
+                chunk = f.read(1 << 20)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return CP1252
+    return UTF8
+
+
+def _csv_cell(value: str) -> str:
+    """A CSV cell's text: the formula guard taken off, and line breaks inside the cell as LF."""
+    return unsafe_cell(value).replace("\r\n", "\n")
+
+
+def _csv_rows(where: Where, path: Path, encoding: str) -> Rows:
     """The records of a CSV file, decoded line by line so that an encoding error names its row; a line over
     MAX_CSV_LINE_BYTES, or more than MAX_ROWS records, is refused."""
     state = {"record": 0}
+    codec = "cp1252" if encoding == CP1252 else "utf-8"
 
     def lines(f: Any) -> Iterator[str]:
         first = True
@@ -334,14 +369,14 @@ def _csv_rows(where: Where, path: Path) -> Rows:
             if len(raw) > MAX_CSV_LINE_BYTES:
                 raise where.error(f"a line longer than {MAX_CSV_LINE_BYTES:,} bytes; this is not a skills sheet",
                                   state["record"] + 1)
-            if first and raw.startswith(b"\xef\xbb\xbf"):
-                raw = raw[3:]
+            if first and encoding == UTF8_BOM:
+                raw = raw[len(_BOM):]
             first = False
             try:
-                yield raw.decode("utf-8")
+                yield raw.decode(codec)
             except UnicodeDecodeError as exc:
-                raise where.error(f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save it as CSV UTF-8",
-                                  state["record"] + 1) from exc
+                raise where.error(f"byte 0x{raw[exc.start]:02x} is neither UTF-8 nor Windows-1252 text; save the "
+                                  "file as CSV UTF-8", state["record"] + 1) from exc
 
     try:
         with open(path, "rb") as f:
@@ -353,7 +388,7 @@ def _csv_rows(where: Where, path: Path) -> Rows:
                                           "framework", number)
                     if any("\x00" in value for value in row):
                         raise where.error("it holds NUL bytes, so it is not a CSV text file", number)
-                    yield number, [unsafe_cell(value) for value in row]  # the CSV's formula guard taken off
+                    yield number, [_csv_cell(value) for value in row]
             except csv.Error as exc:
                 raise where.error(str(exc), state["record"] + 1) from exc
     except OSError as exc:
@@ -362,9 +397,15 @@ def _csv_rows(where: Where, path: Path) -> Rows:
 
 def _read_csv(path: Path) -> SheetFramework:
     where = Where(str(path), None)
-    rows = _csv_rows(where, path)
     try:
-        return _read_skills(where, rows, None)
+        encoding = csv_encoding(path)
+    except OSError as exc:
+        raise where.error(f"cannot read it: {exc.strerror or exc}") from exc
+    rows = _csv_rows(where, path, encoding)
+    try:
+        found = _read_skills(where, rows, None)
+        found.encoding = encoding
+        return found
     finally:
         rows.close()  # the file is closed now, not whenever a refused read's generator is collected
 
