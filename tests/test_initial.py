@@ -17,8 +17,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from skillrepo import engine, record
 from skillrepo.checker import check_repository
-from skillrepo.domain import LEVEL_NAMES
-from skillrepo.initial import initial_operations
+from skillrepo.domain import LEVEL_NAMES, MAX_FILE_BYTES
+from skillrepo.initial import initial_operations, initial_parts
+from skillrepo.manifests import render_manifest
 from skillrepo.model import Framework, Repository, ResponsibilityLevel, Skill, SkillLevel, empty_framework
 from skillrepo.operations import PreconditionError
 from skillrepo.replay import since_release
@@ -150,6 +151,58 @@ def test_initial_operations_of_the_bundled_framework_build_it(bundled: Framework
     assert [op["op"] for op in ops[:8]] == ["update-framework", *["add-responsibility-level"] * 7]
     assert [op["code"] for op in ops if op["op"] == "add-skill"] == sorted(bundled.skills)
     assert engine.apply(empty_framework(bundled.edition), ops)[0] == bundled
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(frameworks(), st.integers(min_value=1, max_value=3000))
+def test_initial_parts_keep_the_operations_in_order_and_each_skill_whole(fw: Framework, budget: int) -> None:
+    parts = initial_parts(fw, budget)
+    assert [op for part in parts for op in part] == initial_operations(fw)
+    assert all(parts), "no part is empty"
+    head = [op for op in initial_operations(fw) if op["op"] in ("update-framework", "add-responsibility-level")]
+    assert parts[0][:len(head)] == head
+    for part in parts[1:]:
+        assert part[0]["op"] == "add-skill", "a part starts with a skill: its retire-skill stays with it"
+    for part in parts:
+        groups = sum(op["op"] == "add-skill" for op in part) + (part[0]["op"] != "add-skill")
+        assert groups == 1 or _size(part) <= budget, "only a part of one group (a skill, or the head) is over"
+
+
+def _size(ops: list[Any]) -> int:
+    return sum(len(json.dumps(op)) for op in ops)
+
+
+def test_a_framework_that_fits_gives_one_part(bundled: Framework) -> None:
+    assert initial_parts(bundled) == [initial_operations(bundled)]
+    assert initial_parts(empty_framework()) == [[]]
+
+
+def _wordy(n: int, text: str) -> Framework:
+    """A framework of `n` skills, each with `text` as its description and at levels 2 to 6."""
+    fw = replace(_named(), levels={})
+    for i in range(n):
+        code = f"S{i:03d}".replace("0", "A").replace("1", "B").replace("2", "C").replace("3", "D")
+        fw.skills[code] = Skill(code=code, id=str(uuid.UUID(int=i + 1, version=4)), name=f"Skill {i}",
+                                category="C", subcategory="S", status="active", description=text, related=[],
+                                levels={n: SkillLevel(code, n, text) for n in range(2, 7)})
+    return fw
+
+
+@pytest.mark.parametrize("text", [
+    "Plans and reviews the services of the team against the agreed standards. " * 40,
+    "Plans.\nReviews.\n" * 200,
+    "Évalue les services de l’équipe selon les normes convenues. " * 40,
+], ids=["prose", "short-lines", "accented"])
+def test_each_part_of_a_large_framework_renders_well_under_the_file_limit(text: str) -> None:
+    fw = _wordy(300, text)
+    parts = initial_parts(fw)
+    assert len(parts) >= 3
+    for part in parts:
+        rendered = render_manifest({"id": "CR-0001", "title": "Initial content", "status": "accepted",
+                                    "applies_to": [], "related": [], "proposal": "Start the framework.",
+                                    "origin": {"description": "a test"}, "applied_in": "1", "operations": part})
+        assert len(rendered) <= 0.6 * MAX_FILE_BYTES
+        assert len(rendered) >= 0.2 * MAX_FILE_BYTES or part is parts[-1], "parts are filled, not one per skill"
 
 
 def test_the_bundled_framework_is_the_replay_of_its_change_requests_from_the_empty_one(
