@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import ROOT, run_in_process
+from helpers import ROOT, git, run_in_process
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from skillrepo import engine, record
@@ -225,13 +225,19 @@ def test_the_initial_change_request_holds_the_framework_before_the_others(bundle
     assert initial.origin is not None and "written for this repository" in initial.origin.description
 
 
-def test_the_benchmark_repositories_start_from_an_initial_change_request(tmp_path: Path,
-                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def _generator(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """benchmarks/generate.py, loaded as the module `generate` (its dataclasses look their module up there)."""
     spec = importlib.util.spec_from_file_location("generate", ROOT / "benchmarks" / "generate.py")
     assert spec is not None and spec.loader is not None
     generate = importlib.util.module_from_spec(spec)
-    monkeypatch.setitem(sys.modules, "generate", generate)  # its dataclasses look their module up there
+    monkeypatch.setitem(sys.modules, "generate", generate)
     spec.loader.exec_module(generate)
+    return generate
+
+
+def test_the_benchmark_repositories_start_from_an_initial_change_request(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    generate = _generator(monkeypatch)
     generate.generate(tmp_path / "bench", scale=0.1)
     repo, findings = check_repository(tmp_path / "bench")
     assert findings == []
@@ -243,12 +249,31 @@ def test_the_benchmark_repositories_start_from_an_initial_change_request(tmp_pat
     assert applied[0] is initial and replayed == repo.framework
 
 
+def test_a_benchmark_repository_too_large_for_one_initial_manifest_splits_it_and_stays_clean(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # At scale 1.6 one initial change request would be 1.1 MB, over the limit (check: Y009).
+    generate = _generator(monkeypatch)
+    generate.generate(tmp_path / "bench", scale=1.6)
+    repo, findings = check_repository(tmp_path / "bench")
+    assert findings == []
+    initial = ["CR-0997", "CR-0998", "CR-0999"]
+    assert repo.log.order[:3] == initial and "CR-0996" not in repo.changes
+    assert [repo.changes[i].title for i in initial] == [f"Initial content of the {repo.framework.name} (part {n} of 3)"
+                                                        for n in (1, 2, 3)]
+    first = git(tmp_path / "bench", "rev-list", "--max-parents=0", "HEAD").stdout.strip()
+    in_first = git(tmp_path / "bench", "ls-tree", "-r", "--name-only", first, "changes/").stdout.split()
+    assert {f"changes/{i}/manifest.yaml" for i in initial} <= set(in_first)
+    assert all((tmp_path / "bench" / "changes" / i / "manifest.yaml").stat().st_size < MAX_FILE_BYTES for i in initial)
+
+
+def test_the_benchmark_numbers_its_initial_change_requests_to_end_at_cr_0999(monkeypatch: pytest.MonkeyPatch) -> None:
+    generate = _generator(monkeypatch)
+    assert generate.initial_ids(1) == ["CR-0999"]
+    assert generate.initial_ids(3) == ["CR-0997", "CR-0998", "CR-0999"]
+
+
 def test_the_benchmark_log_text_is_the_log_record_writes(monkeypatch: pytest.MonkeyPatch) -> None:
-    spec = importlib.util.spec_from_file_location("generate", ROOT / "benchmarks" / "generate.py")
-    assert spec is not None and spec.loader is not None
-    generate = importlib.util.module_from_spec(spec)
-    monkeypatch.setitem(sys.modules, "generate", generate)
-    spec.loader.exec_module(generate)
+    generate = _generator(monkeypatch)
     log = record.with_applied(record.Log(), "CR-0999", [])
     log = record.with_release(log, "1.0.0", "2026-01-01", "0" * 64)
     text = generate.LogText(record.render(log))
