@@ -371,3 +371,8 @@ def test_a_framework_too_large_for_one_file_arrives_as_several_initial_change_re
         assert (result.returncode, result.stderr) == (0, ""), command
     assert run_in_process("status", cwd=root).stdout.startswith(
         "applied:\n  CR-0001  Initial content of big (part 1 of 3)  (not yet in a release)\n")
+    # The first release takes all three as its baseline, as it does one initial change request.
+    release = run_in_process("release", "1.0.0", "--out", str(tmp_path / "out"), cwd=root)
+    assert release.returncode == 0, release.stderr
+    assert "it publishes 3 change request(s): CR-0001, CR-0002, CR-0003" in release.stdout
+    assert (tmp_path / "out" / "1.0.0" / "CHANGELOG.md").read_text() == "# big 1.0.0\n\nNo change requests were applied.\n"
