@@ -158,6 +158,8 @@ def test_initial_operations_of_the_bundled_framework_build_it(bundled: Framework
 def test_initial_parts_keep_the_operations_in_order_and_each_skill_whole(fw: Framework, budget: int) -> None:
     parts = initial_parts(fw, budget)
     assert [op for part in parts for op in part] == initial_operations(fw)
+    steps = [(f"CR-{n:04d}", part) for n, part in enumerate(parts, start=1)]
+    assert engine.apply_all(empty_framework(fw.edition), steps)[0] == fw, "each part applies after the one before"
     assert all(parts), "no part is empty"
     head = [op for op in initial_operations(fw) if op["op"] in ("update-framework", "add-responsibility-level")]
     assert parts[0][:len(head)] == head
