@@ -8,8 +8,9 @@ Scale 1 is about the size of SFIA: 150 skills, about 700 skill-level files, the 
 The repository is built the way a real one grows, with the tool's own code:
 
 - a base framework (edition 1) that arrives as an initial change request (CR-0999, applied: its operations build
-  the framework from the empty one, and its files are what applying them gives), and some old declined or
-  withdrawn change requests, committed, recorded in changes/log.yaml as release 1.0.0 and tagged `v1.0.0`;
+  the framework from the empty one, and its files are what applying them gives; split as `skillrepo init` does
+  when one manifest would be too large, CR-0998 and CR-0999, ...), and some old declined or withdrawn change
+  requests, committed, recorded in changes/log.yaml as release 1.0.0 and tagged `v1.0.0`;
 - edition 2 started, then change requests in number order: each proposed in a commit of its own; decided in
   batches by the editorial group (accepted, declined, deferred, withdrawn); each accepted one applied in memory
   by the real engine (`skillrepo.engine.apply`), its files written by `skillrepo.serialize` and its manifest
@@ -51,7 +52,7 @@ from skillrepo import engine, record  # noqa: E402
 from skillrepo.canonical import scalar  # noqa: E402
 from skillrepo.documents import document, snapshot_of  # noqa: E402
 from skillrepo.domain import LEVEL_NAMES, LEVELS  # noqa: E402
-from skillrepo.initial import initial_operations  # noqa: E402
+from skillrepo.initial import initial_parts, part_skills  # noqa: E402
 from skillrepo.layout import FRAMEWORK_FILE, LOG_FILE, manifest_path  # noqa: E402
 from skillrepo.manifests import render_manifest, set_applied_in  # noqa: E402
 from skillrepo.model import Framework, ResponsibilityLevel, Skill, SkillLevel, empty_framework  # noqa: E402
@@ -753,21 +754,44 @@ class LogText:
         return self.head + b"".join(self.entries) + self.releases
 
 
-def initial_files(fw: Framework) -> dict[str, bytes]:
-    """The first commit's framework/ and its initial change request: the files applying it to the empty framework
-    gives, as `skillrepo init` writes them, so that the framework is the replay of its change requests."""
-    operations = initial_operations(fw)
-    built, _ = engine.apply(empty_framework(fw.edition), operations, INITIAL_CR)
+def initial_ids(parts: int) -> list[str]:
+    """The initial change requests' ids: CR-0999 for one part, else as many as needed ending at CR-0999."""
+    last = int(INITIAL_CR.removeprefix("CR-"))
+    return [f"CR-{n:04d}" for n in range(last - parts + 1, last + 1)]
+
+
+def initial_files(fw: Framework) -> tuple[dict[str, bytes], record.Log]:
+    """The first commit's framework/, its initial change requests (one, CR-0999, unless the framework needs more
+    parts than one: initial.initial_parts) and the log that records them applied: the files applying them to the
+    empty framework gives, as `skillrepo init` writes them, so that the framework is the replay of its change
+    requests."""
+    parts = initial_parts(fw)
+    built, log, files = empty_framework(fw.edition), record.Log(), {}
+    for n, (cr_id, operations) in enumerate(zip(initial_ids(len(parts)), parts, strict=True), start=1):
+        built, _ = engine.apply(built, operations, cr_id)
+        files[manifest_path(cr_id)] = render_manifest(_initial_manifest(fw, cr_id, operations, n, len(parts)))
+        log = record.with_applied(log, cr_id, operations)
     assert built == fw
-    files = {path: data for path, data in file_changes(empty_framework(fw.edition), built).items()
-             if data is not None}
-    files[manifest_path(INITIAL_CR)] = render_manifest({
-        "id": INITIAL_CR, "title": f"Initial content of the {fw.name}", "status": "accepted", "applies_to": [],
-        "related": [], "proposal": "Start the framework with its name, generic attributes, categories, levels of "
-        f"responsibility and {len(fw.skills)} skills, so that every later change arrives as a change request.",
+    framework = {path: data for path, data in file_changes(empty_framework(fw.edition), built).items()
+                 if data is not None}
+    return framework | files, log
+
+
+def _initial_manifest(fw: Framework, cr_id: str, operations: list[dict[str, Any]], n: int,
+                      total: int) -> dict[str, Any]:
+    codes = part_skills(operations)
+    if n == 1:
+        skills = f"{len(codes)} skills" if total == 1 else f"{len(codes)} skills ({codes[0]} to {codes[-1]})"
+        proposal = ("Start the framework with its name, generic attributes, categories, levels of responsibility "
+                    f"and {skills}")
+    else:
+        proposal = f"Add the framework's {len(codes)} skills ({codes[0]} to {codes[-1]})"
+    return {
+        "id": cr_id, "title": f"Initial content of the {fw.name}" + (f" (part {n} of {total})" if total > 1 else ""),
+        "status": "accepted", "applies_to": [], "related": [],
+        "proposal": f"{proposal}, so that every later change arrives as a change request.",
         "origin": {"description": "generated by benchmarks/generate.py"}, "applied_in": fw.edition,
-        "operations": operations})
-    return files
+        "operations": operations}
 
 
 def _applies(fw: Framework, operations: list[dict[str, Any]]) -> bool:
@@ -851,14 +875,14 @@ def generate(dest: Path, scale: float = 1, seed: int = 1) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         stream_path = Path(tmp) / "stream"
         st = Stream(stream_path, Random(seed + 1), max(1, round(scale)))
-        files = initial_files(base)
+        files, log = initial_files(base)
         for schema in sorted(schema_dir().glob("*.schema.json")):
             files[f"schemas/{schema.name}"] = schema.read_bytes()
         for cr in crs:
             if cr.era == "old":
                 files[manifest_path(cr.id)] = render_manifest(cr.data(cr.names, "decided"))
-        # The first commit records CR-0999 as applied and released as 1.0.0, as `skillrepo release` would.
-        log = record.with_applied(record.Log(), INITIAL_CR, initial_operations(base))
+        # The first commit records the initial change requests as applied and released as 1.0.0, as `skillrepo
+        # release` would.
         log = record.with_release(log, "1.0.0", "2026-01-01", record.content_digest(snapshot_of(dest, files)))
         files[LOG_FILE] = record.render(log)
         log_text = LogText(files[LOG_FILE])

@@ -14,6 +14,7 @@ import yaml
 from helpers import ROOT, git, git_env, run_in_process
 from skillrepo import engine
 from skillrepo.checker import check_repository
+from skillrepo.domain import MAX_FILE_BYTES
 from skillrepo.exports import sheets
 from skillrepo.model import ChangeRequest, Framework, Origin, empty_framework
 from skillrepo.resources import schema_dir
@@ -337,3 +338,41 @@ def test_a_framework_from_a_sheet_arrives_as_an_initial_change_request_naming_th
     assert cr.origin == Origin("read from a spreadsheet by skillrepo init --from-sheet", "skills.xlsx",
                                hashlib.sha256(data).hexdigest())
     assert sorted(applied.skills) == sorted(bundled.skills) and applied.levels == bundled.levels
+
+
+def _long_row(i: int) -> list[object]:
+    """A skill with long texts (about 6 KB), so that a few hundred of them need several initial change requests."""
+    code = "".join(chr(ord("A") + (i // 26 ** k) % 26) for k in (3, 2, 1, 0))
+    text = " ".join(f"Plans and reviews the {code} services of team {n} against the agreed standards." for n in range(20))
+    return [i + 1, None, 2, 3, 4, None, None, None, code, url(code), f"Skill {code}", "Delivery and operation",
+            "Technology management", text, None, None, text, text, text, None, None, None]
+
+
+def test_a_framework_too_large_for_one_file_arrives_as_several_initial_change_requests(tmp_path: Path) -> None:
+    rows = [_long_row(i) for i in range(200)]
+    (tmp_path / "big.csv").write_bytes(sheets.to_csv(list(sheets.SKILL_HEADER), rows))
+    assert init(tmp_path, "big", "--from-sheet", "big.csv")[0] == 0
+    root = tmp_path / "big"
+    repo, findings = check_repository(root)
+    assert findings == []
+    assert sorted(repo.changes) == ["CR-0001", "CR-0002", "CR-0003"]
+    assert repo.log.order == ["CR-0001", "CR-0002", "CR-0003"]
+    for n, cr in enumerate(repo.changes.values(), start=1):
+        assert (cr.status, cr.applied_in, cr.title) == ("accepted", "1", f"Initial content of big (part {n} of 3)")
+        assert (root / "changes" / cr.id / "manifest.yaml").stat().st_size < MAX_FILE_BYTES
+    first, second, _ = repo.changes.values()
+    assert [op["op"] for op in first.operations[:8]] == ["update-framework", *["add-responsibility-level"] * 7]
+    codes = [op["code"] for op in second.operations]
+    assert (second.proposal or "").startswith(f"Add the framework's {len(codes)} skills ({codes[0]} to {codes[-1]}), ")
+    applied, _ = engine.apply_all(empty_framework("1"), [(cr.id, cr.operations) for cr in repo.changes.values()])
+    assert applied == repo.framework and len(applied.skills) == 200
+    for command in ("verify", "status", "changelog"):
+        result = run_in_process(command, cwd=root)
+        assert (result.returncode, result.stderr) == (0, ""), command
+    assert run_in_process("status", cwd=root).stdout.startswith(
+        "applied:\n  CR-0001  Initial content of big (part 1 of 3)  (not yet in a release)\n")
+    # The first release takes all three as its baseline, as it does one initial change request.
+    release = run_in_process("release", "1.0.0", "--out", str(tmp_path / "out"), cwd=root)
+    assert release.returncode == 0, release.stderr
+    assert "it publishes 3 change request(s): CR-0001, CR-0002, CR-0003" in release.stdout
+    assert (tmp_path / "out" / "1.0.0" / "CHANGELOG.md").read_text() == "# big 1.0.0\n\nNo change requests were applied.\n"

@@ -12,13 +12,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import ROOT, run_in_process
+from helpers import ROOT, git, run_in_process
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from skillrepo import engine, record
 from skillrepo.checker import check_repository
-from skillrepo.domain import LEVEL_NAMES
-from skillrepo.initial import initial_operations
+from skillrepo.domain import LEVEL_NAMES, MAX_FILE_BYTES
+from skillrepo.initial import initial_operations, initial_parts
+from skillrepo.manifests import render_manifest
 from skillrepo.model import Framework, Repository, ResponsibilityLevel, Skill, SkillLevel, empty_framework
 from skillrepo.operations import PreconditionError
 from skillrepo.replay import since_release
@@ -152,6 +153,60 @@ def test_initial_operations_of_the_bundled_framework_build_it(bundled: Framework
     assert engine.apply(empty_framework(bundled.edition), ops)[0] == bundled
 
 
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(frameworks(), st.integers(min_value=1, max_value=3000))
+def test_initial_parts_keep_the_operations_in_order_and_each_skill_whole(fw: Framework, budget: int) -> None:
+    parts = initial_parts(fw, budget)
+    assert [op for part in parts for op in part] == initial_operations(fw)
+    steps = [(f"CR-{n:04d}", part) for n, part in enumerate(parts, start=1)]
+    assert engine.apply_all(empty_framework(fw.edition), steps)[0] == fw, "each part applies after the one before"
+    assert all(parts), "no part is empty"
+    head = [op for op in initial_operations(fw) if op["op"] in ("update-framework", "add-responsibility-level")]
+    assert parts[0][:len(head)] == head
+    for part in parts[1:]:
+        assert part[0]["op"] == "add-skill", "a part starts with a skill: its retire-skill stays with it"
+    for part in parts:
+        groups = sum(op["op"] == "add-skill" for op in part) + (part[0]["op"] != "add-skill")
+        assert groups == 1 or _size(part) <= budget, "only a part of one group (a skill, or the head) is over"
+
+
+def _size(ops: list[Any]) -> int:
+    return sum(len(json.dumps(op)) for op in ops)
+
+
+def test_a_framework_that_fits_gives_one_part(bundled: Framework) -> None:
+    assert initial_parts(bundled) == [initial_operations(bundled)]
+    assert initial_parts(empty_framework()) == [[]]
+
+
+def _wordy(n: int, text: str) -> Framework:
+    """A framework of `n` skills, each with `text` as its description and at levels 2 to 6."""
+    fw = replace(_named(), levels={})
+    for i in range(n):
+        code = f"S{i:03d}".replace("0", "A").replace("1", "B").replace("2", "C").replace("3", "D")
+        fw.skills[code] = Skill(code=code, id=str(uuid.UUID(int=i + 1, version=4)), name=f"Skill {i}",
+                                category="C", subcategory="S", status="active", description=text, related=[],
+                                levels={n: SkillLevel(code, n, text) for n in range(2, 7)})
+    return fw
+
+
+@pytest.mark.parametrize("text", [
+    "Plans and reviews the services of the team against the agreed standards. " * 40,
+    "Plans.\nReviews.\n" * 200,
+    "Évalue les services de l’équipe selon les normes convenues. " * 40,
+], ids=["prose", "short-lines", "accented"])
+def test_each_part_of_a_large_framework_renders_well_under_the_file_limit(text: str) -> None:
+    fw = _wordy(300, text)
+    parts = initial_parts(fw)
+    assert len(parts) >= 3
+    for part in parts:
+        rendered = render_manifest({"id": "CR-0001", "title": "Initial content", "status": "accepted",
+                                    "applies_to": [], "related": [], "proposal": "Start the framework.",
+                                    "origin": {"description": "a test"}, "applied_in": "1", "operations": part})
+        assert len(rendered) <= 0.6 * MAX_FILE_BYTES
+        assert len(rendered) >= 0.2 * MAX_FILE_BYTES or part is parts[-1], "parts are filled, not one per skill"
+
+
 def test_the_bundled_framework_is_the_replay_of_its_change_requests_from_the_empty_one(
         bundled_repository: Repository) -> None:
     changes = bundled_repository.changes
@@ -172,13 +227,19 @@ def test_the_initial_change_request_holds_the_framework_before_the_others(bundle
     assert initial.origin is not None and "written for this repository" in initial.origin.description
 
 
-def test_the_benchmark_repositories_start_from_an_initial_change_request(tmp_path: Path,
-                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def _generator(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """benchmarks/generate.py, loaded as the module `generate` (its dataclasses look their module up there)."""
     spec = importlib.util.spec_from_file_location("generate", ROOT / "benchmarks" / "generate.py")
     assert spec is not None and spec.loader is not None
     generate = importlib.util.module_from_spec(spec)
-    monkeypatch.setitem(sys.modules, "generate", generate)  # its dataclasses look their module up there
+    monkeypatch.setitem(sys.modules, "generate", generate)
     spec.loader.exec_module(generate)
+    return generate
+
+
+def test_the_benchmark_repositories_start_from_an_initial_change_request(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    generate = _generator(monkeypatch)
     generate.generate(tmp_path / "bench", scale=0.1)
     repo, findings = check_repository(tmp_path / "bench")
     assert findings == []
@@ -190,12 +251,31 @@ def test_the_benchmark_repositories_start_from_an_initial_change_request(tmp_pat
     assert applied[0] is initial and replayed == repo.framework
 
 
+def test_a_benchmark_repository_too_large_for_one_initial_manifest_splits_it_and_stays_clean(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # At scale 1.6 one initial change request would be 1.1 MB, over the limit (check: Y009).
+    generate = _generator(monkeypatch)
+    generate.generate(tmp_path / "bench", scale=1.6)
+    repo, findings = check_repository(tmp_path / "bench")
+    assert findings == []
+    initial = ["CR-0997", "CR-0998", "CR-0999"]
+    assert repo.log.order[:3] == initial and "CR-0996" not in repo.changes
+    assert [repo.changes[i].title for i in initial] == [f"Initial content of the {repo.framework.name} (part {n} of 3)"
+                                                        for n in (1, 2, 3)]
+    first = git(tmp_path / "bench", "rev-list", "--max-parents=0", "HEAD").stdout.strip()
+    in_first = git(tmp_path / "bench", "ls-tree", "-r", "--name-only", first, "changes/").stdout.split()
+    assert {f"changes/{i}/manifest.yaml" for i in initial} <= set(in_first)
+    assert all((tmp_path / "bench" / "changes" / i / "manifest.yaml").stat().st_size < MAX_FILE_BYTES for i in initial)
+
+
+def test_the_benchmark_numbers_its_initial_change_requests_to_end_at_cr_0999(monkeypatch: pytest.MonkeyPatch) -> None:
+    generate = _generator(monkeypatch)
+    assert generate.initial_ids(1) == ["CR-0999"]
+    assert generate.initial_ids(3) == ["CR-0997", "CR-0998", "CR-0999"]
+
+
 def test_the_benchmark_log_text_is_the_log_record_writes(monkeypatch: pytest.MonkeyPatch) -> None:
-    spec = importlib.util.spec_from_file_location("generate", ROOT / "benchmarks" / "generate.py")
-    assert spec is not None and spec.loader is not None
-    generate = importlib.util.module_from_spec(spec)
-    monkeypatch.setitem(sys.modules, "generate", generate)
-    spec.loader.exec_module(generate)
+    generate = _generator(monkeypatch)
     log = record.with_applied(record.Log(), "CR-0999", [])
     log = record.with_release(log, "1.0.0", "2026-01-01", "0" * 64)
     text = generate.LogText(record.render(log))

@@ -3,25 +3,62 @@ is the replay of its change requests from the empty framework (model.empty_frame
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from skillrepo.domain import MAX_FILE_BYTES
 from skillrepo.model import Framework, Skill
 from skillrepo.operations import Operation
 from skillrepo.operations.add_responsibility_level import build as add_responsibility_level
 from skillrepo.operations.update_framework import FRAMEWORK_FIELDS, framework_value
 
+# What one initial change request's operations may take, as _yaml_size counts: half of what a file may hold, so
+# that its manifest (the operations as YAML, with its prose) stays well under MAX_FILE_BYTES.
+PART_BUDGET = MAX_FILE_BYTES // 2
+
 
 def initial_operations(fw: Framework) -> list[Operation]:
     """The operations that build exactly `fw` (all but its edition) from the empty framework: framework.yaml's
     fields, each level of responsibility, then each skill by code with its levels."""
+    return [op for group in _groups(fw) for op in group]
+
+
+def initial_parts(fw: Framework, budget: int = PART_BUDGET) -> list[list[Operation]]:
+    """initial_operations(fw) cut, in order, into parts of at most `budget` bytes each as _yaml_size counts (one
+    part if all fit): the first starts with the framework's fields and levels; a skill is never cut apart."""
+    parts: list[list[Operation]] = []
+    used = 0
+    for group in _groups(fw):
+        size = sum(_yaml_size(op) for op in group)
+        if not parts or (used + size > budget and used > 0):
+            parts.append([])
+            used = 0
+        parts[-1] += group
+        used += size
+    return parts
+
+
+def _yaml_size(op: Operation) -> int:
+    """At least the bytes a manifest takes for `op`, from its JSON in one pass: YAML folds a text at about 100
+    columns and indents each line (at most 10 spaces: an eighth more), and writes a line break as a blank line
+    (two indented lines). ASCII escapes already count 6 bytes for a character UTF-8 writes in 2 or 3."""
+    text = json.dumps(op)
+    return len(text) + len(text) // 8 + 24 * text.count("\\n")
+
+
+def _groups(fw: Framework) -> list[list[Operation]]:
+    """The operations in the groups a part never cuts: framework.yaml's fields with the levels, then each skill."""
     empty = Framework()
     changes = {key: {"from": framework_value(empty, key), "to": framework_value(fw, key)}
                for key in FRAMEWORK_FIELDS if framework_value(fw, key) != framework_value(empty, key)}
-    ops: list[Operation] = [{"op": "update-framework", **changes}] if changes else []
-    ops += [add_responsibility_level(fw.levels[n]) for n in sorted(fw.levels)]
-    for code in sorted(fw.skills):
-        ops += _skill_operations(fw.skills[code])
-    return ops
+    head: list[Operation] = [{"op": "update-framework", **changes}] if changes else []
+    head += [add_responsibility_level(fw.levels[n]) for n in sorted(fw.levels)]
+    return [head, *(_skill_operations(fw.skills[code]) for code in sorted(fw.skills))]
+
+
+def part_skills(operations: list[Operation]) -> list[str]:
+    """The codes of the skills a part adds, in order."""
+    return [str(op["code"]) for op in operations if op.get("op") == "add-skill"]
 
 
 def _skill_operations(skill: Skill) -> list[Operation]:

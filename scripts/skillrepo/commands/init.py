@@ -25,7 +25,7 @@ from skillrepo import staging as stage
 from skillrepo.checker import check_repository
 from skillrepo.errors import SkillrepoError
 from skillrepo.findings import ERROR, Finding
-from skillrepo.initial import initial_operations
+from skillrepo.initial import initial_parts, part_skills
 from skillrepo.layout import FRAMEWORK_DIR, LOG_FILE, is_allowed_extra, manifest_path
 from skillrepo.manifests import render_manifest
 from skillrepo.model import Framework, ResponsibilityLevel, Skill, SkillLevel, empty_framework
@@ -39,7 +39,6 @@ from skillrepo.writing import pause_for_tests
 from skillrepo.yamlsource import load_bytes
 
 EDITION = "1"
-INITIAL_CR = "CR-0001"
 ATTRIBUTES: tuple[str, ...] = ("Autonomy", "Influence", "Complexity", "Knowledge", "Business skills")
 COMMIT_MESSAGE = "Start the framework"
 
@@ -161,30 +160,50 @@ def origin(sheet: Path | None) -> dict[str, str]:
     return found
 
 
-def initial_change_request(fw: Framework, source: dict[str, str]) -> dict[str, Any]:
-    """changes/CR-0001/manifest.yaml's data: the operations that build `fw` from the empty framework."""
-    parts = ["name", "generic attributes", "categories", "levels of responsibility"]
-    parts += [f"{len(fw.skills)} skills"] if fw.skills else []
-    return {
-        "id": INITIAL_CR, "title": f"Initial content of {fw.name}", "status": "accepted", "applies_to": [],
-        "related": [],
-        "proposal": f"Start the framework with its {', '.join(parts[:-1])} and {parts[-1]}, so that every later "
-                    "change arrives as a change request and the framework is the replay of its change requests.",
-        "origin": source, "applied_in": EDITION, "operations": initial_operations(fw),
-    }
+def initial_change_requests(fw: Framework, source: dict[str, str]) -> list[dict[str, Any]]:
+    """changes/CR-0001/manifest.yaml's data, and CR-0002's... when the framework needs several parts: the
+    operations that build `fw` from the empty framework, in order (initial.initial_parts)."""
+    parts = initial_parts(fw)
+    return [{
+        "id": f"CR-{n:04d}", "title": f"Initial content of {fw.name}{_part_of(n, len(parts))}",
+        "status": "accepted", "applies_to": [], "related": [],
+        "proposal": _proposal(fw, operations, first=n == 1),
+        "origin": source, "applied_in": EDITION, "operations": operations,
+    } for n, operations in enumerate(parts, start=1)]
+
+
+def _part_of(n: int, total: int) -> str:
+    return f" (part {n} of {total})" if total > 1 else ""
+
+
+def _proposal(fw: Framework, operations: list[dict[str, Any]], first: bool) -> str:
+    """What a part holds: the first, the framework's own fields, its levels and its skills; the others, skills."""
+    codes = part_skills(operations)
+    skills = ("" if not codes else f"{len(codes)} skills" if len(codes) == len(fw.skills) else
+              f"{len(codes)} skills ({codes[0]} to {codes[-1]})")
+    why = "so that every later change arrives as a change request and the framework is the replay of its change " \
+          "requests."
+    if not first:
+        return f"Add the framework's {skills}, {why}"
+    parts = ["name", "generic attributes", "categories", "levels of responsibility"] + ([skills] if skills else [])
+    return f"Start the framework with its {', '.join(parts[:-1])} and {parts[-1]}, {why}"
 
 
 def files(fw: Framework, source: dict[str, str]) -> dict[str, bytes]:
-    """Every file of the new repository: its initial change request, and framework/ as applying it gives it."""
-    manifest = initial_change_request(fw, source)
-    try:
-        applied, _ = engine.apply(empty_framework(EDITION), manifest["operations"], INITIAL_CR)
-    except PreconditionError as exc:
-        raise Refusal(f"the new framework cannot be built from its initial change request: {exc}") from exc
-    out: dict[str, bytes] = {path: data for path, data in sorted(file_changes(empty_framework(EDITION),
-                                                                               applied).items()) if data is not None}
-    out[manifest_path(INITIAL_CR)] = render_manifest(manifest)
-    out[LOG_FILE] = record.render(record.with_applied(record.Log(), INITIAL_CR, manifest["operations"]))
+    """Every file of the new repository: its initial change requests, and framework/ as applying them gives it."""
+    manifests = initial_change_requests(fw, source)
+    applied, log = empty_framework(EDITION), record.Log()
+    out: dict[str, bytes] = {}
+    for manifest in manifests:
+        try:
+            applied, _ = engine.apply(applied, manifest["operations"], manifest["id"])
+        except PreconditionError as exc:
+            raise Refusal(f"the new framework cannot be built from its initial change requests: {exc}") from exc
+        out[manifest_path(manifest["id"])] = render_manifest(manifest)
+        log = record.with_applied(log, manifest["id"], manifest["operations"])
+    out = {path: data for path, data in sorted(file_changes(empty_framework(EDITION), applied).items())
+           if data is not None} | out
+    out[LOG_FILE] = record.render(log)
     if not applied.skills:
         out["framework/skills/.gitkeep"] = b""  # git keeps no empty directory; check ignores dot files
     out["changes/README.md"] = _changes_readme().encode("utf-8")
