@@ -274,7 +274,7 @@ def test_warnings_of_check_are_shown_and_do_not_stop_init(tmp_path: Path) -> Non
     (tmp_path / "s.csv").write_bytes(sheets.to_csv(list(sheets.SKILL_HEADER), rows))
     code, out, err = init(tmp_path, "new", "--from-sheet", "s.csv")
     assert code == 0
-    assert out.startswith("created new: 1 skills, 1 skill levels;")
+    assert out.startswith("read s.csv (UTF-8 with a byte-order mark)\ncreated new: 1 skills, 1 skill levels;")
     assert err == ("new/framework/skills/ITOP/skill.yaml:9:41: T501 mentions (QQQQ), but no skill has the code QQQQ "
                    "(warning)\n")
     assert run_in_process("check", cwd=tmp_path / "new").returncode == 0
@@ -376,3 +376,17 @@ def test_a_framework_too_large_for_one_file_arrives_as_several_initial_change_re
     assert release.returncode == 0, release.stderr
     assert "it publishes 3 change request(s): CR-0001, CR-0002, CR-0003" in release.stdout
     assert (tmp_path / "out" / "1.0.0" / "CHANGELOG.md").read_text() == "# big 1.0.0\n\nNo change requests were applied.\n"
+
+
+def test_a_published_windows_1252_csv_becomes_a_clean_framework(tmp_path: Path) -> None:
+    from test_sheets import QUIRKY, published_csv, skill_row
+
+    rows = [skill_row(1, "ITSP", "Strategic planning", {4: QUIRKY, 5: "At five."}),
+            skill_row(2, "ISCO", "Information systems coordination")]
+    (tmp_path / "skills.csv").write_bytes(published_csv(rows, "cp1252"))
+    code, out, err = init(tmp_path, "new", "--from-sheet", "skills.csv")
+    assert (code, err) == (0, "")
+    assert out.startswith("read skills.csv (Windows-1252)\ncreated new: 2 skills, 3 skill levels;")
+    repo, findings = check_repository(tmp_path / "new")
+    assert findings == []
+    assert repo.framework.skills["ITSP"].levels[4].description == QUIRKY  # ’, a no-break space, LF for CRLF

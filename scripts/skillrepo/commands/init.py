@@ -408,6 +408,8 @@ def run(directory: Path, sheet: Path | None) -> int:
         _discard(built)
     for f in findings:
         sys.stderr.write(f"{directory}/{f.as_text()}\n")
+    if source is not None and source.encoding is not None:  # a CSV: say how its bytes were read, so a wrong guess shows
+        sys.stdout.write(f"read {sheet} ({source.encoding})\n")
     levels = sum(len(s.levels) for s in fw.skills.values())
     sys.stdout.write(f"created {directory}: {len(fw.skills)} skills, {levels} skill levels; "
                      f"next: cd {directory} && pre-commit install\n")
