@@ -37,7 +37,7 @@ def workbook(fw: Framework, epoch: int = EPOCH) -> bytes:
 
 def test_the_skills_sheet_has_the_published_columns_and_order(bundled: Framework) -> None:
     header, rows = sheets.skill_rows(bundled, url)
-    assert header == ["#", *["Levels"] * 7, "Code", "URL", "Skill", "Category", "Subcategory", "Overall description",
+    assert header == ["#", "Levels", *[""] * 6, "Code", "URL", "Skill", "Category", "Subcategory", "Overall description",
                       "Guidance notes", *(f"Level {n} description" for n in range(1, 8))]
     assert [r[0] for r in rows] == list(range(1, len(bundled.skills) + 1))
     cats = list(bundled.categories)
@@ -260,7 +260,8 @@ def without_column(name: str) -> tuple[list[Any], list[list[Any]]]:
 CASES: list[tuple[str, Any, str]] = [
     ("missing column", lambda: without_column("Subcategory"), "row 1: missing column Subcategory"),
     ("missing Levels", lambda: without_column("Levels"),
-     "row 1: missing column Levels: the layout has 7 columns headed Levels, one per level; found 6"),
+     "row 1: missing column Levels: the layout has 7 level columns, under one Levels cell followed by 6 empty ones, "
+     "or each headed Levels; found 0 headed Levels"),
     ("duplicate code", lambda: (HEADER, base_rows() + [skill_row(4, "ITOP", "Other")]),
      "row 5, column Code: duplicate code ITOP (first on row 2)"),
     ("malformed code", lambda: (HEADER, with_cell(base_rows(), 3, "Code", "Sysp")),
@@ -435,12 +436,13 @@ def test_files_that_are_not_spreadsheets(tmp_path: Path) -> None:
     assert refusal(tmp_path / "absent.csv") == f"{tmp_path / 'absent.csv'}: no such file"
     empty = tmp_path / "empty.csv"
     empty.write_bytes(b"")
-    assert refusal(empty) == f"{empty}: the sheet is empty; its first row must be the header (#, Levels x 7, Code, URL, "\
-                             "Skill, ...)"
+    assert refusal(empty) == f"{empty}: the sheet is empty; its first row must be the header (#, Levels and 6 empty " \
+                             "cells, Code, URL, Skill, ...)"
     semicolons = tmp_path / "semi.csv"
     semicolons.write_text(";".join(HEADER) + "\n", encoding="utf-8")
-    assert refusal(semicolons) == (f"{semicolons}, row 1: missing column Levels: the layout has 7 columns headed "
-                                   "Levels, one per level; found 0")
+    assert refusal(semicolons) == (f"{semicolons}, row 1: missing column Levels: the layout has 7 level columns, "
+                                   "under one Levels cell followed by 6 empty ones, or each headed Levels; found 0 "
+                                   "headed Levels")
 
 
 def _levels_book(rows: list[list[Any]], header: list[str] | None = None) -> Any:

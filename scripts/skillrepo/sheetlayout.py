@@ -14,9 +14,11 @@ LEVELS_SHEET = "Levels of responsibility"
 CATEGORIES_SHEET = "Categories"
 
 DESCRIPTION = "Level {} description"
+# As published: one "Levels" cell over the seven level columns (the CSV of a merged cell), each row's level cells
+# holding the level's number where the skill is defined at it. The reader also takes seven "Levels" cells.
 SKILL_HEADER: tuple[str, ...] = (
-    "#", *(["Levels"] * len(LEVELS)), "Code", "URL", "Skill", "Category", "Subcategory", "Overall description",
-    "Guidance notes", *(DESCRIPTION.format(n) for n in LEVELS),
+    "#", "Levels", *([""] * (len(LEVELS) - 1)), "Code", "URL", "Skill", "Category", "Subcategory",
+    "Overall description", "Guidance notes", *(DESCRIPTION.format(n) for n in LEVELS),
 )
 LEVEL_HEADER: tuple[str, ...] = ("Level", "Name", "Essence")
 CATEGORY_HEADER: tuple[str, ...] = ("Category", "Subcategory")

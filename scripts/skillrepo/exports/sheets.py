@@ -3,13 +3,13 @@
 The skills sheet has the columns of the published SFIA spreadsheet, so tooling that reads that one reads
 this one unchanged:
 
-    #, Levels x 7, Code, URL, Skill, Category, Subcategory, Overall description, Guidance notes,
+    #, Levels, (6 empty), Code, URL, Skill, Category, Subcategory, Overall description, Guidance notes,
     Level 1 description ... Level 7 description
 
 One row per ACTIVE skill (retired skills are not in the sheet: it describes what can be used today),
 ordered by the category order of framework.yaml, then the subcategory order, then the code; `#` is the
-1-based row number. The k-th `Levels` column holds the number k when the skill is defined at level k,
-and is empty otherwise.
+1-based row number. One `Levels` header cell stands over the seven level columns, as published; the k-th
+of them holds the number k when the skill is defined at level k, and is empty otherwise.
 
 Two more sheets go beside it in a workbook (CSV has only the skills):
 

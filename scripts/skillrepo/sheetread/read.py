@@ -209,13 +209,14 @@ def _cell(row: list[Any], index: int) -> Any:
 
 
 def _read_skills(where: Where, rows: Rows, categories: dict[str, list[str]] | None) -> SheetFramework:
-    head_row, header = _header(where, rows, "#, Levels x 7, Code, URL, Skill, ...")
+    head_row, header = _header(where, rows, "#, Levels and 6 empty cells, Code, URL, Skill, ...")
     marks = [i for i, name in enumerate(header) if name.casefold() == "levels"]
     if len(marks) == 1 and header[marks[0] + 1:marks[0] + len(LEVELS)] == [""] * (len(LEVELS) - 1):
         marks = list(range(marks[0], marks[0] + len(LEVELS)))  # as published: one Levels cell over seven columns
     if len(marks) != len(LEVELS):
-        raise where.error(f"missing column Levels: the layout has {len(LEVELS)} columns headed Levels, one per level; "
-                          f"found {len(marks)}", head_row)
+        raise where.error(f"missing column Levels: the layout has {len(LEVELS)} level columns, under one Levels cell "
+                          f"followed by {len(LEVELS) - 1} empty ones, or each headed Levels; found {len(marks)} headed "
+                          "Levels", head_row)
     named = ["Code", "Skill", "Category", "Subcategory", "Overall description", "Guidance notes",
              *(DESCRIPTION.format(n) for n in LEVELS)]
     cols = _columns(where, head_row, header, named)
