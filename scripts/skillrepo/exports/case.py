@@ -39,7 +39,7 @@ ITEM_TYPES: dict[str, ItemType] = {
     "skill": ItemType("Skill", "A skill, described in general and at each level at which it is practised."),
     "skill-level": ItemType("Skill level", "A skill as practised at one level of responsibility."),
     "responsibility-level": ItemType("Level of responsibility",
-                                     "One of the seven generic levels of responsibility, from 1 (the least) to 7."),
+                                     "A generic level of responsibility, from 1 (the least) upwards."),
 }
 
 
@@ -120,11 +120,11 @@ def _skills(fw: Framework, out: _Package) -> None:
             parent, placed = out.doc_id, max(placed, times.framework("name"))
         out.associate("isChildOf", skill.id, parent, placed)
         for n in sorted(skill.levels):
-            level_id, when = skill_level_id(skill.id, n), times.level(code, n)
-            out.item("skill-level", level_id, skill.levels[n].description, when, f"{code}{n}",
+            level_id, linked = skill_level_id(skill.id, n), times.level_added(code, n)
+            out.item("skill-level", level_id, skill.levels[n].description, times.level(code, n), f"{code}{n}",
                      f"{skill.name} level {n}")
-            out.associate("isChildOf", level_id, skill.id, when, n)
-            out.associate("hasSkillLevel", skill.id, level_id, when, n)
+            out.associate("isChildOf", level_id, skill.id, linked, n)
+            out.associate("hasSkillLevel", skill.id, level_id, linked, n)
 
 
 def _responsibility_levels(fw: Framework, out: _Package) -> None:
@@ -132,9 +132,11 @@ def _responsibility_levels(fw: Framework, out: _Package) -> None:
     start = len(fw.categories)
     for n in sorted(fw.levels):
         level = fw.levels[n]
-        rl_id, when = derived_id("responsibility-level", str(n)), out.times.responsibility(n, "name", "essence")
-        out.item("responsibility-level", rl_id, level.essence, when, f"L{n}", level.name)
-        out.associate("isChildOf", rl_id, out.doc_id, max(when, out.times.framework("name")), start + n)
+        rl_id = derived_id("responsibility-level", str(n))
+        out.item("responsibility-level", rl_id, level.essence, out.times.responsibility(n, "name", "essence"),
+                 f"L{n}", level.name)
+        named = max(out.times.responsibility(n, "name"), out.times.framework("name"))  # what the link shows
+        out.associate("isChildOf", rl_id, out.doc_id, named, start + n)
 
 
 def _relations(fw: Framework, out: _Package) -> None:
