@@ -64,6 +64,7 @@ TARGETS: dict[str, tuple[str, ...]] = {
     "skillrepo.exports.framework_json": ("document",),
     "skillrepo.exports.sheets": ("write_csv", "write_xlsx", "skill_rows", "level_rows"),
     "skillrepo.exports.case": ("package",),
+    "skillrepo.exports.lastchange": ("last_changes",),
     "skillrepo.exports.changelog": ("entries", "markdown", "json_document", "word_diff"),
     "skillrepo.exports.mapping": ("rows",),
     # Pages are rendered as they are written: _encoded draws a page's text from its template.

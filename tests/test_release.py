@@ -68,14 +68,15 @@ def test_case_package_is_complete_and_every_association_resolves(built: Path) ->
     levels = {(s["code"], lv["level"]): lv["id"] for s in framework["skills"] for lv in s["levels"]}
     assert set(levels.values()) <= set(items)
     assert len(levels) == 62
-    assert {i["CFItemType"] for i in items.values()} == {"Category", "Subcategory", "Skill", "Skill level"}
+    assert {i["CFItemType"] for i in items.values()} == {"Category", "Subcategory", "Skill", "Skill level",
+                                                          "Level of responsibility"}
     known = set(items) | {document["identifier"]}
     for a in associations:
         assert a["originNodeURI"]["identifier"] in known and a["destinationNodeURI"]["identifier"] in known
-        assert a["associationType"] in {"isChildOf", "isRelatedTo", "replacedBy"}
+        assert a["associationType"] in {"isChildOf", "hasSkillLevel", "isRelatedTo", "replacedBy"}
     parents = {a["originNodeURI"]["identifier"] for a in associations if a["associationType"] == "isChildOf"}
     assert set(items) == parents  # every item hangs in the tree
-    for required in ("identifier", "uri", "creator", "title", "lastChangeDateTime", "CFPackageURI"):
+    for required in ("identifier", "uri", "creator", "title", "lastChangeDateTime", "caseVersion"):
         assert required in document
 
 
@@ -121,6 +122,7 @@ def test_two_builds_are_byte_identical_whatever_the_clock_and_time_zone(git_root
     assert files(release(repo, "1.0.0", "--force", env={"TZ": "Asia/Tokyo"})) == saved
     third = files(release(repo, "1.0.0", "--force", env={"SOURCE_DATE_EPOCH": "1700000000", "TZ": "America/New_York"}))
     assert third["skills.csv"] == saved["skills.csv"] and third["skills.xlsx"] != saved["skills.xlsx"]
+    assert third["case.json"] == saved["case.json"]  # its times are the recorded release's day, not the commit's
 
 
 FORMULA_CR = """\

@@ -22,6 +22,7 @@ from skillrepo.documents import overlay
 from skillrepo.drift import problems
 from skillrepo.errors import SkillrepoError, UsageError, advice
 from skillrepo.exports import case, changelog, framework_json, mapping, sheets
+from skillrepo.exports.lastchange import last_changes
 from skillrepo.exports.output import Writer, text_writer, write_json
 from skillrepo.layout import LOG_FILE, printable_name
 from skillrepo.locking import lent_to_children
@@ -75,7 +76,9 @@ def build(repo: Repository, replay: Replay, version: str, epoch: int,
     change requests link as `links` says."""
     fw = repo.framework
     assert replay.result is not None
-    stamp = datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+    recorded = repo.log.release(version)  # run() records the release before building it
+    day = recorded.date if recorded is not None else datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%d")
+    times = last_changes(repo.log, repo.changes, day)
     items = changelog.entries(replay.effects, replay.result)
     title = f"{fw.name} {version}" + (f": changes since {replay.base_ref}" if replay.base_ref else "")
     mapping_rows = mapping.rows(replay.base, replay.result, replay.effects)
@@ -91,7 +94,7 @@ def build(repo: Repository, replay: Replay, version: str, epoch: int,
             ("Skills", skills_header, skill_rows), ("Levels of responsibility", level_header, level_rows),
             ("Categories", *sheets.category_rows(fw)), ("Changes", changes_header, change_rows),
             ("Mapping", map_header, map_table)], epoch)),
-        ("case.json", lambda out: write_json(out, case.package(fw, version, stamp))),
+        ("case.json", lambda out: write_json(out, case.package(fw, version, times))),
         ("CHANGELOG.md", text_writer(lambda: changelog.markdown(title, items, repo.changes, links))),
         ("changes.json", lambda out: write_json(out, changelog.json_document(title, replay.base_ref, items, links))),
         ("mapping.csv", lambda out: sheets.write_csv(out, map_header, map_table)),

@@ -1,18 +1,46 @@
 """case.json: the framework as a 1EdTech CASE 1.1 CFPackage, so that CASE tools (OpenSALT and others) load it.
 
-CFItems for categories, subcategories, skills and skill levels; CFAssociations `isChildOf` for the tree,
-`replacedBy` for retirements and merges, `isRelatedTo` for related skills. Identifiers are UUIDs that stay
-the same across releases for the same item; URIs are `urn:uuid:` forms of them.
+CFItems for categories, subcategories, skills, skill levels and levels of responsibility, each typed through
+CFItemTypeURI; CFAssociations `isChildOf` for the tree, `hasSkillLevel` from a skill to its levels, `replacedBy`
+for retirements and merges, `isRelatedTo` for related skills. Identifiers are UUIDs that stay the same across
+releases for the same item; URIs are `urn:uuid:` forms of them. Each record's lastChangeDateTime is when its own
+content last changed (exports/lastchange.py).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from skillrepo.exports.ids import derived_id, skill_level_id
+from skillrepo.exports.lastchange import LastChanges
 from skillrepo.model import Framework
 
-ITEM_TYPES = ("Category", "Subcategory", "Skill", "Skill level")
+CASE_VERSION = "1.1"
+
+
+@dataclass(frozen=True)
+class ItemType:
+    """A kind of CFItem, defined once in CFDefinitions.CFItemTypes and linked from each item of its kind."""
+
+    title: str
+    description: str
+
+    @property
+    def identifier(self) -> str:
+        return derived_id("item-type", self.title)
+
+
+# Every kind of item the package holds, in the order CFDefinitions lists them: a new kind (an attribute, an
+# attribute at a level) is one entry here, and the items that `_Package.item` adds of it.
+ITEM_TYPES: dict[str, ItemType] = {
+    "category": ItemType("Category", "A group of subcategories of skills."),
+    "subcategory": ItemType("Subcategory", "A group of skills within a category."),
+    "skill": ItemType("Skill", "A skill, described in general and at each level at which it is practised."),
+    "skill-level": ItemType("Skill level", "A skill as practised at one level of responsibility."),
+    "responsibility-level": ItemType("Level of responsibility",
+                                     "A generic level of responsibility, from 1 (the least) upwards."),
+}
 
 
 def _uri(identifier: str) -> str:
@@ -26,20 +54,21 @@ def _link(identifier: str, title: str) -> dict[str, str]:
 class _Package:
     """The items and associations of a CFPackage as they are added, each titled for the links to it."""
 
-    def __init__(self, fw: Framework, timestamp: str) -> None:
+    def __init__(self, fw: Framework, times: LastChanges) -> None:
         self.doc_id = derived_id("document", fw.name)
-        self.doc_link = _link(self.doc_id, fw.name)
-        self.timestamp = timestamp
+        self.times = times
         self.items: list[dict[str, Any]] = []
         self.associations: list[dict[str, Any]] = []
         self.titles: dict[str, str] = {self.doc_id: fw.name}
 
-    def item(self, identifier: str, statement: str, kind: str, code: str | None = None,
+    def item(self, kind: str, identifier: str, statement: str, when: str, code: str | None = None,
              abbreviated: str | None = None, notes: str | None = None) -> None:
-        """Add a CFItem."""
+        """Add a CFItem of a kind of ITEM_TYPES, whose content last changed `when`."""
+        item_type = ITEM_TYPES[kind]
         entry: dict[str, Any] = {
-            "identifier": identifier, "uri": _uri(identifier), "CFDocumentURI": self.doc_link,
-            "fullStatement": statement, "CFItemType": kind, "language": "en", "lastChangeDateTime": self.timestamp,
+            "identifier": identifier, "uri": _uri(identifier), "fullStatement": statement,
+            "CFItemType": item_type.title, "CFItemTypeURI": _link(item_type.identifier, item_type.title),
+            "language": "en", "lastChangeDateTime": when,
         }
         if code is not None:
             entry["humanCodingScheme"] = code
@@ -50,12 +79,11 @@ class _Package:
         self.items.append(entry)
         self.titles[identifier] = abbreviated or statement[:60]
 
-    def associate(self, kind: str, origin: str, destination: str, sequence: int | None = None) -> None:
-        """Add a CFAssociation between two items already added."""
+    def associate(self, kind: str, origin: str, destination: str, when: str, sequence: int | None = None) -> None:
+        """Add a CFAssociation between two items already added; `when` covers both ends' titles."""
         identifier = derived_id("association", kind, origin, destination)
         entry: dict[str, Any] = {
-            "identifier": identifier, "uri": _uri(identifier), "CFDocumentURI": self.doc_link,
-            "associationType": kind, "lastChangeDateTime": self.timestamp,
+            "identifier": identifier, "uri": _uri(identifier), "associationType": kind, "lastChangeDateTime": when,
             "originNodeURI": _link(origin, self.titles[origin]),
             "destinationNodeURI": _link(destination, self.titles[destination]),
         }
@@ -64,58 +92,81 @@ class _Package:
         self.associations.append(entry)
 
 
-def _tree(fw: Framework, out: _Package) -> None:
-    """The categories, subcategories, skills and skill levels, each a child of the one above it."""
-    doc_id, item, associate, titles = out.doc_id, out.item, out.associate, out.titles
+def _categories(fw: Framework, out: _Package) -> None:
+    """The categories and subcategories, each a child of the one above it (the document for a category)."""
+    when = out.times.framework("categories")  # a category's only content is its name, which is its identity
+    named = max(when, out.times.framework("name"))
     for c_index, (category, subcategories) in enumerate(fw.categories.items(), 1):
         cat_id = derived_id("category", category)
-        item(cat_id, category, "Category", abbreviated=category)
-        associate("isChildOf", cat_id, doc_id, c_index)
+        out.item("category", cat_id, category, when, abbreviated=category)
+        out.associate("isChildOf", cat_id, out.doc_id, named, c_index)
         for s_index, sub in enumerate(subcategories, 1):
             sub_id = derived_id("subcategory", category, sub)
-            item(sub_id, sub, "Subcategory", abbreviated=sub)
-            associate("isChildOf", sub_id, cat_id, s_index)
+            out.item("subcategory", sub_id, sub, when, abbreviated=sub)
+            out.associate("isChildOf", sub_id, cat_id, when, s_index)
+
+
+def _skills(fw: Framework, out: _Package) -> None:
+    """The skills, each a child of its subcategory, and their levels, each a child of its skill and one of the
+    skill's levels (hasSkillLevel)."""
+    times = out.times
     for code in sorted(fw.skills):
         skill = fw.skills[code]
-        item(skill.id, skill.description, "Skill", code, skill.name, skill.guidance)
+        out.item("skill", skill.id, skill.description, times.skill(code, "name", "description", "guidance"), code,
+                 skill.name, skill.guidance)
         parent = derived_id("subcategory", skill.category, skill.subcategory)
-        associate("isChildOf", skill.id, parent if parent in titles else doc_id)
+        placed = times.skill(code, "name", "category", "subcategory")
+        if parent not in out.titles:  # a subcategory the framework does not list hangs from the document
+            parent, placed = out.doc_id, max(placed, times.framework("name"))
+        out.associate("isChildOf", skill.id, parent, placed)
         for n in sorted(skill.levels):
-            level_id = skill_level_id(skill.id, n)
-            item(level_id, skill.levels[n].description, "Skill level", f"{code}{n}", f"{skill.name} level {n}")
-            associate("isChildOf", level_id, skill.id, n)
+            level_id, linked = skill_level_id(skill.id, n), times.level_added(code, n)
+            out.item("skill-level", level_id, skill.levels[n].description, times.level(code, n), f"{code}{n}",
+                     f"{skill.name} level {n}")
+            out.associate("isChildOf", level_id, skill.id, linked, n)
+            out.associate("hasSkillLevel", skill.id, level_id, linked, n)
+
+
+def _responsibility_levels(fw: Framework, out: _Package) -> None:
+    """The levels of responsibility, children of the document after the categories."""
+    start = len(fw.categories)
+    for n in sorted(fw.levels):
+        level = fw.levels[n]
+        rl_id = derived_id("responsibility-level", str(n))
+        out.item("responsibility-level", rl_id, level.essence, out.times.responsibility(n, "name", "essence"),
+                 f"L{n}", level.name)
+        named = max(out.times.responsibility(n, "name"), out.times.framework("name"))  # what the link shows
+        out.associate("isChildOf", rl_id, out.doc_id, named, start + n)
 
 
 def _relations(fw: Framework, out: _Package) -> None:
     """The related and replacing skills."""
-    associate = out.associate
+    times = out.times
     for code in sorted(fw.skills):
         skill = fw.skills[code]
-        for other in skill.related:
-            if other in fw.skills:
-                associate("isRelatedTo", skill.id, fw.skills[other].id)
-        for other in skill.replaced_by:
-            if other in fw.skills:
-                associate("replacedBy", skill.id, fw.skills[other].id)
+        for field, kind, others in (("related", "isRelatedTo", skill.related),
+                                    ("status", "replacedBy", skill.replaced_by)):
+            for other in others:
+                if other in fw.skills:
+                    when = max(times.skill(code, "name", field), times.skill(other, "name"))
+                    out.associate(kind, skill.id, fw.skills[other].id, when)
 
 
-def package(fw: Framework, version: str, timestamp: str) -> dict[str, Any]:
-    """The CFPackage of a framework; `timestamp` (ISO 8601, UTC) is every item's lastChangeDateTime."""
-    out = _Package(fw, timestamp)
-    _tree(fw, out)
+def package(fw: Framework, version: str, times: LastChanges) -> dict[str, Any]:
+    """The CFPackage of a framework at a release, each record stamped with when its content last changed."""
+    out = _Package(fw, times)
+    _categories(fw, out)
+    _skills(fw, out)
+    _responsibility_levels(fw, out)
     _relations(fw, out)
-    doc_id, items, associations = out.doc_id, out.items, out.associations
-    document = {
-        "identifier": doc_id, "uri": _uri(doc_id), "creator": fw.name, "title": fw.name,
-        "lastChangeDateTime": timestamp, "version": version, "adoptionStatus": "Adopted", "language": "en",
-        "CFPackageURI": _link(doc_id, fw.name),
+    document = {  # its version is the release's, so it changes with every release
+        "identifier": out.doc_id, "uri": _uri(out.doc_id), "creator": fw.name, "title": fw.name,
+        "lastChangeDateTime": times.release, "version": version, "adoptionStatus": "Adopted", "language": "en",
+        "caseVersion": CASE_VERSION,
     }
-    return {
-        "CFDocument": document,
-        "CFItems": items,
-        "CFAssociations": associations,
-        "CFDefinitions": {"CFItemTypes": [
-            {"identifier": derived_id("item-type", t), "uri": _uri(derived_id("item-type", t)), "title": t,
-             "description": t, "hierarchyCode": str(i), "lastChangeDateTime": timestamp}
-            for i, t in enumerate(ITEM_TYPES, 1)]},
-    }
+    item_types = [
+        {"identifier": t.identifier, "uri": _uri(t.identifier), "title": t.title, "description": t.description,
+         "hierarchyCode": str(i), "lastChangeDateTime": times.first}  # the same since the first release
+        for i, t in enumerate(ITEM_TYPES.values(), 1)]
+    return {"CFDocument": document, "CFItems": out.items, "CFAssociations": out.associations,
+            "CFDefinitions": {"CFItemTypes": item_types}}
