@@ -172,6 +172,13 @@ def test_underscore_escapes_and_control_characters_survive_the_workbook(tmp_path
     assert got["ITOP"].description == fw.skills["ITOP"].description
 
 
+def test_a_workbook_breaking_lines_inside_cells_with_crlf_reads_them_as_lf(tmp_path: Path) -> None:
+    # As a publisher's workbook stores a line break typed in a cell: CR as _x000D_, then LF.
+    rows = with_cell(base_rows(), 2, "Overall description", "First paragraph._x000D_\nSecond paragraph.")
+    got = read_sheet(write_xlsx(tmp_path / "crlf.xlsx", HEADER, rows)).skills
+    assert got[0].description == "First paragraph.\nSecond paragraph."
+
+
 _BUILD = """
 import sys
 from pathlib import Path

@@ -350,9 +350,15 @@ def csv_encoding(path: Path) -> str:
     return UTF8
 
 
+def _lf(text: str) -> str:
+    """A cell's text with its line breaks as LF: publishers' files break lines inside cells with CRLF (a workbook
+    stores the CR as _x000D_) or LF, and the framework's texts break them with LF."""
+    return text.replace("\r\n", "\n")
+
+
 def _csv_cell(value: str) -> str:
     """A CSV cell's text: the formula guard taken off, and line breaks inside the cell as LF."""
-    return unsafe_cell(value).replace("\r\n", "\n")
+    return _lf(unsafe_cell(value))
 
 
 def _csv_rows(where: Where, path: Path, encoding: str) -> Rows:
@@ -419,7 +425,7 @@ def _sheet_rows(where: Where, sheet: Any) -> Rows:
             if number > MAX_ROWS:
                 raise where.error(f"more than {MAX_ROWS:,} rows, blank ones included; this is not a skills "
                                   "framework", number)
-            yield number, [ooxml_unescape(v) if isinstance(v, str) else v for v in row]
+            yield number, [_lf(ooxml_unescape(v)) if isinstance(v, str) else v for v in row]
     finally:
         source.close()
 
