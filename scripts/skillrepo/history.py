@@ -188,11 +188,17 @@ def changed_since_head(repo: git.Repo, root: Path, paths: list[str]) -> dict[str
     # One pathspec per top directory, not one per path: git matches every file against every pathspec, so
     # thousands of them made this quadratic (and could pass the limit of a command line).
     scoped: list[str | os.PathLike[str]] = [f"{prefix}{top}" for top in sorted({p.split("/", 1)[0] for p in paths})]
-    for diff in head.diff(None, paths=scoped):
+    for diff in head.diff(None, paths=scoped, no_renames=True):
         path = (diff.a_path or diff.b_path or "")[len(prefix):]
         if path in wanted:
-            changed[path] = blob_at(head, f"{prefix}{path}")
+            changed[path] = _old_bytes(diff)
     return changed
+
+
+def _old_bytes(diff: git.Diff) -> bytes | None:
+    """The bytes a diff's path had on its old side (None if it was added). From the diff's own blob: looking
+    each path up again through the commit's trees parsed a directory of thousands of entries per path."""
+    return None if diff.a_blob is None else bytes(diff.a_blob.data_stream.read())
 
 
 def changed_between(repo: git.Repo, root: Path, old: git.Commit, new: git.Commit,
@@ -205,11 +211,10 @@ def changed_between(repo: git.Repo, root: Path, old: git.Commit, new: git.Commit
     wanted = set(paths)
     scoped: list[str | os.PathLike[str]] = [f"{prefix}{top}" for top in sorted({p.split("/", 1)[0] for p in paths})]
     changed: dict[str, bytes | None] = {}
-    for diff in old.diff(new, paths=scoped):
-        for side in (diff.a_path, diff.b_path):
-            path = (side or "")[len(prefix):]
-            if path in wanted and path not in changed:
-                changed[path] = blob_at(old, f"{prefix}{path}")
+    for diff in old.diff(new, paths=scoped, no_renames=True):  # each entry one path: added, deleted or changed
+        path = (diff.a_path or diff.b_path or "")[len(prefix):]
+        if path in wanted:
+            changed[path] = _old_bytes(diff)
     return changed
 
 
