@@ -924,6 +924,9 @@ def generate(dest: Path, scale: float = 1, seed: int = 1) -> dict[str, Any]:
         with stream_path.open("rb") as f:
             repo.git.execute(["git", "fast-import", "--quiet", "--done"], istream=f)
         repo.git.reset("--hard", "--quiet")
+        # fast-import writes objects whole (840 MB at 10x); a clone holds them as deltas (96 MB), as here. Git's
+        # own memory when it reads the history (R423's diff) follows the pack it maps.
+        repo.git.repack("-a", "-d", "-f", "-q")
         commits = st.commits
     apply_cr = crs[-1]
     yaml_files = sorted(dest.glob("framework/**/*.yaml")) + sorted(dest.glob("changes/*/manifest.yaml"))

@@ -181,40 +181,41 @@ def changed_since_head(repo: git.Repo, root: Path, paths: list[str]) -> dict[str
     """Of `paths`, those whose work-tree content differs from HEAD: their bytes at HEAD (None if new)."""
     if not paths or not repo.head.is_valid():
         return {}
-    prefix = relative_prefix(repo, root)
-    head = repo.head.commit
-    wanted = set(paths)
-    changed: dict[str, bytes | None] = {}
-    # One pathspec per top directory, not one per path: git matches every file against every pathspec, so
-    # thousands of them made this quadratic (and could pass the limit of a command line).
-    scoped: list[str | os.PathLike[str]] = [f"{prefix}{top}" for top in sorted({p.split("/", 1)[0] for p in paths})]
-    for diff in head.diff(None, paths=scoped, no_renames=True):
-        path = (diff.a_path or diff.b_path or "")[len(prefix):]
-        if path in wanted:
-            changed[path] = _old_bytes(diff)
-    return changed
-
-
-def _old_bytes(diff: git.Diff) -> bytes | None:
-    """The bytes a diff's path had on its old side (None if it was added). From the diff's own blob: looking
-    each path up again through the commit's trees parsed a directory of thousands of entries per path."""
-    return None if diff.a_blob is None else bytes(diff.a_blob.data_stream.read())
+    return _changed(repo, root, paths, "diff-index", "HEAD")
 
 
 def changed_between(repo: git.Repo, root: Path, old: git.Commit, new: git.Commit,
                     paths: list[str]) -> dict[str, bytes | None]:
     """Of `paths` (relative to `root`), those that differ between two commits: their bytes at `old` (None if
-    absent there). One diff, scoped by top directory, not one read per path."""
+    absent there)."""
     if not paths:
         return {}
+    return _changed(repo, root, paths, "diff-tree", old.hexsha, new.hexsha)
+
+
+_NO_OBJECT = "0" * 40
+
+
+def _changed(repo: git.Repo, root: Path, paths: list[str], command: str, *revisions: str) -> dict[str, bytes | None]:
+    """Of `paths`, those `git COMMAND REVISIONS` finds changed, with their bytes on the old side (None if added).
+
+    One command, its raw output read as it is: scoped by top directory, not one pathspec per path (git matches
+    every file against every pathspec, so thousands of them were quadratic and could pass the limit of a
+    command line), and the old bytes read by object id, not by looking each path up through the trees again
+    (that parsed a directory of thousands of entries once per path)."""
     prefix = relative_prefix(repo, root)
     wanted = set(paths)
-    scoped: list[str | os.PathLike[str]] = [f"{prefix}{top}" for top in sorted({p.split("/", 1)[0] for p in paths})]
+    scoped = [f"{prefix}{top}" for top in sorted({p.split("/", 1)[0] for p in paths})]
+    out = repo.git.execute(["git", command, "-r", "-z", "--raw", "--no-renames", "--abbrev=40", *revisions, "--",
+                            *scoped], strip_newline_in_stdout=False)
+    fields = str(out).split("\0")
     changed: dict[str, bytes | None] = {}
-    for diff in old.diff(new, paths=scoped, no_renames=True):  # each entry one path: added, deleted or changed
-        path = (diff.a_path or diff.b_path or "")[len(prefix):]
-        if path in wanted:
-            changed[path] = _old_bytes(diff)
+    for meta, name in zip(fields[0::2], fields[1::2], strict=False):
+        path = name[len(prefix):]
+        if path not in wanted:
+            continue
+        old_id = meta.split(" ")[2]  # ":OLDMODE NEWMODE OLDID NEWID STATUS"
+        changed[path] = None if old_id == _NO_OBJECT else bytes(repo.odb.stream(bytes.fromhex(old_id)).read())
     return changed
 
 
