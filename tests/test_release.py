@@ -15,10 +15,11 @@ import pytest
 from helpers import ROOT, copy_bundled, git, init_git, run_in_process, wait_for_clock_to_pass, write_files
 from jsonschema import Draft202012Validator
 from skillrepo.checker import check_repository
+from skillrepo.model import Framework
 
 GOLDEN = Path(__file__).parent / "golden"
-RELEASE_FILES = ["CHANGELOG.md", "SHA256SUMS", "case.json", "changes.json", "framework.json", "mapping.csv",
-                 "mapping.json", "skills.csv", "skills.xlsx"]
+RELEASE_FILES = ["CHANGELOG.md", "SHA256SUMS", "case.json", "changes.json", "framework.json", "levels.csv",
+                 "mapping.csv", "mapping.json", "skills.csv", "skills.xlsx"]
 
 
 def release(repo: Path, version: str, *extra: str, env: dict[str, str] | None = None) -> Path:
@@ -151,6 +152,16 @@ def test_spreadsheets_cannot_run_formulas(tmp_path: Path) -> None:
     sheet = openpyxl.load_workbook(out / "skills.xlsx")["Skills"]
     cells = [c for row in sheet.iter_rows() for c in row if isinstance(c.value, str) and "HYPERLINK" in c.value]
     assert [(c.value[:2], c.data_type) for c in cells] == [("=H", "s")]  # a string cell: shown, never run
+
+
+def test_levels_csv_is_transposed_as_the_published_file_is(built: Path, bundled: Framework) -> None:
+    text = (built / "levels.csv").read_text(encoding="utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    assert [r[0] for r in rows] == ["Level", "Guiding phrase", "Essence of the level", "URL"]
+    assert rows[0][1:] == [str(n) for n in range(1, 8)]
+    assert rows[1][1:] == [bundled.levels[n].name for n in range(1, 8)]
+    assert rows[2][1:] == [bundled.levels[n].essence for n in range(1, 8)]
+    assert all((built / url).is_file() for url in rows[3][1:])  # each level's page in the release's site
 
 
 def test_the_workbook_reads_back(built: Path) -> None:

@@ -21,6 +21,8 @@ SKILL_HEADER: tuple[str, ...] = (
     "Overall description", "Guidance notes", *(DESCRIPTION.format(n) for n in LEVELS),
 )
 LEVEL_HEADER: tuple[str, ...] = ("Level", "Name", "Essence")
+# The published levels of responsibility file is transposed: a row per field, a column per level.
+PUBLISHED_LEVEL_FIELDS: tuple[str, ...] = ("Level", "Guiding phrase", "Essence of the level", "URL")
 CATEGORY_HEADER: tuple[str, ...] = ("Category", "Subcategory")
 
 _DANGER = ("=", "+", "-", "@", "\t", "\r")

@@ -90,6 +90,8 @@ def build(repo: Repository, replay: Replay, version: str, epoch: int,
     return [
         ("framework.json", lambda out: write_json(out, framework_json.document(fw, version))),
         ("skills.csv", lambda out: sheets.write_csv(out, skills_header, skill_rows)),
+        ("levels.csv", lambda out: sheets.write_csv(out, *sheets.published_level_rows(
+            fw, lambda n: f"site/levels/{n}.html"))),
         ("skills.xlsx", lambda out: sheets.write_xlsx(out, [
             ("Skills", skills_header, skill_rows), ("Levels of responsibility", level_header, level_rows),
             ("Categories", *sheets.category_rows(fw)), ("Changes", changes_header, change_rows),

@@ -57,6 +57,7 @@ from skillrepo.sheetlayout import (
     CATEGORY_HEADER,
     LEVEL_HEADER,
     LEVELS_SHEET,
+    PUBLISHED_LEVEL_FIELDS,
     SKILL_HEADER,
     SKILLS_SHEET,
     ooxml_escape,
@@ -65,7 +66,8 @@ from skillrepo.sheetlayout import (
 )
 
 __all__ = ["CATEGORIES_SHEET", "LEVELS_SHEET", "SKILLS_SHEET", "SKILL_HEADER", "category_rows", "level_rows",
-           "safe_cell", "skill_rows", "to_csv", "to_xlsx", "unsafe_cell", "write_csv", "write_xlsx"]
+           "published_level_rows", "safe_cell", "skill_rows", "to_csv", "to_xlsx", "unsafe_cell", "write_csv",
+           "write_xlsx"]
 
 # ---------------------------------------------------------------------------------------------------------
 # Writing
@@ -102,6 +104,16 @@ def level_rows(fw: Framework) -> tuple[list[str], list[list[Any]]]:
     rows = [[lv.level, lv.name, lv.essence, *(lv.attributes.get(a) for a in fw.attributes)]
             for lv in (fw.levels[n] for n in sorted(fw.levels))]
     return header, rows
+
+
+def published_level_rows(fw: Framework, url: Callable[[int], str]) -> tuple[list[Any], list[list[Any]]]:
+    """levels.csv as the published file lays it out, transposed: a first row Level, 1 ... 7, then one row each
+    for the guiding phrase (the level's name), the essence and the URL."""
+    levels = [fw.levels[n] for n in sorted(fw.levels)]
+    label, phrase, essence, link = PUBLISHED_LEVEL_FIELDS
+    return [label, *(lv.level for lv in levels)], [[phrase, *(lv.name for lv in levels)],
+                                                   [essence, *(lv.essence for lv in levels)],
+                                                   [link, *(url(lv.level) for lv in levels)]]
 
 
 def category_rows(fw: Framework) -> tuple[list[str], list[list[Any]]]:
