@@ -3,6 +3,8 @@ changed before and after, the texts it added, and links that lead somewhere from
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 import shutil
@@ -133,6 +135,11 @@ def test_a_base_url_makes_every_link_absolute(with_new_skill: Path, tmp_path: Pa
     built = tmp_path / "out/1.0.0"
     links = LINK.findall((built / "CHANGELOG.md").read_text("utf-8"))
     assert links and all(link.startswith(site) and (built / "site" / link[len(site):]).is_file() for link in links)
+    # The spreadsheets' URL columns point at the same site.
+    for name, column in (("skills.csv", "URL"), ("levels.csv", None)):
+        rows = list(csv.reader(io.StringIO((built / name).read_text("utf-8-sig"), newline="")))
+        urls = [r[rows[0].index(column)] for r in rows[1:]] if column else rows[-1][1:]
+        assert urls and all(u.startswith(site) and (built / "site" / u[len(site):]).is_file() for u in urls), urls
 
 
 @pytest.mark.parametrize("url", ["javascript:alert(1)", "https://x.example/a) [y](https://evil", "https://x.example/?a=b",

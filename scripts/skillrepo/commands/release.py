@@ -84,14 +84,15 @@ def build(repo: Repository, replay: Replay, version: str, epoch: int,
     mapping_rows = mapping.rows(replay.base, replay.result, replay.effects)
     map_header = list(mapping.COLUMNS)
     map_table = [[row[c] for c in map_header] for row in mapping_rows]
-    skills_header, skill_rows = sheets.skill_rows(fw, lambda code: f"site/skills/{code}.html")
+    # The URL columns: each item's page on the site, absolute when the site's base URL is given.
+    skills_header, skill_rows = sheets.skill_rows(fw, lambda code: links.page(f"skills/{code}.html") or "")
     level_header, level_rows = sheets.level_rows(fw)
     changes_header, change_rows = _changes_rows(items)
     return [
         ("framework.json", lambda out: write_json(out, framework_json.document(fw, version))),
         ("skills.csv", lambda out: sheets.write_csv(out, skills_header, skill_rows)),
         ("levels.csv", lambda out: sheets.write_csv(out, *sheets.published_level_rows(
-            fw, lambda n: f"site/levels/{n}.html"))),
+            fw, lambda n: links.page(f"levels/{n}.html") or ""))),
         ("skills.xlsx", lambda out: sheets.write_xlsx(out, [
             ("Skills", skills_header, skill_rows), ("Levels of responsibility", level_header, level_rows),
             ("Categories", *sheets.category_rows(fw)), ("Changes", changes_header, change_rows),

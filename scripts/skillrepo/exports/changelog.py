@@ -56,7 +56,11 @@ class Links:
 
     def cr(self, cr_id: str) -> str | None:
         """The link to the change request's page on the site, or None."""
-        return None if self.site is None else f"{self.site}changes/{cr_id}.html"
+        return self.page(f"changes/{cr_id}.html")
+
+    def page(self, path: str) -> str | None:
+        """The link to a page of the site (`path` from its root), or None."""
+        return None if self.site is None else f"{self.site}{path}"
 
 
 # An http(s) URL with a host and a path of characters that need no escaping in a Markdown link's target: no
