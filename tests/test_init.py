@@ -3,7 +3,9 @@ published spreadsheet layout or empty; refusals write nothing."""
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import os
 import re
 from pathlib import Path
@@ -390,3 +392,10 @@ def test_a_published_windows_1252_csv_becomes_a_clean_framework(tmp_path: Path) 
     repo, findings = check_repository(tmp_path / "new")
     assert findings == []
     assert repo.framework.skills["ITSP"].levels[4].description == QUIRKY  # ’, a no-break space, LF for CRLF
+    # The publisher's URLs are kept, and a release gives them back in its URL column.
+    assert repo.framework.skills["ITSP"].url == "https://example.org/skills/ITSP"
+    release = run_in_process("release", "1.0.0", "--out", str(tmp_path / "out"), cwd=tmp_path / "new")
+    assert release.returncode == 0, release.stderr
+    released = (tmp_path / "out/1.0.0/skills.csv").read_text(encoding="utf-8-sig")
+    assert {r["Code"]: r["URL"] for r in csv.DictReader(io.StringIO(released, newline=""))} == {
+        "ITSP": "https://example.org/skills/ITSP", "ISCO": "https://example.org/skills/ISCO"}

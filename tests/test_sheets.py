@@ -78,8 +78,21 @@ def test_the_older_layout_without_url_reads_the_same(tmp_path: Path, bundled: Fr
     (tmp_path / "old.xlsx").write_bytes(sheets.to_xlsx([("Skills", old_header, old_rows)], EPOCH))
     new = read_sheet(tmp_path / "new.csv")
     assert len(new.skills) == len(bundled.skills)
+    assert all(s.url == url(s.code) for s in new.skills)  # a publisher's address is kept
+    for skill in new.skills:
+        skill.url = None  # what the older layout cannot say
     assert read_sheet(tmp_path / "old.csv") == new
     assert read_sheet(tmp_path / "old.xlsx") == new
+
+
+def test_the_url_column_keeps_a_publishers_address_only(tmp_path: Path) -> None:
+    rows = with_cell(with_cell(base_rows(), 2, "URL", "site/skills/ITOP.html"), 3, "URL", "")
+    got = read_sheet(write_csv(tmp_path / "s.csv", HEADER, rows)).skills
+    assert [s.url for s in got] == [None, None, url("NTAS")]  # a release's own site path is made again
+    bad = with_cell(base_rows(), 3, "URL", "https://example.org/a page")
+    assert refusal(write_csv(tmp_path / "bad.csv", HEADER, bad)) == (
+        f"{tmp_path / 'bad.csv'}, row 3, column URL: 'https://example.org/a page' is not an http(s) address of at most "
+        "500 characters without spaces; correct it or clear the cell")
 
 
 def test_the_workbook_reads_back_everything(tmp_path: Path, bundled: Framework) -> None:

@@ -68,6 +68,8 @@ def _skill_operations(skill: Skill) -> list[Operation]:
                           "description": skill.description}
     if skill.guidance is not None:
         op["guidance"] = skill.guidance
+    if skill.url is not None:
+        op["url"] = skill.url
     op["related"] = list(skill.related)
     op["levels"] = [{"level": n, "description": skill.levels[n].description} for n in sorted(skill.levels)]
     if skill.status != "retired":

@@ -40,6 +40,7 @@ class Skill:
     guidance: str | None = None
     replaced_by: list[str] = field(default_factory=list)
     levels: dict[int, SkillLevel] = field(default_factory=dict)
+    url: str | None = None  # its page where the framework is published, when it came from a published file
     source: Document | None = field(default=None, compare=False, repr=False)
 
 
@@ -166,7 +167,7 @@ def _add_skill(repo: Repository, doc: Document, d: Any) -> None:
     repo.framework.skills[d["code"]] = Skill(
         code=d["code"], id=d["id"], name=d["name"], category=d["category"], subcategory=d["subcategory"],
         status=d["status"], description=d["description"], related=list(d["related"]),
-        guidance=d.get("guidance"), replaced_by=list(d.get("replaced_by", [])), source=doc,
+        guidance=d.get("guidance"), replaced_by=list(d.get("replaced_by", [])), url=d.get("url"), source=doc,
     )
 
 

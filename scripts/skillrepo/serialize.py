@@ -17,6 +17,8 @@ def skill_data(skill: Skill) -> dict[str, Any]:
     }
     if skill.guidance is not None:
         data["guidance"] = skill.guidance
+    if skill.url is not None:
+        data["url"] = skill.url
     data["related"] = list(skill.related)
     if skill.replaced_by:
         data["replaced_by"] = list(skill.replaced_by)

@@ -139,7 +139,7 @@ def model(name: str, sheet: SheetFramework | None) -> Framework:
     for row in sheet.skills:
         skill = Skill(code=row.code, id=str(uuid.uuid4()), name=row.name, category=row.category,
                       subcategory=row.subcategory, status="active", description=row.description, related=[],
-                      guidance=row.guidance)
+                      guidance=row.guidance, url=row.url)
         skill.levels = {n: SkillLevel(row.code, n, text) for n, text in sorted(row.levels.items())}
         fw.skills[row.code] = skill
     return fw

@@ -21,7 +21,8 @@ def document(fw: Framework, version: str) -> dict[str, Any]:
                    for lv in (fw.levels[n] for n in sorted(fw.levels))],
         "skills": [
             {"code": s.code, "id": s.id, "name": s.name, "category": s.category, "subcategory": s.subcategory,
-             "status": s.status, "description": s.description, "guidance": s.guidance, "related": list(s.related),
+             "status": s.status, "description": s.description, "guidance": s.guidance, "url": s.url,
+             "related": list(s.related),
              "replaced_by": list(s.replaced_by),
              "levels": [{"level": n, "id": skill_level_id(s.id, n), "description": s.levels[n].description}
                         for n in sorted(s.levels)]}

@@ -88,13 +88,14 @@ def _ordered_skills(fw: Framework) -> list[Any]:
 
 def skill_rows(fw: Framework, url: Callable[[str], str]) -> tuple[list[str], list[list[Any]]]:
     """The skills sheet: its header and one row per active skill (retired skills are left out), ordered by
-    category, subcategory (both in framework.yaml's order), then code. Empty cells are None."""
+    category, subcategory (both in framework.yaml's order), then code. Empty cells are None. The URL column is
+    the skill's published URL when it has one, else `url(code)`."""
     rows: list[list[Any]] = []
     for number, skill in enumerate(_ordered_skills(fw), start=1):
         marks = [n if n in skill.levels else None for n in LEVELS]
         texts = [skill.levels[n].description if n in skill.levels else None for n in LEVELS]
-        rows.append([number, *marks, skill.code, url(skill.code), skill.name, skill.category, skill.subcategory,
-                     skill.description, skill.guidance, *texts])
+        rows.append([number, *marks, skill.code, skill.url or url(skill.code), skill.name, skill.category,
+                     skill.subcategory, skill.description, skill.guidance, *texts])
     return list(SKILL_HEADER), rows
 
 

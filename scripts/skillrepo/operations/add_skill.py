@@ -19,7 +19,7 @@ from skillrepo.operations.base import (
 
 # Every field of a skill that add-skill sets; remove-skill (its inverse) requires each to be as it was set.
 ADDED_FIELDS: tuple[str, ...] = ("id", "name", "category", "subcategory", "status", "description", "related",
-                                 "guidance", "replaced_by")
+                                 "guidance", "url", "replaced_by")
 
 
 @dataclass(frozen=True)
@@ -35,13 +35,14 @@ class NewSkill:
     related: tuple[str, ...]
     guidance: str | None
     levels: tuple[tuple[int, str], ...]
+    url: str | None = None
 
 
 def parse(op: Operation) -> NewSkill:
     """The operation a manifest's mapping states."""
     levels = tuple((lv["level"], lv["description"]) for lv in op.get("levels", []))
     return NewSkill(op["code"], op["id"], op["name"], op["category"], op["subcategory"], op["description"],
-                    tuple(op.get("related", [])), op.get("guidance"), levels)
+                    tuple(op.get("related", [])), op.get("guidance"), levels, op.get("url"))
 
 
 def added_skill(op: Operation) -> Skill:
@@ -50,7 +51,7 @@ def added_skill(op: Operation) -> Skill:
     levels = {level: SkillLevel(new.code, level, text) for level, text in new.levels}
     return Skill(code=new.code, id=new.id, name=new.name, category=new.category, subcategory=new.subcategory,
                  status="active", description=new.description, related=list(new.related), guidance=new.guidance,
-                 levels=levels)
+                 levels=levels, url=new.url)
 
 
 def _add(run: Run, op: Operation) -> None:

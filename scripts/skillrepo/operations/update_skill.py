@@ -19,7 +19,7 @@ from skillrepo.operations.base import (
     skill_title,
 )
 
-SKILL_FIELDS: tuple[str, ...] = ("name", "description", "guidance", "category", "subcategory", "related")
+SKILL_FIELDS: tuple[str, ...] = ("name", "description", "guidance", "url", "category", "subcategory", "related")
 
 
 @dataclass(frozen=True)
@@ -61,6 +61,8 @@ def _targets(op: Operation) -> set[Item]:
 def _describe(effect: Effect) -> str:
     if effect.field in ("name", "category", "subcategory"):
         return f"changes the {effect.field} of {effect.skill} from \"{effect.before}\" to \"{effect.after}\""
+    if effect.field == "url":
+        return f"changes the published URL of {effect.skill} from {effect.before or 'none'} to {effect.after or 'none'}"
     if effect.field == "related":
         return f"changes the skills related to {effect.skill} from [{', '.join(effect.before)}] to " \
             f"[{', '.join(effect.after)}]"
@@ -68,7 +70,7 @@ def _describe(effect: Effect) -> str:
 
 
 # The names the changelog gives the fields whose changes it only names.
-_FIELD_NAMES = {"description": "overall description", "guidance": "guidance notes"}
+_FIELD_NAMES = {"description": "overall description", "guidance": "guidance notes", "url": "published URL"}
 
 
 def _section(effect: Effect) -> str:
@@ -90,7 +92,7 @@ def _summary(effect: Effect, fw: Framework) -> str:
 
 
 EXAMPLE = """\
-#  - op: update-skill               # any of name, description, guidance, category, subcategory, related
+#  - op: update-skill               # any of name, description, guidance, url, category, subcategory, related
 #    skill: ITMG
 #    name: {from: IT management, to: Technology service management}
 #    related: {from: [ITOP], to: [ITOP, SYSP]}

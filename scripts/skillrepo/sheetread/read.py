@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import re
 import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -53,6 +54,7 @@ class SheetSkill:
     description: str
     guidance: str | None
     levels: dict[int, str]
+    url: str | None = None  # the skill's page at its publisher: an http(s) address in the URL column
 
 
 @dataclass
@@ -220,6 +222,7 @@ def _read_skills(where: Where, rows: Rows, categories: dict[str, list[str]] | No
     named = ["Code", "Skill", "Category", "Subcategory", "Overall description", "Guidance notes",
              *(DESCRIPTION.format(n) for n in LEVELS)]
     cols = _columns(where, head_row, header, named)
+    url_at = next((i for i, name in enumerate(header) if name.casefold() == "url"), None)  # optional column
     out = SheetFramework(categories={} if categories is None else categories)
     codes: dict[str, int] = {}
     names: dict[str, tuple[int, str]] = {}  # name_key -> the row and name that has it
@@ -243,9 +246,25 @@ def _read_skills(where: Where, rows: Rows, categories: dict[str, list[str]] | No
             raise where.error(f"{code} has no overall description", number, "Overall description")
         guidance = get("Guidance notes")
         levels = _skill_levels(where, number, code, row, marks, get)
+        url = None if url_at is None else _published_url(where, number, _text(_cell(row, url_at)).strip())
         out.skills.append(SheetSkill(number, code, name, category, subcategory, description,
-                                     guidance if guidance.strip() else None, levels))
+                                     guidance if guidance.strip() else None, levels, url))
     return out
+
+
+_URL = re.compile(r"https?://\S+")
+MAX_URL = 500  # the schemas' limit
+
+
+def _published_url(where: Where, number: int, text: str) -> str | None:
+    """The URL column's address if it is a publisher's (http or https); None for an empty cell or a path into a
+    release's own site (site/skills/CODE.html), which a release makes again."""
+    if not text.casefold().startswith(("http://", "https://")):
+        return None
+    if len(text) > MAX_URL or not _URL.fullmatch(text):
+        raise where.error(f"{cut(text)!r} is not an http(s) address of at most {MAX_URL} characters without spaces; "
+                          "correct it or clear the cell", number, "URL")
+    return text
 
 
 def _skill_place(where: Where, number: int, code: str, get: Callable[[str], str],
