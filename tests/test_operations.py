@@ -79,3 +79,15 @@ BOGUS: dict[str, Any] = {"op": "rename-everything", "skill": "ITOP", "level": 3}
 def test_an_unknown_kind_is_refused_everywhere(call: Any) -> None:
     with pytest.raises(UnknownOperation, match=r"unknown operation kind .*; the kinds are: add-skill, "):
         call()
+
+
+def test_a_skills_published_url_is_set_changed_and_reverted_by_update_skill(bundled: Any) -> None:
+    url = "https://example.org/skills/ITOP"
+    op = {"op": "update-skill", "skill": "ITOP", "url": {"from": None, "to": url}}
+    after, effects = engine.apply(bundled, [op])
+    assert after.skills["ITOP"].url == url and bundled.skills["ITOP"].url is None
+    assert [e.describe() for e in effects] == [f"changes the published URL of ITOP from none to {url}"]
+    undone, _ = engine.apply(after, engine.invert([op]))
+    assert undone == bundled
+    with pytest.raises(engine.PreconditionError):
+        engine.apply(after, [op])  # the URL is no longer none
