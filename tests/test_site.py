@@ -15,6 +15,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 from helpers import ROOT, copy_bundled, init_git
+from skillrepo.canonical import scalar
 from skillrepo.checker import check_repository
 from skillrepo.engine import apply
 from skillrepo.model import ChangeRequest, Repository
@@ -481,3 +482,17 @@ def test_markup_in_the_data_stays_text(browser: Any, hostile: Path) -> None:
         w.check()
     finally:
         w.context.close()
+
+
+def test_a_skill_page_links_to_its_published_page(git_root: Path) -> None:
+    skill = git_root / "framework/skills/ITOP/skill.yaml"
+    text = skill.read_text(encoding="utf-8")
+    url = 'https://example.org/skills/ITOP?a="b"&c'  # quotes and an ampersand: escaped in the attribute
+    skill.write_text(text.replace("\nrelated:", f"\nurl: {scalar(url)}\nrelated:", 1), encoding="utf-8")
+    repo, findings = check_repository(git_root)
+    assert findings == [] and repo.framework.skills["ITOP"].url == 'https://example.org/skills/ITOP?a="b"&c'
+    pages = build_site(repo, since_release(git_root, repo, None), "1.0.0", [])
+    assert ('<div><dt>Published at</dt><dd><a class="published-url" href="https://example.org/skills/ITOP?a=&#34;b&#34;'
+            '&amp;c" rel="external noopener noreferrer">https://example.org/skills/ITOP?a=&#34;b&#34;&amp;c</a></dd></div>'
+            ) in pages["skills/ITOP.html"].decode()
+    assert "Published at" not in pages["skills/SYSP.html"].decode()
