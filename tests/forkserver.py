@@ -45,7 +45,8 @@ def _child(request: dict[str, Any], pipes: tuple[int, int]) -> None:
             import secrets
             sys.modules["skillrepo.locking"]._token = secrets.token_hex(32)  # type: ignore[attr-defined]
         # As `python -m` makes it: the working directory first on the path, not the server's.
-        sys.path[:] = [os.getcwd(), *(p for p in sys.path[2:])]
+        here = str(Path(__file__).parent)  # the server's own way in, and `python -c`'s "": not the command's
+        sys.path[:] = [os.getcwd(), *(p for p in sys.path if p not in (here, ""))]
         sys.argv = ["skillrepo", *request["args"]]
         runpy.run_module("skillrepo", run_name="__main__", alter_sys=True)
         code = 0

@@ -447,6 +447,10 @@ def test_files_that_are_not_spreadsheets(tmp_path: Path) -> None:
     neither.write_bytes(",".join(HEADER).encode() + b"\r\n1,caf\x81\r\n")
     assert refusal(neither) == (f"{neither}, row 2: byte 0x81 is neither UTF-8 nor Windows-1252 text; save the file "
                                 "as CSV UTF-8")
+    marked = tmp_path / "marked.csv"  # a byte-order mark says UTF-8: a Windows-1252 byte after it is a mistake
+    marked.write_bytes(b"\xef\xbb\xbf" + ",".join(HEADER).encode() + b"\r\n1,caf\xe9\r\n")
+    assert refusal(marked) == (f"{marked}, row 2: byte 0xe9 is not UTF-8 text, though the file starts with a UTF-8 "
+                               "byte-order mark; save the file as CSV UTF-8")
     for name, hint in (("skills.ods", "; save it as .xlsx"), ("skills.txt", ""), ("skills", "")):
         path = tmp_path / name
         path.write_text("x")

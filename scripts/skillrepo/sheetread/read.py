@@ -401,8 +401,10 @@ def _csv_rows(where: Where, path: Path, encoding: str) -> Rows:
             try:
                 yield raw.decode(codec)
             except UnicodeDecodeError as exc:
-                raise where.error(f"byte 0x{raw[exc.start]:02x} is neither UTF-8 nor Windows-1252 text; save the "
-                                  "file as CSV UTF-8", state["record"] + 1) from exc
+                what = ("is not UTF-8 text, though the file starts with a UTF-8 byte-order mark" if encoding == UTF8_BOM
+                        else "is neither UTF-8 nor Windows-1252 text")
+                raise where.error(f"byte 0x{raw[exc.start]:02x} {what}; save the file as CSV UTF-8",
+                                  state["record"] + 1) from exc
 
     try:
         with open(path, "rb") as f:
