@@ -46,6 +46,8 @@ def cr_id_problem(name: str) -> str:
 
 
 SKILL_STATUSES: tuple[str, ...] = ("active", "retired")
+# The kinds of attribute, each with the label published files give it in their Type column.
+ATTRIBUTE_TYPES: dict[str, str] = {"generic": "Attributes", "behavioural": "Business skills/Behavioural factors"}
 CR_STATUSES: tuple[str, ...] = ("draft", "submitted", "accepted", "reverted", "declined", "deferred", "withdrawn")
 # What `revert` sets: the change request was applied and undone, and is applied again only once re-accepted.
 REVERTED_STATUS = "reverted"
@@ -79,19 +81,11 @@ def rewrite(field: str | None, before: Any, after: Any) -> str | None:
     return f"keeps {kept} of {len(old)} words" if old and kept * 2 < len(old) else None
 
 
-def attribute_mismatch(described: Iterable[str], attributes: list[str]) -> tuple[list[tuple[str, str]], list[str]]:
-    """How a level's attribute names differ from the framework's: each name the framework does not have, with
-    advice ("; did you mean 'Autonomy'?" or ": Autonomy, Influence"), and the framework's names not described."""
-    names = list(described)
-    missing = [a for a in attributes if a not in names]
-    unknown: list[tuple[str, str]] = []
-    for name in names:
-        if name not in attributes:
-            close = difflib.get_close_matches(name, missing, n=1, cutoff=0.75)
-            if close:
-                missing.remove(close[0])  # a misspelt attribute is named once, as misspelt, not also as missing
-            unknown.append((name, f"; did you mean '{close[0]}'?" if close else f": {', '.join(attributes)}"))
-    return unknown, missing
+def same_level_name(name: str, expected: str) -> bool:
+    """Whether a level's name is `expected` as publishers write it: "Ensure, advise" is "Ensure/advise"."""
+    def words(text: str) -> list[str]:
+        return re.split(r"[\s,/]+", text.casefold().strip())
+    return words(name) == words(expected)
 
 
 def greatest_impact(impacts: Iterable[str]) -> str:

@@ -3,6 +3,7 @@ difference was made outside any change request (verify reports it, release refus
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -10,12 +11,20 @@ from typing import Any
 from skillrepo.diffs import marked_items, marked_sides
 from skillrepo.domain import rewrite
 from skillrepo.engine import Effect
-from skillrepo.layout import FRAMEWORK_FILE, level_path, skill_level_path, skill_path
-from skillrepo.model import ChangeRequest, Framework, Repository, ResponsibilityLevel, Skill
+from skillrepo.layout import (
+    FRAMEWORK_FILE,
+    attribute_level_path,
+    attribute_path,
+    level_path,
+    skill_level_path,
+    skill_path,
+)
+from skillrepo.model import Attribute, ChangeRequest, Framework, Repository, ResponsibilityLevel, Skill
 from skillrepo.replay import Replay, from_empty, is_applied, since_release
-from skillrepo.serialize import skill_data
+from skillrepo.serialize import attribute_data, skill_data
 
-# An item as effects name it: (skill code, level, field); None where it does not apply.
+# An item as effects name it: (skill code, level, field), or ("attribute:CODE", level, field) for an attribute;
+# None where it does not apply.
 Item = tuple[str | None, int | None, str | None]
 # The effect field that changes a skill's key in skill.yaml, where they differ (a retirement sets both).
 _SKILL_FIELDS = {"replaced_by": "status"}
@@ -43,7 +52,7 @@ class LastTouched:
         for cr, effects in steps:
             for e in effects:
                 n += 1
-                self.last[(e.skill, e.level, e.field)] = (n, cr.id)
+                self.last[(_owner(e), e.level, e.field)] = (n, cr.id)
                 if e.field == "code" and isinstance(e.after, str):  # a new code: the skill under it came from here
                     self.last[(e.after, None, None)] = (n, cr.id)
 
@@ -51,6 +60,11 @@ class LastTouched:
         """The last change request that touched any of `items`, or None."""
         found = [self.last[i] for i in items if i in self.last]
         return max(found)[1] if found else None
+
+
+def _owner(effect: Effect) -> str | None:
+    """What an effect's item is about, as Item names it: a skill's code, or an attribute's."""
+    return f"attribute:{effect.attribute}" if effect.attribute is not None else effect.skill
 
 
 def _value(value: Any) -> str | list[str] | None:
@@ -74,7 +88,7 @@ def _line(value: str | list[str] | None) -> str:
 def _framework(replayed: Framework, now: Framework) -> list[Difference]:
     """Every field of framework.yaml but the edition (a release's, not a change request's) that differs."""
     out = [Difference(FRAMEWORK_FILE, f"{key} changed", ((None, None, key),), _value(getattr(replayed, key)),
-                      _value(getattr(now, key))) for key in ("name", "attributes")
+                      _value(getattr(now, key))) for key in ("name",)
            if getattr(replayed, key) != getattr(now, key)]
     a, b = replayed.categories, now.categories
     item = ((None, None, "categories"),)
@@ -90,33 +104,39 @@ def _framework(replayed: Framework, now: Framework) -> list[Difference]:
 
 def _skill(code: str, a: Skill | None, b: Skill | None) -> list[Difference]:
     """What differs in one skill: the skill itself, its fields, its levels."""
-    whole: Item = (code, None, None)
+    return _item(code, code, a, b, skill_path, skill_level_path, skill_data, "skill")
+
+
+def _attribute(code: str, a: Attribute | None, b: Attribute | None) -> list[Difference]:
+    """What differs in one attribute: the attribute itself, its fields, its levels."""
+    return _item(f"attribute:{code}", code, a, b, attribute_path, attribute_level_path, attribute_data, "attribute")
+
+
+def _item(owner: str, code: str, a: Any, b: Any, path: Callable[[str], str], level_file: Callable[[str, int], str],
+          data: Callable[[Any], dict[str, Any]], what: str) -> list[Difference]:
+    whole: Item = (owner, None, None)
     if a is None or b is None:
-        return [Difference(skill_path(code), f"skill {code} {'added' if a is None else 'removed'}", (whole,),
+        return [Difference(path(code), f"{what} {code} {'added' if a is None else 'removed'}", (whole,),
                            f"{code} {a.name}" if a else None, f"{code} {b.name}" if b else None)]
-    da, db = skill_data(a), skill_data(b)
-    out = [Difference(skill_path(code), f"{key} changed", ((code, None, _SKILL_FIELDS.get(key, key)), whole),
+    da, db = data(a), data(b)
+    out = [Difference(path(code), f"{key} changed", ((owner, None, _SKILL_FIELDS.get(key, key)), whole),
                       _value(da.get(key)), _value(db.get(key))) for key in sorted(da.keys() | db.keys())
            if da.get(key) != db.get(key)]
     for level in sorted(a.levels.keys() | b.levels.keys()):
         la, lb = a.levels.get(level), b.levels.get(level)
         ea, eb = la.description if la else None, lb.description if lb else None
         if ea != eb:
-            what = "level added" if la is None else "level removed" if lb is None else "description changed"
-            out.append(Difference(skill_level_path(code, level), what,
-                                  ((code, level, "description"), (code, level, None), whole), ea, eb))
+            change = "level added" if la is None else "level removed" if lb is None else "description changed"
+            out.append(Difference(level_file(code, level), change,
+                                  ((owner, level, "description"), (owner, level, None), whole), ea, eb))
     return out
 
 
 def _responsibility_level(number: int, a: ResponsibilityLevel, b: ResponsibilityLevel) -> list[Difference]:
-    """What differs in one level of responsibility: its name, its essence, each attribute."""
+    """What differs in one level of responsibility: its name, its essence, its URL."""
     whole: Item = (None, number, None)
-    out = [Difference(level_path(number), f"{key} changed", ((None, number, key), whole), getattr(a, key),
-                      getattr(b, key)) for key in ("name", "essence") if getattr(a, key) != getattr(b, key)]
-    out += [Difference(level_path(number), f"attributes.{k} changed", ((None, number, k), whole),
-                       a.attributes.get(k), b.attributes.get(k))
-            for k in sorted(a.attributes.keys() | b.attributes.keys()) if a.attributes.get(k) != b.attributes.get(k)]
-    return out
+    return [Difference(level_path(number), f"{key} changed", ((None, number, key), whole), getattr(a, key),
+                       getattr(b, key)) for key in ("name", "essence", "url") if getattr(a, key) != getattr(b, key)]
 
 
 def framework_differences(replayed: Framework, now: Framework) -> list[Difference]:
@@ -124,6 +144,8 @@ def framework_differences(replayed: Framework, now: Framework) -> list[Differenc
     out = _framework(replayed, now)
     for code in sorted(replayed.skills.keys() | now.skills.keys()):
         out += _skill(code, replayed.skills.get(code), now.skills.get(code))
+    for code in sorted(replayed.attributes.keys() | now.attributes.keys()):
+        out += _attribute(code, replayed.attributes.get(code), now.attributes.get(code))
     for number in sorted(replayed.levels.keys() & now.levels.keys()):  # one missing is check's business (P306)
         out += _responsibility_level(number, replayed.levels[number], now.levels[number])
     return out

@@ -43,19 +43,25 @@ def invert(operations: list[Operation]) -> list[Operation]:
 
 
 def targets(op: Operation) -> set[Item]:
-    """The items an operation touches: ('skill', CODE, field), ('level', CODE, N), ('rl', N, field),
-    ('framework', 'framework', field)."""
+    """The items an operation touches: ('skill', CODE, field), ('level', CODE, N), ('attribute', CODE, field),
+    ('alevel', CODE, N), ('rl', N, field), ('framework', 'framework', field)."""
     return kind(op.get("op")).targets(op)
 
 
 def overlapping(a: set[Item], b: set[Item]) -> bool:
-    """Whether two sets of items (from `targets`) share one: a whole skill (add-skill) holds its fields and levels."""
+    """Whether two sets of items (from `targets`) share one: a whole skill (add-skill) holds its fields and levels,
+    a whole attribute (add-attribute) its own."""
     if a & b:
         return True
-    whole_a = {item[1] for item in a if item[0] == "skill" and item[2] == "*"}
-    whole_b = {item[1] for item in b if item[0] == "skill" and item[2] == "*"}
-    return any(item[0] in ("skill", "level") and item[1] in whole_b for item in a) or \
-        any(item[0] in ("skill", "level") and item[1] in whole_a for item in b)
+    whole_a = {(item[0], item[1]) for item in a if item[0] in _WHOLE and item[2] == "*"}
+    whole_b = {(item[0], item[1]) for item in b if item[0] in _WHOLE and item[2] == "*"}
+    return any((_OWNER.get(item[0]), item[1]) in whole_b for item in a) or \
+        any((_OWNER.get(item[0]), item[1]) in whole_a for item in b)
+
+
+# The kinds of item that can be touched whole, and the item kind whose whole holds each kind of item.
+_WHOLE = ("skill", "attribute")
+_OWNER = {"skill": "skill", "level": "skill", "attribute": "attribute", "alevel": "attribute"}
 
 
 def touched(operations: list[Operation]) -> set[Item]:

@@ -86,10 +86,12 @@ COMMANDS: dict[str, CommandHelp] = {
          "force": "build a recorded release again over DIR/VERSION (only if the repository is unchanged since)",
          "base_url": _BASE_URL}),
     "init": CommandHelp(
-        "start a new framework repository", "skillrepo init my-framework --from-sheet skills.xlsx",
+        "start a new framework repository",
+        "skillrepo init my-framework --from-sheet skills.csv --from-sheet attributes.csv --from-sheet levels.csv",
         "README.md#a-new-framework-repository",
         {"directory": "the new repository's directory (made if missing, refused if it holds a framework)",
-         "from_sheet": "an .xlsx or .csv in the published layout"}),
+         "from_sheet": "a published file: skills, attributes or levels of responsibility (.csv, each recognised by "
+                       "its header), or an .xlsx holding them; give it once per file"}),
     "authorize": CommandHelp(
         "refuse changes only a maintainer may make (for pull requests)",
         "skillrepo authorize --base origin/main --author octocat", "README.md#continuous-integration",

@@ -9,6 +9,7 @@ from typing import Any
 from skillrepo.domain import MAX_FILE_BYTES
 from skillrepo.model import Framework, Skill
 from skillrepo.operations import Operation
+from skillrepo.operations.add_attribute import build as add_attribute
 from skillrepo.operations.add_responsibility_level import build as add_responsibility_level
 from skillrepo.operations.update_framework import FRAMEWORK_FIELDS, framework_value
 
@@ -19,7 +20,7 @@ PART_BUDGET = MAX_FILE_BYTES // 2
 
 def initial_operations(fw: Framework) -> list[Operation]:
     """The operations that build exactly `fw` (all but its edition) from the empty framework: framework.yaml's
-    fields, each level of responsibility, then each skill by code with its levels."""
+    fields, each level of responsibility, each attribute with its levels, then each skill by code with its levels."""
     return [op for group in _groups(fw) for op in group]
 
 
@@ -47,12 +48,17 @@ def _yaml_size(op: Operation) -> int:
 
 
 def _groups(fw: Framework) -> list[list[Operation]]:
-    """The operations in the groups a part never cuts: framework.yaml's fields with the levels, then each skill."""
+    """The operations in the groups a part never cuts: framework.yaml's fields with the levels and the attributes,
+    then each skill."""
     empty = Framework()
     changes = {key: {"from": framework_value(empty, key), "to": framework_value(fw, key)}
                for key in FRAMEWORK_FIELDS if framework_value(fw, key) != framework_value(empty, key)}
     head: list[Operation] = [{"op": "update-framework", **changes}] if changes else []
     head += [add_responsibility_level(fw.levels[n]) for n in sorted(fw.levels)]
+    for attribute in fw.attributes.values():
+        head.append(add_attribute(attribute))
+        if attribute.status == "retired":
+            head.append({"op": "retire-attribute", "attribute": attribute.code})
     return [head, *(_skill_operations(fw.skills[code]) for code in sorted(fw.skills))]
 
 

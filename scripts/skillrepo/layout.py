@@ -16,13 +16,17 @@ CHANGES_DIR = "changes"
 FRAMEWORK_FILE = "framework/framework.yaml"
 LOG_FILE = "changes/log.yaml"
 
-KINDS: tuple[str, ...] = ("framework", "level", "skill", "skill-level", "manifest", "log")
+KINDS: tuple[str, ...] = ("framework", "level", "skill", "skill-level", "attribute", "attribute-level", "manifest",
+                          "log")
 
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("framework", re.compile(r"^framework/framework\.yaml$")),
     ("level", re.compile(r"^framework/levels/level-(?P<level>[1-9][0-9]*)\.yaml$")),
     ("skill", re.compile(r"^framework/skills/(?P<code>[^/]+)/skill\.yaml$")),
     ("skill-level", re.compile(r"^framework/skills/(?P<code>[^/]+)/level-(?P<level>[1-9][0-9]*)\.yaml$")),
+    ("attribute", re.compile(r"^framework/attributes/(?P<code>[^/]+)/attribute\.yaml$")),
+    ("attribute-level",
+     re.compile(r"^framework/attributes/(?P<code>[^/]+)/level-(?P<level>[1-9][0-9]*)\.yaml$")),
     ("manifest", re.compile(r"^changes/(?P<cr>[^/]+)/manifest\.yaml$")),
     ("log", re.compile(r"^changes/log\.yaml$")),
 )
@@ -70,9 +74,11 @@ def schema_filename(kind: str) -> str:
 # a command line can name a path outside its directory (../, /etc, CON, a name differing only in case).
 
 
-def _code(code: str) -> str:
+def _code(code: str, what: str = "skill") -> str:
     if not isinstance(code, str) or not SKILL_CODE_RE.fullmatch(code):
-        raise SkillrepoError(f"{_shown(code)} is not a skill code (4 capital letters, e.g. ITOP)")
+        example = "ITOP" if what == "skill" else "AUTO"
+        raise SkillrepoError(f"{_shown(code)} is not {'an' if what[0] in 'aeiou' else 'a'} {what} code "
+                             f"(4 capital letters, e.g. {example})")
     return code
 
 
@@ -100,6 +106,18 @@ def skill_path(code: str) -> str:
 
 def skill_level_path(code: str, level: int) -> str:
     return f"framework/skills/{_code(code)}/level-{_level(level)}.yaml"
+
+
+def attribute_dir(code: str) -> str:
+    return f"framework/attributes/{_code(code, 'attribute')}"
+
+
+def attribute_path(code: str) -> str:
+    return f"framework/attributes/{_code(code, 'attribute')}/attribute.yaml"
+
+
+def attribute_level_path(code: str, level: int) -> str:
+    return f"framework/attributes/{_code(code, 'attribute')}/level-{_level(level)}.yaml"
 
 
 def level_path(level: int) -> str:

@@ -49,7 +49,8 @@ _COMMANDS: list[tuple[str, list[tuple[tuple[str, ...], dict[str, Any]]]]] = [
     ("release", [_arg("version", metavar="VERSION"), _arg("--out", metavar="DIR", type=Path, default=Path("dist")),
                  _arg("--tag", action="store_true"), _arg("--force", action="store_true"),
                  _arg("--base-url", metavar="URL")]),
-    ("init", [_arg("directory", metavar="DIR", type=Path), _arg("--from-sheet", metavar="FILE", type=Path)]),
+    ("init", [_arg("directory", metavar="DIR", type=Path), _arg("--from-sheet", metavar="FILE", type=Path,
+                                                                       action="append")]),
     ("authorize", [_arg("--base", metavar="REF", required=True), _arg("--author", metavar="LOGIN", required=True)]),
     ("rules", [_arg("--format", choices=("text", "markdown"), default="text")]),
 ]

@@ -15,7 +15,32 @@ class ResponsibilityLevel:
     level: int
     name: str
     essence: str
-    attributes: dict[str, str]
+    url: str | None = None  # its page where the framework is published, when it came from a published file
+    source: Document | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass
+class AttributeLevel:
+    attribute: str
+    level: int
+    description: str
+    source: Document | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass
+class Attribute:
+    """An attribute every level of responsibility is read with (autonomy; a business skill or behavioural factor),
+    described at the levels where it applies."""
+
+    code: str
+    id: str
+    name: str
+    type: str  # a key of domain.ATTRIBUTE_TYPES
+    status: str
+    description: str
+    guidance: str | None = None
+    url: str | None = None
+    levels: dict[int, AttributeLevel] = field(default_factory=dict)
     source: Document | None = field(default=None, compare=False, repr=False)
 
 
@@ -79,15 +104,15 @@ class ChangeRequest:
 class Framework:
     name: str = ""
     edition: str = ""
-    attributes: list[str] = field(default_factory=list)
     categories: dict[str, list[str]] = field(default_factory=dict)
     levels: dict[int, ResponsibilityLevel] = field(default_factory=dict)
     skills: dict[str, Skill] = field(default_factory=dict)
+    attributes: dict[str, Attribute] = field(default_factory=dict)
     source: Document | None = field(default=None, compare=False, repr=False)
 
 
 def empty_framework(edition: str = "1") -> Framework:
-    """The framework before any change request: no name, attributes, categories, levels or skills; only the
+    """The framework before any change request: no name, categories, levels, skills or attributes; only the
     edition a framework.yaml needs (operations never change it)."""
     return Framework(edition=edition)
 
@@ -102,6 +127,9 @@ class Repository:
     # Codes of every skill directory with a skill.yaml, valid or not: a reference to one is not "unknown".
     skill_dirs: set[str] = field(default_factory=set)
     orphan_levels: list[Document] = field(default_factory=list)
+    # Codes of every attribute directory with an attribute.yaml, and level files in a directory without one.
+    attribute_dirs: set[str] = field(default_factory=set)
+    orphan_attribute_levels: list[Document] = field(default_factory=list)
     # Skills and change requests whose code or id an earlier file already has; kept out of the model.
     duplicates: list[Document] = field(default_factory=list)
     # Documents that are not in the model, each for the reason `left_out` gives.
@@ -123,41 +151,42 @@ def left_out(doc: Document) -> str | None:
 
 def build(snapshot: Snapshot) -> Repository:
     """The in-memory model from the documents of a snapshot that are not `left_out`."""
-    repo = Repository(Framework(), {}, snapshot, _skill_dirs(snapshot))
-    skill_levels: list[Document] = []
+    repo = Repository(Framework(), {}, snapshot, _item_dirs(snapshot, "skill", "skills"),
+                      attribute_dirs=_item_dirs(snapshot, "attribute", "attributes"))
+    item_levels: list[Document] = []
     for doc in snapshot.documents:
         if left_out(doc) is not None:
             repo.left_out.append(doc)
-        elif doc.info.kind == "skill-level":
-            skill_levels.append(doc)  # added once every skill is known
+        elif doc.info.kind in ("skill-level", "attribute-level"):
+            item_levels.append(doc)  # added once every skill and attribute is known
         else:
             _ADD.get(doc.info.kind, _add_nothing)(repo, doc, doc.data)
-    _add_skill_levels(repo, skill_levels)
+    _add_levels(repo, item_levels)
     return repo
 
 
-def _skill_dirs(snapshot: Snapshot) -> set[str]:
-    """Codes of every skill directory with a skill.yaml, valid or not, or a link in its place."""
-    dirs = {doc.info.code for doc in snapshot.documents if doc.info.kind == "skill" and doc.info.code}
-    # A skill directory, or a skill.yaml, that is a symbolic link is reported as such (P305), not as missing.
+def _item_dirs(snapshot: Snapshot, kind: str, directory: str) -> set[str]:
+    """Codes of every skill (or attribute) directory with its skill.yaml (attribute.yaml), valid or not, or a
+    link in its place."""
+    dirs = {doc.info.code for doc in snapshot.documents if doc.info.kind == kind and doc.info.code}
+    # A directory, or its main file, that is a symbolic link is reported as such (P305), not as missing.
     for entry in snapshot.symlinks:
         parts = entry.relpath.split("/")
-        if len(parts) in (3, 4) and parts[:2] == ["framework", "skills"] and parts[3:] in ([], ["skill.yaml"]):
+        if len(parts) in (3, 4) and parts[:2] == ["framework", directory] and parts[3:] in ([], [f"{kind}.yaml"]):
             dirs.add(parts[2])
     return dirs
 
 
 def _add_framework(repo: Repository, doc: Document, d: Any) -> None:
     fw = repo.framework
-    fw.name, fw.edition, fw.attributes = d["name"], d["edition"], list(d["attributes"])
+    fw.name, fw.edition = d["name"], d["edition"]
     for c in d["categories"]:  # a category listed twice (R421) keeps the subcategories of both
         fw.categories.setdefault(c["name"], []).extend(c["subcategories"])
     fw.source = doc
 
 
 def _add_level(repo: Repository, doc: Document, d: Any) -> None:
-    repo.framework.levels[d["level"]] = ResponsibilityLevel(d["level"], d["name"], d["essence"],
-                                                            dict(d["attributes"]), doc)
+    repo.framework.levels[d["level"]] = ResponsibilityLevel(d["level"], d["name"], d["essence"], d.get("url"), doc)
 
 
 def _add_skill(repo: Repository, doc: Document, d: Any) -> None:
@@ -168,6 +197,16 @@ def _add_skill(repo: Repository, doc: Document, d: Any) -> None:
         code=d["code"], id=d["id"], name=d["name"], category=d["category"], subcategory=d["subcategory"],
         status=d["status"], description=d["description"], related=list(d["related"]),
         guidance=d.get("guidance"), replaced_by=list(d.get("replaced_by", [])), url=d.get("url"), source=doc,
+    )
+
+
+def _add_attribute(repo: Repository, doc: Document, d: Any) -> None:
+    if d["code"] in repo.framework.attributes:
+        repo.duplicates.append(doc)
+        return
+    repo.framework.attributes[d["code"]] = Attribute(
+        code=d["code"], id=d["id"], name=d["name"], type=d["type"], status=d["status"], description=d["description"],
+        guidance=d.get("guidance"), url=d.get("url"), source=doc,
     )
 
 
@@ -196,20 +235,30 @@ def _add_nothing(repo: Repository, doc: Document, d: Any) -> None:
 
 
 _ADD: dict[str, Callable[[Repository, Document, Any], None]] = {
-    "framework": _add_framework, "level": _add_level, "skill": _add_skill, "manifest": _add_manifest,
+    "framework": _add_framework, "level": _add_level, "skill": _add_skill, "attribute": _add_attribute,
+    "manifest": _add_manifest,
     "log": _add_log,
 }
 
 
-def _add_skill_levels(repo: Repository, skill_levels: list[Document]) -> None:
-    by_dir = {s.source.info.code: s for s in repo.framework.skills.values() if s.source is not None}
-    for doc in skill_levels:
+def _add_levels(repo: Repository, item_levels: list[Document]) -> None:
+    """Each skill's and attribute's level files, into the item of their directory; a file whose directory has
+    no item file is an orphan, one that names another item is left to P301."""
+    fw = repo.framework
+    skills = {s.source.info.code: s for s in fw.skills.values() if s.source is not None}
+    attributes = {a.source.info.code: a for a in fw.attributes.values() if a.source is not None}
+    for doc in item_levels:
         d = doc.data
         assert isinstance(d, dict)
-        skill = by_dir.get(doc.info.code)
-        if skill is None:
-            if doc.info.code not in repo.skill_dirs:
+        if doc.info.kind == "skill-level":
+            skill = skills.get(doc.info.code)
+            if skill is None and doc.info.code not in repo.skill_dirs:
                 repo.orphan_levels.append(doc)
+            elif skill is not None and d["skill"] == skill.code:
+                skill.levels[d["level"]] = SkillLevel(d["skill"], d["level"], d["description"], doc)
             continue
-        if d["skill"] == skill.code:  # otherwise the file names another skill (P301)
-            skill.levels[d["level"]] = SkillLevel(d["skill"], d["level"], d["description"], doc)
+        attribute = attributes.get(doc.info.code)
+        if attribute is None and doc.info.code not in repo.attribute_dirs:
+            repo.orphan_attribute_levels.append(doc)
+        elif attribute is not None and d["attribute"] == attribute.code:
+            attribute.levels[d["level"]] = AttributeLevel(d["attribute"], d["level"], d["description"], doc)

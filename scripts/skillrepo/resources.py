@@ -1,4 +1,5 @@
-"""Files the tool ships with: the schemas, and the levels of responsibility a new framework starts from."""
+"""Files the tool ships with: the schemas, and the levels of responsibility and attributes a new framework starts
+from."""
 
 from __future__ import annotations
 
@@ -16,6 +17,11 @@ def _shipped(packaged: str, source: str) -> Path:
 def schema_dir() -> Path:
     """The JSON Schemas, one per kind of file."""
     return _shipped("schemas", "schemas")
+
+
+def starter_attributes_dir() -> Path:
+    """The attributes (CODE/attribute.yaml and CODE/level-N.yaml) that `init` gives a new framework."""
+    return _shipped("starter_attributes", "framework/attributes")
 
 
 def starter_levels_dir() -> Path:

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from skillrepo import canonical
-from skillrepo.layout import FRAMEWORK_FILE, level_path, skill_level_path, skill_path
-from skillrepo.model import Framework, ResponsibilityLevel, Skill, SkillLevel
+from skillrepo.layout import (
+    FRAMEWORK_FILE,
+    attribute_level_path,
+    attribute_path,
+    level_path,
+    skill_level_path,
+    skill_path,
+)
+from skillrepo.model import Attribute, AttributeLevel, Framework, ResponsibilityLevel, Skill, SkillLevel
 from skillrepo.schemas import property_order
 
 
@@ -29,13 +38,32 @@ def skill_level_data(level: SkillLevel) -> dict[str, Any]:
     return {"skill": level.skill, "level": level.level, "description": level.description}
 
 
+def attribute_data(attribute: Attribute) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "code": attribute.code, "id": attribute.id, "name": attribute.name, "type": attribute.type,
+        "status": attribute.status, "description": attribute.description,
+    }
+    if attribute.guidance is not None:
+        data["guidance"] = attribute.guidance
+    if attribute.url is not None:
+        data["url"] = attribute.url
+    return data
+
+
+def attribute_level_data(level: AttributeLevel) -> dict[str, Any]:
+    return {"attribute": level.attribute, "level": level.level, "description": level.description}
+
+
 def level_data(level: ResponsibilityLevel) -> dict[str, Any]:
-    return {"level": level.level, "name": level.name, "essence": level.essence, "attributes": dict(level.attributes)}
+    data: dict[str, Any] = {"level": level.level, "name": level.name, "essence": level.essence}
+    if level.url is not None:
+        data["url"] = level.url
+    return data
 
 
 def framework_data(fw: Framework) -> dict[str, Any]:
-    """framework.yaml's data: name, edition, attributes, and categories (in order) with their subcategories."""
-    return {"name": fw.name, "edition": fw.edition, "attributes": list(fw.attributes),
+    """framework.yaml's data: name, edition, and categories (in order) with their subcategories."""
+    return {"name": fw.name, "edition": fw.edition,
             "categories": [{"name": name, "subcategories": list(subs)} for name, subs in fw.categories.items()]}
 
 
@@ -51,24 +79,12 @@ def file_changes(before: Framework, after: Framework) -> dict[str, bytes | None]
         out[FRAMEWORK_FILE] = render(FRAMEWORK_FILE, "framework", framework_data(after))
     for code in before.skills.keys() | after.skills.keys():
         old, new = before.skills.get(code), after.skills.get(code)
-        if old is new:
-            continue
-        if new is None:
-            assert old is not None
-            out[skill_path(code)] = None
-            for level in old.levels:
-                out[skill_level_path(code, level)] = None
-            continue
-        if old is None or skill_data(old) != skill_data(new):
-            out[skill_path(code)] = render(skill_path(code), "skill", skill_data(new))
-        old_levels = old.levels if old is not None else {}
-        for level in old_levels.keys() | new.levels.keys():
-            a, b = old_levels.get(level), new.levels.get(level)
-            path = skill_level_path(code, level)
-            if b is None:
-                out[path] = None
-            elif a is None or a.description != b.description:
-                out[path] = render(path, "skill-level", skill_level_data(b))
+        if old is not new:
+            _item_changes(out, code, old, new, _SKILL_FILES)
+    for code in before.attributes.keys() | after.attributes.keys():
+        old_a, new_a = before.attributes.get(code), after.attributes.get(code)
+        if old_a is not new_a:
+            _item_changes(out, code, old_a, new_a, _ATTRIBUTE_FILES)
     for number in before.levels.keys() | after.levels.keys():
         old_rl, new_rl = before.levels.get(number), after.levels.get(number)
         if new_rl is None:
@@ -76,3 +92,39 @@ def file_changes(before: Framework, after: Framework) -> dict[str, bytes | None]
         elif old_rl is not new_rl and (old_rl is None or old_rl != new_rl):
             out[level_path(number)] = render(level_path(number), "level", level_data(new_rl))
     return out
+
+
+@dataclass(frozen=True)
+class _Files:
+    """How a skill or an attribute is written: its file, its level files, and the kinds and data of each."""
+
+    kind: str
+    path: Callable[[str], str]
+    data: Callable[[Any], dict[str, Any]]
+    level_path: Callable[[str, int], str]
+    level_data: Callable[[Any], dict[str, Any]]
+
+
+_SKILL_FILES = _Files("skill", skill_path, skill_data, skill_level_path, skill_level_data)
+_ATTRIBUTE_FILES = _Files("attribute", attribute_path, attribute_data, attribute_level_path, attribute_level_data)
+
+
+def _item_changes(out: dict[str, bytes | None], code: str, old: Skill | Attribute | None,
+                  new: Skill | Attribute | None, files: _Files) -> None:
+    """The files of one skill (or attribute) to write or delete, into `out`."""
+    if new is None:
+        assert old is not None
+        out[files.path(code)] = None
+        for level in old.levels:
+            out[files.level_path(code, level)] = None
+        return
+    if old is None or files.data(old) != files.data(new):
+        out[files.path(code)] = render(files.path(code), files.kind, files.data(new))
+    old_levels: dict[int, Any] = dict(old.levels) if old is not None else {}
+    for level in old_levels.keys() | new.levels.keys():
+        a, b = old_levels.get(level), new.levels.get(level)
+        path = files.level_path(code, level)
+        if b is None:
+            out[path] = None
+        elif a is None or a.description != b.description:
+            out[path] = render(path, f"{files.kind}-level", files.level_data(b))

@@ -28,18 +28,25 @@ from skillrepo.findings import ERROR, Finding
 from skillrepo.initial import initial_parts, part_skills
 from skillrepo.layout import FRAMEWORK_DIR, LOG_FILE, is_allowed_extra, manifest_path
 from skillrepo.manifests import render_manifest
-from skillrepo.model import Framework, ResponsibilityLevel, Skill, SkillLevel, empty_framework
+from skillrepo.model import (
+    Attribute,
+    AttributeLevel,
+    Framework,
+    ResponsibilityLevel,
+    Skill,
+    SkillLevel,
+    empty_framework,
+)
 from skillrepo.operations import PreconditionError
 from skillrepo.planning import Refusal
-from skillrepo.resources import schema_dir, starter_levels_dir
+from skillrepo.resources import schema_dir, starter_attributes_dir, starter_levels_dir
 from skillrepo.serialize import file_changes
 from skillrepo.sheetread.common import SheetError
-from skillrepo.sheetread.read import SheetFramework, read_sheet
+from skillrepo.sheetread.read import SheetFramework, read_sheets
 from skillrepo.writing import pause_for_tests
 from skillrepo.yamlsource import load_bytes
 
 EDITION = "1"
-ATTRIBUTES: tuple[str, ...] = ("Autonomy", "Influence", "Complexity", "Knowledge", "Business skills")
 COMMIT_MESSAGE = "Start the framework"
 
 # The categories a new framework starts with (those of the Open Digital Skills Framework): an installed
@@ -106,36 +113,64 @@ def _changes_readme() -> str:
     return f"# Change requests\n\n{PROPOSING}"
 
 
+def _starter_file(source: Path, what: str) -> dict[str, Any]:
+    """One of the files the package ships for a new framework, read strictly."""
+    try:
+        loaded = load_bytes(source.read_bytes())
+    except OSError as exc:
+        raise SkillrepoError(f"the installation is incomplete: cannot read {source}: {exc.strerror}") from exc
+    if not loaded.usable or not isinstance(loaded.data, dict):
+        raise SkillrepoError(f"the installation is damaged: {source} is not {what}")
+    return loaded.data
+
+
 def _starter_levels() -> dict[int, ResponsibilityLevel]:
     """The starter levels of responsibility, as the package ships them."""
     out: dict[int, ResponsibilityLevel] = {}
     for n in range(1, 8):
-        source = starter_levels_dir() / f"level-{n}.yaml"
+        data = _starter_file(starter_levels_dir() / f"level-{n}.yaml", "a level of responsibility")
+        out[n] = ResponsibilityLevel(n, str(data.get("name")), str(data.get("essence")), data.get("url"))
+    return out
+
+
+def _starter_attributes() -> dict[str, Attribute]:
+    """The starter attributes with their levels, as the package ships them, in the order of their codes."""
+    out: dict[str, Attribute] = {}
+    for directory in sorted(p for p in starter_attributes_dir().iterdir() if p.is_dir()):
+        d = _starter_file(directory / "attribute.yaml", "an attribute")
         try:
-            loaded = load_bytes(source.read_bytes())
-        except OSError as exc:
-            raise SkillrepoError(f"the installation is incomplete: cannot read {source}: {exc.strerror}") from exc
-        data = loaded.data
-        if not loaded.usable or not isinstance(data, dict) or not isinstance(data.get("attributes"), dict):
-            raise SkillrepoError(f"the installation is damaged: {source} is not a level of responsibility")
-        out[n] = ResponsibilityLevel(n, str(data.get("name")), str(data.get("essence")), dict(data["attributes"]))
+            attribute = Attribute(str(d["code"]), str(d["id"]), str(d["name"]), str(d["type"]), str(d["status"]),
+                                  str(d["description"]), d.get("guidance"), d.get("url"))
+        except KeyError as exc:
+            raise SkillrepoError(f"the installation is damaged: {directory / 'attribute.yaml'} lacks {exc}") from exc
+        for n in range(1, 8):
+            path = directory / f"level-{n}.yaml"
+            if path.exists():
+                text = _starter_file(path, "an attribute at a level").get("description")
+                attribute.levels[n] = AttributeLevel(attribute.code, n, str(text))
+        out[attribute.code] = attribute
     return out
 
 
 def model(name: str, sheet: SheetFramework | None) -> Framework:
-    """The new framework's model: from the sheet (each skill a new permanent id), or with no skills."""
-    fw = Framework(name=name, edition=EDITION, attributes=list(ATTRIBUTES),
-                   categories={c: list(subs) for c, subs in CATEGORIES})
+    """The new framework's model: from the sheets (each skill and attribute a new permanent id), or with no
+    skills; the starter levels and attributes where the sheets have none."""
+    fw = Framework(name=name, edition=EDITION, categories={c: list(subs) for c, subs in CATEGORIES})
     if sheet is None or sheet.levels is None:
         fw.levels = _starter_levels()
     else:
-        fw.levels = {n: ResponsibilityLevel(n, lv.name, lv.essence, dict(lv.attributes))
-                     for n, lv in sorted(sheet.levels.items())}
+        fw.levels = {n: ResponsibilityLevel(n, lv.name, lv.essence, lv.url) for n, lv in sorted(sheet.levels.items())}
+    if sheet is None or sheet.attributes is None:
+        fw.attributes = _starter_attributes()
+    else:
+        for a in sheet.attributes:
+            attribute = Attribute(a.code, str(uuid.uuid4()), a.name, a.type, "active", a.description, a.guidance,
+                                  a.url)
+            attribute.levels = {n: AttributeLevel(a.code, n, text) for n, text in sorted(a.levels.items())}
+            fw.attributes[a.code] = attribute
     if sheet is None:
         return fw
     fw.categories = {c: list(subs) for c, subs in sheet.categories.items()}
-    if sheet.attributes is not None:
-        fw.attributes = list(sheet.attributes)
     for row in sheet.skills:
         skill = Skill(code=row.code, id=str(uuid.uuid4()), name=row.name, category=row.category,
                       subcategory=row.subcategory, status="active", description=row.description, related=[],
@@ -145,17 +180,24 @@ def model(name: str, sheet: SheetFramework | None) -> Framework:
     return fw
 
 
-def origin(sheet: Path | None) -> dict[str, str]:
-    """Where the initial change request's content came from: init itself, or the sheet (its name and SHA-256)."""
-    if sheet is None:
+def origin(sheets: list[Path]) -> dict[str, str]:
+    """Where the initial change request's content came from: init itself, or the sheets (each one's name and
+    SHA-256; the file and sha256 fields when there is one)."""
+    if not sheets:
         return {"description": "created by skillrepo init"}
-    try:
-        digest = hashlib.sha256(sheet.read_bytes()).hexdigest()
-    except OSError as exc:
-        raise SheetError(f"{sheet}: cannot read it: {exc.strerror or exc}") from exc
+    digests: list[tuple[str, str]] = []
+    for sheet in sheets:
+        try:
+            digests.append((sheet.name, hashlib.sha256(sheet.read_bytes()).hexdigest()))
+        except OSError as exc:
+            raise SheetError(f"{sheet}: cannot read it: {exc.strerror or exc}") from exc
+    if len(digests) > 1:
+        listed = "; ".join(f"{name if name.isprintable() else '(a file)'} (sha256 {digest})" for name, digest in digests)
+        return {"description": f"read from {len(digests)} spreadsheet files by skillrepo init --from-sheet: {listed}"}
+    (name, digest), = digests
     found = {"description": "read from a spreadsheet by skillrepo init --from-sheet"}
-    if sheet.name.isprintable():  # a name a manifest can hold as text (check refuses control characters)
-        found["file"] = sheet.name
+    if name.isprintable():  # a name a manifest can hold as text (check refuses control characters)
+        found["file"] = name
     found["sha256"] = digest
     return found
 
@@ -185,7 +227,7 @@ def _proposal(fw: Framework, operations: list[dict[str, Any]], first: bool) -> s
           "requests."
     if not first:
         return f"Add the framework's {skills}, {why}"
-    parts = ["name", "generic attributes", "categories", "levels of responsibility"] + ([skills] if skills else [])
+    parts = ["name", "categories", "levels of responsibility", "attributes"] + ([skills] if skills else [])
     return f"Start the framework with its {', '.join(parts[:-1])} and {parts[-1]}, {why}"
 
 
@@ -373,7 +415,7 @@ def _note_removed(names: list[str]) -> None:
         sys.stderr.write(f"note: removed {name}, left by an init that was interrupted\n")
 
 
-def run(directory: Path, sheet: Path | None) -> int:
+def run(directory: Path, sheets: list[Path] | None) -> int:
     target = Path(os.path.abspath(directory))
     if _finish_interrupted(target):
         _note_removed(_remove_abandoned(target))
@@ -381,12 +423,14 @@ def run(directory: Path, sheet: Path | None) -> int:
                          "into place\n")
         return 0
     _refuse_target(target)
-    source = read_sheet(sheet) if sheet is not None else None
+    given = list(sheets or [])
+    source = read_sheets(given) if given else None
     if source is not None and not source.skills:
-        raise SheetError(f"{sheet}: the sheet holds no skills; leave out --from-sheet to start an empty framework")
+        raise SheetError(f"{', '.join(map(str, given))}: the skills file holds no skills; leave out --from-sheet to "
+                         "start an empty framework")
     name = target.name or "Skills framework"
     fw = model(name, source)
-    content = files(fw, origin(sheet))
+    content = files(fw, origin(given))
     _note_removed(_remove_abandoned(target))
     try:
         built, root, top = _make_staging(target)
@@ -408,11 +452,11 @@ def run(directory: Path, sheet: Path | None) -> int:
         _discard(built)
     for f in findings:
         sys.stderr.write(f"{directory}/{f.as_text()}\n")
-    if source is not None and source.encoding is not None:  # a CSV: say how its bytes were read, so a wrong guess shows
-        sys.stdout.write(f"read {sheet} ({source.encoding})\n")
+    for file, encoding in (source.encodings.items() if source is not None else ()):
+        sys.stdout.write(f"read {file} ({encoding})\n")  # a CSV: say how its bytes were read, so a wrong guess shows
     levels = sum(len(s.levels) for s in fw.skills.values())
-    sys.stdout.write(f"created {directory}: {len(fw.skills)} skills, {levels} skill levels; "
-                     f"next: cd {directory} && pre-commit install\n")
+    sys.stdout.write(f"created {directory}: {len(fw.skills)} skills, {levels} skill levels, {len(fw.attributes)} "
+                     f"attributes; next: cd {directory} && pre-commit install\n")
     if committed:
         sys.stdout.write(f"committed everything on branch main: \"{COMMIT_MESSAGE}\"\n")
     else:

@@ -27,7 +27,8 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("changed_descriptions", "Changed descriptions"),
     ("related_skills", "Related skills"),
     ("responsibility_levels", "Levels of responsibility"),
-    ("framework", "The framework: name, attributes, categories"),
+    ("attributes", "Attributes"),
+    ("framework", "The framework: name, categories"),
 )
 
 

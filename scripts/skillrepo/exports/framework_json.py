@@ -15,9 +15,8 @@ def document(fw: Framework, version: str) -> dict[str, Any]:
         "name": fw.name,
         "edition": fw.edition,
         "version": version,
-        "attributes": list(fw.attributes),
         "categories": [{"name": name, "subcategories": subs} for name, subs in fw.categories.items()],
-        "levels": [{"level": lv.level, "name": lv.name, "essence": lv.essence, "attributes": dict(lv.attributes)}
+        "levels": [{"level": lv.level, "name": lv.name, "essence": lv.essence, "url": lv.url}
                    for lv in (fw.levels[n] for n in sorted(fw.levels))],
         "skills": [
             {"code": s.code, "id": s.id, "name": s.name, "category": s.category, "subcategory": s.subcategory,

@@ -101,8 +101,8 @@ def skill_rows(fw: Framework, url: Callable[[str], str]) -> tuple[list[str], lis
 
 def level_rows(fw: Framework) -> tuple[list[str], list[list[Any]]]:
     """The levels of responsibility sheet: Level, Name, Essence, one column per generic attribute."""
-    header = [*LEVEL_HEADER, *fw.attributes]
-    rows = [[lv.level, lv.name, lv.essence, *(lv.attributes.get(a) for a in fw.attributes)]
+    header = [*LEVEL_HEADER]
+    rows = [[lv.level, lv.name, lv.essence]
             for lv in (fw.levels[n] for n in sorted(fw.levels))]
     return header, rows
 

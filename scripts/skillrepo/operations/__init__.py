@@ -6,12 +6,17 @@ docs/operations.md (a test keeps the three in agreement).
 
 from __future__ import annotations
 
+from skillrepo.operations.add_attribute import ADD_ATTRIBUTE, REMOVE_ATTRIBUTE
+from skillrepo.operations.add_attribute_level import ADD_ATTRIBUTE_LEVEL, REMOVE_ATTRIBUTE_LEVEL
 from skillrepo.operations.add_level import ADD_LEVEL
 from skillrepo.operations.add_responsibility_level import ADD_RESPONSIBILITY_LEVEL, REMOVE_RESPONSIBILITY_LEVEL
 from skillrepo.operations.add_skill import ADD_SKILL, REMOVE_SKILL
 from skillrepo.operations.base import Effect, Item, Kind, Operation, PreconditionError, Run, UnknownOperation
 from skillrepo.operations.remove_level import REMOVE_LEVEL
+from skillrepo.operations.retire_attribute import RETIRE_ATTRIBUTE, UNRETIRE_ATTRIBUTE
 from skillrepo.operations.retire_skill import RETIRE_SKILL, UNRETIRE_SKILL
+from skillrepo.operations.update_attribute import UPDATE_ATTRIBUTE
+from skillrepo.operations.update_attribute_level import UPDATE_ATTRIBUTE_LEVEL
 from skillrepo.operations.update_framework import UPDATE_FRAMEWORK
 from skillrepo.operations.update_level import UPDATE_LEVEL
 from skillrepo.operations.update_responsibility_level import UPDATE_RESPONSIBILITY_LEVEL
@@ -23,12 +28,16 @@ __all__ = ["KINDS", "AUTHORED", "EXAMPLES", "Effect", "Item", "Kind", "Operation
 # Every kind, in the schema's order; the inverses that only revert produces follow the kind they undo.
 KINDS: dict[str, Kind] = {k.name: k for k in (
     ADD_SKILL, REMOVE_SKILL, UPDATE_SKILL, RETIRE_SKILL, UNRETIRE_SKILL, ADD_LEVEL, UPDATE_LEVEL, REMOVE_LEVEL,
-    ADD_RESPONSIBILITY_LEVEL, REMOVE_RESPONSIBILITY_LEVEL, UPDATE_RESPONSIBILITY_LEVEL, UPDATE_FRAMEWORK)}
+    ADD_RESPONSIBILITY_LEVEL, REMOVE_RESPONSIBILITY_LEVEL, UPDATE_RESPONSIBILITY_LEVEL, ADD_ATTRIBUTE, REMOVE_ATTRIBUTE,
+    UPDATE_ATTRIBUTE, RETIRE_ATTRIBUTE, UNRETIRE_ATTRIBUTE, ADD_ATTRIBUTE_LEVEL, UPDATE_ATTRIBUTE_LEVEL,
+    REMOVE_ATTRIBUTE_LEVEL, UPDATE_FRAMEWORK)}
 # The kinds a manifest may hold: those with a branch in the manifest schema.
 AUTHORED: tuple[Kind, ...] = tuple(k for k in KINDS.values() if k.schema is not None)
 # The order `new` shows the examples in: the everyday level changes first.
 EXAMPLES: tuple[Kind, ...] = (ADD_LEVEL, UPDATE_LEVEL, REMOVE_LEVEL, ADD_SKILL, UPDATE_SKILL, RETIRE_SKILL,
-                              UPDATE_RESPONSIBILITY_LEVEL, UPDATE_FRAMEWORK, ADD_RESPONSIBILITY_LEVEL)
+                              UPDATE_RESPONSIBILITY_LEVEL, UPDATE_ATTRIBUTE_LEVEL, ADD_ATTRIBUTE_LEVEL,
+                              REMOVE_ATTRIBUTE_LEVEL, UPDATE_ATTRIBUTE, ADD_ATTRIBUTE, RETIRE_ATTRIBUTE, UPDATE_FRAMEWORK,
+                              ADD_RESPONSIBILITY_LEVEL)
 
 
 def kind(name: object) -> Kind:

@@ -5,54 +5,47 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from skillrepo.domain import attribute_mismatch
 from skillrepo.model import Framework, ResponsibilityLevel
 from skillrepo.operations.base import Effect, Item, Kind, Operation, PreconditionError, Run
 
 
 @dataclass(frozen=True)
 class NewResponsibilityLevel:
-    """A level of responsibility with its name, essence and one text per attribute: what add- and
+    """A level of responsibility with its name, essence and published URL: what add- and
     remove-responsibility-level state."""
 
     level: int
     name: str
     essence: str
-    attributes: tuple[tuple[str, str], ...]
+    url: str | None = None
 
 
 def parse(op: Operation) -> NewResponsibilityLevel:
     """The operation a manifest's mapping states."""
-    return NewResponsibilityLevel(op["level"], op["name"], op["essence"], tuple(op["attributes"].items()))
+    return NewResponsibilityLevel(op["level"], op["name"], op["essence"], op.get("url"))
 
 
 def added_level(op: Operation) -> ResponsibilityLevel:
     """The level of responsibility an add-responsibility-level adds."""
     new = parse(op)
-    return ResponsibilityLevel(new.level, new.name, new.essence, dict(new.attributes))
+    return ResponsibilityLevel(new.level, new.name, new.essence, new.url)
 
 
 def build(level: ResponsibilityLevel) -> Operation:
     """The add-responsibility-level that adds `level` as it is."""
-    return {"op": "add-responsibility-level", "level": level.level, "name": level.name, "essence": level.essence,
-            "attributes": dict(level.attributes)}
+    op: Operation = {"op": "add-responsibility-level", "level": level.level, "name": level.name,
+                     "essence": level.essence}
+    if level.url is not None:
+        op["url"] = level.url
+    return op
 
 
 def _add(run: Run, op: Operation) -> None:
-    """The level must not exist, and its attributes must be exactly the framework's (as check's R420 asks)."""
+    """The level must not exist."""
     level = added_level(op)
     if level.level in run.fw.levels:
         raise PreconditionError(run.where, f"level of responsibility {level.level} already exists; use "
                                 "update-responsibility-level to change it")
-    unknown, missing = attribute_mismatch(level.attributes, run.fw.attributes)
-    if unknown:
-        name, advice = unknown[0]
-        known = advice if run.fw.attributes else " (the framework names no attributes yet: add them first with " \
-            "update-framework)"
-        raise PreconditionError(run.where, f"attribute '{name}' is not one of the framework's attributes{known}")
-    if missing:
-        raise PreconditionError(run.where, f"attributes lacks {', '.join(missing)}; describe every attribute the "
-                                "framework names")
     run.fw.levels[level.level] = level
     run.effect(None, level.level, None, None, level.name)
 
@@ -63,9 +56,7 @@ def _remove(run: Run, op: Operation) -> None:
     level = run.fw.levels.get(expected.level)
     if level is None:
         raise PreconditionError(run.where, f"level of responsibility {expected.level} does not exist")
-    changed = [key for key in ("name", "essence") if getattr(level, key) != getattr(expected, key)]
-    if level.attributes != expected.attributes:
-        changed.append("attributes")
+    changed = [key for key in ("name", "essence", "url") if getattr(level, key) != getattr(expected, key)]
     if changed:
         raise PreconditionError(run.where, f"the {', '.join(changed)} of level of responsibility {level.level} "
                                 "changed since it was added")
@@ -74,9 +65,8 @@ def _remove(run: Run, op: Operation) -> None:
 
 
 def _targets(op: Operation) -> set[Item]:
-    """The level's name, essence and each attribute: what update-responsibility-level may change after it."""
-    new = parse(op)
-    return {("rl", new.level, key) for key in ("name", "essence", *(name for name, _ in new.attributes))}
+    """The level's name, essence and URL: what update-responsibility-level may change after it."""
+    return {("rl", parse(op).level, key) for key in ("name", "essence", "url")}
 
 
 def _describe_add(effect: Effect) -> str:
@@ -100,8 +90,6 @@ EXAMPLE = """\
 #    level: 1
 #    name: Follow
 #    essence: What responsibility at this level means.
-#    attributes:                    # one text for each attribute of framework.yaml
-#      Autonomy: Works under close direction.
 """
 
 ADD_RESPONSIBILITY_LEVEL = Kind("add-responsibility-level", "addResponsibilityLevel", "major", parse, _add,

@@ -16,11 +16,11 @@ from typing import Any
 
 from skillrepo.domain import rewrite
 from skillrepo.errors import SkillrepoError
-from skillrepo.model import Framework, Skill
+from skillrepo.model import Attribute, Framework, Skill
 
 Operation = dict[str, Any]
-# An item an operation touches: ('skill', CODE, field), ('level', CODE, N), ('rl', N, field),
-# ('framework', 'framework', field).
+# An item an operation touches: ('skill', CODE, field), ('level', CODE, N), ('attribute', CODE, field),
+# ('alevel', CODE, N), ('rl', N, field), ('framework', 'framework', field).
 Item = tuple[Any, ...]
 
 
@@ -51,6 +51,7 @@ class Effect:
     cr: str = ""
     index: int = 0
     why: str = ""  # why the impact is what it is, when it is not the kind's default: "keeps 3 of 40 words"
+    attribute: str | None = None  # the attribute's code, for an effect on an attribute (then `skill` is None)
 
     def describe(self) -> str:
         """A short sentence: 'adds ITOP level 5'."""
@@ -95,7 +96,7 @@ class Run:
     """Applies operations one by one over a copy-on-write framework, recording effects."""
 
     def __init__(self, fw: Framework, cr: str) -> None:
-        self.fw = replace(fw, skills=dict(fw.skills), levels=dict(fw.levels))
+        self.fw = replace(fw, skills=dict(fw.skills), levels=dict(fw.levels), attributes=dict(fw.attributes))
         self.cr = cr
         self.effects: list[Effect] = []
         self.index = 0
@@ -109,7 +110,7 @@ class Run:
         return f"{prefix}operation {self.index + 1} ({describe_operation(self.op)})"
 
     def effect(self, skill: str | None, level: int | None, field: str | None, before: Any, after: Any,
-               impact: str | None = None) -> None:
+               impact: str | None = None, attribute: str | None = None) -> None:
         """Records what the current operation did; its `impact:` wins over a rewrite (major) and the kind's
         default."""
         from skillrepo.operations import kind
@@ -117,7 +118,7 @@ class Run:
         why = "" if self.op.get("impact") or impact else rewrite(field, before, after) or ""
         chosen = self.op.get("impact") or impact or ("major" if why else kind(self.op["op"]).impact)
         self.effects.append(Effect(self.op["op"], skill, level, field, before, after, chosen, self.cr, self.index,
-                                   why))
+                                   why, attribute))
 
     def skill(self, code: str) -> Skill:
         """The skill `code` as it is now, or a PreconditionError."""
@@ -129,11 +130,33 @@ class Run:
     def put(self, skill: Skill) -> None:
         self.fw.skills[skill.code] = skill
 
+    def attribute(self, code: str) -> Attribute:
+        """The attribute `code` as it is now, or a PreconditionError."""
+        attribute = self.fw.attributes.get(code)
+        if attribute is None:
+            raise PreconditionError(self.where, f"attribute {code} does not exist")
+        return attribute
+
+    def put_attribute(self, attribute: Attribute) -> None:
+        self.fw.attributes[attribute.code] = attribute
+
 
 def skill_title(fw: Framework, code: str | None) -> str:
     """A skill as the changelog names it: 'ITOP IT infrastructure', or the bare code of one that is gone."""
     skill = fw.skills.get(code or "")
     return f"{code} {skill.name}" if skill is not None else str(code)
+
+
+def attribute_title(fw: Framework, code: str | None) -> str:
+    """An attribute as the changelog names it: 'AUTO Autonomy', or the bare code of one that is gone."""
+    attribute = fw.attributes.get(code or "")
+    return f"{code} {attribute.name}" if attribute is not None else str(code)
+
+
+def attribute_label(op: Operation) -> str:
+    """An operation on an attribute (or one of its levels) as people name it: 'update-attribute-level AUTO level 3'."""
+    code = op.get("attribute", op.get("code"))
+    return f"{op.get('op', '?')} {code}" + (f" level {op.get('level')}" if "level" in op else "")
 
 
 def level_summary(effect: Effect, fw: Framework) -> str:
@@ -148,6 +171,10 @@ def describe_item(item: Item) -> str:
         return f"{target} level {detail}"
     if kind == "rl":
         return f"the {detail} of level of responsibility {target}"
+    if kind == "alevel":
+        return f"attribute {target} at level {detail}"
+    if kind == "attribute":
+        return f"attribute {target}" if detail == "*" else f"the {detail} of attribute {target}"
     if kind == "framework":
         return f"the framework's {detail}"
     return f"{target}" if detail == "*" else f"the {detail} of {target}"

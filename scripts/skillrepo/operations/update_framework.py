@@ -1,4 +1,4 @@
-"""update-framework: framework.yaml's name, attributes or categories, each stated as a whole value."""
+"""update-framework: framework.yaml's name or categories, each stated as a whole value."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from skillrepo.model import Framework
 from skillrepo.operations.base import Change, Effect, Item, Kind, Operation, PreconditionError, Run, invert_change
 
 # The fields of framework.yaml an update-framework changes (the edition is the release's, never an operation's).
-FRAMEWORK_FIELDS: tuple[str, ...] = ("name", "attributes", "categories")
-# The default impact by field: a new name is wording; the attributes every level describes, and the categories
-# skills are filed under, change what an assessment means.
-FRAMEWORK_IMPACT: dict[str, str] = {"name": "minor", "attributes": "major", "categories": "major"}
+FRAMEWORK_FIELDS: tuple[str, ...] = ("name", "categories")
+# The default impact by field: a new name is wording; the categories skills are filed under change what an
+# assessment means.
+FRAMEWORK_IMPACT: dict[str, str] = {"name": "minor", "categories": "major"}
 
 
 @dataclass(frozen=True)
@@ -33,8 +33,6 @@ def framework_value(fw: Framework, field: str) -> Any:
     name of the empty framework (before its first change request) as null."""
     if field == "name":
         return fw.name or None
-    if field == "attributes":
-        return list(fw.attributes)
     return [{"name": name, "subcategories": list(subs)} for name, subs in fw.categories.items()]
 
 
@@ -42,8 +40,6 @@ def framework_value_text(field: str, value: Any) -> str:
     """A value of a framework.yaml field in words: the name quoted, a list of names, categories with theirs."""
     if field == "name":
         return "not set" if value is None else f"\"{value}\""
-    if field == "attributes":
-        return "[" + ", ".join(map(str, value)) + "]"
     return "; ".join(f"{c['name']} ({', '.join(c['subcategories'])})" for c in value) or "none"
 
 
@@ -54,9 +50,6 @@ def describe_framework_change(field: str, before: Any, after: Any) -> str:
             return f"{'names' if after is not None else 'removes the name of'} the framework " \
                 f"\"{after if after is not None else before}\""
         return f"changes the name of the framework from \"{before}\" to \"{after}\""
-    if field == "attributes":
-        return f"changes the attributes of the framework from {framework_value_text(field, before)} to " \
-            f"{framework_value_text(field, after)}"
     old = {c["name"]: c["subcategories"] for c in before}
     new = {c["name"]: c["subcategories"] for c in after}
     parts = [f"adds category \"{n}\"" for n in new if n not in old]
@@ -74,8 +67,6 @@ def _set(run: Run, key: str, after: Any) -> None:
         if twice:
             raise PreconditionError(run.where, f"the new categories list {', '.join(twice)} twice")
         run.fw.categories = {c["name"]: list(c["subcategories"]) for c in after}
-    elif key == "attributes":
-        run.fw.attributes = list(after)
     else:
         run.fw.name = after or ""  # undoing the first content leaves the empty framework's name
 
@@ -120,7 +111,7 @@ def _label(op: Operation) -> str:
 
 
 EXAMPLE = """\
-#  - op: update-framework           # any of name, attributes, categories: framework.yaml's, whole values
+#  - op: update-framework           # name or categories: framework.yaml's, whole values
 #    name: {from: Open Digital Skills Framework, to: Open Digital Skills}
 """
 

@@ -1,10 +1,11 @@
-"""update-responsibility-level: the essence and attribute texts of a level of responsibility."""
+"""update-responsibility-level: the name, essence or published URL of a level of responsibility."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
-from skillrepo.model import Framework, ResponsibilityLevel
+from skillrepo.model import Framework
 from skillrepo.operations.base import (
     Change,
     Effect,
@@ -17,21 +18,21 @@ from skillrepo.operations.base import (
     invert_change,
 )
 
+RESPONSIBILITY_LEVEL_FIELDS: tuple[str, ...] = ("name", "essence", "url")
+
 
 @dataclass(frozen=True)
 class UpdateResponsibilityLevel:
-    """The level, the change of its essence (if any) and of each attribute it changes, in the manifest's order."""
+    """The level, and the change of each field it changes, in RESPONSIBILITY_LEVEL_FIELDS order."""
 
     level: int
-    essence: Change | None
-    attributes: tuple[tuple[str, Change], ...]
+    changes: tuple[tuple[str, Change], ...]
 
 
 def parse(op: Operation) -> UpdateResponsibilityLevel:
     """The operation a manifest's mapping states."""
-    essence = Change.parse(op["essence"]) if "essence" in op else None
-    return UpdateResponsibilityLevel(op["level"], essence,
-                                     tuple((k, Change.parse(v)) for k, v in op.get("attributes", {}).items()))
+    return UpdateResponsibilityLevel(op["level"], tuple((key, Change.parse(op[key]))
+                                                        for key in RESPONSIBILITY_LEVEL_FIELDS if key in op))
 
 
 def _apply(run: Run, op: Operation) -> None:
@@ -39,36 +40,30 @@ def _apply(run: Run, op: Operation) -> None:
     level = run.fw.levels.get(update.level)
     if level is None:
         raise PreconditionError(run.where, f"level of responsibility {update.level} does not exist")
-    new: ResponsibilityLevel = replace(level, attributes=dict(level.attributes))
-    if update.essence is not None:
-        new.essence = change_value(level.essence, update.essence, run.where, "essence")
-        run.effect(None, level.level, "essence", level.essence, new.essence)
-    for name, change in update.attributes:
-        if name not in level.attributes:
-            raise PreconditionError(run.where, f"level {level.level} has no attribute '{name}'")
-        new.attributes[name] = change_value(level.attributes[name], change, run.where, name)
-        run.effect(None, level.level, name, level.attributes[name], new.attributes[name])
-    run.fw.levels[level.level] = new
+    if not update.changes:
+        raise PreconditionError(run.where, "changes nothing; name a field to change: "
+                                f"{', '.join(RESPONSIBILITY_LEVEL_FIELDS)}")
+    changes: dict[str, Any] = {}
+    for key, change in update.changes:
+        before = getattr(level, key)
+        changes[key] = change_value(before, change, run.where, key)
+        run.effect(None, level.level, key, before, changes[key])
+    run.fw.levels[level.level] = replace(level, **changes)
 
 
 def _invert(op: Operation) -> Operation:
     update = parse(op)
-    inverse: Operation = {"op": op["op"], "level": update.level}
-    if update.essence is not None:
-        inverse["essence"] = invert_change(update.essence)
-    if "attributes" in op:
-        inverse["attributes"] = {k: invert_change(v) for k, v in update.attributes}
-    return inverse
+    return {"op": op["op"], "level": update.level, **{k: invert_change(c) for k, c in update.changes}}
 
 
 def _targets(op: Operation) -> set[Item]:
     update = parse(op)
-    fields = (["essence"] if update.essence is not None else []) + [name for name, _ in update.attributes]
-    return {("rl", update.level, f) for f in fields}
+    return {("rl", update.level, key) for key, _ in update.changes}
 
 
 def _describe(effect: Effect) -> str:
-    return f"changes the {effect.field} of level of responsibility {effect.level}"
+    what = "published URL" if effect.field == "url" else effect.field
+    return f"changes the {what} of level of responsibility {effect.level}"
 
 
 def _summary(effect: Effect, fw: Framework) -> str:
@@ -76,11 +71,9 @@ def _summary(effect: Effect, fw: Framework) -> str:
 
 
 EXAMPLE = """\
-#  - op: update-responsibility-level
+#  - op: update-responsibility-level   # any of name, essence, url
 #    level: 5
 #    essence: {edits: [{old: "old words", new: "new words"}]}
-#    attributes:
-#      Autonomy: {edits: [{old: "old words", new: "new words"}]}
 """
 
 UPDATE_RESPONSIBILITY_LEVEL = Kind("update-responsibility-level", "updateResponsibilityLevel", "minor", parse, _apply,

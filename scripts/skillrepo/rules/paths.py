@@ -57,7 +57,7 @@ def check(repo: Repository) -> Iterator[Finding]:
     present = {d.path for d in snap.documents} | {e.relpath for e in snap.symlinks}
     if FRAMEWORK_FILE not in present:
         yield at_file(FRAMEWORK_FILE, "P306", "missing: every framework needs framework/framework.yaml "
-                      "(name, edition, attributes, categories)")
+                      "(name, edition, categories)")
     for level in LEVELS:
         if level_path(level) not in present:
             yield at_file(level_path(level), "P306", f"missing: the level of responsibility {level} must be "
@@ -69,17 +69,16 @@ def check(repo: Repository) -> Iterator[Finding]:
 
 def _agrees(doc: Document, data: dict[str, Any]) -> Iterator[Finding]:
     info = doc.info
-    if info.kind in ("skill", "skill-level") and info.code is not None:
-        key = "code" if info.kind == "skill" else "skill"
+    if info.kind in _ITEM_FILES and info.code is not None:
+        key, what, directory = _ITEM_FILES[info.kind]
         value = data.get(key)
-        directory = f"framework/skills/{info.code}/"
         if not SKILL_CODE_RE.fullmatch(info.code):
-            yield at_file(doc.path, "P301", f"directory name '{info.code}' is not a skill code (4 capital letters); "
-                          "rename the directory to the skill's code")
+            yield at_file(doc.path, "P301", f"directory name '{info.code}' is not {what} code (4 capital letters); "
+                          f"rename the directory to the {what.split()[-1]}'s code")
         elif isinstance(value, str) and SKILL_CODE_RE.fullmatch(value) and value != info.code:
-            yield at(doc, (key,), "P301", f"{key} {value} does not match the directory {directory}; "
-                     f"write {key}: {info.code}, or move the file to framework/skills/{value}/")
-    if info.kind in ("level", "skill-level") and info.level is not None:
+            yield at(doc, (key,), "P301", f"{key} {value} does not match the directory {directory}{info.code}/; "
+                     f"write {key}: {info.code}, or move the file to {directory}{value}/")
+    if info.kind in ("level", "skill-level", "attribute-level") and info.level is not None:
         value = data.get("level")
         if isinstance(value, int) and not isinstance(value, bool) and value in LEVELS and value != info.level:
             yield at(doc, ("level",), "P302", f"level {value} does not match the file name level-{info.level}.yaml; "
@@ -92,6 +91,15 @@ def _agrees(doc: Document, data: dict[str, Any]) -> Iterator[Finding]:
         elif isinstance(value, str) and CR_ID_RE.fullmatch(value) and value != info.cr:
             yield at(doc, ("id",), "P303", f"id {value} does not match the directory changes/{info.cr}/; "
                      f"write id: {info.cr}, or rename the directory to changes/{value}/")
+
+
+# The files under a skill's or an attribute's directory: the key that names the item, the item in words, the
+# directory its items are in.
+_ITEM_FILES: dict[str, tuple[str, str, str]] = {
+    "skill": ("code", "a skill", "framework/skills/"), "skill-level": ("skill", "a skill", "framework/skills/"),
+    "attribute": ("code", "an attribute", "framework/attributes/"),
+    "attribute-level": ("attribute", "an attribute", "framework/attributes/"),
+}
 
 
 def _short(text: str) -> str:
@@ -136,11 +144,13 @@ def _unknown_message(relpath: str) -> str:
         return f"unknown file; levels run from {LEVELS[0]} to {LEVELS[-1]}: level-1.yaml ... level-{LEVELS[-1]}.yaml"
     if parts[0] == "framework" and len(parts) == 4 and parts[1] == "skills":
         return "unknown file; a skill directory holds only skill.yaml and level-N.yaml files"
+    if parts[0] == "framework" and len(parts) == 4 and parts[1] == "attributes":
+        return "unknown file; an attribute directory holds only attribute.yaml and level-N.yaml files"
     if parts[0] == "framework" and len(parts) == 3 and parts[1] == "levels":
         return "unknown file; framework/levels/ holds only level-1.yaml ... level-7.yaml"
     if parts[0] == "changes" and len(parts) == 3:
         return "unknown file; a change request directory holds only manifest.yaml"
     if parts[0] == "changes":
         return "unknown file; each change request is a directory changes/CR-NNNN/ holding a manifest.yaml"
-    return ("unknown file; framework/ holds framework.yaml, levels/level-N.yaml and "
-            "skills/CODE/{skill,level-N}.yaml")
+    return ("unknown file; framework/ holds framework.yaml, levels/level-N.yaml, "
+            "skills/CODE/{skill,level-N}.yaml and attributes/CODE/{attribute,level-N}.yaml")

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from skillrepo.domain import LEVEL_NAMES, LEVELS, attribute_mismatch
+from skillrepo.domain import LEVEL_NAMES, LEVELS, same_level_name
 from skillrepo.findings import Finding
-from skillrepo.model import Framework, Repository, Skill
+from skillrepo.model import Attribute, Framework, Repository, Skill
 from skillrepo.names import name_key, shown, why_same
 from skillrepo.rules.base import Rule, at, at_file, document, finds
 
@@ -17,7 +17,8 @@ RULES = document(
     Rule("R402", "unknown-subcategory", "A skill names a subcategory that its category does not have.",
          "category: Delivery and operation\nsubcategory: Data and analytics",
          "category: Delivery and operation\nsubcategory: Technology management"),
-    Rule("R403", "level-without-skill", "A level file in a directory that has no skill.yaml.",
+    Rule("R403", "level-without-skill", "A level file in a directory that has no skill.yaml (or, under "
+         "framework/attributes/, no attribute.yaml).",
          "framework/skills/ITXX/level-3.yaml (no skill.yaml)", "framework/skills/ITXX/skill.yaml beside it"),
     Rule("R404", "related-unknown", "related names a skill that does not exist.",
          "related:\n  - ITOX", "related:\n  - ITOP"),
@@ -35,14 +36,15 @@ RULES = document(
          "at the end of the chain.", "replaced_by:\n  - OLDS  # retired too", "replaced_by:\n  - ITOP"),
     Rule("R411", "replacement-cycle", "Retired skills replace each other in a cycle, so nothing active replaces them.",
          "AAAA replaced_by BBBB, BBBB replaced_by AAAA", "AAAA and BBBB replaced_by ITOP"),
-    Rule("R412", "duplicate-code", "Two skills (or two change requests) have the same code (or id).",
+    Rule("R412", "duplicate-code", "Two skills, two attributes (or two change requests) have the same code (or id).",
          "framework/skills/ITOX/skill.yaml with code: ITOP beside framework/skills/ITOP/",
          "each code in one directory"),
-    Rule("R413", "duplicate-name", "Two skills have the same name, or names a reader takes for one: the same but "
+    Rule("R413", "duplicate-name", "Two skills (or two attributes) have the same name, or names a reader takes for "
+         "one: the same but "
          "for case, Unicode normalization, an invisible (zero-width) character, the kind of space, or a Cyrillic or "
          "Greek letter that looks like a Latin one.",
          "ITOP name: IT infrastructure\nITIN name: IT Infrastructure", "a distinct name for each skill"),
-    Rule("R414", "duplicate-id", "Two skills have the same permanent id.",
+    Rule("R414", "duplicate-id", "Two skills (or two attributes) have the same permanent id.",
          "ITOP id: 0b6a3f4e-...\nITMG id: 0b6a3f4e-...",
          "a fresh UUID for each skill: python -c 'import uuid; print(uuid.uuid4())'"),
     Rule("R415", "cr-related-unknown", "A change request's related names a change request not in changes/ "
@@ -52,20 +54,21 @@ RULES = document(
     Rule("R417", "operation-unknown-skill", "An operation targets a skill that does not exist and that no change "
          "request adds.", "- op: add-level\n  skill: ITOX", "- op: add-level\n  skill: ITOP"),
     Rule("R418", "operation-unknown-level", "An operation targets a level of responsibility that the framework "
-         "does not define, or an attribute it does not have.",
-         "- op: update-responsibility-level\n  level: 5\n  attributes:\n    Autonomie: ...",
-         "- op: update-responsibility-level\n  level: 5\n  attributes:\n    Autonomy: ..."),
-    Rule("R419", "level-name", "A level of responsibility has another level's name.",
+         "does not define, or an attribute that does not exist and that no change request adds.",
+         "- op: update-attribute-level\n  attribute: AUTX\n  level: 5", "- op: update-attribute-level\n  "
+         "attribute: AUTO\n  level: 5"),
+    Rule("R419", "level-name", "A level of responsibility has another level's name (a comma may stand for the "
+         "slash, as publishers write them: Ensure, advise).",
          "# framework/levels/level-5.yaml\nname: Enable", "# framework/levels/level-5.yaml\nname: Ensure/advise"),
-    Rule("R420", "level-attributes", "A level of responsibility does not describe exactly the generic attributes "
-         "framework.yaml names.", "attributes:\n  Autonomy: ...\n  Autonomie: ...",
-         "attributes:\n  Autonomy: ...\n  Influence: ...\n  ..."),
     Rule("R421", "duplicate-category", "framework.yaml lists a category twice.",
          "categories:\n  - name: People and skills\n  - name: People and skills",
          "categories:\n  - name: People and skills"),
     Rule("R422", "skill-without-levels", "An active skill is defined at no level.",
          "framework/skills/ITOP/ holding only skill.yaml", "framework/skills/ITOP/level-1.yaml ... beside it",
          severity="warning"),
+    Rule("R424", "attribute-code-of-skill", "An attribute has the code of a skill: a code names one thing.",
+         "# framework/attributes/ITOP/attribute.yaml\ncode: ITOP", "# framework/attributes/AUTO/attribute.yaml\n"
+         "code: AUTO"),
 )
 
 
@@ -81,7 +84,7 @@ def duplicate_categories(repo: Repository) -> Iterator[Finding]:
     yield from _framework_file(repo.framework)
 
 
-@finds("R419", "R420")
+@finds("R419")
 def levels(repo: Repository) -> Iterator[Finding]:
     yield from _levels(repo.framework)
 
@@ -91,6 +94,18 @@ def orphan_levels(repo: Repository) -> Iterator[Finding]:
     for orphan in repo.orphan_levels:
         yield at_file(orphan.path, "R403", "level file without its skill: "
                       f"framework/skills/{orphan.info.code}/skill.yaml does not exist; add it, or remove this file")
+    for orphan in repo.orphan_attribute_levels:
+        yield at_file(orphan.path, "R403", "level file without its attribute: "
+                      f"framework/attributes/{orphan.info.code}/attribute.yaml does not exist; add it, or remove "
+                      "this file")
+
+
+@finds("R424")
+def attribute_codes(repo: Repository) -> Iterator[Finding]:
+    for attribute in repo.framework.attributes.values():
+        if attribute.source is not None and _skill_exists(repo, attribute.code):
+            yield at(attribute.source, ("code",), "R424", f"{attribute.code} is also the code of the skill in "
+                     f"framework/skills/{attribute.code}/; give the attribute a code of its own")
 
 
 @finds("R401", "R402")
@@ -159,24 +174,32 @@ def replacements(repo: Repository) -> Iterator[Finding]:
 
 @finds("R413", "R414")
 def duplicate_names_and_ids(repo: Repository) -> Iterator[Finding]:
-    names: dict[str, list[Skill]] = {}
-    ids: dict[str, list[Skill]] = {}
-    for skill, _ in _skills_with_source(repo):
-        names.setdefault(name_key(skill.name), []).append(skill)
-        ids.setdefault(skill.id, []).append(skill)
+    skills = [skill for skill, _ in _skills_with_source(repo)]
+    attributes = [a for a in repo.framework.attributes.values() if a.source is not None]
+    for items, kind in ((skills, "skill"), (attributes, "attribute")):
+        yield from _duplicates(items, kind)
+
+
+def _duplicates(items: list[Skill] | list[Attribute], kind: str) -> Iterator[Finding]:
+    """R413 and R414 among skills, or among attributes: each item whose name or id another has."""
+    names: dict[str, list[Any]] = {}
+    ids: dict[str, list[Any]] = {}
+    for item in items:
+        names.setdefault(name_key(item.name), []).append(item)
+        ids.setdefault(item.id, []).append(item)
     for what, code, index in (("name", "R413", names), ("id", "R414", ids)):
         for group in index.values():
-            for skill in group if len(group) > 1 else []:
-                other = next(s for s in group if s is not skill)
-                if skill.source is not None and other.source is not None:
-                    yield at(skill.source, (what,), code, _duplicate(what, getattr(skill, what), getattr(other, what),
-                                                                     other.source.path))
+            for item in group if len(group) > 1 else []:
+                other = next(s for s in group if s is not item)
+                if item.source is not None and other.source is not None:
+                    yield at(item.source, (what,), code, _duplicate(what, getattr(item, what), getattr(other, what),
+                                                                    other.source.path, kind))
 
 
 @finds("R412")
 def duplicate_codes(repo: Repository) -> Iterator[Finding]:
     for dup in repo.duplicates:
-        what = "code" if dup.info.kind == "skill" else "id"
+        what = "code" if dup.info.kind in ("skill", "attribute") else "id"
         value = dup.data[what] if isinstance(dup.data, dict) else "?"
         owner = next(d.path for d in repo.snapshot.documents
                      if d.valid and d.info.kind == dup.info.kind and isinstance(d.data, dict)
@@ -212,30 +235,21 @@ def _levels(fw: Framework) -> Iterator[Finding]:
         if doc is None:
             continue
         expected = LEVEL_NAMES.get(level.level)
-        if expected is not None and level.name != expected and doc.info.level == level.level:
+        if expected is not None and not same_level_name(level.name, expected) and doc.info.level == level.level:
             yield at(doc, ("name",), "R419", f"level {level.level} is named {expected}, not {level.name}; "
                      f"write name: {expected}")
-        if fw.source is None:
-            continue
-        unknown, missing = attribute_mismatch(level.attributes, fw.attributes)
-        for name, advice in unknown:
-            yield at(doc, ("attributes", name), "R420", f"attribute '{name}' is not one of framework.yaml's "
-                     f"attributes{advice}", key=True)
-        if missing:
-            yield at(doc, ("attributes",), "R420",
-                     f"attributes lacks {', '.join(missing)}; describe every attribute framework.yaml names")
 
 
 def _skill_exists(repo: Repository, code: str) -> bool:
     return code in repo.framework.skills or code in repo.skill_dirs
 
 
-def _duplicate(what: str, value: str, other: str, path: str) -> str:
+def _duplicate(what: str, value: str, other: str, path: str, kind: str = "skill") -> str:
     """R413/R414's words: the same name (or id), or one that looks the same, and why."""
     why = why_same(value, other) if what == "name" else None
     if why is None:
-        return f"{what} {value} is also the {what} of {path}; each skill needs its own"
-    return (f"{what} {shown(value)} looks like the {what} of {path} ({shown(other)}): they {why}; each skill needs "
+        return f"{what} {value} is also the {what} of {path}; each {kind} needs its own"
+    return (f"{what} {shown(value)} looks like the {what} of {path} ({shown(other)}): they {why}; each {kind} needs "
             "its own")
 
 
@@ -271,6 +285,7 @@ def _cycles(fw: Framework) -> Iterator[Finding]:
 def _changes(repo: Repository) -> Iterator[Finding]:
     fw = repo.framework
     added = {op.get("code") for cr in repo.changes.values() for op in cr.operations if op.get("op") == "add-skill"}
+    added_attributes = _added_attributes(repo)
     for cr in repo.changes.values():
         if cr.source is None:
             continue
@@ -285,7 +300,12 @@ def _changes(repo: Repository) -> Iterator[Finding]:
                 yield at(doc, ("applies_to", i), "R416", f"applies_to names {code}, a skill that does not exist "
                          "and that no change request adds")
         for i, op in enumerate(cr.operations):
-            yield from _operation(repo, fw, doc, i, op, added)
+            yield from _operation(repo, fw, doc, i, op, added, added_attributes)
+
+
+def _added_attributes(repo: Repository) -> set[Any]:
+    """The codes of the attributes some change request adds."""
+    return {op.get("code") for cr in repo.changes.values() for op in cr.operations if op.get("op") == "add-attribute"}
 
 
 def _cr_dir_exists(repo: Repository, cr_id: str) -> bool:
@@ -293,7 +313,7 @@ def _cr_dir_exists(repo: Repository, cr_id: str) -> bool:
 
 
 def _operation(repo: Repository, fw: Framework, doc: Any, i: int, op: dict[str, Any],
-               added: set[Any]) -> Iterator[Finding]:
+               added: set[Any], added_attributes: set[Any]) -> Iterator[Finding]:
     kind = op["op"]
     if kind != "update-responsibility-level" and kind != "add-skill":
         code = op.get("skill")
@@ -310,7 +330,8 @@ def _operation(repo: Repository, fw: Framework, doc: Any, i: int, op: dict[str, 
         if level not in fw.levels and level in LEVELS and fw.levels:
             yield at(doc, ("operations", i, "level"), "R418", f"operation {i + 1} targets level {level}, which "
                      "framework/levels/ does not define")
-        for name in op.get("attributes", {}) or {}:
-            if fw.attributes and name not in fw.attributes:
-                yield at(doc, ("operations", i, "attributes", name), "R418", f"operation {i + 1} changes attribute "
-                         f"'{name}', which framework.yaml does not name; it has: {', '.join(fw.attributes)}", key=True)
+    code = op.get("attribute")
+    if isinstance(code, str) and code not in fw.attributes and code not in repo.attribute_dirs and \
+            code not in added_attributes:
+        yield at(doc, ("operations", i, "attribute"), "R418", f"operation {i + 1} ({kind}) targets attribute {code}, "
+                 "which does not exist and which no change request adds")
