@@ -22,7 +22,10 @@ def test_at_least_ten_more_skills_across_all_categories(bundled_repository: Repo
     assert len(fw.skills) >= 15
     assert {s.category for s in fw.skills.values()} == set(fw.categories)
     assert len(fw.categories) == 6
-    assert fw.attributes == ["Autonomy", "Influence", "Complexity", "Knowledge", "Business skills"]
+    assert {c: (a.name, a.type, sorted(a.levels)) for c, a in fw.attributes.items()} == {
+        "AUTO": ("Autonomy", "generic", [1, 2, 3, 4, 5, 6, 7]), "INFL": ("Influence", "generic", [1, 2, 3, 4, 5, 6, 7]),
+        "COMP": ("Complexity", "generic", [1, 2, 3, 4, 5, 6, 7]), "KNGE": ("Knowledge", "generic", [1, 2, 3, 4, 5, 6, 7]),
+        "BUSK": ("Business skills", "behavioural", [1, 2, 3, 4, 5, 6, 7])}
     assert {n: lv.name for n, lv in fw.levels.items()} == LEVEL_NAMES
     assert all(s.related for s in fw.skills.values())
 

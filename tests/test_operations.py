@@ -61,7 +61,7 @@ def test_new_shows_one_example_of_every_kind_a_manifest_may_hold() -> None:
     for k in AUTHORED:
         assert k.example and k.example in text
         assert re.search(rf"^#  - op: {k.name}\b", text, flags=re.MULTILINE), k.name
-    assert operation_key_order()[:4] == ["op", "skill", "code", "level"]
+    assert operation_key_order()[:5] == ["op", "skill", "attribute", "code", "level"]
 
 
 BOGUS: dict[str, Any] = {"op": "rename-everything", "skill": "ITOP", "level": 3}

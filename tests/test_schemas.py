@@ -39,7 +39,9 @@ def test_patterns_are_the_ones_the_code_uses() -> None:
     assert defs["uuid"]["pattern"] == domain.UUID_PATTERN
     assert _schema("manifest")["properties"]["status"]["enum"] == list(domain.CR_STATUSES)
     assert _schema("skill")["properties"]["status"]["enum"] == list(domain.SKILL_STATUSES)
-    assert _schema("level")["properties"]["name"]["enum"] == list(domain.LEVEL_NAMES.values())
+    assert _schema("attribute")["properties"]["type"]["enum"] == list(domain.ATTRIBUTE_TYPES)
+    assert _schema("manifest")["$defs"]["attributeType"]["enum"] == list(domain.ATTRIBUTE_TYPES)
+    assert _schema("attribute")["properties"]["status"]["enum"] == list(domain.SKILL_STATUSES)
     ops = _schema("manifest")["$defs"]["operation"]["properties"]["op"]["enum"]
     assert ops == [kind.name for kind in operations.AUTHORED]
 
