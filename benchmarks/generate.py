@@ -55,7 +55,15 @@ from skillrepo.domain import LEVEL_NAMES, LEVELS  # noqa: E402
 from skillrepo.initial import initial_parts, part_skills  # noqa: E402
 from skillrepo.layout import FRAMEWORK_FILE, LOG_FILE, manifest_path  # noqa: E402
 from skillrepo.manifests import render_manifest, set_applied_in  # noqa: E402
-from skillrepo.model import Framework, ResponsibilityLevel, Skill, SkillLevel, empty_framework  # noqa: E402
+from skillrepo.model import (  # noqa: E402
+    Attribute,
+    AttributeLevel,
+    Framework,
+    ResponsibilityLevel,
+    Skill,
+    SkillLevel,
+    empty_framework,
+)
 from skillrepo.resources import schema_dir  # noqa: E402
 from skillrepo.serialize import file_changes, render  # noqa: E402
 
@@ -100,7 +108,8 @@ CATEGORIES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Relationships and engagement", ("Stakeholder management", "Sales and marketing")),
 )
 
-ATTRIBUTES = ("Autonomy", "Influence", "Complexity", "Knowledge", "Business skills")
+ATTRIBUTES = (("AUTO", "Autonomy", "generic"), ("INFL", "Influence", "generic"), ("COMP", "Complexity", "generic"),
+              ("KNGE", "Knowledge", "generic"), ("BUSK", "Business skills", "behavioural"))
 
 PEOPLE = ("Amira Haddad <amira.haddad@example.org>", "Ben Okafor <ben.okafor@example.org>",
           "Chloe Martin <chloe.martin@example.org>", "Dev Patel <dev.patel@example.org>",
@@ -362,11 +371,13 @@ class Generator:
         fw = self.fw
         fw.name = "Synthetic Digital Skills Framework"
         fw.edition = "1"
-        fw.attributes = list(ATTRIBUTES)
         fw.categories = {c: list(subs) for c, subs in CATEGORIES}
+        fw.attributes = {code: Attribute(code, self.new_id(), name, kind, "active", self.w.text(20, 40))
+                         for code, name, kind in ATTRIBUTES}
         for n in LEVELS:
-            fw.levels[n] = ResponsibilityLevel(n, LEVEL_NAMES[n], self.w.text(50, 80),
-                                               {a: self.w.text(40, 70) for a in ATTRIBUTES})
+            fw.levels[n] = ResponsibilityLevel(n, LEVEL_NAMES[n], self.w.text(50, 80))
+            for code in fw.attributes:
+                fw.attributes[code].levels[n] = AttributeLevel(code, n, self.w.text(40, 70))
         r = self.rng
         codes: list[str] = []
         pending_guidance: list[tuple[str, bool]] = []
@@ -392,7 +403,7 @@ class Generator:
 
     @staticmethod
     def framework_file(fw: Framework) -> bytes:
-        data = {"name": fw.name, "edition": fw.edition, "attributes": list(fw.attributes),
+        data = {"name": fw.name, "edition": fw.edition,
                 "categories": [{"name": c, "subcategories": list(s)} for c, s in fw.categories.items()]}
         return render(FRAMEWORK_FILE, "framework", data)
 
@@ -527,17 +538,14 @@ class Generator:
 
     def op_responsibility(self, fw: Framework) -> dict[str, Any] | None:
         n = self.rng.choice(LEVELS)
-        lv = fw.levels[n]
-        op: dict[str, Any] = {"op": "update-responsibility-level", "level": n}
         if self.rng.random() < 0.5:
-            e = make_edit(self.rng, lv.essence)
-            if e is not None:
-                op["essence"] = {"edits": [{"old": e[0], "new": e[1]}]}
-        attr = self.rng.choice(ATTRIBUTES)
-        e = make_edit(self.rng, lv.attributes[attr])
-        if e is not None:
-            op["attributes"] = {attr: {"edits": [{"old": e[0], "new": e[1]}]}}
-        return op if len(op) > 2 else None
+            e = make_edit(self.rng, fw.levels[n].essence)
+            return None if e is None else {"op": "update-responsibility-level", "level": n,
+                                           "essence": {"edits": [{"old": e[0], "new": e[1]}]}}
+        code = self.rng.choice(sorted(fw.attributes))
+        e = make_edit(self.rng, fw.attributes[code].levels[n].description)
+        return None if e is None else {"op": "update-attribute-level", "attribute": code, "level": n,
+                                       "description": {"edits": [{"old": e[0], "new": e[1]}]}}
 
     # --- one change request's operations and prose -------------------------------------------------------------
 
@@ -782,7 +790,7 @@ def _initial_manifest(fw: Framework, cr_id: str, operations: list[dict[str, Any]
     codes = part_skills(operations)
     if n == 1:
         skills = f"{len(codes)} skills" if total == 1 else f"{len(codes)} skills ({codes[0]} to {codes[-1]})"
-        proposal = ("Start the framework with its name, generic attributes, categories, levels of responsibility "
+        proposal = ("Start the framework with its name, categories, levels of responsibility, attributes "
                     f"and {skills}")
     else:
         proposal = f"Add the framework's {len(codes)} skills ({codes[0]} to {codes[-1]})"

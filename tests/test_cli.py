@@ -23,7 +23,7 @@ def test_broken_reference_fails_with_one_line_per_finding(tmp_path: Path) -> Non
     assert result.returncode == 1
     lines = result.stdout.splitlines()
     assert "framework/skills/ITOP/skill.yaml:22:5: R404 related skill ITMX does not exist" in lines
-    assert lines[-1] == "checked 92 files: 1 error, 0 warnings"
+    assert lines[-1] == "checked 132 files: 1 error, 0 warnings"
     assert "Traceback" not in result.stderr
 
 
@@ -60,7 +60,7 @@ def test_warnings_fail_only_with_strict(tmp_path: Path) -> None:
     path.write_text(path.read_text().replace("IT management (ITMG)", "IT management (ITMX)"))
     plain = run_cli("check", cwd=repo)
     assert plain.returncode == 0
-    assert plain.stdout.splitlines()[-1] == "checked 92 files: 0 errors, 1 warning"
+    assert plain.stdout.splitlines()[-1] == "checked 132 files: 0 errors, 1 warning"
     assert run_cli("check", "--strict", cwd=repo).returncode == 1
 
 

@@ -60,7 +60,7 @@ def test_revert_sets_status_reverted_in_place_in_the_same_write(git_root: Path) 
     assert changed == [MANIFEST, "changes/log.yaml"] + [f"framework/skills/ITOP/level-{n}.yaml" for n in (1, 2, 3, 4)]
     expected = before.replace("\nstatus: accepted\n", "\nstatus: reverted\n").replace('applied_in: "1"\n', "")
     assert git(git_root, "show", f"HEAD:{MANIFEST}").stdout == expected
-    assert ok(git_root, "check") == "checked 92 files: no problems\n"
+    assert ok(git_root, "check") == "checked 132 files: no problems\n"
 
 
 @pytest.mark.parametrize(("written", "becomes"), [
@@ -79,7 +79,7 @@ def test_revert_keeps_the_status_lines_quotes_and_comment(git_root: Path, writte
 def test_a_status_revert_cannot_rewrite_in_place_is_refused_and_nothing_changes(git_root: Path) -> None:
     path = git_root / MANIFEST
     path.write_text(path.read_text().replace("status: accepted\n", "status: >-\n  accepted\n"))
-    assert ok(git_root, "check") == "checked 92 files: no problems\n"
+    assert ok(git_root, "check") == "checked 132 files: no problems\n"
     assert refused(git_root, "revert", "CR-1434") == (
         f"error: {MANIFEST}: status must be one top-level line, status: accepted, for revert to set it to reverted; "
         "write it so, then revert again\n")

@@ -21,7 +21,7 @@ from skillrepo.schemas import load_schema, property_order
 def operation_key_order() -> list[str]:
     """Keys of an operation in the order people read them: op, its target, then its content."""
     defs = load_schema("manifest")["$defs"]
-    order: list[str] = ["op", "skill", "attribute", "code", "level"]
+    order: list[str] = ["op", "skill", "attribute", "code", "level", "id", "name", "type"]
     for kind in AUTHORED:
         for key in defs[str(kind.schema)]["properties"]:
             if key not in order and key not in ("impact", "note"):
