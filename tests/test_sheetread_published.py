@@ -218,8 +218,8 @@ def test_a_file_of_no_known_kind_is_refused_naming_each_kinds_header(three: list
     message = refused([three[0], other])
     assert message.startswith(f"{other}, row 1: not a published skills, attributes or levels of responsibility file: "
                               "its header starts Name, Role;")
-    assert "a skills file's header starts with #, Levels, (empty)" in message
-    assert "an attributes file's with Levels, (empty)" in message and "Attribute name" in message
+    assert "a skills file's header starts with #, Levels and 6 empty cells, Code, URL, Skill;" in message
+    assert "an attributes file's with Levels and 6 empty cells, Code, URL, Attribute name;" in message
     assert "first column holds Level, Guiding phrase, Essence of the level, URL" in message
 
 

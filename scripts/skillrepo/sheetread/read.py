@@ -8,6 +8,7 @@ from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from functools import partial
+from itertools import groupby
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -167,10 +168,21 @@ class _Layout:
         return _Described(code, name, description, guidance if guidance.strip() else None, levels, url)
 
 
+def _starts(published: tuple[str, ...], last: str) -> str:
+    """A published header up to its column `last`, as a message shows it: "#, Levels and 6 empty cells, Code"."""
+    shown: list[str] = []
+    for name, same in groupby(published[:published.index(last) + 1]):
+        count = len(list(same))
+        if name:
+            shown.extend([name] * count)
+        else:
+            shown[-1] += f" and {count} empty cell{'s' if count > 1 else ''}"
+    return ", ".join(shown)
+
+
 def _layout(where: Where, rows: Rows, published: tuple[str, ...], name_column: str, what: str) -> _Layout:
     """The header of a skills or attributes sheet, checked against its published layout (the URL is optional)."""
-    starts = ", ".join(h or "(empty)" for h in published[:published.index(name_column) + 1])
-    head_row, found = header(where, rows, starts)
+    head_row, found = header(where, rows, _starts(published, name_column) + ", ...")
     marks = level_marks(where, head_row, found)
     wanted = [h for h in published if h and h.casefold() not in ("#", "levels", "url")]
     cols = columns(where, head_row, found, wanted)
@@ -342,8 +354,8 @@ class _Sheet:
 
 SKILLS, ATTRIBUTES, LEVELS_OF_RESPONSIBILITY, CATEGORIES = ("skills", "attributes", "levels of responsibility",
                                                             "categories")
-_KINDS = (f"a skills file's header starts with {', '.join(h or '(empty)' for h in SKILL_HEADER[:11])}; an attributes "
-          f"file's with {', '.join(h or '(empty)' for h in ATTRIBUTE_HEADER[:10])}; a levels of responsibility file's "
+_KINDS = (f"a skills file's header starts with {_starts(SKILL_HEADER, 'Skill')}; an attributes file's with "
+          f"{_starts(ATTRIBUTE_HEADER, 'Attribute name')}; a levels of responsibility file's "
           f"first column holds {', '.join(PUBLISHED_LEVEL_FIELDS)}")
 
 
