@@ -128,6 +128,17 @@ def test_windows_1252_quotes_and_no_break_spaces_are_read_as_such(three: list[Pa
     assert set(got.encodings.values()) == {"Windows-1252"}
 
 
+@pytest.mark.parametrize(("encoding", "named"), [("cp1252", "Windows-1252"), ("utf-8-sig", "UTF-8 with a byte-order mark"),
+                                               ("utf-8", "UTF-8")])
+def test_each_kind_reads_the_same_in_each_encoding(three: list[Path], tmp_path: Path, encoding: str,
+                                                   named: str) -> None:
+    paths = [write_csv(tmp_path / f"{kind}-{encoding}.csv", rows(), encoding)
+             for kind, rows in (("s", skill_rows), ("a", attribute_rows), ("l", level_rows))]
+    got = read_sheets(paths)
+    assert got == read_sheets(three)
+    assert got.encodings == {str(p): named for p in paths}
+
+
 def test_line_breaks_inside_cells_become_lf_and_the_formula_guard_comes_off(three: list[Path]) -> None:
     assert b'"Steadiness\xc2\xa0grows\r\nwith practice."' in three[1].read_bytes()
     got = read_sheets(three)
@@ -172,6 +183,23 @@ def test_a_levels_header_of_seven_levels_cells_is_read_too(tmp_path: Path) -> No
     path = write_csv(tmp_path / "attributes.csv", rows)
     got = read_sheets([write_csv(tmp_path / "skills.csv", skill_rows()), path]).attributes
     assert got is not None and sorted(got[2].levels) == [3, 4, 5, 6, 7]
+
+
+def test_the_formula_guard_comes_off_the_levels_too(three: list[Path], tmp_path: Path) -> None:
+    rows = level_rows()
+    rows[1][2], rows[2][3] = "'-Hold", "'=Level 2 keeps watch."
+    got = read_sheets([three[0], write_csv(tmp_path / "levels.csv", rows)]).levels
+    assert got is not None and (got[2].name, got[3].essence) == ("-Hold", "=Level 2 keeps watch.")
+
+
+def test_a_categories_sheet_stays_the_list_of_categories(tmp_path: Path) -> None:
+    listed: list[list[Any]] = [["Category", "Subcategory"], ["Light", "Wicks"], ["Light", "Flames"], ["Dark", "Stars"]]
+    book = write_book(tmp_path / "c.xlsx", {"Skills": skill_rows(), "Categories": listed})
+    assert read_sheet(book).categories == {"Light": ["Wicks", "Flames"], "Dark": ["Stars"]}
+    del listed[2]
+    book = write_book(tmp_path / "d.xlsx", {"Skills": skill_rows(), "Categories": listed})
+    assert refused([book]) == (f"{book}, sheet Skills, row 2, column Subcategory: subcategory 'Flames' is not one of "
+                               "Light in sheet Categories")
 
 
 def test_a_skills_file_alone_reads_as_before(three: list[Path]) -> None:
@@ -238,8 +266,9 @@ def test_two_files_of_one_kind_are_refused_naming_both(three: list[Path], tmp_pa
 
 
 def test_without_a_skills_file_it_asks_for_it(three: list[Path]) -> None:
-    message = refused(three[1:])
-    assert message.startswith(f"{three[1]}, {three[2]}: no skills file") and message.endswith("give the skills file too")
+    assert refused(three[1:]) == (f"{three[1]}, {three[2]}: no skills file (its header starts #, Levels and 6 empty "
+                                  "cells, Code, URL, Skill); give the skills file too")
+    assert refused([]).startswith("no file given; give the skills file")
 
 
 def test_an_unknown_attribute_type_is_refused_naming_the_cell_and_both_types(tmp_path: Path) -> None:
@@ -306,6 +335,9 @@ def test_a_levels_file_without_all_seven_levels_or_a_field_row_is_refused(tmp_pa
 
 def test_the_old_levels_layout_is_refused_naming_the_layout_wanted(tmp_path: Path) -> None:
     old: list[list[Any]] = [["Level", "Name", "Essence", "Steadiness"], [1, "Watch", "Our own essence.", "Our own."]]
+    path = write_csv(tmp_path / "old.csv", old)
+    assert refused([write_csv(tmp_path / "skills.csv", skill_rows()), path]).startswith(
+        f"{path}, row 1: this is the old levels layout (Level, Name, Essence, then one column per attribute)")
     book = write_book(tmp_path / "old.xlsx", {"Skills": skill_rows(), "Levels of responsibility": old})
     assert refused([book]) == (
         f"{book}, sheet Levels of responsibility, row 1: this is the old levels layout (Level, Name, Essence, then "

@@ -405,6 +405,9 @@ def read_sheets(paths: list[Path]) -> SheetFramework:
     """The categories, skills and (if given) attributes and levels of responsibility of the published files: CSV
     files or .xlsx workbooks, each file or worksheet recognised by its header. Refuses a malformed file with a
     SheetError naming the file, sheet, row and column; stops at the first problem."""
+    if not paths:
+        raise SheetError("no file given; give the skills file (and the attributes and levels of responsibility "
+                         "files, if you have them)")
     with ExitStack() as stack:
         encodings: dict[str, str] = {}
         found: dict[str, _Sheet] = {}
@@ -414,9 +417,8 @@ def read_sheets(paths: list[Path]) -> SheetFramework:
                     raise SheetError(f"two {kind} files: {found[kind].where} and {sheet.where}; give one")
                 found[kind] = sheet
         if SKILLS not in found:
-            given = ", ".join(map(str, paths)) or "no file was given"
-            raise SheetError(f"{given}: no skills file (its header starts {', '.join(SKILL_HEADER[:2])}, ...); give "
-                             "the skills file too")
+            raise SheetError(f"{', '.join(map(str, paths))}: no skills file (its header starts "
+                             f"{_starts(SKILL_HEADER, 'Skill')}); give the skills file too")
         categories = _optional(found, CATEGORIES, _read_categories)
         skills = found[SKILLS]
         out = SheetFramework(encodings=encodings)
