@@ -311,6 +311,7 @@ def test_a_bad_attribute_row_is_refused_with_its_row_and_column(tmp_path: Path, 
     (lambda r: r[1].append("Extra"), 2, "I", "a value past the levels' columns (the Level row ends at column H)"),
     (lambda r: r[2].__setitem__(0, "Essence"), 3, "A", "unknown field 'Essence'; the levels of responsibility layout"),
     (lambda r: r.append(["Guiding phrase", *PHRASES]), 5, "A", "Guiding phrase twice (first on row 2)"),
+    (lambda r: r.append(["Level", *range(1, 8)]), 5, "A", "Level twice (first on row 1)"),
 ])
 def test_a_bad_levels_file_is_refused_with_its_row_and_column(tmp_path: Path, change: Any, row: int, column: str,
                                                              says: str) -> None:

@@ -278,10 +278,10 @@ def _level_columns(where: Where, head_row: int, found: list[str]) -> dict[int, i
     return at
 
 
-def _level_fields(where: Where, rows: Rows, last: int) -> dict[str, tuple[int, list[Any]]]:
+def _level_fields(where: Where, rows: Rows, head_row: int, last: int) -> dict[str, tuple[int, list[Any]]]:
     """The rows after the Level row, by their field (the first column): each known field once, none past `last`."""
-    known = {f.casefold(): f for f in PUBLISHED_LEVEL_FIELDS[1:]}
-    fields: dict[str, tuple[int, list[Any]]] = {}
+    known = {f.casefold(): f for f in PUBLISHED_LEVEL_FIELDS}
+    fields: dict[str, tuple[int, list[Any]]] = {_LEVEL: (head_row, [])}
     for number, row in data_rows(where, rows, "rows"):
         label = text(cell(row, 0)).strip()
         if label.casefold() not in known:
@@ -304,7 +304,7 @@ def _read_levels(where: Where, rows: Rows) -> dict[int, SheetLevel]:
     """The seven levels of responsibility of the transposed sheet, by level."""
     head_row, found = header(where, rows, ", ".join(PUBLISHED_LEVEL_FIELDS) + " down the first column")
     at = _level_columns(where, head_row, found)
-    fields = _level_fields(where, rows, max(at.values()))
+    fields = _level_fields(where, rows, head_row, max(at.values()))
     phrase_row, phrases = fields[_PHRASE]
     essence_row, essences = fields[_ESSENCE]
     names: dict[str, tuple[int, str]] = {}
