@@ -233,6 +233,9 @@ def test_a_hidden_sheet_is_refused(tmp_path: Path) -> None:
                       hidden="Attributes")
     with pytest.raises(SheetError, match=r"h\.xlsx, sheet Attributes: the sheet is hidden"):
         read_sheet(book)
+    first = write_book(tmp_path / "f.xlsx", {"Staff": [], "Skills": skill_rows()}, hidden="Skills")
+    with pytest.raises(SheetError, match=r"f\.xlsx, sheet Skills: the sheet is hidden"):
+        read_sheet(first)
 
 
 def refused(paths: list[Path]) -> str:

@@ -386,12 +386,12 @@ def _sheets_of(path: Path, stack: ExitStack, encodings: dict[str, str]) -> list[
         sheet = _Sheet(where, lambda: csv_rows(where, path, encoding), in_workbook=False)
         return [(sheet.read(partial(_kind, where)), sheet)]
     book = open_workbook(path, stack)
-    out: list[tuple[str, _Sheet]] = []
-    for worksheet in list(book.worksheets):
-        title = worksheet.title.strip().casefold()
-        if title == NOTES_SHEET.casefold():
-            continue
+    worksheets = [s for s in book.worksheets if s.title.strip().casefold() != NOTES_SHEET.casefold()]
+    for worksheet in worksheets:  # first: a hidden sheet, which the user cannot see, explains what follows
         refuse_hidden(str(path), worksheet)
+    out: list[tuple[str, _Sheet]] = []
+    for worksheet in worksheets:
+        title = worksheet.title.strip().casefold()
         place = Where(str(path), worksheet.title)
         sheet = _Sheet(place, partial(sheet_rows, place, worksheet), in_workbook=True)
         kind = CATEGORIES if title == CATEGORIES_SHEET.casefold() else sheet.read(partial(_kind, place))
