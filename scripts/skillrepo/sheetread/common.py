@@ -49,6 +49,10 @@ class Where:
     file: str
     sheet: str | None
 
+    def __str__(self) -> str:
+        """The file, and the sheet if it is a workbook's: how a message names where something is."""
+        return self.file if self.sheet is None else f"{self.file}, sheet {cut(self.sheet)}"
+
     def error(self, message: str, row: int | None = None, column: str | None = None) -> SheetError:
         parts = [self.file]
         if self.sheet is not None:
