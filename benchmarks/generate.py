@@ -22,7 +22,7 @@ The repository is built the way a real one grows, with the tool's own code:
 Operations of every kind: update-level (edits, and whole rewrites), add-level, remove-level, update-skill
 (description and guidance edits, related, name, category), add-skill with levels, retire-skill (a merge, with
 the related lists that named the retired skill moved to its replacement, and renames carried into the guidance
-that mentions a renamed skill), update-responsibility-level.
+that mentions a renamed skill), update-responsibility-level, update-attribute-level.
 
 Deterministic: the same scale and seed give the same bytes, and the same commits (fixed authors and dates;
 the history is written with `git fast-import` through GitPython, as one commit per index update would take

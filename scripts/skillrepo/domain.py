@@ -17,9 +17,6 @@ LEVEL_NAMES: dict[int, str] = {
     7: "Set strategy/inspire/mobilise",
 }
 
-# The kinds of attribute, each with the label published files give it in their Type column.
-ATTRIBUTE_TYPES: dict[str, str] = {"generic": "Attributes", "behavioural": "Business skills/Behavioural factors"}
-
 # Patterns as the schemas hold them, valid in ECMA 262 (editors) and in Python (jsonschema), where `$` also
 # matches before a final line break: `(?!\n)` keeps "ITOP\n" out. [A-Z] and [0-9] are ASCII only (no flags).
 # A CR id has 4 digits, or more with no leading zero (CR-01447 would be a second spelling of CR-1447), and at
