@@ -68,7 +68,7 @@ def test_a_workbook_of_the_bundled_framework_makes_the_same_framework(tmp_path: 
     code, out, err = init(tmp_path, "new", "--from-sheet", "skills.xlsx")
     assert (code, err) == (0, "")
     levels = sum(len(s.levels) for s in bundled.skills.values())
-    assert out.splitlines()[0] == (f"created new: {len(bundled.skills)} skills, {levels} skill levels; "
+    assert out.splitlines()[0] == (f"created new: {len(bundled.skills)} skills, {levels} skill levels, 5 attributes; "
                                    "next: cd new && pre-commit install")
     new = load(tmp_path / "new")
     assert (new.name, new.edition, new.attributes) == ("new", "1", bundled.attributes)
@@ -100,7 +100,7 @@ def test_a_csv_of_the_bundled_framework_makes_the_same_skills_with_the_starter_l
     new = load(tmp_path / "from-csv")
     starter = load_starter()
     assert new.levels == starter.levels
-    assert new.attributes == ["Autonomy", "Influence", "Complexity", "Knowledge", "Business skills"]
+    assert new.attributes == bundled.attributes, "the starter attributes: the bundled framework's"
     assert new.categories == used_categories(bundled)
     assert_same_skills(new, bundled)
     assert run_in_process("check", cwd=tmp_path / "from-csv").returncode == 0
@@ -121,7 +121,8 @@ def test_an_empty_framework_has_the_default_categories_and_everything_around_it(
                                                                                bundled: Framework) -> None:
     code, out, err = init(tmp_path, "empty")
     assert (code, err) == (0, "")
-    assert out.splitlines()[0] == "created empty: 0 skills, 0 skill levels; next: cd empty && pre-commit install"
+    assert out.splitlines()[0] == ("created empty: 0 skills, 0 skill levels, 5 attributes; next: cd empty && "
+                                     "pre-commit install")
     root = tmp_path / "empty"
     new = load(root)
     assert new.categories == bundled.categories
@@ -251,7 +252,7 @@ def _broken(tmp_path: Path, name: str) -> str:
                       "renamed?); save it from your spreadsheet program as .xlsx or .csv"),
     ("skills.numbers", "skills.numbers: unknown kind of spreadsheet '.numbers'; an .xlsx workbook or a .csv file is "
                        "wanted; save it as .xlsx"),
-    ("header-only.csv", "header-only.csv: the sheet holds no skills; leave out --from-sheet to start an empty "
+    ("header-only.csv", "header-only.csv: the skills file holds no skills; leave out --from-sheet to start an empty "
                         "framework"),
     ("absent.csv", "absent.csv: no such file"),
     ("lookalike.csv", "lookalike.csv, row 3, column Skill: name 'IT infr\u0430structure' looks like the name on row 2 "
@@ -276,7 +277,7 @@ def test_warnings_of_check_are_shown_and_do_not_stop_init(tmp_path: Path) -> Non
     (tmp_path / "s.csv").write_bytes(sheets.to_csv(list(sheets.SKILL_HEADER), rows))
     code, out, err = init(tmp_path, "new", "--from-sheet", "s.csv")
     assert code == 0
-    assert out.startswith("read s.csv (UTF-8 with a byte-order mark)\ncreated new: 1 skills, 1 skill levels;")
+    assert out.startswith("read s.csv (UTF-8 with a byte-order mark)\ncreated new: 1 skills, 1 skill levels, 5 attributes;")
     assert err == ("new/framework/skills/ITOP/skill.yaml:9:41: T501 mentions (QQQQ), but no skill has the code QQQQ "
                    "(warning)\n")
     assert run_in_process("check", cwd=tmp_path / "new").returncode == 0
@@ -388,7 +389,7 @@ def test_a_published_windows_1252_csv_becomes_a_clean_framework(tmp_path: Path) 
     (tmp_path / "skills.csv").write_bytes(published_csv(rows, "cp1252"))
     code, out, err = init(tmp_path, "new", "--from-sheet", "skills.csv")
     assert (code, err) == (0, "")
-    assert out.startswith("read skills.csv (Windows-1252)\ncreated new: 2 skills, 3 skill levels;")
+    assert out.startswith("read skills.csv (Windows-1252)\ncreated new: 2 skills, 3 skill levels, 5 attributes;")
     repo, findings = check_repository(tmp_path / "new")
     assert findings == []
     assert repo.framework.skills["ITSP"].levels[4].description == QUIRKY  # ’, a no-break space, LF for CRLF
