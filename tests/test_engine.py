@@ -40,8 +40,11 @@ def operation(draw: st.DrawFn, fw: Framework, marker: int) -> dict[str, Any]:
         kinds.append("add-level")
     if skill.status == "active" and len(active) > 1:
         kinds.append("retire-skill")
+    kinds += ["attribute"]
     kind = draw(st.sampled_from(kinds))
     tag = f"m{marker}"
+    if kind == "attribute":
+        return draw(attribute_operation(fw, marker))
     if kind == "add-skill":
         levels = draw(st.lists(st.sampled_from(sorted(fw.levels)), unique=True, max_size=3))
         return {"op": "add-skill", "code": f"Z{chr(65 + marker % 26)}{chr(65 + marker // 26 % 26)}Q",
@@ -77,6 +80,41 @@ def operation(draw: st.DrawFn, fw: Framework, marker: int) -> dict[str, Any]:
         old, new = text, f"{text} {tag}"  # the whole text always occurs once
     return {"op": "update-level", "skill": code, "level": level.level,
             "description": {"edits": [{"old": old, "new": new}]}}
+
+
+@st.composite
+def attribute_operation(draw: st.DrawFn, fw: Framework, marker: int) -> dict[str, Any]:
+    """One operation on an attribute (or one of its levels) that is valid on `fw`."""
+    code = draw(st.sampled_from(sorted(fw.attributes)))
+    attribute = fw.attributes[code]
+    tag = f"m{marker}"
+    kinds = ["add-attribute", "update-attribute", "retire-or-unretire"]
+    if attribute.levels:
+        kinds += ["update-attribute-level", "remove-attribute-level"]
+    if len(attribute.levels) < len(fw.levels):
+        kinds.append("add-attribute-level")
+    kind = draw(st.sampled_from(kinds))
+    if kind == "add-attribute":
+        levels = draw(st.lists(st.sampled_from(sorted(fw.levels)), unique=True, max_size=3))
+        return {"op": "add-attribute", "code": f"Y{chr(65 + marker % 26)}{chr(65 + marker // 26 % 26)}Q",
+                "id": str(uuid.UUID(int=marker + 500, version=4)), "name": f"Attribute {tag}",
+                "type": draw(st.sampled_from(["generic", "behavioural"])), "description": draw(WORDS),
+                "levels": [{"level": n, "description": draw(WORDS)} for n in sorted(levels)]}
+    if kind == "update-attribute":
+        other = "behavioural" if attribute.type == "generic" else "generic"
+        return {"op": "update-attribute", "attribute": code, "name": {"from": attribute.name,
+                                                                      "to": f"{attribute.name} {tag}"},
+                "type": {"from": attribute.type, "to": other}}
+    if kind == "retire-or-unretire":
+        return {"op": "retire-attribute" if attribute.status == "active" else "unretire-attribute", "attribute": code}
+    if kind == "add-attribute-level":
+        free = sorted(set(fw.levels) - set(attribute.levels))
+        return {"op": kind, "attribute": code, "level": draw(st.sampled_from(free)), "description": draw(WORDS)}
+    level = attribute.levels[draw(st.sampled_from(sorted(attribute.levels)))]
+    if kind == "remove-attribute-level":
+        return {"op": kind, "attribute": code, "level": level.level, "description": level.description}
+    return {"op": kind, "attribute": code, "level": level.level,
+            "description": {"edits": [{"old": level.description, "new": f"{level.description} {tag}"}]}}
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
