@@ -35,6 +35,7 @@ from skillrepo.operations import PreconditionError
 from skillrepo.replay import since_release
 from skillrepo.site import build_site
 
+
 def _level_op(level: int = 3, **changes: Any) -> dict[str, Any]:
     op = {"op": "add-responsibility-level", "level": level, "name": LEVEL_NAMES[level],
           "essence": "Applies known methods to familiar work."}

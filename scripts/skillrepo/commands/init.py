@@ -192,7 +192,8 @@ def origin(sheets: list[Path]) -> dict[str, str]:
         except OSError as exc:
             raise SheetError(f"{sheet}: cannot read it: {exc.strerror or exc}") from exc
     if len(digests) > 1:
-        listed = "; ".join(f"{name if name.isprintable() else '(a file)'} (sha256 {digest})" for name, digest in digests)
+        listed = "; ".join(f"{name if name.isprintable() else '(a file)'} (sha256 {digest})"
+                           for name, digest in digests)
         return {"description": f"read from {len(digests)} spreadsheet files by skillrepo init --from-sheet: {listed}"}
     (name, digest), = digests
     found = {"description": "read from a spreadsheet by skillrepo init --from-sheet"}

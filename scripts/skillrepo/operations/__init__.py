@@ -36,8 +36,8 @@ AUTHORED: tuple[Kind, ...] = tuple(k for k in KINDS.values() if k.schema is not 
 # The order `new` shows the examples in: the everyday level changes first.
 EXAMPLES: tuple[Kind, ...] = (ADD_LEVEL, UPDATE_LEVEL, REMOVE_LEVEL, ADD_SKILL, UPDATE_SKILL, RETIRE_SKILL,
                               UPDATE_RESPONSIBILITY_LEVEL, UPDATE_ATTRIBUTE_LEVEL, ADD_ATTRIBUTE_LEVEL,
-                              REMOVE_ATTRIBUTE_LEVEL, UPDATE_ATTRIBUTE, ADD_ATTRIBUTE, RETIRE_ATTRIBUTE, UPDATE_FRAMEWORK,
-                              ADD_RESPONSIBILITY_LEVEL)
+                              REMOVE_ATTRIBUTE_LEVEL, UPDATE_ATTRIBUTE, ADD_ATTRIBUTE, RETIRE_ATTRIBUTE,
+                              UPDATE_FRAMEWORK, ADD_RESPONSIBILITY_LEVEL)
 
 
 def kind(name: object) -> Kind:

@@ -33,7 +33,8 @@ class UpdateAttribute:
 
 def parse(op: Operation) -> UpdateAttribute:
     """The operation a manifest's mapping states."""
-    return UpdateAttribute(op["attribute"], tuple((key, Change.parse(op[key])) for key in ATTRIBUTE_FIELDS if key in op))
+    changes = tuple((key, Change.parse(op[key])) for key in ATTRIBUTE_FIELDS if key in op)
+    return UpdateAttribute(op["attribute"], changes)
 
 
 def _apply(run: Run, op: Operation) -> None:
