@@ -40,7 +40,8 @@ def render(plan: Plan, snapshot: Snapshot, fmt: str, problems: list[str]) -> str
         return json.dumps({
             "id": cr.id, "title": cr.title, "status": cr.status, "note": note,
             "origin": None if cr.origin is None else dataclasses.asdict(cr.origin),
-            "effects": [{"op": e.op, "skill": e.skill, "level": e.level, "field": e.field, "impact": e.impact,
+            "effects": [{"op": e.op, "skill": e.skill, "attribute": e.attribute, "level": e.level, "field": e.field,
+                         "impact": e.impact,
                          "text": e.describe()} for e in plan.effects],
             "files": {p: _status(p, snapshot, plan.files) for p in sorted(plan.files)},
             "problems": problems, "diff": diff,
