@@ -319,7 +319,7 @@ def test_the_attribute_pages(site: Path, site_source: tuple[Repository, Replay])
         assert f'<a href="{prefix}attributes/index.html"' in (site / path).read_text(), path
 
 
-def test_an_attribute_page_shows_its_guidance_where_it_is_published_and_that_it_is_retired(
+def test_an_attribute_s_guidance_published_page_retirement_and_type_change_show_on_the_site(
         site_source: tuple[Repository, Replay], tmp_path: Path) -> None:
     repo, replay = site_source
     assert replay.result is not None
@@ -327,7 +327,9 @@ def test_an_attribute_page_shows_its_guidance_where_it_is_published_and_that_it_
     cr = ChangeRequest("CR-1500", "Retire Autonomy (AUTO)", "accepted", ["AUTO"], [], [
         {"op": "update-attribute", "attribute": "AUTO",
          "guidance": {"from": None, "to": "Read it with the level as a whole."}, "url": {"from": None, "to": url}},
-        {"op": "retire-attribute", "attribute": "AUTO"}], proposal="Retire it.", applied_in="1")
+        {"op": "retire-attribute", "attribute": "AUTO"},
+        {"op": "update-attribute", "attribute": "KNGE", "type": {"from": "generic", "to": "behavioural"}}],
+        proposal="Retire it.", applied_in="1")
     after, effects = apply(replay.result, cr.operations, cr.id)
     repo = replace(repo, framework=after, changes={**repo.changes, cr.id: cr})
     replay = replace(replay, order=[*replay.order, cr], steps=[*replay.steps, (cr, effects)], result=after)
@@ -346,6 +348,13 @@ def test_an_attribute_page_shows_its_guidance_where_it_is_published_and_that_it_
     change = (site / "changes/CR-1500.html").read_text()
     assert '<a href="../attributes/AUTO.html">Attribute AUTO guidance notes</a>' in change
     assert '<a href="../attributes/AUTO.html">Attribute AUTO status</a>' in change
+    # A change of type: shown as the published labels, and the attribute listed with the other type after it.
+    entries = section((site / "changelog.html").read_text(), "attributes")
+    knge = entries[entries.index('href="attributes/KNGE.html"'):]
+    assert re.search(r"<del>.*Attributes.*</del> <ins>.*Business skills/Behavioural factors.*</ins>", knge)
+    level = (site / "levels/2.html").read_text()
+    assert "KNGE" in section(level, "attributes-behavioural") and "KNGE" not in section(level, "attributes-generic")
+    assert re.findall(r'href="\.\./attributes/([A-Z]{4})\.html#', level) == ["AUTO", "COMP", "INFL", "BUSK", "KNGE"]
 
 
 def test_a_change_to_an_attribute_at_a_level_is_shown_as_the_attribute_s(tmp_path: Path) -> None:

@@ -490,9 +490,12 @@ class _Builder:
             href = f"levels/{e.level}.html"
         elif skill is not None:
             href = f"skills/{skill.code}.html" + (f"#level-{e.level}" if e.level in skill.levels else "")
-        texts = isinstance(e.before, str) and isinstance(e.after, str)
+        before, after = e.before, e.after
+        if effect.attribute is not None:  # its type as published, not the key the data keeps
+            before, after = (_attribute_value(e.field, v) for v in (e.before, e.after))
+        texts = isinstance(before, str) and isinstance(after, str)
         show = texts and e.field not in ("name", "category", "subcategory")
-        return ChangeLogEntry(e, href, diff(e.before, e.after) if show else None)
+        return ChangeLogEntry(e, href, diff(before, after) if show else None)
 
     def changelog_page(self) -> tuple[str, Iterator[bytes]]:
         # Each entry with its effect, which says what it is about (an entry does not name an attribute).
