@@ -391,8 +391,8 @@ class _Builder:
             out.append(tokens)
         return out
 
-    def marks(self, changes: list[Change]) -> list[tuple[str, str]]:
-        """One mark per change request among `changes`: (CR id, new|changed|removed|retired)."""
+    def marks(self, changes: list[Change] | list[ChangeGroup]) -> list[tuple[str, str]]:
+        """One mark per change request among `changes` (or groups of them): (CR id, new|changed|removed|retired)."""
         seen: dict[str, str] = {}
         for c in changes:
             seen.setdefault(c.cr, c.kind)
@@ -433,6 +433,7 @@ class _Builder:
                 yield item.name, iter([item.read_bytes()])
 
     def level_page(self, n: int) -> tuple[str, Iterator[bytes]]:
+        """A level of responsibility's page: its essence, the attributes described at it and its skills."""
         fw = self.fw
         at = {c for c, s in fw.skills.items() if n in s.levels}
         # The attributes described at this level, by type, in the order of every attribute list.
@@ -463,6 +464,7 @@ class _Builder:
                          level_changes={n: self.by_level.get((skill.code, n), []) for n in self.level_numbers})
 
     def attribute_page(self, attribute: Attribute) -> tuple[str, Iterator[bytes]]:
+        """An attribute's page: its facts, its descriptions and its text at each level where it is described."""
         return self.page(f"attributes/{attribute.code}.html", "attribute.html",
                          title=f"{attribute.code} {attribute.name}", nav="attributes", attribute=attribute,
                          type_label=ATTRIBUTE_TYPES.get(attribute.type, attribute.type),
