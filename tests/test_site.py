@@ -14,9 +14,10 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from helpers import ROOT, copy_bundled, init_git
+from helpers import ROOT, copy_bundled, init_git, run_in_process, write_files
 from skillrepo.canonical import scalar
 from skillrepo.checker import check_repository
+from skillrepo.domain import ATTRIBUTE_TYPES
 from skillrepo.engine import apply
 from skillrepo.model import ChangeRequest, Repository
 from skillrepo.replay import Replay, since_release
@@ -30,6 +31,8 @@ ARTIFACTS = ROOT / "tests" / "artifacts"
 SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(2)>"
 ITOP_5 = "Provides technical leadership of an IT infrastructure function"
+# The bundled attributes as the site lists them: generic ones, then behavioural ones.
+ATTRIBUTE_ORDER = ["AUTO", "COMP", "INFL", "KNGE", "BUSK"]
 
 
 # Building.
@@ -54,7 +57,8 @@ def write_release(files: dict[str, bytes], release: Path) -> Path:
 
 
 def inject(root: Path) -> None:
-    """Markup in texts from the data: a skill description, a change request title, a skill name."""
+    """Markup in texts from the data: a skill description, a change request title, a skill name, an attribute's
+    text at a level."""
     skill = root / "framework/skills/ITOP/skill.yaml"
     text = skill.read_text()
     assert "  Operating, maintaining" in text
@@ -65,6 +69,10 @@ def inject(root: Path) -> None:
     sysp = root / "framework/skills/SYSP/skill.yaml"
     text = sysp.read_text()
     sysp.write_text(re.sub(r"(?m)^name: (.*)$", r'name: "\1 \\"><b>bold</b>"', text))
+    auto = root / "framework/attributes/AUTO/level-3.yaml"
+    text = auto.read_text()
+    assert "  Works with general direction" in text
+    auto.write_text(text.replace("  Works with general direction", f"  Works {SCRIPT} with general direction"))
 
 
 @pytest.fixture(scope="module")
@@ -134,6 +142,22 @@ def pages(site: Path) -> Iterator[tuple[str, Page]]:
         yield path.relative_to(site).as_posix(), parse(path.read_bytes())
 
 
+def words(text: str) -> str:
+    """A text as a reader sees it: its words separated by single spaces."""
+    return " ".join(text.split())
+
+
+def shown(html: str) -> str:
+    """The words of some HTML as a browser shows them (entities decoded, tags gone)."""
+    return words(" ".join(parse(html.encode()).text))
+
+
+def section(html: str, element_id: str) -> str:
+    """The HTML from the element with `element_id` to the end of the first section that closes after it."""
+    start = html.index(f'id="{element_id}"')
+    return html[start:html.index("</section>", start)]
+
+
 # Unit tests.
 
 def test_every_page_is_at_its_stable_address(files: dict[str, bytes], site_source: tuple[Repository, Replay]) -> None:
@@ -143,6 +167,7 @@ def test_every_page_is_at_its_stable_address(files: dict[str, bytes], site_sourc
     expected |= {f"skills/{code}.html" for code in repo.framework.skills}
     expected |= {f"levels/{n}.html" for n in range(1, 8)}
     expected |= {f"changes/{cr}.html" for cr in repo.changes}
+    expected |= {"attributes/index.html"} | {f"attributes/{code}.html" for code in ATTRIBUTE_ORDER}
     assert expected <= set(files)
     assert "skills/ITOP.html" in files and "changes/CR-1432.html" in files
     assert all(not name.startswith("/") and ".." not in name for name in files)
@@ -242,14 +267,139 @@ def test_a_retired_skill_keeps_its_page_and_names_what_replaced_it(site_source: 
 
 def test_the_level_pages(site: Path, site_source: tuple[Repository, Replay]) -> None:
     repo, _ = site_source
+    fw = repo.framework
+    assert sorted(fw.attributes) == sorted(ATTRIBUTE_ORDER)
     for n in range(1, 8):
         html = (site / f"levels/{n}.html").read_text()
-        rl = repo.framework.levels[n]
+        rl = fw.levels[n]
         assert rl.name in html and " ".join(rl.essence.split()[:6]) in " ".join(html.split())
-        for attribute in repo.framework.attributes:
-            assert f"<dt>{attribute}</dt>" in html
-        for code, skill in repo.framework.skills.items():
+        # Each attribute, linked to its text at this level on its page, then that text; generic ones under
+        # "Attributes", then the behavioural one under its published label, each in order.
+        generic, behavioural = section(html, "attributes-generic"), section(html, "attributes-behavioural")
+        assert ">Attributes</h2>" in generic and ">Business skills/Behavioural factors</h2>" in behavioural
+        assert html.index(generic) < html.index(behavioural)
+        for code in ATTRIBUTE_ORDER:
+            part = generic if fw.attributes[code].type == "generic" else behavioural
+            link = f'href="../attributes/{code}.html#level-{n}"'
+            assert link in part, (n, code)
+            after_link = part[part.index(link):]
+            assert words(fw.attributes[code].levels[n].description) in shown(after_link[:after_link.index("</dd>")])
+        links = re.findall(r'href="\.\./attributes/([A-Z]{4})\.html#level-', html)
+        assert links == ATTRIBUTE_ORDER
+        assert "notice-changed" not in html  # the bundled releases changed no level of responsibility
+        for code, skill in fw.skills.items():
             assert (f'href="../skills/{code}.html#level-{n}"' in html) == (n in skill.levels), (n, code)
+    levels = (site / "levels/index.html").read_text()
+    assert 'href="../attributes/index.html"' in levels and "Autonomy" not in levels
+
+
+def test_the_attribute_pages(site: Path, site_source: tuple[Repository, Replay]) -> None:
+    fw = site_source[0].framework
+    auto = fw.attributes["AUTO"]
+    html = (site / "attributes/AUTO.html").read_text()
+    assert "<h1><span class=\"code\">AUTO</span> Autonomy</h1>" in html
+    assert "<div><dt>Type</dt><dd>Attributes</dd></div>" in html
+    assert "<div><dt>Status</dt><dd>active</dd></div>" in html
+    assert words(auto.description) in shown(section(html, "description"))
+    assert "Published at" not in html and 'id="guidance"' not in html and "retired" not in html
+    for n in range(1, 8):
+        level = section(html, f"level-{n}")
+        assert f'<a href="../levels/{n}.html">Level {n} <span class="level-name">{fw.levels[n].name}</span></a>' in level
+        assert words(auto.levels[n].description) in shown(level)
+        assert f'href="#level-{n}"' in html
+    busk = (site / "attributes/BUSK.html").read_text()
+    assert "<div><dt>Type</dt><dd>Business skills/Behavioural factors</dd></div>" in busk
+    # The index: by type, generic first, each attribute linked; reached from every page's navigation.
+    index = (site / "attributes/index.html").read_text()
+    assert index.index('id="generic"') < index.index('id="behavioural"')
+    assert re.findall(r'href="\.\./attributes/([A-Z]{4})\.html"', index) == ATTRIBUTE_ORDER
+    assert "BUSK" in section(index, "behavioural") and "AUTO" not in section(index, "behavioural")
+    for path in ("index.html", "skills/ITOP.html", "levels/3.html", "changes/CR-1432.html"):
+        prefix = "../" * path.count("/")
+        assert f'<a href="{prefix}attributes/index.html"' in (site / path).read_text(), path
+
+
+def test_an_attribute_s_guidance_published_page_retirement_and_type_change_show_on_the_site(
+        site_source: tuple[Repository, Replay], tmp_path: Path) -> None:
+    repo, replay = site_source
+    assert replay.result is not None
+    url = "https://example.org/attributes/AUTO?a=1&b"
+    cr = ChangeRequest("CR-1500", "Retire Autonomy (AUTO)", "accepted", ["AUTO"], [], [
+        {"op": "update-attribute", "attribute": "AUTO",
+         "guidance": {"from": None, "to": "Read it with the level as a whole."}, "url": {"from": None, "to": url}},
+        {"op": "retire-attribute", "attribute": "AUTO"},
+        {"op": "update-attribute", "attribute": "KNGE", "type": {"from": "generic", "to": "behavioural"}}],
+        proposal="Retire it.", applied_in="1")
+    after, effects = apply(replay.result, cr.operations, cr.id)
+    repo = replace(repo, framework=after, changes={**repo.changes, cr.id: cr})
+    replay = replace(replay, order=[*replay.order, cr], steps=[*replay.steps, (cr, effects)], result=after)
+    site = write_release(build_site(repo, replay, VERSION, DOWNLOADS), tmp_path / VERSION)
+    html = (site / "attributes/AUTO.html").read_text()
+    notice = html[html.index('class="notice notice-retired"'):]
+    assert "This attribute is retired" in notice[:notice.index("</div>")]
+    assert "Read it with the level as a whole." in section(html, "guidance")
+    assert ('<div><dt>Published at</dt><dd><a class="published-url" href="https://example.org/attributes/AUTO?a=1&amp;b"'
+            ' rel="external noopener noreferrer">') in html
+    changed = html[html.index('class="notice notice-changed"'):]
+    assert 'href="../changes/CR-1500.html"' in changed and "retires the attribute" in changed
+    assert '<span class="tag tag-retired">retired</span>' in (site / "attributes/index.html").read_text()
+    assert '<span class="tag tag-retired">retired</span>' in section((site / "levels/2.html").read_text(),
+                                                                     "attributes-generic")
+    change = (site / "changes/CR-1500.html").read_text()
+    assert '<a href="../attributes/AUTO.html">Attribute AUTO guidance notes</a>' in change
+    assert '<a href="../attributes/AUTO.html">Attribute AUTO status</a>' in change
+    # A change of type: shown as the published labels, and the attribute listed with the other type after it.
+    entries = section((site / "changelog.html").read_text(), "attributes")
+    knge = entries[entries.index('href="attributes/KNGE.html"'):]
+    assert re.search(r"<del>.*Attributes.*</del> <ins>.*Business skills/Behavioural factors.*</ins>", knge)
+    level = (site / "levels/2.html").read_text()
+    assert "KNGE" in section(level, "attributes-behavioural") and "KNGE" not in section(level, "attributes-generic")
+    assert re.findall(r'href="\.\./attributes/([A-Z]{4})\.html#', level) == ["AUTO", "COMP", "INFL", "BUSK", "KNGE"]
+
+
+def test_a_change_to_an_attribute_at_a_level_is_shown_as_the_attribute_s(tmp_path: Path) -> None:
+    root = init_git(copy_bundled(tmp_path / "repo"))
+    write_files(root, {"changes/CR-1500/manifest.yaml": """\
+id: CR-1500
+title: Autonomy (AUTO) at level 4 is substantial
+status: accepted
+applies_to: []
+proposal: |-
+  Say substantial rather than considerable.
+operations:
+  - op: update-attribute-level
+    attribute: AUTO
+    level: 4
+    description:
+      edits:
+        - old: considerable personal responsibility
+          new: substantial personal responsibility
+"""})
+    result = run_in_process("apply", "CR-1500", cwd=root)
+    assert result.returncode == 0, result.stderr
+    site = write_release(build_site(*load(root), VERSION, DOWNLOADS), tmp_path / VERSION)
+    change = (site / "changes/CR-1500.html").read_text()
+    assert ('<h3 id="change-1"><a href="../attributes/AUTO.html#level-4">Attribute AUTO level 4 description</a></h3>'
+            ) in change
+    assert re.search(r"<del><span class=\"visually-hidden\">\[removed: </span>considerable<", change)
+    assert re.search(r"<ins><span class=\"visually-hidden\">\[added: </span>substantial<", change)
+    # Not a change of level 4 of responsibility: that page marks the attribute, not the level.
+    level = (site / "levels/4.html").read_text()
+    assert "notice-changed" not in level
+    auto = level[level.index('href="../attributes/AUTO.html#level-4"'):]
+    assert '<a class="change-mark change-changed" href="../changes/CR-1500.html">' in auto[:auto.index("</dt>")]
+    assert "change-mark" not in level.replace(auto, "")  # no other attribute, nor any skill, is marked
+    page = (site / "attributes/AUTO.html").read_text()
+    notice = page[page.index('class="notice notice-changed"'):]
+    assert 'href="../changes/CR-1500.html"' in notice and "changes level 4" in notice[:notice.index("</aside>")]
+    assert '<li class="defined changed"><a href="#level-4">' in page
+    assert 'href="../changes/CR-1500.html"' in section(page, "level-4")
+    assert "substantial personal responsibility" in section(page, "level-4")
+    changelog = (site / "changelog.html").read_text()
+    entry = section(changelog, "attributes")
+    assert '<a href="attributes/AUTO.html#level-4">AUTO Autonomy level 4</a>' in entry
+    assert "Level 4" not in section(changelog, "attributes") and 'id="responsibility_levels"' not in changelog
+    test_every_link_resolves_to_a_file_of_the_site_or_a_download(site)
 
 
 def test_the_change_request_pages(site: Path) -> None:
@@ -316,8 +466,9 @@ def test_two_builds_are_byte_identical(files: dict[str, bytes], site_source: tup
 
 
 def test_texts_from_the_data_are_escaped(hostile: Path) -> None:
-    html = (hostile / "skills/ITOP.html").read_text()
-    assert SCRIPT not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    for path in ("skills/ITOP.html", "attributes/AUTO.html", "levels/3.html"):
+        html = (hostile / path).read_text()
+        assert SCRIPT not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html, path
     for path in ("changes/index.html", "changes/CR-1447.html"):
         html = (hostile / path).read_text()
         assert IMG not in html and "&lt;img src=x onerror=alert(2)&gt;" in html, path
@@ -454,6 +605,54 @@ def test_the_site_reads_on_a_phone(browser: Any, site: Path) -> None:
             assert width <= 390, f"{path} is {width}px wide on a 390px screen"
             if name:
                 shot(page, name)
+        w.check()
+    finally:
+        w.context.close()
+
+
+def test_the_attribute_and_level_pages_read_on_a_desktop_and_a_phone(browser: Any, site: Path) -> None:
+    for viewport, device, suffix in [({"width": 1280, "height": 900}, {}, "desktop"),
+                                     ({"width": 390, "height": 844},
+                                      {"device_scale_factor": 2, "is_mobile": True, "has_touch": True}, "phone")]:
+        w = Watch(browser, viewport=viewport, **device)
+        page = w.page
+        try:
+            for path, name in [("attributes/AUTO.html", "attribute"), ("levels/4.html", "level"),
+                               ("attributes/index.html", "attributes")]:
+                page.goto((site / path).as_uri())
+                width = page.evaluate("document.documentElement.scrollWidth")
+                assert width <= viewport["width"], f"{path} is {width}px wide on a {viewport['width']}px screen"
+                shot(page, f"{name}-{suffix}.png")
+            # From a level to the attribute's text at that level, and from there back to the level.
+            page.goto((site / "levels/4.html").as_uri())
+            page.locator("#attributes-generic ~ dl a, #attributes-generic + dl a", has_text="Autonomy").first.click()
+            page.wait_for_url("**/attributes/AUTO.html#level-4")
+            assert page.locator("#level-4").is_visible()
+            page.locator("#level-4 h3 a").click()
+            page.wait_for_url("**/levels/4.html")
+            w.check()
+        finally:
+            w.context.close()
+
+
+def test_search_finds_an_attribute(browser: Any, site: Path) -> None:
+    w = Watch(browser, viewport={"width": 1280, "height": 900})
+    page = w.page
+    try:
+        page.goto((site / "index.html").as_uri())
+        page.locator("#search-input").press_sequentially("autonomy", delay=20)
+        result = page.locator("#search-results li", has_text="AUTO").first
+        result.wait_for()
+        assert result.locator("a.result-link").inner_text() == "AUTO Autonomy"
+        assert result.locator(".result-where").inner_text() == ATTRIBUTE_TYPES["generic"]
+        assert page.locator("#search-status").inner_text() == "1 attribute matches."
+        page.locator("#search-input").fill("escalating")  # words of AUTO at level 3 only
+        snippet = page.locator("#search-results li", has_text="AUTO").locator(".result-snippet")
+        snippet.wait_for()
+        assert snippet.locator("a").inner_text() == "Level 3"
+        shot(page, "home-search-attribute.png")
+        snippet.locator("a").click()
+        page.wait_for_url("**/attributes/AUTO.html#level-3")
         w.check()
     finally:
         w.context.close()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from itertools import chain
@@ -18,10 +18,10 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from skillrepo.diffs import word_diff
-from skillrepo.domain import CR_STATUSES, LEVELS, greatest_impact
+from skillrepo.domain import ATTRIBUTE_TYPES, CR_STATUSES, LEVELS, greatest_impact
 from skillrepo.exports import changelog, mapping
 from skillrepo.mentions import CITE_OR_CODE
-from skillrepo.model import ChangeRequest, Framework, Repository, Skill
+from skillrepo.model import Attribute, ChangeRequest, Framework, Repository, Skill
 from skillrepo.operations import Effect, describe_operation, kind
 from skillrepo.operations.update_framework import framework_value_text
 from skillrepo.record import first_published
@@ -51,6 +51,7 @@ STATUS_TITLES: dict[str, str] = {
 FIELD_LABELS: dict[str, str] = {
     "description": "Overall description", "guidance": "Guidance notes", "name": "Name", "related": "Related skills",
     "status": "Status", "category": "Category", "subcategory": "Subcategory", "essence": "Essence",
+    "type": "Type", "url": "Published URL",
 }
 
 MAPPING_HEADINGS: dict[str, str] = {
@@ -164,6 +165,11 @@ def _change(effect: Effect, fw: Framework, changes: dict[str, ChangeRequest]) ->
         return Change(effect.cr, cr.title if cr is not None else "", effect.describe(), _kind(effect), effect.impact,
                       label, href, *(v if effect.field == "name" else framework_value_text(str(effect.field), v)
                                      for v in (effect.before, effect.after)))
+    if effect.attribute is not None:
+        label, href = _attribute_place(effect, fw)
+        before, after = (_attribute_value(effect.field, v) for v in (effect.before, effect.after))
+        return Change(effect.cr, cr.title if cr is not None else "", effect.describe(), _kind(effect), effect.impact,
+                      label, href, before, after)
     if effect.skill is None and effect.level is not None:  # a level of responsibility, or one of its texts
         label = FIELD_LABELS["essence"] if effect.field == "essence" else f"{effect.field or 'Name'}"
         label = f"Level {effect.level}: {label}"
@@ -180,6 +186,38 @@ def _change(effect: Effect, fw: Framework, changes: dict[str, ChangeRequest]) ->
                   label, href, _text(effect.field, effect.before), _text(effect.field, effect.after))
 
 
+def _attribute_place(effect: Effect, fw: Framework) -> tuple[str, str | None]:
+    """The label and the page (with its level's anchor) of an effect on an attribute or one of its levels."""
+    code = str(effect.attribute)
+    attribute = fw.attributes.get(code)
+    if effect.level is not None:
+        label = f"Attribute {code} level {effect.level} description"
+    elif effect.field is not None:
+        label = f"Attribute {code} " + FIELD_LABELS.get(effect.field, effect.field).lower()
+    else:
+        label = f"Attribute {code}"
+    if attribute is None:
+        return label, None
+    anchor = f"#level-{effect.level}" if effect.level is not None and effect.level in attribute.levels else ""
+    return label, f"attributes/{code}.html{anchor}"
+
+
+def _attribute_value(field_name: str | None, value: Any) -> str | None:
+    """A value of an effect on an attribute as words to compare: its type as published ('Attributes')."""
+    if field_name == "type" and isinstance(value, str):
+        return ATTRIBUTE_TYPES.get(value, value)
+    return _text(field_name, value)
+
+
+def attribute_groups(fw: Framework) -> list[tuple[str, str, list[Attribute]]]:
+    """The framework's attributes by type (key, published label, attributes), generic first then behavioural,
+    in the model's order: by code until the model has an order of its own."""
+    types = list(ATTRIBUTE_TYPES) + sorted({a.type for a in fw.attributes.values()} - set(ATTRIBUTE_TYPES))
+    groups = [(t, ATTRIBUTE_TYPES.get(t, t), [fw.attributes[c] for c in sorted(fw.attributes)
+                                              if fw.attributes[c].type == t]) for t in types]
+    return [g for g in groups if g[2]]
+
+
 _VERBS: dict[str, str] = {"new": "adds", "removed": "removes", "retired": "retires", "changed": "changes"}
 
 
@@ -188,17 +226,18 @@ def _and(items: list[str]) -> str:
 
 
 def _short(effect: Effect) -> tuple[str, str]:
-    """The verb and the object of an effect on a skill: ('changes', 'the guidance notes')."""
-    if effect.op == "unretire-skill":
-        return "returns", "the skill to active"
+    """The verb and the object of an effect on a skill or an attribute: ('changes', 'the guidance notes')."""
+    item = "the attribute" if effect.attribute is not None else "the skill"
+    if effect.op in ("unretire-skill", "unretire-attribute"):
+        return "returns", f"{item} to active"
     verb = _VERBS[_kind(effect)]
     if effect.field is None or effect.field == "status":
-        return verb, "the skill"
+        return verb, item
     return verb, "the " + FIELD_LABELS.get(effect.field, effect.field).lower()
 
 
 def group_changes(cr: ChangeRequest | None, cr_id: str, effects: list[Effect]) -> ChangeGroup:
-    """The effects of one change request on one skill, said briefly, levels together."""
+    """The effects of one change request on one skill (or attribute), said briefly, levels together."""
     phrases: dict[str, list[str]] = {}
     levels: dict[str, list[int]] = {}
     for e in effects:
@@ -218,6 +257,19 @@ def group_changes(cr: ChangeRequest | None, cr_id: str, effects: list[Effect]) -
     kinds = {_kind(e) for e in effects}
     return ChangeGroup(cr_id, cr.title if cr is not None else "", kinds.pop() if len(kinds) == 1 else "changed",
                        impact, "; ".join(parts))
+
+
+def level_runs(levels: Iterable[int]) -> str:
+    """Level numbers as people say them, runs joined: 'level 4', 'levels 1 to 7', 'levels 2, 3 and 5 to 7'."""
+    numbers = sorted(set(levels))
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    parts = [p for r in runs for p in ([f"{r[0]} to {r[-1]}"] if len(r) > 2 else map(str, r))]
+    return ("level " if len(numbers) == 1 else "levels ") + _and(parts)
 
 
 def _slug(name: str, taken: set[str], fallback: str) -> str:
@@ -265,32 +317,49 @@ class _Builder:
                                undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                                keep_trailing_newline=True)
         self.level_numbers = sorted(set(LEVELS) | set(self.fw.levels))
-        # What this release changed, by change request, by skill, by skill level and by level of responsibility.
-        # A dict (ordered, and `in` costs no scan): the change requests index asks it of every request.
+        # What this release changed, by change request, by skill (or attribute), by skill (or attribute) level and
+        # by level of responsibility. A dict (ordered, and `in` costs no scan): the change requests index asks it
+        # of every request.
         self.in_release = dict.fromkeys(cr.id for cr, _ in replay.steps)
         self.by_cr: dict[str, list[Change]] = {}
         self.by_level: dict[tuple[str, int], list[Change]] = {}
+        self.by_attribute_level: dict[tuple[str, int], list[Change]] = {}
         self.by_rl: dict[int, list[Change]] = {}
         self.by_skill: dict[str, list[ChangeGroup]] = {}
+        self.by_attribute: dict[str, list[ChangeGroup]] = {}
         for cr, effects in replay.steps:
-            touched: dict[str, list[Effect]] = {}
-            for effect in effects:
-                change = _change(effect, self.fw, repo.changes)
-                self.by_cr.setdefault(cr.id, []).append(change)
-                if effect.skill is None and effect.level is not None:
-                    self.by_rl.setdefault(effect.level, []).append(change)
-                elif effect.skill is not None:
-                    touched.setdefault(effect.skill, []).append(effect)
-                    if effect.level is not None:
-                        self.by_level.setdefault((effect.skill, effect.level), []).append(change)
-            for code, mine in touched.items():
-                self.by_skill.setdefault(code, []).append(group_changes(cr, cr.id, mine))
+            self.file_changes(cr, effects)
+        self.attribute_groups = attribute_groups(self.fw)
         self.common: dict[str, Any] = {
             "fw": self.fw, "version": self.version, "downloads": downloads, "level_numbers": self.level_numbers,
+            "attribute_groups": self.attribute_groups, "attribute_types": ATTRIBUTE_TYPES,
             "changes": repo.changes, "in_release": self.in_release, "base_ref": replay.base_ref,
             "published": first_published(repo.log),
-            "prose": self.prose, "marks": self.marks,
+            "prose": self.prose, "marks": self.marks, "level_runs": level_runs,
         }
+
+    def file_changes(self, cr: ChangeRequest, effects: list[Effect]) -> None:
+        """Files each effect of one change request under what it changed: an attribute (or one of its levels), a
+        level of responsibility, a skill (or one of its levels)."""
+        skills: dict[str, list[Effect]] = {}
+        attributes: dict[str, list[Effect]] = {}
+        for effect in effects:
+            change = _change(effect, self.fw, self.repo.changes)
+            self.by_cr.setdefault(cr.id, []).append(change)
+            if effect.attribute is not None:  # its level, if any, is the attribute's, not a level of responsibility
+                attributes.setdefault(effect.attribute, []).append(effect)
+                if effect.level is not None:
+                    self.by_attribute_level.setdefault((effect.attribute, effect.level), []).append(change)
+            elif effect.skill is None and effect.level is not None:
+                self.by_rl.setdefault(effect.level, []).append(change)
+            elif effect.skill is not None:
+                skills.setdefault(effect.skill, []).append(effect)
+                if effect.level is not None:
+                    self.by_level.setdefault((effect.skill, effect.level), []).append(change)
+        for code, mine in skills.items():
+            self.by_skill.setdefault(code, []).append(group_changes(cr, cr.id, mine))
+        for code, mine in attributes.items():
+            self.by_attribute.setdefault(code, []).append(group_changes(cr, cr.id, mine))
 
     # Helpers the templates call.
 
@@ -322,8 +391,8 @@ class _Builder:
             out.append(tokens)
         return out
 
-    def marks(self, changes: list[Change]) -> list[tuple[str, str]]:
-        """One mark per change request among `changes`: (CR id, new|changed|removed|retired)."""
+    def marks(self, changes: list[Change] | list[ChangeGroup]) -> list[tuple[str, str]]:
+        """One mark per change request among `changes` (or groups of them): (CR id, new|changed|removed|retired)."""
         seen: dict[str, str] = {}
         for c in changes:
             seen.setdefault(c.cr, c.kind)
@@ -345,10 +414,11 @@ class _Builder:
             yield self.skill_page(fw.skills[code])
         yield self.page("levels/index.html", "levels.html", title="Levels of responsibility", nav="levels")
         for n in self.level_numbers:
-            at = {c for c, s in fw.skills.items() if n in s.levels}
-            yield self.page(f"levels/{n}.html", "level.html", title=self.level_title(n), nav="levels", n=n,
-                            rl=fw.levels.get(n), categories=catalogue(fw, at), rl_changes=self.by_rl.get(n, []),
-                            level_changes=self.by_level)
+            yield self.level_page(n)
+        yield self.page("attributes/index.html", "attributes.html", title="Attributes", nav="attributes",
+                        attribute_changes=self.by_attribute)
+        for code in sorted(fw.attributes):
+            yield self.attribute_page(fw.attributes[code])
         yield from self.changes_pages()
         yield self.changelog_page()
         rows = mapping.rows(self.replay.base, self.after, self.replay.effects)
@@ -361,6 +431,18 @@ class _Builder:
         for item in sorted(static.iterdir(), key=lambda p: p.name):
             if item.is_file() and not item.name.startswith("."):
                 yield item.name, iter([item.read_bytes()])
+
+    def level_page(self, n: int) -> tuple[str, Iterator[bytes]]:
+        """A level of responsibility's page: its essence, the attributes described at it and its skills."""
+        fw = self.fw
+        at = {c for c, s in fw.skills.items() if n in s.levels}
+        # The attributes described at this level, by type, in the order of every attribute list.
+        attributes_at = [(t, label, described) for t, label, group in self.attribute_groups
+                         if (described := [a for a in group if n in a.levels])]
+        return self.page(f"levels/{n}.html", "level.html", title=self.level_title(n), nav="levels", n=n,
+                         rl=fw.levels.get(n), categories=catalogue(fw, at), rl_changes=self.by_rl.get(n, []),
+                         level_changes=self.by_level, attributes_at=attributes_at,
+                         attribute_level_changes=self.by_attribute_level)
 
     def level_title(self, n: int) -> str:
         rl = self.fw.levels.get(n)
@@ -381,6 +463,15 @@ class _Builder:
                          skill_changes=self.by_skill.get(skill.code, []),
                          level_changes={n: self.by_level.get((skill.code, n), []) for n in self.level_numbers})
 
+    def attribute_page(self, attribute: Attribute) -> tuple[str, Iterator[bytes]]:
+        """An attribute's page: its facts, its descriptions and its text at each level where it is described."""
+        return self.page(f"attributes/{attribute.code}.html", "attribute.html",
+                         title=f"{attribute.code} {attribute.name}", nav="attributes", attribute=attribute,
+                         type_label=ATTRIBUTE_TYPES.get(attribute.type, attribute.type),
+                         attribute_changes=self.by_attribute.get(attribute.code, []),
+                         level_changes={n: self.by_attribute_level.get((attribute.code, n), [])
+                                        for n in self.level_numbers})
+
     def changes_pages(self) -> Iterator[tuple[str, Iterator[bytes]]]:
         crs = [self.repo.changes[i] for i in sorted(self.repo.changes)]
         statuses = list(CR_STATUSES) + sorted({c.status for c in crs} - set(CR_STATUSES))
@@ -392,25 +483,31 @@ class _Builder:
                             cr=cr, cr_changes=self.by_cr.get(cr.id, []),
                             operations=[describe_operation(op) for op in cr.operations])
 
-    def changelog_entry(self, e: changelog.Entry) -> ChangeLogEntry:
+    def changelog_entry(self, effect: Effect, e: changelog.Entry) -> ChangeLogEntry:
         skill = self.fw.skills.get(e.skill or "")
         href: str | None = None
-        if e.section == "responsibility_levels":
+        if effect.attribute is not None:
+            href = _attribute_place(effect, self.fw)[1]
+        elif e.section == "responsibility_levels":
             href = f"levels/{e.level}.html"
         elif skill is not None:
             href = f"skills/{skill.code}.html" + (f"#level-{e.level}" if e.level in skill.levels else "")
-        texts = isinstance(e.before, str) and isinstance(e.after, str)
+        before, after = e.before, e.after
+        if effect.attribute is not None:  # its type as published, not the key the data keeps
+            before, after = (_attribute_value(e.field, v) for v in (e.before, e.after))
+        texts = isinstance(before, str) and isinstance(after, str)
         show = texts and e.field not in ("name", "category", "subcategory")
-        return ChangeLogEntry(e, href, diff(e.before, e.after) if show else None)
+        return ChangeLogEntry(e, href, diff(before, after) if show else None)
 
     def changelog_page(self) -> tuple[str, Iterator[bytes]]:
-        items = changelog.entries(self.replay.effects, self.after)
-        sections = [(name, heading, _Entries([e for e in items if e.section == name], self.changelog_entry))
+        # Each entry with its effect, which says what it is about (an entry does not name an attribute).
+        items = [(effect, entry) for effect in self.replay.effects for entry in changelog.entries([effect], self.after)]
+        sections = [(name, heading, _Entries([i for i in items if i[1].section == name], self.changelog_entry))
                     for name, heading in changelog.SECTIONS]
         title = f"{self.fw.name} {self.version}" + (
             f": changes since {self.replay.base_ref}" if self.replay.base_ref else "")
         return self.page("changelog.html", "changelog.html", title="Changelog", heading=title, nav="changelog",
-                         sections=[s for s in sections if s[2]], crs=sorted({e.cr for e in items}))
+                         sections=[s for s in sections if s[2]], crs=sorted({e.cr for _, e in items}))
 
     def search_index(self) -> Iterator[tuple[str, Iterator[bytes]]]:
         skills = []
@@ -422,7 +519,13 @@ class _Builder:
                 "guidance": s.guidance or "", "replaced_by": list(s.replaced_by),
                 "levels": [{"level": n, "text": s.levels[n].description} for n in sorted(s.levels)],
             })
-        data = {"framework": self.fw.name, "edition": self.fw.edition, "version": self.version, "skills": skills}
+        attributes = [{
+            "code": a.code, "name": a.name, "type": a.type, "type_label": label, "status": a.status,
+            "url": f"attributes/{a.code}.html", "description": a.description, "guidance": a.guidance or "",
+            "levels": [{"level": n, "text": a.levels[n].description} for n in sorted(a.levels)],
+        } for _, label, group in self.attribute_groups for a in group]
+        data = {"framework": self.fw.name, "edition": self.fw.edition, "version": self.version, "skills": skills,
+                "attributes": attributes}
         readable = json.JSONEncoder(sort_keys=True, ensure_ascii=False, indent=1)
         yield "search-index.json", _encoded(chain(readable.iterencode(data), ["\n"]))
         # ASCII, and no "<" at all, so that the script can never end an HTML element it might be pasted into.
@@ -437,14 +540,15 @@ class _Entries:
     """A section of the changelog page: counted up front, each entry (and its word diff) made as the page is
     written, so that the diffs of a large release are never all in memory."""
 
-    def __init__(self, items: list[changelog.Entry], make: Callable[[changelog.Entry], ChangeLogEntry]) -> None:
+    def __init__(self, items: list[tuple[Effect, changelog.Entry]],
+                 make: Callable[[Effect, changelog.Entry], ChangeLogEntry]) -> None:
         self.items, self.make = items, make
 
     def __len__(self) -> int:
         return len(self.items)
 
     def __iter__(self) -> Iterator[ChangeLogEntry]:
-        return (self.make(e) for e in self.items)
+        return (self.make(effect, e) for effect, e in self.items)
 
 
 def _encoded(chunks: Iterator[str], size: int = 1 << 16) -> Iterator[bytes]:

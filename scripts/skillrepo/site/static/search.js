@@ -1,4 +1,5 @@
-/* Finds skills as you type, by code, name or any words of their texts, from the index built at release time.
+/* Finds skills and attributes as you type, by code, name or any words of their texts, from the index built at
+   release time.
    The index comes from search-index.js (pages opened from the file system cannot fetch a file); served over
    HTTP without it, search-index.json is fetched instead. Results are built with DOM text nodes only: no text
    from the data is ever parsed as HTML. */
@@ -19,21 +20,28 @@
     return (text || "").toLowerCase();
   }
 
+  /* A skill or an attribute (`kind`), its texts to search and quote, and where it sits (`where`). */
+  function makeEntry(item, kind, where) {
+    var fields = [{ label: "Description", text: item.description || "", anchor: "" }];
+    if (item.guidance) {
+      fields.push({ label: "Guidance", text: item.guidance, anchor: "#guidance" });
+    }
+    (item.levels || []).forEach(function (level) {
+      fields.push({ label: "Level " + level.level, text: level.text, anchor: "#level-" + level.level });
+    });
+    var head = lower(item.code + " " + item.name);
+    var all = [head, lower(where)].concat(fields.map(function (f) {
+      return lower(f.text);
+    }));
+    return { item: item, kind: kind, where: where, fields: fields, head: head, text: all.join("\n") };
+  }
+
   function prepare(index) {
     entries = (index.skills || []).map(function (skill) {
-      var fields = [{ label: "Description", text: skill.description || "", anchor: "" }];
-      if (skill.guidance) {
-        fields.push({ label: "Guidance", text: skill.guidance, anchor: "#guidance" });
-      }
-      (skill.levels || []).forEach(function (level) {
-        fields.push({ label: "Level " + level.level, text: level.text, anchor: "#level-" + level.level });
-      });
-      var head = lower(skill.code + " " + skill.name);
-      var all = [head, lower(skill.category), lower(skill.subcategory)].concat(fields.map(function (f) {
-        return lower(f.text);
-      }));
-      return { skill: skill, fields: fields, head: head, text: all.join("\n") };
-    });
+      return makeEntry(skill, "skill", skill.category + " \u203a " + skill.subcategory);
+    }).concat((index.attributes || []).map(function (attribute) {
+      return makeEntry(attribute, "attribute", attribute.type_label);
+    }));
     if (input.value) {
       run();
     }
@@ -44,13 +52,13 @@
   }
 
   function score(entry, terms, query) {
-    var code = lower(entry.skill.code);
+    var code = lower(entry.item.code);
     var s = 0;
     if (code === query) { s += 1000; } else if (code.indexOf(query) === 0) { s += 500; }
     terms.forEach(function (t) {
       if (entry.head.indexOf(t) >= 0) { s += 100; }
     });
-    if (entry.skill.status !== "active") { s -= 1; }
+    if (entry.item.status !== "active") { s -= 1; }
     return s;
   }
 
@@ -113,38 +121,38 @@
   function render(found, terms, query) {
     list.textContent = "";
     found.slice(0, MAX_RESULTS).forEach(function (entry) {
-      var skill = entry.skill;
+      var data = entry.item;
       var item = document.createElement("li");
       var link = document.createElement("a");
-      link.href = skill.url;
+      link.href = data.url;
       link.className = "result-link";
       var code = document.createElement("span");
       code.className = "code";
-      code.textContent = skill.code;
+      code.textContent = data.code;
       link.appendChild(code);
       link.appendChild(document.createTextNode(" "));
       var name = document.createElement("span");
       name.className = "name";
-      name.textContent = skill.name;
+      name.textContent = data.name;
       link.appendChild(name);
       item.appendChild(link);
-      if (skill.status !== "active") {
+      if (data.status !== "active") {
         var tag = document.createElement("span");
         tag.className = "tag tag-retired";
-        tag.textContent = skill.status;
+        tag.textContent = data.status;
         item.appendChild(document.createTextNode(" "));
         item.appendChild(tag);
       }
       var where = document.createElement("span");
       where.className = "result-where";
-      where.textContent = skill.category + " › " + skill.subcategory;
+      where.textContent = entry.where;
       item.appendChild(where);
       var best = bestField(entry, terms, query);
       if (best) {
         var quote = document.createElement("p");
         quote.className = "result-snippet";
         var label = document.createElement("a");
-        label.href = skill.url + best.field.anchor;
+        label.href = data.url + best.field.anchor;
         label.textContent = best.field.label;
         quote.appendChild(label);
         quote.appendChild(document.createTextNode(": "));
@@ -154,6 +162,16 @@
       list.appendChild(item);
     });
     list.hidden = found.length === 0;
+  }
+
+  /* "3 skills", "1 attribute", "2 skills and 1 attribute". */
+  function counted(found) {
+    var parts = [];
+    [["skill", "skills"], ["attribute", "attributes"]].forEach(function (names) {
+      var n = found.filter(function (e) { return e.kind === names[0]; }).length;
+      if (n > 0) { parts.push(n + " " + (n === 1 ? names[0] : names[1])); }
+    });
+    return parts.join(" and ");
   }
 
   function run() {
@@ -170,13 +188,15 @@
     });
     found.sort(function (a, b) {
       var d = score(b, terms, query) - score(a, terms, query);
-      return d !== 0 ? d : (a.skill.code < b.skill.code ? -1 : 1);
+      if (d !== 0) { return d; }
+      if (a.kind !== b.kind) { return a.kind === "skill" ? -1 : 1; }
+      return a.item.code < b.item.code ? -1 : 1;
     });
     render(found, terms, query);
     if (found.length === 0) {
-      status.textContent = "No skill matches \u201c" + input.value.trim() + "\u201d.";
+      status.textContent = "No skill or attribute matches \u201c" + input.value.trim() + "\u201d.";
     } else {
-      status.textContent = found.length + (found.length === 1 ? " skill matches." : " skills match.") +
+      status.textContent = counted(found) + (found.length === 1 ? " matches." : " match.") +
         (found.length > MAX_RESULTS ? " The first " + MAX_RESULTS + " are shown." : "");
     }
   }
