@@ -28,7 +28,7 @@ _UNPRINTABLE = re.compile(f"[{C0_BUT_TAB_LF_CR}{C1}\u2028\u2029\ufeff]")
 _ESCAPE_EXTRA = re.compile(f"[{C1}\u2028\u2029\ufeff]")
 
 # Key order of nested mappings that the schemas' top-level properties do not cover.
-_NESTED_ORDER: dict[str, list[str]] = {"categories": ["name", "subcategories"]}
+_NESTED_ORDER: dict[str, list[str]] = {"categories": ["name", "subcategories"], "order": ["skills", "attributes"]}
 
 
 def schema_comment(relpath: str, kind: str) -> str:

@@ -99,6 +99,11 @@ def _framework(replayed: Framework, now: Framework) -> list[Difference]:
         out.append(Difference(FRAMEWORK_FILE, "order of the categories changed", item, *names))
     out += [Difference(FRAMEWORK_FILE, f'subcategories of category "{n}" changed', item, _value(a[n]), _value(b[n]))
             for n in b if n in a and a[n] != b[n]]
+    for what in ("skills", "attributes"):
+        expected, found = list(getattr(replayed, what)), list(getattr(now, what))
+        if expected != found and sorted(expected) == sorted(found):  # one added or removed is its own difference
+            out.append(Difference(FRAMEWORK_FILE, f"order of the {what} changed", ((None, None, "order"),), expected,
+                                  found))
     return out
 
 

@@ -20,7 +20,8 @@ PART_BUDGET = MAX_FILE_BYTES // 2
 
 def initial_operations(fw: Framework) -> list[Operation]:
     """The operations that build exactly `fw` (all but its edition) from the empty framework: framework.yaml's
-    fields, each level of responsibility, each attribute with its levels, then each skill by code with its levels."""
+    fields, each level of responsibility, each attribute with its levels, then each skill with its levels, the
+    attributes and the skills in the published order (each added last)."""
     return [op for group in _groups(fw) for op in group]
 
 
@@ -59,7 +60,7 @@ def _groups(fw: Framework) -> list[list[Operation]]:
         head.append(add_attribute(attribute))
         if attribute.status == "retired":
             head.append({"op": "retire-attribute", "attribute": attribute.code})
-    return [head, *(_skill_operations(fw.skills[code]) for code in sorted(fw.skills))]
+    return [head, *(_skill_operations(skill) for skill in fw.skills.values())]  # in the published order
 
 
 def part_skills(operations: list[Operation]) -> list[str]:

@@ -162,6 +162,7 @@ def build(snapshot: Snapshot) -> Repository:
         else:
             _ADD.get(doc.info.kind, _add_nothing)(repo, doc, doc.data)
     _add_levels(repo, item_levels)
+    _put_in_order(repo.framework)
     return repo
 
 
@@ -198,6 +199,19 @@ def _add_skill(repo: Repository, doc: Document, d: Any) -> None:
         status=d["status"], description=d["description"], related=list(d["related"]),
         guidance=d.get("guidance"), replaced_by=list(d.get("replaced_by", [])), url=d.get("url"), source=doc,
     )
+
+
+def _put_in_order(fw: Framework) -> None:
+    """The skills and attributes in framework.yaml's published order; those it does not list (R425) after, by code."""
+    order = fw.source.data.get("order", {}) if fw.source is not None and isinstance(fw.source.data, dict) else {}
+    fw.skills = in_order(fw.skills, order.get("skills", []))
+    fw.attributes = in_order(fw.attributes, order.get("attributes", []))
+
+
+def in_order(items: dict[str, Any], codes: list[str]) -> dict[str, Any]:
+    """`items` (by code) in the order `codes` lists them; those it does not list after, in their own order."""
+    listed = {code: items[code] for code in codes if code in items}
+    return listed | {code: item for code, item in items.items() if code not in listed}
 
 
 def _add_attribute(repo: Repository, doc: Document, d: Any) -> None:

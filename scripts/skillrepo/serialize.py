@@ -62,9 +62,11 @@ def level_data(level: ResponsibilityLevel) -> dict[str, Any]:
 
 
 def framework_data(fw: Framework) -> dict[str, Any]:
-    """framework.yaml's data: name, edition, and categories (in order) with their subcategories."""
+    """framework.yaml's data: name, edition, categories (in order) with their subcategories, and the published
+    order of the skills and attributes."""
     return {"name": fw.name, "edition": fw.edition,
-            "categories": [{"name": name, "subcategories": list(subs)} for name, subs in fw.categories.items()]}
+            "categories": [{"name": name, "subcategories": list(subs)} for name, subs in fw.categories.items()],
+            "order": {"skills": list(fw.skills), "attributes": list(fw.attributes)}}
 
 
 def render(path: str, kind: str, data: dict[str, Any]) -> bytes:

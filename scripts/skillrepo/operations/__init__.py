@@ -12,6 +12,7 @@ from skillrepo.operations.add_level import ADD_LEVEL
 from skillrepo.operations.add_responsibility_level import ADD_RESPONSIBILITY_LEVEL, REMOVE_RESPONSIBILITY_LEVEL
 from skillrepo.operations.add_skill import ADD_SKILL, REMOVE_SKILL
 from skillrepo.operations.base import Effect, Item, Kind, Operation, PreconditionError, Run, UnknownOperation
+from skillrepo.operations.move import MOVE_ATTRIBUTE, MOVE_SKILL
 from skillrepo.operations.remove_level import REMOVE_LEVEL
 from skillrepo.operations.retire_attribute import RETIRE_ATTRIBUTE, UNRETIRE_ATTRIBUTE
 from skillrepo.operations.retire_skill import RETIRE_SKILL, UNRETIRE_SKILL
@@ -27,9 +28,9 @@ __all__ = ["KINDS", "AUTHORED", "EXAMPLES", "Effect", "Item", "Kind", "Operation
 
 # Every kind, in the schema's order; the inverses that only revert produces follow the kind they undo.
 KINDS: dict[str, Kind] = {k.name: k for k in (
-    ADD_SKILL, REMOVE_SKILL, UPDATE_SKILL, RETIRE_SKILL, UNRETIRE_SKILL, ADD_LEVEL, UPDATE_LEVEL, REMOVE_LEVEL,
-    ADD_RESPONSIBILITY_LEVEL, REMOVE_RESPONSIBILITY_LEVEL, UPDATE_RESPONSIBILITY_LEVEL, ADD_ATTRIBUTE, REMOVE_ATTRIBUTE,
-    UPDATE_ATTRIBUTE, RETIRE_ATTRIBUTE, UNRETIRE_ATTRIBUTE, ADD_ATTRIBUTE_LEVEL, UPDATE_ATTRIBUTE_LEVEL,
+    ADD_SKILL, REMOVE_SKILL, UPDATE_SKILL, RETIRE_SKILL, UNRETIRE_SKILL, MOVE_SKILL, ADD_LEVEL, UPDATE_LEVEL,
+    REMOVE_LEVEL, ADD_RESPONSIBILITY_LEVEL, REMOVE_RESPONSIBILITY_LEVEL, UPDATE_RESPONSIBILITY_LEVEL, ADD_ATTRIBUTE, REMOVE_ATTRIBUTE,
+    UPDATE_ATTRIBUTE, RETIRE_ATTRIBUTE, UNRETIRE_ATTRIBUTE, MOVE_ATTRIBUTE, ADD_ATTRIBUTE_LEVEL, UPDATE_ATTRIBUTE_LEVEL,
     REMOVE_ATTRIBUTE_LEVEL, UPDATE_FRAMEWORK)}
 # The kinds a manifest may hold: those with a branch in the manifest schema.
 AUTHORED: tuple[Kind, ...] = tuple(k for k in KINDS.values() if k.schema is not None)
@@ -37,7 +38,7 @@ AUTHORED: tuple[Kind, ...] = tuple(k for k in KINDS.values() if k.schema is not 
 EXAMPLES: tuple[Kind, ...] = (ADD_LEVEL, UPDATE_LEVEL, REMOVE_LEVEL, ADD_SKILL, UPDATE_SKILL, RETIRE_SKILL,
                               UPDATE_RESPONSIBILITY_LEVEL, UPDATE_ATTRIBUTE_LEVEL, ADD_ATTRIBUTE_LEVEL,
                               REMOVE_ATTRIBUTE_LEVEL, UPDATE_ATTRIBUTE, ADD_ATTRIBUTE, RETIRE_ATTRIBUTE,
-                              UPDATE_FRAMEWORK, ADD_RESPONSIBILITY_LEVEL)
+                              MOVE_SKILL, MOVE_ATTRIBUTE, UPDATE_FRAMEWORK, ADD_RESPONSIBILITY_LEVEL)
 
 
 def kind(name: object) -> Kind:

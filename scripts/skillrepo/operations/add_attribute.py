@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from skillrepo.model import Attribute, AttributeLevel, Framework
 from skillrepo.operations.base import (
+    LAST,
     Effect,
     Item,
     Kind,
@@ -15,6 +16,7 @@ from skillrepo.operations.base import (
     attribute_label,
     attribute_title,
     levels_text,
+    placed,
 )
 
 # Every field of an attribute that add-attribute sets; remove-attribute (its inverse) requires each as it was set.
@@ -33,13 +35,14 @@ class NewAttribute:
     guidance: str | None
     url: str | None
     levels: tuple[tuple[int, str], ...]
+    after: str | None = LAST  # where it goes in the published order: after this code (None: first)
 
 
 def parse(op: Operation) -> NewAttribute:
     """The operation a manifest's mapping states."""
     levels = tuple((lv["level"], lv["description"]) for lv in op.get("levels", []))
     return NewAttribute(op["code"], op["id"], op["name"], op["type"], op["description"], op.get("guidance"),
-                        op.get("url"), levels)
+                        op.get("url"), levels, op.get("after", LAST))
 
 
 def added_attribute(op: Operation) -> Attribute:
@@ -75,7 +78,7 @@ def _add(run: Run, op: Operation) -> None:
     unknown = [n for n in attribute.levels if run.fw.levels and n not in run.fw.levels]
     if unknown:
         raise PreconditionError(run.where, f"level {unknown[0]} is not a level of responsibility of this framework")
-    run.put_attribute(attribute)
+    run.fw.attributes = placed(run.fw.attributes, code, attribute, parse(op).after, run.where, "attribute")
     run.effect(None, None, None, None, attribute.name, attribute=code)
     for level in sorted(attribute.levels):
         run.effect(None, level, "description", None, attribute.levels[level].description, attribute=code)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from skillrepo.model import Framework, Skill, SkillLevel
 from skillrepo.operations.base import (
+    LAST,
     Effect,
     Item,
     Kind,
@@ -13,6 +14,7 @@ from skillrepo.operations.base import (
     PreconditionError,
     Run,
     level_summary,
+    placed,
     levels_text,
     skill_title,
 )
@@ -36,13 +38,14 @@ class NewSkill:
     guidance: str | None
     levels: tuple[tuple[int, str], ...]
     url: str | None = None
+    after: str | None = LAST  # where it goes in the published order: after this code (None: first)
 
 
 def parse(op: Operation) -> NewSkill:
     """The operation a manifest's mapping states."""
     levels = tuple((lv["level"], lv["description"]) for lv in op.get("levels", []))
     return NewSkill(op["code"], op["id"], op["name"], op["category"], op["subcategory"], op["description"],
-                    tuple(op.get("related", [])), op.get("guidance"), levels, op.get("url"))
+                    tuple(op.get("related", [])), op.get("guidance"), levels, op.get("url"), op.get("after", LAST))
 
 
 def added_skill(op: Operation) -> Skill:
@@ -62,7 +65,7 @@ def _add(run: Run, op: Operation) -> None:
     for other in run.fw.skills.values():
         if other.id == skill.id:
             raise PreconditionError(run.where, f"id {skill.id} is already the id of {other.code}")
-    run.put(skill)
+    run.fw.skills = placed(run.fw.skills, code, skill, parse(op).after, run.where, "skill")
     run.effect(code, None, None, None, skill.name)
     for level in sorted(skill.levels):
         run.effect(code, level, "description", None, skill.levels[level].description)
@@ -121,6 +124,7 @@ EXAMPLE = """\
 #    description: |-
 #      The overall description.
 #    related: [ITOP]
+#    after: ITMG                    # its place in the published order (null: first); without it, last
 #    levels:
 #      - {level: 3, description: "The skill at level 3."}
 """

@@ -141,6 +141,36 @@ class Run:
         self.fw.attributes[attribute.code] = attribute
 
 
+# What `after` is when an operation does not give it: the item goes last in the published order.
+LAST = "<last>"
+
+
+def placed(items: dict[str, Any], code: str, item: Any, after: str | None, where: str, what: str) -> dict[str, Any]:
+    """`items` (in the published order) with `item` under `code`, after the code `after` (None: first; LAST: last);
+    a PreconditionError if `after` is not one of them."""
+    rest = {k: v for k, v in items.items() if k != code}
+    if after == LAST:
+        return rest | {code: item}
+    if after is not None and after not in rest:
+        raise PreconditionError(where, f"{after} is not a {what} of the framework, so nothing can come after it")
+    out: dict[str, Any] = {} if after is not None else {code: item}
+    for key, value in rest.items():
+        out[key] = value
+        if key == after:
+            out[code] = item
+    return out
+
+
+def preceding(items: dict[str, Any], code: str) -> str | None:
+    """The code before `code` in the published order (None when it is first)."""
+    before: str | None = None
+    for key in items:
+        if key == code:
+            return before
+        before = key
+    return before
+
+
 def skill_title(fw: Framework, code: str | None) -> str:
     """A skill as the changelog names it: 'ITOP IT infrastructure', or the bare code of one that is gone."""
     skill = fw.skills.get(code or "")

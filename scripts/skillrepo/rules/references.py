@@ -66,6 +66,9 @@ RULES = document(
     Rule("R422", "skill-without-levels", "An active skill is defined at no level.",
          "framework/skills/ITOP/ holding only skill.yaml", "framework/skills/ITOP/level-1.yaml ... beside it",
          severity="warning"),
+    Rule("R425", "order-unknown", "framework.yaml's published order lists a skill (or attribute) that does not "
+         "exist. apply keeps the order; a skill it does not list comes last.",
+         "order:\n  skills: [ITSP, ITOX]", "order:\n  skills: [ITSP, ITOP]"),
     Rule("R424", "attribute-code-of-skill", "An attribute has the code of a skill: a code names one thing.",
          "# framework/attributes/ITOP/attribute.yaml\ncode: ITOP", "# framework/attributes/AUTO/attribute.yaml\n"
          "code: AUTO"),
@@ -98,6 +101,21 @@ def orphan_levels(repo: Repository) -> Iterator[Finding]:
         yield at_file(orphan.path, "R403", "level file without its attribute: "
                       f"framework/attributes/{orphan.info.code}/attribute.yaml does not exist; add it, or remove "
                       "this file")
+
+
+@finds("R425")
+def published_order(repo: Repository) -> Iterator[Finding]:
+    doc = repo.framework.source
+    data: Any = doc.data if doc is not None else None
+    if doc is None or not isinstance(data, dict):
+        return
+    order = data.get("order", {})
+    for what, dirs in (("skills", repo.skill_dirs), ("attributes", repo.attribute_dirs)):
+        listed = order.get(what, [])
+        for i, code in enumerate(listed):
+            if code not in dirs:
+                yield at(doc, ("order", what, i), "R425", f"order lists {code}, which is not one of the "
+                         f"{what}; remove it (apply keeps the order: never edit it by hand)")
 
 
 @finds("R424")
