@@ -12,6 +12,8 @@ from skillrepo.domain import LEVELS
 SKILLS_SHEET = "Skills"
 LEVELS_SHEET = "Levels of responsibility"
 CATEGORIES_SHEET = "Categories"
+# The published workbook opens with this sheet of terms of use: text, not data, which the reader passes over.
+NOTES_SHEET = "Read Me Notes"
 
 DESCRIPTION = "Level {} description"
 # As published: one "Levels" cell over the seven level columns (the CSV of a merged cell), each row's level cells
@@ -20,10 +22,19 @@ SKILL_HEADER: tuple[str, ...] = (
     "#", "Levels", *([""] * (len(LEVELS) - 1)), "Code", "URL", "Skill", "Category", "Subcategory",
     "Overall description", "Guidance notes", *(DESCRIPTION.format(n) for n in LEVELS),
 )
+# The published attributes file: the skills file's layout without "#", its name column "Attribute name", and a
+# Type column holding one of domain.ATTRIBUTE_TYPES' labels.
+ATTRIBUTE_HEADER: tuple[str, ...] = (
+    "Levels", *([""] * (len(LEVELS) - 1)), "Code", "URL", "Attribute name", "Type", "Overall description",
+    "Guidance notes", *(DESCRIPTION.format(n) for n in LEVELS),
+)
+# The levels sheet's layout before the published (transposed) one, which the reader no longer reads.
 LEVEL_HEADER: tuple[str, ...] = ("Level", "Name", "Essence")
 # The published levels of responsibility file is transposed: a row per field, a column per level.
 PUBLISHED_LEVEL_FIELDS: tuple[str, ...] = ("Level", "Guiding phrase", "Essence of the level", "URL")
 CATEGORY_HEADER: tuple[str, ...] = ("Category", "Subcategory")
+# The attributes sheet of a release's workbook, in ATTRIBUTE_HEADER's layout.
+ATTRIBUTES_SHEET = "Attributes"
 
 _DANGER = ("=", "+", "-", "@", "\t", "\r")
 
