@@ -89,7 +89,8 @@ def test_attributes_csv_has_the_published_layout(built: Path) -> None:
     cells = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
     auto = cells[1]
     assert auto[:7] == ["1", "2", "3", "4", "5", "6", "7"]  # the level cells under the one Levels header cell
-    assert auto[8] == "site/attributes/AUTO.html" and (built / "site").is_dir()
+    assert [r[8] for r in cells[1:]] == [f"site/attributes/{r[7]}.html" for r in cells[1:]]
+    assert all((built / r[8]).is_file() for r in cells[1:])  # each attribute's page in the release's site
     framework = json.loads((built / "framework.json").read_text())
     first = framework["attributes"][0]
     assert auto[11:13] == [first["description"], ""]  # no guidance notes
