@@ -82,7 +82,7 @@ def read_as_opensalt(package: Package) -> tuple[dict[str, Any], dict[str, str], 
 def test_opensalt_reads_the_tree_every_item_typed_and_none_orphaned(package: Package) -> None:
     items, typed, children = read_as_opensalt(package)
     document = package["CFDocument"]["identifier"]
-    below = {"Category": "Subcategory", "Subcategory": "Skill", "Skill": "Skill level"}
+    below = {"Category": "Subcategory", "Subcategory": "Skill", "Skill": "Skill level", "Attribute": "Attribute level"}
     reached, queue = [], list(children[document])
     while queue:
         node = queue.pop()
@@ -90,9 +90,18 @@ def test_opensalt_reads_the_tree_every_item_typed_and_none_orphaned(package: Pac
         assert all(typed[child] == below[typed[node]] for child in children.get(node, [])), typed[node]
         queue.extend(children.get(node, []))
     assert sorted(reached) == sorted(items)  # every item hangs in the tree, once
-    assert {typed[c] for c in children[document]} == {"Category", "Level of responsibility"}
+    assert [typed[c] for c in children[document]] == ["Category"] * 6 + ["Level of responsibility"] * 7 + [
+        "Attribute"] * 5
     counts = {t: list(typed.values()).count(t) for t in set(typed.values())}
-    assert counts == {"Category": 6, "Subcategory": 16, "Skill": 16, "Skill level": 62, "Level of responsibility": 7}
+    assert counts == {"Category": 6, "Subcategory": 16, "Skill": 16, "Skill level": 62, "Level of responsibility": 7,
+                      "Attribute": 5, "Attribute level": 35}
+    auto = next(i for i in items if items[i].get("humanCodingScheme") == "AUTO")
+    assert [items[c]["humanCodingScheme"] for c in children[auto]] == [f"AUTO{n}" for n in range(1, 8)]
+    part_of = {(items[a["originNodeURI"]["identifier"]]["humanCodingScheme"],
+                items[a["destinationNodeURI"]["identifier"]]["humanCodingScheme"])
+               for a in package["CFAssociations"] if a["associationType"] == "isPartOf"}
+    assert len(part_of) == 35 and {("AUTO3", "L3"), ("BUSK7", "L7")} <= part_of
+    assert all(origin[-1] == level[-1] for origin, level in part_of)  # each attribute level is part of its level
     assert all(items[i]["CFItemType"] == typed[i] for i in items)
     skill_levels = defaultdict(list)
     for a in package["CFAssociations"]:
@@ -147,14 +156,40 @@ operations:
 """
 
 
+ATTRIBUTE_RENAME = """\
+id: CR-1500
+title: Independence
+status: accepted
+applies_to: []
+operations:
+  - op: update-attribute
+    attribute: AUTO
+    name: {from: Autonomy, to: Independence}
+"""
+ATTRIBUTE_LEVEL_TEXT = """\
+id: CR-1500
+title: Close supervision
+status: accepted
+applies_to: []
+operations:
+  - op: update-attribute-level
+    attribute: AUTO
+    level: 1
+    description:
+      edits:
+        - {old: "close supervision", new: "close and regular supervision"}
+"""
+
+
 def records(package: Package) -> dict[str, dict[str, Any]]:
     return {r["identifier"]: r for r in [package["CFDocument"], *package["CFItems"], *package["CFAssociations"],
                                          *package["CFDefinitions"]["CFItemTypes"]]}
 
 
 # A rename shows in NTAS, its levels' labels and every link to them; a level's text only in that level.
-@pytest.mark.parametrize(("manifest", "shown_in", "links_show_it"), [(RENAME, "NTAS", True),
-                                                                     (LEVEL_TEXT, "NTAS3", False)])
+@pytest.mark.parametrize(("manifest", "shown_in", "links_show_it"), [
+    (RENAME, "NTAS", True), (LEVEL_TEXT, "NTAS3", False), (ATTRIBUTE_RENAME, "AUTO", True),
+    (ATTRIBUTE_LEVEL_TEXT, "AUTO1", False)])
 def test_only_what_a_change_request_changed_has_a_later_last_change(
         git_root: Path, monkeypatch: pytest.MonkeyPatch, manifest: str, shown_in: str, links_show_it: bool) -> None:
     first = records(release(git_root, "1.0.0", DAY_1, monkeypatch))

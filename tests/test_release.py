@@ -15,11 +15,12 @@ import pytest
 from helpers import ROOT, copy_bundled, git, init_git, run_in_process, wait_for_clock_to_pass, write_files
 from jsonschema import Draft202012Validator
 from skillrepo.checker import check_repository
+from skillrepo.domain import ATTRIBUTE_TYPES
 from skillrepo.model import Framework
 
 GOLDEN = Path(__file__).parent / "golden"
-RELEASE_FILES = ["CHANGELOG.md", "SHA256SUMS", "case.json", "changes.json", "framework.json", "levels.csv",
-                 "mapping.csv", "mapping.json", "skills.csv", "skills.xlsx"]
+RELEASE_FILES = ["CHANGELOG.md", "SHA256SUMS", "attributes.csv", "case.json", "changes.json", "framework.json",
+                 "levels.csv", "mapping.csv", "mapping.json", "skills.csv", "skills.xlsx"]
 
 
 def release(repo: Path, version: str, *extra: str, env: dict[str, str] | None = None) -> Path:
@@ -56,6 +57,74 @@ def test_framework_json_follows_its_schema(built: Path) -> None:
     assert list(Draft202012Validator(schema).iter_errors(data)) == []
     itop = next(s for s in data["skills"] if s["code"] == "ITOP")
     assert [lv["level"] for lv in itop["levels"]] == [1, 2, 3, 4, 5]
+    assert [(a["code"], a["type"], a["type_label"], a["status"]) for a in data["attributes"]] == [
+        ("AUTO", "generic", "Attributes", "active"),
+        ("BUSK", "behavioural", "Business skills/Behavioural factors", "active"),
+        ("COMP", "generic", "Attributes", "active"), ("INFL", "generic", "Attributes", "active"),
+        ("KNGE", "generic", "Attributes", "active")]
+    auto = data["attributes"][0]
+    assert auto["name"] == "Autonomy" and [lv["level"] for lv in auto["levels"]] == list(range(1, 8))
+    ids = [lv["id"] for a in data["attributes"] for lv in a["levels"]] + [a["id"] for a in data["attributes"]]
+    skill_ids = {lv["id"] for s in data["skills"] for lv in s["levels"]} | {s["id"] for s in data["skills"]}
+    assert len(set(ids)) == 40 and not set(ids) & skill_ids
+    assert [sorted(lv) for lv in data["levels"]] == [["essence", "level", "name", "url"]] * 7
+
+
+def test_the_release_schema_knows_every_attribute_type_and_its_label() -> None:
+    schema = json.loads((ROOT / "schemas/release.schema.json").read_text())
+    fields = schema["properties"]["attributes"]["items"]["properties"]
+    assert (fields["type"]["enum"], fields["type_label"]["enum"]) == (list(ATTRIBUTE_TYPES),
+                                                                      list(ATTRIBUTE_TYPES.values()))
+
+
+def test_attributes_csv_has_the_published_layout(built: Path) -> None:
+    raw = (built / "attributes.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbfLevels,,,,,,,Code,URL,Attribute name,Type,Overall description,Guidance notes,"
+                          b"Level 1 description,Level 2 description,Level 3 description,Level 4 description,"
+                          b"Level 5 description,Level 6 description,Level 7 description\r\n")
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline=""), restkey="rest"))
+    assert [(r["Code"], r["Attribute name"], r["Type"]) for r in rows] == [
+        ("AUTO", "Autonomy", "Attributes"), ("BUSK", "Business skills", "Business skills/Behavioural factors"),
+        ("COMP", "Complexity", "Attributes"), ("INFL", "Influence", "Attributes"), ("KNGE", "Knowledge", "Attributes")]
+    cells = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+    auto = cells[1]
+    assert auto[:7] == ["1", "2", "3", "4", "5", "6", "7"]  # the level cells under the one Levels header cell
+    assert [r[8] for r in cells[1:]] == [f"site/attributes/{r[7]}.html" for r in cells[1:]]
+    assert all((built / r[8]).is_file() for r in cells[1:])  # each attribute's page in the release's site
+    framework = json.loads((built / "framework.json").read_text())
+    first = framework["attributes"][0]
+    assert auto[11:13] == [first["description"], ""]  # no guidance notes
+    assert auto[13:] == [lv["description"] for lv in first["levels"]]
+
+
+def test_a_retired_attribute_leaves_the_sheet_and_keeps_its_status(git_root: Path) -> None:
+    write_files(git_root, {"changes/CR-1500/manifest.yaml": RETIRE_ATTRIBUTE})
+    git(git_root, "add", "-A")
+    git(git_root, "commit", "-qm", "Propose CR-1500")
+    assert run_in_process("apply", "CR-1500", "--commit", cwd=git_root).returncode == 0
+    out = release(git_root, "1.0.0", "--base-url", "https://example.org/fw/")
+    rows = list(csv.reader(io.StringIO((out / "attributes.csv").read_text(encoding="utf-8-sig"), newline="")))
+    assert [r[7] for r in rows[1:]] == ["AUTO", "COMP", "INFL", "KNGE"]
+    assert rows[1][8] == "https://example.org/fw/attributes/AUTO.html"
+    framework = json.loads((out / "framework.json").read_text())
+    assert {a["code"]: a["status"] for a in framework["attributes"]}["BUSK"] == "retired"
+    items = json.loads((out / "case.json").read_text())["CFItems"]
+    assert "BUSK" in {i.get("humanCodingScheme") for i in items}
+    changes = json.loads((out / "changes.json").read_text())["sections"]
+    assert [(r["skill"], r["attribute"], r["cr"]) for r in changes["attributes"]] == [(None, "BUSK", "CR-1500")]
+    mapping = json.loads((out / "mapping.json").read_text())
+    assert not [r for r in mapping if "CR-1500" in r["change_requests"]]  # an attribute is no skill to map
+
+
+RETIRE_ATTRIBUTE = """\
+id: CR-1500
+title: Business skills are no longer an attribute
+status: accepted
+applies_to: []
+operations:
+  - op: retire-attribute
+    attribute: BUSK
+"""
 
 
 def case_items(path: Path) -> tuple[dict[str, dict[str, object]], list[dict[str, object]], dict[str, object]]:
@@ -70,11 +139,13 @@ def test_case_package_is_complete_and_every_association_resolves(built: Path) ->
     assert set(levels.values()) <= set(items)
     assert len(levels) == 62
     assert {i["CFItemType"] for i in items.values()} == {"Category", "Subcategory", "Skill", "Skill level",
-                                                          "Level of responsibility"}
+                                                          "Level of responsibility", "Attribute", "Attribute level"}
+    attribute_levels = {lv["id"] for a in framework["attributes"] for lv in a["levels"]}
+    assert {i for i, item in items.items() if item["CFItemType"] == "Attribute level"} == attribute_levels
     known = set(items) | {document["identifier"]}
     for a in associations:
         assert a["originNodeURI"]["identifier"] in known and a["destinationNodeURI"]["identifier"] in known
-        assert a["associationType"] in {"isChildOf", "hasSkillLevel", "isRelatedTo", "replacedBy"}
+        assert a["associationType"] in {"isChildOf", "hasSkillLevel", "isRelatedTo", "replacedBy", "isPartOf"}
     parents = {a["originNodeURI"]["identifier"] for a in associations if a["associationType"] == "isChildOf"}
     assert set(items) == parents  # every item hangs in the tree
     for required in ("identifier", "uri", "creator", "title", "lastChangeDateTime", "caseVersion"):
@@ -164,9 +235,24 @@ def test_levels_csv_is_transposed_as_the_published_file_is(built: Path, bundled:
     assert all((built / url).is_file() for url in rows[3][1:])  # each level's page in the release's site
 
 
+def csv_cells(path: Path) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"), newline="")))
+
+
+def sheet_cells(sheet: object) -> list[list[str]]:
+    """A worksheet's cells as its CSV would have them: empty cells as "", numbers as their digits."""
+    return [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]  # type: ignore[attr-defined]
+
+
 def test_the_workbook_reads_back(built: Path) -> None:
     book = openpyxl.load_workbook(built / "skills.xlsx")
-    assert book.sheetnames == ["Skills", "Levels of responsibility", "Categories", "Changes", "Mapping"]
+    assert book.sheetnames == ["Skills", "Attributes", "Levels of responsibility", "Categories"]
+    # The attributes and the levels of responsibility: the layouts of attributes.csv and levels.csv, cell for cell.
+    assert sheet_cells(book["Attributes"]) == csv_cells(built / "attributes.csv")
+    assert sheet_cells(book["Levels of responsibility"]) == csv_cells(built / "levels.csv")
+    assert [c.value for c in book["Levels of responsibility"]["A"]] == ["Level", "Guiding phrase",
+                                                                        "Essence of the level", "URL"]
+    assert sheet_cells(book["Skills"]) == csv_cells(built / "skills.csv")
     skills = book["Skills"]
     header = [c.value for c in skills[1]]
     assert header[:8] == ["#", "Levels", *[None] * 6]  # one Levels cell over the seven level columns, as published

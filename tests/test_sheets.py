@@ -30,9 +30,13 @@ def url(code: str) -> str:
     return f"https://example.org/skills/{code}"
 
 
+def level_url(level: int) -> str:
+    return f"https://example.org/levels/{level}"
+
+
 def workbook(fw: Framework, epoch: int = EPOCH) -> bytes:
-    return sheets.to_xlsx([("Skills", *sheets.skill_rows(fw, url)),
-                           ("Levels of responsibility", *sheets.level_rows(fw))], epoch)
+    return sheets.to_xlsx([("Skills", *sheets.skill_rows(fw, url)), ("Attributes", *sheets.attribute_rows(fw, url)),
+                           ("Levels of responsibility", *sheets.published_level_rows(fw, level_url))], epoch)
 
 
 def test_the_skills_sheet_has_the_published_columns_and_order(bundled: Framework) -> None:
@@ -57,11 +61,43 @@ def test_retired_skills_are_not_in_the_skills_sheet(bundled: Framework) -> None:
     assert [r[0] for r in rows] == list(range(1, len(fw.skills)))
 
 
-def test_the_levels_sheet_layout(bundled: Framework) -> None:
-    header, rows = sheets.level_rows(bundled)
-    assert header == ["Level", "Name", "Essence", "Autonomy", "Influence", "Complexity", "Knowledge", "Business skills"]
-    assert [r[:2] for r in rows] == [[1, "Follow"], [2, "Assist"], [3, "Apply"], [4, "Enable"], [5, "Ensure/advise"],
-                                     [6, "Initiate/influence"], [7, "Set strategy/inspire/mobilise"]]
+def test_the_attributes_sheet_has_the_published_columns(bundled: Framework) -> None:
+    header, rows = sheets.attribute_rows(bundled, url)
+    assert header == ["Levels", *[""] * 6, "Code", "URL", "Attribute name", "Type", "Overall description",
+                      "Guidance notes", *(f"Level {n} description" for n in range(1, 8))]
+    assert [r[7:11] for r in rows] == [
+        ["AUTO", url("AUTO"), "Autonomy", "Attributes"],
+        ["BUSK", url("BUSK"), "Business skills", "Business skills/Behavioural factors"],
+        ["COMP", url("COMP"), "Complexity", "Attributes"], ["INFL", url("INFL"), "Influence", "Attributes"],
+        ["KNGE", url("KNGE"), "Knowledge", "Attributes"]]
+    assert rows[0][:7] == [1, 2, 3, 4, 5, 6, 7]
+    assert rows[0][13:] == [bundled.attributes["AUTO"].levels[n].description for n in range(1, 8)]
+
+
+def test_an_attribute_keeps_its_publishers_url_and_marks_only_its_levels(bundled: Framework) -> None:
+    fw = copy.deepcopy(bundled)
+    auto = fw.attributes["AUTO"]
+    auto.url, auto.guidance = "https://publisher.example/attributes/autonomy", "Read it with the levels."
+    del auto.levels[7], auto.levels[1]
+    fw.attributes["KNGE"].status = "retired"
+    header, rows = sheets.attribute_rows(fw, url)
+    assert [r[7] for r in rows] == ["AUTO", "BUSK", "COMP", "INFL"]  # a retired attribute is not in the sheet
+    assert rows[0][:9] == [None, 2, 3, 4, 5, 6, None, "AUTO", "https://publisher.example/attributes/autonomy"]
+    assert rows[0][header.index("Guidance notes")] == "Read it with the levels."
+    assert rows[0][header.index("Level 1 description")] is None and rows[0][header.index("Level 7 description")] is None
+
+
+def test_the_levels_sheet_is_transposed_as_published(bundled: Framework) -> None:
+    header, rows = sheets.published_level_rows(bundled, level_url)
+    assert header == ["Level", 1, 2, 3, 4, 5, 6, 7]
+    assert rows[0] == ["Guiding phrase", "Follow", "Assist", "Apply", "Enable", "Ensure/advise", "Initiate/influence",
+                       "Set strategy/inspire/mobilise"]
+    assert [r[0] for r in rows] == ["Guiding phrase", "Essence of the level", "URL"]
+    assert rows[2][1:] == [level_url(n) for n in range(1, 8)]
+    book = openpyxl.load_workbook(io.BytesIO(workbook(bundled)))
+    levels = book["Levels of responsibility"]
+    assert [c.value for c in levels[1]] == header  # the levels' numbers as numbers, as in the published file
+    assert levels.column_dimensions["A"].width >= len("Essence of the level")  # its labels are not cut
 
 
 def test_csv_is_utf8_with_bom_crlf_and_minimal_quoting() -> None:
@@ -98,14 +134,17 @@ def test_the_url_column_keeps_a_publishers_address_only(tmp_path: Path) -> None:
 def test_the_workbook_reads_back_everything(tmp_path: Path, bundled: Framework) -> None:
     path = tmp_path / "skills.xlsx"
     path.write_bytes(sheets.to_xlsx([("Skills", *sheets.skill_rows(bundled, url)),
-                                     ("Levels of responsibility", *sheets.level_rows(bundled)),
+                                     ("Attributes", *sheets.attribute_rows(bundled, url)),
+                                     ("Levels of responsibility", *sheets.published_level_rows(bundled, level_url)),
                                      ("Categories", *sheets.category_rows(bundled))], EPOCH))
     got = read_sheet(path)
     assert got.categories == bundled.categories
-    assert got.attributes == bundled.attributes
-    assert got.levels is not None
-    assert {n: (lv.name, lv.essence, lv.attributes) for n, lv in got.levels.items()} == {
-        n: (lv.name, lv.essence, lv.attributes) for n, lv in bundled.levels.items()}
+    assert got.attributes is not None and got.levels is not None
+    assert [(a.code, a.name, a.type, a.description, a.guidance, a.levels) for a in got.attributes] == [
+        (a.code, a.name, a.type, a.description, a.guidance, {n: lv.description for n, lv in a.levels.items()})
+        for a in (bundled.attributes[c] for c in sorted(bundled.attributes))]
+    assert {n: (lv.name, lv.essence, lv.url) for n, lv in got.levels.items()} == {
+        n: (lv.name, lv.essence, level_url(n)) for n, lv in bundled.levels.items()}
     assert {s.code: (s.name, s.category, s.subcategory, s.description, s.guidance, s.levels) for s in got.skills} == {
         s.code: (s.name, s.category, s.subcategory, s.description, s.guidance,
                  {n: lv.description for n, lv in s.levels.items()}) for s in bundled.skills.values()}
@@ -200,8 +239,10 @@ from skillrepo.domain import LEVEL_NAMES
 from skillrepo.exports import sheets
 fw = check_repository(Path(sys.argv[1]))[0].framework
 url = lambda code: f"https://example.org/skills/{code}"
-data = sheets.to_xlsx([("Skills", *sheets.skill_rows(fw, url)),
-                       ("Levels of responsibility", *sheets.level_rows(fw))], int(sys.argv[2]))
+data = sheets.to_xlsx([("Skills", *sheets.skill_rows(fw, url)), ("Attributes", *sheets.attribute_rows(fw, url)),
+                       ("Levels of responsibility",
+                        *sheets.published_level_rows(fw, lambda n: f"https://example.org/levels/{n}"))],
+                      int(sys.argv[2]))
 sys.stdout.buffer.write(data)
 """
 

@@ -33,6 +33,8 @@ LEVEL_HEADER: tuple[str, ...] = ("Level", "Name", "Essence")
 # The published levels of responsibility file is transposed: a row per field, a column per level.
 PUBLISHED_LEVEL_FIELDS: tuple[str, ...] = ("Level", "Guiding phrase", "Essence of the level", "URL")
 CATEGORY_HEADER: tuple[str, ...] = ("Category", "Subcategory")
+# The attributes sheet of a release's workbook, in ATTRIBUTE_HEADER's layout.
+ATTRIBUTES_SHEET = "Attributes"
 
 _DANGER = ("=", "+", "-", "@", "\t", "\r")
 

@@ -30,6 +30,7 @@ from skillrepo.model import Repository
 from skillrepo.planning import Refusal, require_clean
 from skillrepo.record import Log, content_digest, order_at, render, with_release
 from skillrepo.replay import Replay, since_release
+from skillrepo.sheetlayout import ATTRIBUTES_SHEET, CATEGORIES_SHEET, LEVELS_SHEET, SKILLS_SHEET
 from skillrepo.writing import write_files
 
 
@@ -64,12 +65,6 @@ def source_epoch(root: Path) -> int:
     return history.commit_time(history.head_commit(git_repo))
 
 
-def _changes_rows(items: list[changelog.Entry]) -> tuple[list[str], list[list[object]]]:
-    header = ["Change request", "Section", "Skill", "Level", "Impact", "What changed"]
-    titles = dict(changelog.SECTIONS)
-    return header, [[e.cr, titles[e.section], e.skill or "", e.level or "", e.impact, e.summary] for e in items]
-
-
 def build(repo: Repository, replay: Replay, version: str, epoch: int,
           links: changelog.Links) -> list[tuple[str, Writer]]:
     """The release's files, in the order they are built, each as a name and how to write it; the changelog's
@@ -85,18 +80,19 @@ def build(repo: Repository, replay: Replay, version: str, epoch: int,
     map_header = list(mapping.COLUMNS)
     map_table = [[row[c] for c in map_header] for row in mapping_rows]
     # The URL columns: each item's page on the site, absolute when the site's base URL is given.
-    skills_header, skill_rows = sheets.skill_rows(fw, lambda code: links.page(f"skills/{code}.html") or "")
-    level_header, level_rows = sheets.level_rows(fw)
-    changes_header, change_rows = _changes_rows(items)
+    skills = sheets.skill_rows(fw, lambda code: links.page(f"skills/{code}.html") or "")
+    attributes = sheets.attribute_rows(fw, lambda code: links.page(f"attributes/{code}.html") or "")
+    levels = sheets.published_level_rows(fw, lambda n: links.page(f"levels/{n}.html") or "")
+    # The workbook holds the framework's four published sheets and nothing else, so that a reader of published
+    # workbooks (init --from-sheet too) reads it; the changes and the mapping are in their own files.
     return [
         ("framework.json", lambda out: write_json(out, framework_json.document(fw, version))),
-        ("skills.csv", lambda out: sheets.write_csv(out, skills_header, skill_rows)),
-        ("levels.csv", lambda out: sheets.write_csv(out, *sheets.published_level_rows(
-            fw, lambda n: links.page(f"levels/{n}.html") or ""))),
+        ("skills.csv", lambda out: sheets.write_csv(out, *skills)),
+        ("attributes.csv", lambda out: sheets.write_csv(out, *attributes)),
+        ("levels.csv", lambda out: sheets.write_csv(out, *levels)),
         ("skills.xlsx", lambda out: sheets.write_xlsx(out, [
-            ("Skills", skills_header, skill_rows), ("Levels of responsibility", level_header, level_rows),
-            ("Categories", *sheets.category_rows(fw)), ("Changes", changes_header, change_rows),
-            ("Mapping", map_header, map_table)], epoch)),
+            (SKILLS_SHEET, *skills), (ATTRIBUTES_SHEET, *attributes), (LEVELS_SHEET, *levels),
+            (CATEGORIES_SHEET, *sheets.category_rows(fw))], epoch)),
         ("case.json", lambda out: write_json(out, case.package(fw, version, times))),
         ("CHANGELOG.md", text_writer(lambda: changelog.markdown(title, items, repo.changes, links))),
         ("changes.json", lambda out: write_json(out, changelog.json_document(title, replay.base_ref, items, links))),

@@ -1,8 +1,9 @@
 """case.json: the framework as a 1EdTech CASE 1.1 CFPackage, so that CASE tools (OpenSALT and others) load it.
 
-CFItems for categories, subcategories, skills, skill levels and levels of responsibility, each typed through
-CFItemTypeURI; CFAssociations `isChildOf` for the tree, `hasSkillLevel` from a skill to its levels, `replacedBy`
-for retirements and merges, `isRelatedTo` for related skills. Identifiers are UUIDs that stay the same across
+CFItems for categories, subcategories, skills, skill levels, levels of responsibility, attributes and attribute
+levels, each typed through CFItemTypeURI; CFAssociations `isChildOf` for the tree, `hasSkillLevel` from a skill to
+its levels, `isPartOf` from an attribute level to its level of responsibility, `replacedBy` for retirements and
+merges, `isRelatedTo` for related skills. Identifiers are UUIDs that stay the same across
 releases for the same item; URIs are `urn:uuid:` forms of them. Each record's lastChangeDateTime is when its own
 content last changed (exports/lastchange.py).
 """
@@ -12,7 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from skillrepo.exports.ids import derived_id, skill_level_id
+from skillrepo.exports.framework_json import ordered_attributes
+from skillrepo.exports.ids import attribute_level_id, derived_id, skill_level_id
 from skillrepo.exports.lastchange import LastChanges
 from skillrepo.model import Framework
 
@@ -31,8 +33,8 @@ class ItemType:
         return derived_id("item-type", self.title)
 
 
-# Every kind of item the package holds, in the order CFDefinitions lists them: a new kind (an attribute, an
-# attribute at a level) is one entry here, and the items that `_Package.item` adds of it.
+# Every kind of item the package holds, in the order CFDefinitions lists them: a new kind is one entry here, and
+# the items that `_Package.item` adds of it.
 ITEM_TYPES: dict[str, ItemType] = {
     "category": ItemType("Category", "A group of subcategories of skills."),
     "subcategory": ItemType("Subcategory", "A group of skills within a category."),
@@ -40,6 +42,9 @@ ITEM_TYPES: dict[str, ItemType] = {
     "skill-level": ItemType("Skill level", "A skill as practised at one level of responsibility."),
     "responsibility-level": ItemType("Level of responsibility",
                                      "A generic level of responsibility, from 1 (the least) upwards."),
+    "attribute": ItemType("Attribute", "An attribute the levels of responsibility are described by: a generic "
+                                       "attribute, or a business skill or behavioural factor."),
+    "attribute-level": ItemType("Attribute level", "An attribute as described at one level of responsibility."),
 }
 
 
@@ -139,6 +144,29 @@ def _responsibility_levels(fw: Framework, out: _Package) -> None:
         out.associate("isChildOf", rl_id, out.doc_id, named, start + n)
 
 
+def _attributes(fw: Framework, out: _Package) -> None:
+    """The attributes, children of the document after the levels of responsibility, active and retired as skills
+    are; each level of one a child of its attribute and part of its level of responsibility."""
+    times, start = out.times, len(fw.categories) + len(fw.levels)
+    for index, attribute in enumerate(ordered_attributes(fw), 1):
+        code = attribute.code
+        out.item("attribute", attribute.id, attribute.description,
+                 times.attribute(code, "name", "description", "guidance"), code, attribute.name, attribute.guidance)
+        out.associate("isChildOf", attribute.id, out.doc_id, max(times.attribute(code, "name"),
+                                                                 times.framework("name")), start + index)
+        for n in sorted(attribute.levels):
+            level_id, linked = attribute_level_id(attribute.id, n), times.attribute_level_added(code, n)
+            out.item("attribute-level", level_id, attribute.levels[n].description, times.attribute_level(code, n),
+                     f"{code}{n}", f"{attribute.name} level {n}")
+            out.associate("isChildOf", level_id, attribute.id, linked, n)
+            # Not hasSkillLevel: an attribute is no skill, and its levels are no proficiency levels of it but a
+            # part of what each level of responsibility means, which isPartOf says; a tool that lists a skill's
+            # levels through hasSkillLevel would otherwise list Autonomy among the skills.
+            rl_id = derived_id("responsibility-level", str(n))
+            if rl_id in out.titles:
+                out.associate("isPartOf", level_id, rl_id, max(linked, times.responsibility(n, "name")))
+
+
 def _relations(fw: Framework, out: _Package) -> None:
     """The related and replacing skills."""
     times = out.times
@@ -158,6 +186,7 @@ def package(fw: Framework, version: str, times: LastChanges) -> dict[str, Any]:
     _categories(fw, out)
     _skills(fw, out)
     _responsibility_levels(fw, out)
+    _attributes(fw, out)
     _relations(fw, out)
     document = {  # its version is the release's, so it changes with every release
         "identifier": out.doc_id, "uri": _uri(out.doc_id), "creator": fw.name, "title": fw.name,

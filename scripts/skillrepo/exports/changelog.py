@@ -46,6 +46,7 @@ class Entry:
     before: Any = None
     after: Any = None
     text: str | None = None  # the text of a new skill or level, or of a removed level, as people read it
+    attribute: str | None = None  # the attribute's code, for an entry about an attribute (then `skill` is None)
 
 
 @dataclass(frozen=True)
@@ -105,7 +106,7 @@ def _text_of(effect: Effect, after: Framework) -> str | None:
 def entries(effects: list[Effect], after: Framework) -> list[Entry]:
     """The changelog entries of some effects, in section order, then in the order they were applied."""
     out = [Entry(kind(e.op).section(e), e.cr, e.skill, e.level, e.field, e.impact, kind(e.op).summary(e, after),
-                 e.before, e.after, _text_of(e, after)) for e in effects]
+                 e.before, e.after, _text_of(e, after), e.attribute) for e in effects]
     order = {name: i for i, (name, _) in enumerate(SECTIONS)}
     return sorted(out, key=lambda e: order[e.section])
 
@@ -210,7 +211,8 @@ def _json_rows(items: list[Entry], section: str, links: Links) -> Iterator[dict[
 
 
 def _json_row(e: Entry, links: Links) -> dict[str, Any]:
-    row: dict[str, Any] = {"cr": e.cr, "link": links.cr(e.cr), "skill": e.skill, "level": e.level, "field": e.field,
+    row: dict[str, Any] = {"cr": e.cr, "link": links.cr(e.cr), "skill": e.skill, "attribute": e.attribute,
+                           "level": e.level, "field": e.field,
                            "impact": e.impact, "summary": e.summary, "before": e.before, "after": e.after}
     if isinstance(e.before, str) and isinstance(e.after, str):
         row["diff"] = [list(part) for part in word_diff(e.before, e.after)]

@@ -5,8 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from skillrepo.exports.ids import skill_level_id
-from skillrepo.model import Framework
+from skillrepo.domain import ATTRIBUTE_TYPES
+from skillrepo.exports.ids import attribute_level_id, skill_level_id
+from skillrepo.model import Attribute, Framework
+
+
+def ordered_attributes(fw: Framework) -> list[Attribute]:
+    """Every attribute, active and retired, in the order releases give them (by code until the model holds one)."""
+    return [fw.attributes[code] for code in sorted(fw.attributes)]
 
 
 def document(fw: Framework, version: str) -> dict[str, Any]:
@@ -18,6 +24,7 @@ def document(fw: Framework, version: str) -> dict[str, Any]:
         "categories": [{"name": name, "subcategories": subs} for name, subs in fw.categories.items()],
         "levels": [{"level": lv.level, "name": lv.name, "essence": lv.essence, "url": lv.url}
                    for lv in (fw.levels[n] for n in sorted(fw.levels))],
+        "attributes": [_attribute(a) for a in ordered_attributes(fw)],
         "skills": [
             {"code": s.code, "id": s.id, "name": s.name, "category": s.category, "subcategory": s.subcategory,
              "status": s.status, "description": s.description, "guidance": s.guidance, "url": s.url,
@@ -28,3 +35,10 @@ def document(fw: Framework, version: str) -> dict[str, Any]:
             for s in (fw.skills[c] for c in sorted(fw.skills))
         ],
     }
+
+
+def _attribute(a: Attribute) -> dict[str, Any]:
+    return {"code": a.code, "id": a.id, "name": a.name, "type": a.type, "type_label": ATTRIBUTE_TYPES[a.type],
+            "status": a.status, "description": a.description, "guidance": a.guidance, "url": a.url,
+            "levels": [{"level": n, "id": attribute_level_id(a.id, n), "description": a.levels[n].description}
+                       for n in sorted(a.levels)]}

@@ -49,6 +49,19 @@ class LastChanges:
         """When a skill's level was last added or removed, or the skill's name last changed: what its links show."""
         return max(self.latest([("level", code, level)], self.added), self.skill(code, "name"))
 
+    def attribute(self, code: str, *fields: str) -> str:
+        """When any of those fields of an attribute last changed; '*' is the attribute added or removed whole."""
+        return self.latest(("attribute", code, f) for f in ("*", *fields))
+
+    def attribute_level(self, code: str, level: int) -> str:
+        """When an attribute's level was last added, changed or removed, or the attribute's name last changed."""
+        return max(self.latest([("alevel", code, level)]), self.attribute(code, "name"))
+
+    def attribute_level_added(self, code: str, level: int) -> str:
+        """When an attribute's level was last added or removed, or the attribute's name last changed: what its
+        links show."""
+        return max(self.latest([("alevel", code, level)], self.added), self.attribute(code, "name"))
+
     def framework(self, *fields: str) -> str:
         """When any of those fields of framework.yaml last changed."""
         return self.latest(("framework", "framework", f) for f in fields)

@@ -24,7 +24,7 @@ def rows(before: Framework, after: Framework, effects: list[Effect]) -> list[dic
     """One row per skill and per skill level of the previous release and of this one."""
     by_skill: dict[str, list[Effect]] = {}
     by_level: dict[tuple[str, int], list[Effect]] = {}
-    for e in effects:
+    for e in effects:  # an effect on an attribute or a level of responsibility has no skill: not mapped here
         if e.skill is not None and e.level is None:
             by_skill.setdefault(e.skill, []).append(e)
         elif e.skill is not None and e.level is not None:

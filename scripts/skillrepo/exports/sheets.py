@@ -11,13 +11,20 @@ ordered by the category order of framework.yaml, then the subcategory order, the
 1-based row number. One `Levels` header cell stands over the seven level columns, as published; the k-th
 of them holds the number k when the skill is defined at level k, and is empty otherwise.
 
-Two more sheets go beside it in a workbook (CSV has only the skills):
+The other published files have their own layouts, each a CSV of its own and a sheet of the workbook:
 
-- "Levels of responsibility" (`level_rows`): Level, Name, Essence, then one column per generic attribute,
-  in the order of framework.yaml; one row per level, 1 to 7.
-- "Categories" (`category_rows`): Category, Subcategory; one row per subcategory, in the order of
-  framework.yaml. Optional: without it, `read_sheet` takes the categories and subcategories the skills use,
-  in the order they first appear (which a sheet written by `skill_rows` keeps), and loses subcategories
+- "Attributes" (`attribute_rows`, attributes.csv), the skills sheet's layout without `#`:
+
+      Levels, (6 empty), Code, URL, Attribute name, Type, Overall description, Guidance notes,
+      Level 1 description ... Level 7 description
+
+  one row per ACTIVE attribute in the framework's order; Type is the published label of its type
+  (domain.ATTRIBUTE_TYPES).
+- "Levels of responsibility" (`published_level_rows`, levels.csv), transposed as published: a row each for
+  Level (1 ... 7), Guiding phrase, Essence of the level and URL, a column per level.
+- "Categories" (`category_rows`, the workbook only): Category, Subcategory; one row per subcategory, in the
+  order of framework.yaml. Optional: without it, the reader takes the categories and subcategories the skills
+  use, in the order they first appear (which a sheet written by `skill_rows` keeps), and loses subcategories
   that no active skill is in.
 
 Safety: no cell can run as a formula. Workbook cells holding text are always string cells, which no
@@ -50,12 +57,14 @@ from openpyxl.styles import Alignment, Font  # type: ignore[import-untyped]
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 from openpyxl.writer.excel import ExcelWriter  # type: ignore[import-untyped]
 
-from skillrepo.domain import LEVELS
+from skillrepo.domain import ATTRIBUTE_TYPES, LEVELS
+from skillrepo.exports.framework_json import ordered_attributes
 from skillrepo.model import Framework
 from skillrepo.sheetlayout import (
+    ATTRIBUTE_HEADER,
+    ATTRIBUTES_SHEET,
     CATEGORIES_SHEET,
     CATEGORY_HEADER,
-    LEVEL_HEADER,
     LEVELS_SHEET,
     PUBLISHED_LEVEL_FIELDS,
     SKILL_HEADER,
@@ -65,9 +74,9 @@ from skillrepo.sheetlayout import (
     unsafe_cell,
 )
 
-__all__ = ["CATEGORIES_SHEET", "LEVELS_SHEET", "SKILLS_SHEET", "SKILL_HEADER", "category_rows", "level_rows",
-           "published_level_rows", "safe_cell", "skill_rows", "to_csv", "to_xlsx", "unsafe_cell", "write_csv",
-           "write_xlsx"]
+__all__ = ["ATTRIBUTES_SHEET", "ATTRIBUTE_HEADER", "CATEGORIES_SHEET", "LEVELS_SHEET", "SKILLS_SHEET",
+           "SKILL_HEADER", "attribute_rows", "category_rows", "published_level_rows", "safe_cell", "skill_rows",
+           "to_csv", "to_xlsx", "unsafe_cell", "write_csv", "write_xlsx"]
 
 # ---------------------------------------------------------------------------------------------------------
 # Writing
@@ -99,12 +108,18 @@ def skill_rows(fw: Framework, url: Callable[[str], str]) -> tuple[list[str], lis
     return list(SKILL_HEADER), rows
 
 
-def level_rows(fw: Framework) -> tuple[list[str], list[list[Any]]]:
-    """The levels of responsibility sheet: Level, Name, Essence, one column per generic attribute."""
-    header = [*LEVEL_HEADER]
-    rows = [[lv.level, lv.name, lv.essence]
-            for lv in (fw.levels[n] for n in sorted(fw.levels))]
-    return header, rows
+def attribute_rows(fw: Framework, url: Callable[[str], str]) -> tuple[list[str], list[list[Any]]]:
+    """The attributes sheet: its header and one row per active attribute (retired ones are left out), in the
+    framework's order. Empty cells are None; the URL column is as `skill_rows`' (`url(code)` without one)."""
+    rows: list[list[Any]] = []
+    for attribute in ordered_attributes(fw):
+        if attribute.status != "active":
+            continue
+        levels, code = attribute.levels, attribute.code
+        rows.append([*(n if n in levels else None for n in LEVELS), code, attribute.url or url(code), attribute.name,
+                     ATTRIBUTE_TYPES[attribute.type], attribute.description, attribute.guidance,
+                     *(levels[n].description if n in levels else None for n in LEVELS)])
+    return list(ATTRIBUTE_HEADER), rows
 
 
 def published_level_rows(fw: Framework, url: Callable[[int], str]) -> tuple[list[Any], list[list[Any]]]:
@@ -122,7 +137,7 @@ def category_rows(fw: Framework) -> tuple[list[str], list[list[Any]]]:
     return list(CATEGORY_HEADER), [[c, s] for c, subs in fw.categories.items() for s in subs]
 
 
-def write_csv(out: BinaryIO, header: list[str], rows: list[list[Any]]) -> None:
+def write_csv(out: BinaryIO, header: list[Any], rows: list[list[Any]]) -> None:
     """A CSV file: UTF-8 with a byte-order mark, CRLF line ends, minimal quoting, every cell `safe_cell`."""
     text = io.TextIOWrapper(out, encoding="utf-8", newline="")
     try:
@@ -136,7 +151,7 @@ def write_csv(out: BinaryIO, header: list[str], rows: list[list[Any]]) -> None:
         text.detach()  # the caller's file stays open
 
 
-def to_csv(header: list[str], rows: list[list[Any]]) -> bytes:
+def to_csv(header: list[Any], rows: list[list[Any]]) -> bytes:
     """`write_csv`'s bytes."""
     out = io.BytesIO()
     write_csv(out, header, rows)
@@ -149,14 +164,14 @@ _WRAP = Alignment(wrap_text=True, vertical="top")
 _TOP = Alignment(vertical="top")
 
 
-def _width(header: str, values: list[Any]) -> int:
-    if header in _NARROW:
+def _width(header: Any, values: list[Any]) -> int:
+    longest = max([0] + [max(len(line) for line in str(v).split("\n")) for v in values if v is not None])
+    if header in _NARROW and longest <= _NARROW[header]:  # the transposed levels sheet's Level column holds labels
         return _NARROW[header]
-    longest = max([len(header)] + [max(len(line) for line in str(v).split("\n")) for v in values if v is not None])
-    return max(8, min(longest + 2, _WIDE))
+    return max(8, min(max(longest, len(str(header))) + 2, _WIDE))
 
 
-def _fill(sheet: Any, header: list[str], rows: list[list[Any]]) -> None:
+def _fill(sheet: Any, header: list[Any], rows: list[list[Any]]) -> None:
     """Write a sheet of a write-only workbook: widths, frozen header and filter first, then row by row."""
     widths = [_width(h, [r[i] if i < len(r) else None for r in rows]) for i, h in enumerate(header)]
     for c, width in enumerate(widths, start=1):
@@ -168,7 +183,8 @@ def _fill(sheet: Any, header: list[str], rows: list[list[Any]]) -> None:
     for h in header:
         cell = WriteOnlyCell(sheet, ooxml_escape(h) if isinstance(h, str) else h)
         cell.font = _BOLD
-        cell.data_type = "s"
+        if isinstance(h, str):  # the transposed levels sheet's header holds the levels' numbers
+            cell.data_type = "s"
         head.append(cell)
     sheet.append(head)
     for row in rows:
@@ -209,7 +225,7 @@ def _normalise_zip(src_file: BinaryIO, out: BinaryIO, epoch: int) -> None:
                 shutil.copyfileobj(part, copy, 1 << 20)
 
 
-def write_xlsx(out: BinaryIO, sheets: list[tuple[str, list[str], list[list[Any]]]], epoch: int) -> None:
+def write_xlsx(out: BinaryIO, sheets: list[tuple[str, list[Any], list[list[Any]]]], epoch: int) -> None:
     """A workbook with one sheet per (name, header, rows): bold frozen header, autofilter, column widths,
     wrapped long texts. Reproducible: its dates come from `epoch` (seconds, UTC), never from the clock.
     Written row by row (openpyxl's write-only mode), so that a large framework's cells are never all in memory."""
@@ -230,7 +246,7 @@ def write_xlsx(out: BinaryIO, sheets: list[tuple[str, list[str], list[list[Any]]
         _normalise_zip(raw, out, epoch)
 
 
-def to_xlsx(sheets: list[tuple[str, list[str], list[list[Any]]]], epoch: int) -> bytes:
+def to_xlsx(sheets: list[tuple[str, list[Any], list[list[Any]]]], epoch: int) -> bytes:
     """`write_xlsx`'s bytes."""
     out = io.BytesIO()
     write_xlsx(out, sheets, epoch)
