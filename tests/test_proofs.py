@@ -241,7 +241,8 @@ def test_verify_names_reordered_and_added_categories(released: Path) -> None:
     first = "  - name: Strategy and architecture\n    subcategories:\n      - Strategy and planning\n" \
         "      - Security and privacy\n      - Governance and risk\n"
     assert first in text
-    text = text.replace(first, "") + first + "  - name: Research\n    subcategories:\n      - Methods\n"
+    head, order = text.split("order:\n")
+    text = head.replace(first, "") + first + "  - name: Research\n    subcategories:\n      - Methods\n" + "order:\n" + order
     (released / FRAMEWORK).write_text(text)
     commit_all(released, "Reorder")
     heads = [line for line in cli(released, "verify")[1].splitlines() if not line.startswith("  ")]

@@ -407,9 +407,10 @@ def test_a_sheet_that_would_be_read_but_is_hidden_is_refused(tmp_path: Path, tit
     assert refusal(path) == f"{path}, sheet {title}: {words}"
 
 
-def test_a_hidden_sheet_that_is_not_read_changes_nothing(tmp_path: Path) -> None:
+def test_a_hidden_sheet_is_refused_whatever_it_holds(tmp_path: Path) -> None:
+    # Every sheet is recognised by its header, so init reads them all: one that nobody sees is refused.
     path = write_xlsx(tmp_path / "s.xlsx", HEADER, base_rows(), _hide("Notes", "veryHidden"))
-    assert [s.code for s in read_sheet(path).skills] == ["ITOP", "SYSP", "NTAS"]
+    assert refusal(path).startswith(f"{path}, sheet Notes: the sheet is very hidden (no menu shows it)")
 
 
 def test_a_valid_small_sheet_reads(tmp_path: Path) -> None:
@@ -466,7 +467,7 @@ def test_a_published_skills_csv_reads_in_any_of_its_encodings(tmp_path: Path, en
     assert (b"\x92" in path.read_bytes()) == (encoding == "cp1252")  # ’ as Windows-1252 writes it
     assert (b"\r\nSecond" in path.read_bytes()) == (breaks == "\r\n")
     found = read_sheet(path)
-    assert found.encoding == named
+    assert found.encodings == {str(path): named}
     assert [s.code for s in found.skills] == ["ITSP", "ISCO"]  # the file's order
     itsp = found.skills[0]
     assert itsp.description == QUIRKY and itsp.levels == {1: QUIRKY, 4: "At four.", 7: "At seven."}
@@ -501,13 +502,14 @@ def test_files_that_are_not_spreadsheets(tmp_path: Path) -> None:
     assert refusal(tmp_path / "absent.csv") == f"{tmp_path / 'absent.csv'}: no such file"
     empty = tmp_path / "empty.csv"
     empty.write_bytes(b"")
-    assert refusal(empty) == f"{empty}: the sheet is empty; its first row must be the header (#, Levels and 6 empty " \
-                             "cells, Code, URL, Skill, ...)"
+    assert refusal(empty) == (f"{empty}: the sheet is empty; its first row must be the header (a skills file's header "
+                              "starts with #, Levels and 6 empty cells, Code, URL, Skill; an attributes file's with "
+                              "Levels and 6 empty cells, Code, URL, Attribute name; a levels of responsibility file's "
+                              "first column holds Level, Guiding phrase, Essence of the level, URL)")
     semicolons = tmp_path / "semi.csv"
     semicolons.write_text(";".join(HEADER) + "\n", encoding="utf-8")
-    assert refusal(semicolons) == (f"{semicolons}, row 1: missing column Levels: the layout has 7 level columns, "
-                                   "under one Levels cell followed by 6 empty ones, or each headed Levels; found 0 "
-                                   "headed Levels")
+    assert refusal(semicolons) == (f"{semicolons}, row 1: the file seems to separate columns with ';' or tabs; save "
+                                   "it as comma-separated CSV")
 
 
 def _levels_book(rows: list[list[Any]], header: list[str] | None = None) -> Any:
@@ -519,25 +521,13 @@ def _levels_book(rows: list[list[Any]], header: list[str] | None = None) -> Any:
     return extra
 
 
-LEVEL_ROWS = [[n, name, f"Essence {n}.", f"Autonomy {n}."] for n, name in LEVEL_NAMES.items()]
-
-
-@pytest.mark.parametrize(("rows", "header", "message"), [
-    (LEVEL_ROWS[:5], None, ": levels 6, 7 are missing; the sheet describes all seven levels"),
-    (LEVEL_ROWS + [LEVEL_ROWS[2]], None, ", row 9, column Level: duplicate level 3 (first on row 4)"),
-    ([LEVEL_ROWS[0], [2, "Helper", "E.", "A."]] + LEVEL_ROWS[2:], None,
-     ", row 3, column Name: level 2 is named 'Assist', not 'Helper'"),
-    ([[8, "Beyond", "E.", "A."]], None, ", row 2, column Level: the level is '8'; write a whole number from 1 to 7"),
-    ([r if r[0] != 4 else [4, "Enable", "E.", None] for r in LEVEL_ROWS], None,
-     ", row 5, column Autonomy: level 4 has no text for Autonomy"),
-    (LEVEL_ROWS, ["Level", "Name", "Essence"], ", row 1: no generic attribute columns after Essence (e.g. Autonomy, "
-     "Influence)"),
-    (LEVEL_ROWS, ["Level", "Essence", "Autonomy"], ", row 1: missing column Name"),
-])
-def test_a_malformed_levels_sheet_is_refused(tmp_path: Path, rows: list[list[Any]], header: list[str] | None,
-                                            message: str) -> None:
-    path = write_xlsx(tmp_path / "s.xlsx", HEADER, base_rows(), _levels_book(rows, header))
-    assert refusal(path) == f"{path}, sheet Levels of responsibility{message}"
+def test_the_old_levels_layout_is_refused_with_the_layout_wanted(tmp_path: Path) -> None:
+    rows = [[n, name, f"Essence {n}.", f"Autonomy {n}."] for n, name in LEVEL_NAMES.items()]
+    path = write_xlsx(tmp_path / "s.xlsx", HEADER, base_rows(), _levels_book(rows, None))
+    assert refusal(path) == (f"{path}, sheet Levels of responsibility, row 1: this is the old levels layout (Level, Name, "
+                             "Essence, then one column per attribute), which is no longer read; the levels of "
+                             "responsibility layout is a row per field (first column: Level, Guiding phrase, Essence of "
+                             "the level, URL) and a column per level (the Level row holding 1 to 7)")
 
 
 def test_the_categories_sheet_orders_categories_and_refuses_unknown_ones(tmp_path: Path) -> None:

@@ -26,10 +26,10 @@ operations:
     skill: SYSP
     category: {from: Delivery and operation, to: Strategy and architecture}
     subcategory: {from: Technology management, to: Governance and risk}
-  - op: update-responsibility-level
+  - op: update-attribute-level
+    attribute: AUTO
     level: 3
-    attributes:
-      Autonomy: {edits: [{old: "Works with general direction", new: "Works with broad direction"}]}
+    description: {edits: [{old: "Works with general direction", new: "Works with broad direction"}]}
 """
 
 # (file, old, new): each edit once, by hand.
@@ -38,8 +38,8 @@ HAND_EDITS = [
     ("framework/skills/ITOP/level-2.yaml", "applies routine configuration changes", "applies any configuration change"),
     ("framework/skills/ITMG/skill.yaml", "name: IT service management", "name: IT service operations"),
     ("framework/skills/NTAS/skill.yaml", "name: Network support", "name: Network services"),
-    ("framework/levels/level-3.yaml", "Works with broad direction", "Works with loose direction"),
-    ("framework/levels/level-4.yaml", "Works with general direction", "Works under close direction"),
+    ("framework/attributes/AUTO/level-3.yaml", "Works with broad direction", "Works with loose direction"),
+    ("framework/attributes/AUTO/level-4.yaml", "Works with general direction", "Works under close direction"),
     ("framework/skills/SYSP/skill.yaml", "category: Strategy and architecture\nsubcategory: Governance and risk",
      "category: Delivery and operation\nsubcategory: Technology management"),
     ("framework/skills/NTAS/skill.yaml", "category: Delivery and operation\nsubcategory: Technology management",
@@ -110,10 +110,10 @@ def test_each_hand_edit_shows_expected_and_found_and_the_change_request_that_las
         "framework/skills/SYSP/skill.yaml: subcategory changed outside any CR (last changed by CR-1500)\n"
         "  expected: [-Governance and risk-]\n"
         "  found:    {+Technology management+}\n"
-        "framework/levels/level-3.yaml: attributes.Autonomy changed outside any CR (last changed by CR-1500)\n"
+        "framework/attributes/AUTO/level-3.yaml: description changed outside any CR (last changed by CR-1500)\n"
         "  expected: Works with [-broad-] direction, deciding how to approach assigned …\n"
         "  found:    Works with {+loose+} direction, deciding how to approach assigned …\n"
-        "framework/levels/level-4.yaml: attributes.Autonomy changed outside any CR (no CR replayed changed it)\n"
+        "framework/attributes/AUTO/level-4.yaml: description changed outside any CR (no CR replayed changed it)\n"
         "  expected: Works [-with general-] direction and considerable personal responsibility. Plans, …\n"
         "  found:    Works {+under close+} direction and considerable personal responsibility. Plans, …\n"
         "verify failed: framework/ is not what replaying the 1 change request(s) applied since v1 (CR-1500) gives; "

@@ -14,8 +14,8 @@ from skillrepo.operations.base import (
     PreconditionError,
     Run,
     level_summary,
-    placed,
     levels_text,
+    placed,
     skill_title,
 )
 

@@ -10,7 +10,6 @@ from skillrepo.model import Framework
 from skillrepo.operations.add_attribute import attribute_summary
 from skillrepo.operations.base import (
     Effect,
-    Item,
     Kind,
     Operation,
     PreconditionError,

@@ -369,6 +369,8 @@ def _kind(where: Where, rows: Rows) -> str:
         return SKILLS
     if keys[0] == _LEVEL.casefold():
         return LEVELS_OF_RESPONSIBILITY
+    if len(found) == 1 and any(sep in found[0] for sep in ";\t"):
+        raise where.error("the file seems to separate columns with ';' or tabs; save it as comma-separated CSV", number)
     shown = ", ".join(cut(h, 30) or "(empty)" for h in found[:4])
     raise where.error(f"not a published skills, attributes or levels of responsibility file: its header starts "
                       f"{shown}; {_KINDS}", number)
