@@ -11,8 +11,8 @@ from skillrepo.model import Attribute, Framework
 
 
 def ordered_attributes(fw: Framework) -> list[Attribute]:
-    """Every attribute, active and retired, in the order releases give them (by code until the model holds one)."""
-    return [fw.attributes[code] for code in sorted(fw.attributes)]
+    """Every attribute, active and retired, in the published order (framework.yaml's order.attributes)."""
+    return list(fw.attributes.values())
 
 
 def document(fw: Framework, version: str) -> dict[str, Any]:
@@ -32,7 +32,7 @@ def document(fw: Framework, version: str) -> dict[str, Any]:
              "replaced_by": list(s.replaced_by),
              "levels": [{"level": n, "id": skill_level_id(s.id, n), "description": s.levels[n].description}
                         for n in sorted(s.levels)]}
-            for s in (fw.skills[c] for c in sorted(fw.skills))
+            for s in fw.skills.values()  # in the published order
         ],
     }
 

@@ -7,8 +7,8 @@ this one unchanged:
     Level 1 description ... Level 7 description
 
 One row per ACTIVE skill (retired skills are not in the sheet: it describes what can be used today),
-ordered by the category order of framework.yaml, then the subcategory order, then the code; `#` is the
-1-based row number. One `Levels` header cell stands over the seven level columns, as published; the k-th
+in the published order (framework.yaml's order.skills, which `init` takes from the published file's rows and
+change requests keep); `#` is the 1-based row number. One `Levels` header cell stands over the seven level columns, as published; the k-th
 of them holds the number k when the skill is defined at level k, and is empty otherwise.
 
 The other published files have their own layouts, each a CSV of its own and a sheet of the workbook:
@@ -83,21 +83,13 @@ __all__ = ["ATTRIBUTES_SHEET", "ATTRIBUTE_HEADER", "CATEGORIES_SHEET", "LEVELS_S
 
 
 def _ordered_skills(fw: Framework) -> list[Any]:
-    cats = list(fw.categories)
-    active = [s for s in fw.skills.values() if s.status == "active"]
-
-    def key(skill: Any) -> tuple[int, int, str]:
-        subs = fw.categories.get(skill.category, [])
-        cat = cats.index(skill.category) if skill.category in fw.categories else len(cats)
-        sub = subs.index(skill.subcategory) if skill.subcategory in subs else len(subs)
-        return cat, sub, skill.code
-
-    return sorted(active, key=key)
+    """The active skills, in the published order (framework.yaml's order.skills)."""
+    return [s for s in fw.skills.values() if s.status == "active"]
 
 
 def skill_rows(fw: Framework, url: Callable[[str], str]) -> tuple[list[str], list[list[Any]]]:
-    """The skills sheet: its header and one row per active skill (retired skills are left out), ordered by
-    category, subcategory (both in framework.yaml's order), then code. Empty cells are None. The URL column is
+    """The skills sheet: its header and one row per active skill (retired skills are left out), in the published
+    order. Empty cells are None. The URL column is
     the skill's published URL when it has one, else `url(code)`."""
     rows: list[list[Any]] = []
     for number, skill in enumerate(_ordered_skills(fw), start=1):

@@ -213,7 +213,7 @@ def attribute_groups(fw: Framework) -> list[tuple[str, str, list[Attribute]]]:
     """The framework's attributes by type (key, published label, attributes), generic first then behavioural,
     in the model's order: by code until the model has an order of its own."""
     types = list(ATTRIBUTE_TYPES) + sorted({a.type for a in fw.attributes.values()} - set(ATTRIBUTE_TYPES))
-    groups = [(t, ATTRIBUTE_TYPES.get(t, t), [fw.attributes[c] for c in sorted(fw.attributes)
+    groups = [(t, ATTRIBUTE_TYPES.get(t, t), [fw.attributes[c] for c in fw.attributes
                                               if fw.attributes[c].type == t]) for t in types]
     return [g for g in groups if g[2]]
 
