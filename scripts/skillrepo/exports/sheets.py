@@ -8,8 +8,9 @@ this one unchanged:
 
 One row per ACTIVE skill (retired skills are not in the sheet: it describes what can be used today),
 in the published order (framework.yaml's order.skills, which `init` takes from the published file's rows and
-change requests keep); `#` is the 1-based row number. One `Levels` header cell stands over the seven level columns, as published; the k-th
-of them holds the number k when the skill is defined at level k, and is empty otherwise.
+change requests keep); `#` is the 1-based row number. One `Levels` header cell stands over the seven level
+columns, as published; the k-th of them holds the number k when the skill is defined at level k, and is empty
+otherwise.
 
 The other published files have their own layouts, each a CSV of its own and a sheet of the workbook:
 
