@@ -117,12 +117,13 @@ def attribute_rows(fw: Framework, url: Callable[[str], str]) -> tuple[list[str],
 
 def published_level_rows(fw: Framework, url: Callable[[int], str]) -> tuple[list[Any], list[list[Any]]]:
     """levels.csv as the published file lays it out, transposed: a first row Level, 1 ... 7, then one row each
-    for the guiding phrase (the level's name), the essence and the URL."""
+    for the guiding phrase (the level's name), the essence and the URL (the level's published URL when it has one,
+    else `url(level)`)."""
     levels = [fw.levels[n] for n in sorted(fw.levels)]
     label, phrase, essence, link = PUBLISHED_LEVEL_FIELDS
     return [label, *(lv.level for lv in levels)], [[phrase, *(lv.name for lv in levels)],
                                                    [essence, *(lv.essence for lv in levels)],
-                                                   [link, *(url(lv.level) for lv in levels)]]
+                                                   [link, *(lv.url or url(lv.level) for lv in levels)]]
 
 
 def category_rows(fw: Framework) -> tuple[list[str], list[list[Any]]]:
