@@ -58,7 +58,7 @@ RULES = document(
          "- op: update-attribute-level\n  attribute: AUTX\n  level: 5", "- op: update-attribute-level\n  "
          "attribute: AUTO\n  level: 5"),
     Rule("R419", "level-name", "A level of responsibility has another level's name (a comma may stand for the "
-         "slash, as publishers write them: Ensure, advise).",
+         "slash, as publishers write them: Ensure, advise); a name of the framework's own is fine.",
          "# framework/levels/level-5.yaml\nname: Enable", "# framework/levels/level-5.yaml\nname: Ensure/advise"),
     Rule("R421", "duplicate-category", "framework.yaml lists a category twice.",
          "categories:\n  - name: People and skills\n  - name: People and skills",
@@ -253,9 +253,12 @@ def _levels(fw: Framework) -> Iterator[Finding]:
         if doc is None:
             continue
         expected = LEVEL_NAMES.get(level.level)
-        if expected is not None and not same_level_name(level.name, expected) and doc.info.level == level.level:
-            yield at(doc, ("name",), "R419", f"level {level.level} is named {expected}, not {level.name}; "
-                     f"write name: {expected}")
+        # A framework may name its levels its own way; only another level's name is a mistake (5 named Enable).
+        other = next((n for n, name in LEVEL_NAMES.items() if n != level.level and same_level_name(level.name, name)),
+                     None)
+        if expected is not None and other is not None and doc.info.level == level.level:
+            yield at(doc, ("name",), "R419", f"level {level.level} is named {level.name}, the name of level {other}; "
+                     f"write name: {expected}, or a name of your framework's own")
 
 
 def _skill_exists(repo: Repository, code: str) -> bool:
