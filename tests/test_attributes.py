@@ -54,7 +54,9 @@ def test_retiring_an_attribute_keeps_it_and_its_inverse_returns_it() -> None:
         ("retires attribute BUSK", "major", "BUSK", None)]
     with pytest.raises(PreconditionError, match="attribute BUSK is already retired"):
         apply(after, [op], "CR-9")
-    assert apply(after, invert([op]))[0] == BUNDLED
+    back, undone = apply(after, invert([op]))
+    assert back == BUNDLED
+    assert [(e.describe(), e.impact) for e in undone] == [("returns attribute BUSK to active", "minor")]
 
 
 def test_a_new_type_is_a_major_change() -> None:

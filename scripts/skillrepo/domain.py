@@ -67,8 +67,9 @@ BIDI_CONTROLS = "\u202a-\u202e\u2066-\u2069"
 IMPACT_RANK: dict[str, int] = {"": 0, "minor": 1, "major": 2}
 
 
-# Texts whose words are a label, not a description: renaming one is never a rewrite of what it means.
-LABEL_FIELDS = frozenset({"name", "category", "subcategory"})
+# Texts whose words are a label, not a description: renaming one is never a rewrite of what it means (a status
+# or an attribute's type is a word from a list: its own kind's impact says what changing it means).
+LABEL_FIELDS = frozenset({"name", "category", "subcategory", "status", "type", "url"})
 
 
 def rewrite(field: str | None, before: Any, after: Any) -> str | None:

@@ -32,9 +32,12 @@ Token = tuple[str, str | None]
 
 # What each release file is, for the downloads page; a file not named here is listed without a description.
 DOWNLOADS: dict[str, str] = {
-    "framework.json": "The whole framework in one JSON file, every skill and skill level with its permanent id.",
+    "framework.json": "The whole framework in one JSON file, every skill, attribute and level with its permanent id.",
     "skills.csv": "The skills as a spreadsheet in the published column layout (CSV).",
-    "skills.xlsx": "The skills, the levels of responsibility, the changes and the mapping as an Excel workbook.",
+    "attributes.csv": "The attributes as a spreadsheet in the published column layout (CSV).",
+    "levels.csv": "The levels of responsibility in the published layout, a column per level (CSV).",
+    "skills.xlsx": "The skills, the attributes, the levels of responsibility and the categories as an Excel "
+                   "workbook, in the published layouts.",
     "case.json": "A 1EdTech CASE 1.1 package for CASE tools such as OpenSALT.",
     "CHANGELOG.md": "The changelog of this release, for people (Markdown).",
     "changes.json": "The changelog of this release, for machines (JSON).",
