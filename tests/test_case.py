@@ -52,6 +52,36 @@ def test_case_json_is_valid_case_1_1_with_formats_checked(package: Package) -> N
     assert package["CFDocument"]["caseVersion"] == "1.1"
 
 
+def test_with_a_base_url_each_item_uri_is_its_page_on_the_site(tmp_path: Path) -> None:
+    repo = init_git(copy_bundled(tmp_path / "repo"))
+    base = "https://skills.example.org/framework/1.0.0/"
+    result = run_in_process("release", "1.0.0", "--out", "dist", "--base-url", base, cwd=repo)
+    assert result.returncode == 0, result.stdout + result.stderr
+    out = repo / "dist/1.0.0"
+    found: Package = json.loads((out / "case.json").read_text("utf-8"))
+    assert errors(SCHEMA, found) == []
+    by_id = {item["identifier"]: item for item in found["CFItems"]}
+    assert found["CFDocument"]["uri"] == base + "index.html"
+    paged = [item for item in found["CFItems"] if item["uri"].startswith(base)]
+    kinds = {item["CFItemType"] for item in paged}
+    assert kinds == {"Skill", "Skill level", "Level of responsibility", "Attribute", "Attribute level"}
+    for item in paged:  # each resolves: its page is in the release's site, with the anchor it names
+        page, _, anchor = item["uri"][len(base):].partition("#")
+        html = (out / "site" / page).read_text("utf-8")
+        assert not anchor or f'id="{anchor}"' in html, item["uri"]
+    itop = next(i for i in found["CFItems"] if i.get("humanCodingScheme") == "ITOP")
+    assert itop["uri"] == base + "skills/ITOP.html"
+    for association in found["CFAssociations"]:  # a link names the uri of the item it leads to
+        for end in ("originNodeURI", "destinationNodeURI"):
+            target = by_id.get(association[end]["identifier"])
+            if target is not None:
+                assert association[end]["uri"] == target["uri"]
+
+
+def test_without_a_base_url_uris_are_urn_uuids(package: Package) -> None:
+    assert all(item["uri"] == f"urn:uuid:{item['identifier']}" for item in package["CFItems"])
+
+
 def test_case_json_holds_only_what_case_1_1_defines(package: Package) -> None:
     # The schema's copy names the 1.0 links CFPackageURI and CFDocumentURI in additionalProperties, which a
     # validator reads as no constraint at all; 1.1 has no such properties.

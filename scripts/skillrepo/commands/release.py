@@ -83,6 +83,7 @@ def build(repo: Repository, replay: Replay, version: str, epoch: int,
     skills = sheets.skill_rows(fw, lambda code: links.page(f"skills/{code}.html") or "")
     attributes = sheets.attribute_rows(fw, lambda code: links.page(f"attributes/{code}.html") or "")
     levels = sheets.published_level_rows(fw, lambda n: links.page(f"levels/{n}.html") or "")
+    absolute = links.site if links.site is not None and links.site.startswith(("http://", "https://")) else None
     # The workbook holds the framework's four published sheets and nothing else, so that a reader of published
     # workbooks (init --from-sheet too) reads it; the changes and the mapping are in their own files.
     return [
@@ -93,7 +94,7 @@ def build(repo: Repository, replay: Replay, version: str, epoch: int,
         ("skills.xlsx", lambda out: sheets.write_xlsx(out, [
             (SKILLS_SHEET, *skills), (ATTRIBUTES_SHEET, *attributes), (LEVELS_SHEET, *levels),
             (CATEGORIES_SHEET, *sheets.category_rows(fw))], epoch)),
-        ("case.json", lambda out: write_json(out, case.package(fw, version, times))),
+        ("case.json", lambda out: write_json(out, case.package(fw, version, times, absolute))),
         ("CHANGELOG.md", text_writer(lambda: changelog.markdown(title, items, repo.changes, links))),
         ("changes.json", lambda out: write_json(out, changelog.json_document(title, replay.base_ref, items, links))),
         ("mapping.csv", lambda out: sheets.write_csv(out, map_header, map_table)),
