@@ -4,6 +4,7 @@ repositories, the changes only a maintainer may make."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -42,6 +43,14 @@ def step_running(data: dict[str, Any], text: str) -> dict[str, Any]:
     return found[0]
 
 
+def test_every_action_is_pinned_to_a_full_commit_with_its_tag_beside_it() -> None:
+    # GitHub's hardening guide: a tag can be moved to other code; a full commit SHA cannot.
+    for workflow in sorted((ROOT / ".github/workflows").glob("*.yml")):
+        for line in workflow.read_text("utf-8").splitlines():
+            if "uses:" in line:
+                assert re.search(r"uses: [\w.-]+/[\w.-]+@[0-9a-f]{40}  # v\d+\.\d+\.\d+$", line), (workflow.name, line)
+
+
 def test_workflows_pass_actionlint() -> None:
     actionlint = shutil.which("actionlint", path=str(BIN)) or shutil.which("actionlint")
     assert actionlint is not None, "actionlint is missing: pip install -e '.[test]'"
@@ -59,7 +68,8 @@ def test_checks_workflow_runs_what_the_readme_promises() -> None:
     checkout = next(s for s in job["steps"] if s.get("uses", "").startswith("actions/checkout@"))
     assert checkout["with"]["fetch-depth"] == 0
     python = next(s for s in job["steps"] if s.get("uses", "").startswith("actions/setup-python@"))
-    assert python["uses"] == "actions/setup-python@v5" and python["with"]["python-version"] == "3.11"
+    assert python["uses"] == "actions/setup-python@a26af69be951a213d495a4c3e4e4022e16d87065"  # v5.6.0
+    assert python["with"]["python-version"] == "3.11"
     assert job["permissions"] == {"contents": "read", "pull-requests": "write"}
     for command in ("pip install -e '.[test]'", "pre-commit run --all-files --show-diff-on-failure", "pytest",
                     "skillrepo check --format github", "skillrepo verify"):
