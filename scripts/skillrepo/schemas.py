@@ -201,6 +201,8 @@ def _invalid_value(error: ValidationError, schema: dict[str, Any], where: str) -
         return f"{where}: {_cut(repr(error.instance))} is out of range{hint}"
     if v == "oneOf":
         return f"{where}: give either from and to (the whole old and new value), or edits (a list of old/new)"
+    if v == "minItems" and error.instance == []:
+        return f"{where}: the list is empty{hint}"
     if v == "uniqueItems":
         return f"{where}: a value is listed twice; list each once"
     return f"{where}: {error.message}"
