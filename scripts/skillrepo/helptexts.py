@@ -43,7 +43,10 @@ COMMANDS: dict[str, CommandHelp] = {
         'skillrepo new "Create IT infrastructure (ITOP) level 6" --applies-to ITOP',
         "README.md#proposing-a-change-contributors",
         {"title": 'its title, e.g. "Create IT infrastructure (ITOP) level 6"',
-         "applies_to": "the skills it is about"}),
+         "applies_to": "the skills it is about",
+         "from_sheet": "a release's skills.csv, attributes.csv or levels.csv, or skills.xlsx, as edited (each "
+                       "recognised by its header); give it once per file: the draft's operations make the "
+                       "framework what the files say. If nothing differs, nothing is written (exit 0)"}),
     "import": CommandHelp(
         "a change request from the text of a published change request page", "skillrepo import page.txt",
         "README.md#proposing-a-change-contributors",
