@@ -13,6 +13,7 @@ from skillrepo.checker import check_repository
 from skillrepo.diffs import sentences, text_change
 from skillrepo.exports import sheets
 from skillrepo.model import Framework
+from skillrepo.rules.lifecycle import PROPOSAL_PLACEHOLDER
 from skillrepo.yamlsource import load_bytes
 
 Rows = list[list[Any]]
@@ -129,7 +130,9 @@ def test_an_edited_spreadsheet_becomes_a_draft_that_gives_the_file_back_once_app
     assert ops[8]["description"]["edits"][0]["old"] == was["AUTO"]
     assert (data["status"], data["applies_to"]) == ("draft", ["BUAN", "CHMG", "DTAN", "ITMG", "ITOP", "TEST", "NEWS",
                                                               "PEMT"])
-    assert "skills.csv (sha256 " in data["proposal"] and "attributes.csv (sha256 " in data["proposal"]
+    assert data["proposal"].startswith(PROPOSAL_PLACEHOLDER + "\n\nThe operations were derived by skillrepo new "
+                                       "--from-sheet from skills.csv (sha256 ")
+    assert "; attributes.csv (sha256 " in data["proposal"]
     text = (repo / "changes/CR-1448/manifest.yaml").read_text()
     assert "  # PEMT is not in the file. Name the skills that replace it in replaced_by" in text
 
@@ -137,7 +140,8 @@ def test_an_edited_spreadsheet_becomes_a_draft_that_gives_the_file_back_once_app
     assert code == 1
     assert ("changes/CR-1448/manifest.yaml:" in out and "S204 operations[7].replaced_by: the list is empty; expected "
             "the codes of the skills that replace the retired one, at least one") in out, out
-    out = _accept_and_apply(repo, "CR-1448", **{"replaced_by: []": "replaced_by: [RLMT]"})
+    out = _accept_and_apply(repo, "CR-1448", **{"replaced_by: []": "replaced_by: [RLMT]",
+                                                PROPOSAL_PLACEHOLDER: "The 2026 review, made in the workbook."})
     assert "moves TEST from after SYSP to after ASUP in the published order (minor)" in out, out
     after = _framework(repo)
     assert sheets.to_csv(*_skill_sheet(after)) == sheets.to_csv(header, skills)

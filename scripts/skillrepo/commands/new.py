@@ -18,6 +18,7 @@ from skillrepo.manifests import new_manifest, render_manifest
 from skillrepo.model import Framework
 from skillrepo.operations import PreconditionError
 from skillrepo.planning import Refusal
+from skillrepo.rules.lifecycle import PROPOSAL_PLACEHOLDER
 from skillrepo.sheetread.common import SheetError
 from skillrepo.sheetread.read import read_sheets
 from skillrepo.writing import write_files
@@ -80,11 +81,12 @@ def _from_sheets(root: Path, fw: Framework, cr_id: str, title: str, applies_to: 
     except PreconditionError as exc:
         raise Refusal(f"the changes {names} make cannot be applied to this framework: {exc}") from exc
     listed = "; ".join(f"{name} (sha256 {digest})" for name, digest in digests)
+    say = "the file says" if len(sheets) == 1 else "the files say"
     data = {"id": cr_id, "title": title, "status": "draft",
             "applies_to": list(dict.fromkeys(applies_to + touched_skills(ops))), "related": [],
-            "proposal": f"The operations below were derived by skillrepo new --from-sheet from {listed}: they make "
-                        f"the framework what {'the file says' if len(sheets) == 1 else 'the files say'}. Say here "
-                        "what should change, and why.",
+            # The placeholder stays for the author to replace (R433 warns while it is there).
+            "proposal": f"{PROPOSAL_PLACEHOLDER}\n\nThe operations were derived by skillrepo new --from-sheet from "
+                        f"{listed}: they make the framework what {say}.",
             "operations": ops}
     path = manifest_path(cr_id)
     write_files(root, {path: with_notes(render_manifest(data), review_notes(fw, ops))})
