@@ -10,10 +10,13 @@ from typing import Any
 import pytest
 from helpers import copy_bundled, git, init_git, run_in_process
 from skillrepo.checker import check_repository
+from skillrepo.derive import derived_operations
 from skillrepo.diffs import sentences, text_change
+from skillrepo.errors import SkillrepoError
 from skillrepo.exports import sheets
 from skillrepo.model import Framework
 from skillrepo.rules.lifecycle import PROPOSAL_PLACEHOLDER
+from skillrepo.sheetread.read import read_sheets
 from skillrepo.yamlsource import load_bytes
 
 Rows = list[list[Any]]
@@ -218,3 +221,18 @@ def test_an_unchanged_workbook_writes_nothing(repo: Path) -> None:
 ], ids=["one-sentence", "repeated-sentence", "removed-sentence", "widened", "rewritten", "added"])
 def test_a_text_changes_by_sentences_each_edit_unique(before: str | None, after: str, change: dict[str, Any]) -> None:
     assert text_change(before, after) == change
+
+
+def test_a_new_category_is_added_and_a_retired_skill_row_is_refused(tmp_path: Path) -> None:
+    fw = _framework(copy_bundled(tmp_path / "repo"))
+    header, rows = _skill_sheet(fw)
+    pemt = next(row for row in rows if row[CODE] == "PEMT")
+    pemt[NAME + 1:NAME + 3] = ["Workforce", "Workforce planning"]
+    (tmp_path / "skills.csv").write_bytes(sheets.to_csv(header, rows))
+    ops = derived_operations(fw, read_sheets([tmp_path / "skills.csv"]))
+    assert [op["op"] for op in ops] == ["update-framework", "update-skill"]
+    assert ops[0]["categories"]["to"][-1] == {"name": "Workforce", "subcategories": ["Workforce planning"]}
+    fw.skills["PEMT"].status = "retired"
+    with pytest.raises(SkillrepoError, match=r"^row 10 of the skills file: PEMT is a retired skill of this "
+                                             "framework, and no change request brings a retired skill back"):
+        derived_operations(fw, read_sheets([tmp_path / "skills.csv"]))

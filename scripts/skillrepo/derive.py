@@ -58,7 +58,8 @@ def _url(changes: dict[str, Any], before: str | None, after: str | None, own_pag
         changes["url"] = {"from": before, "to": after}
 
 
-def _retired_in_file(fw: Framework, codes: Sequence[tuple[str, int]], what: str, items: dict[str, Any]) -> None:
+def _retired_in_file(codes: Sequence[tuple[str, int]], what: str, items: dict[str, Any]) -> None:
+    """Refuses a row (code, row number) for an item the framework has retired: no operation makes it active."""
     for code, row in codes:
         if code in items and items[code].status != "active":
             raise SkillrepoError(f"row {row} of the {what}s file: {code} is a retired {what} of this framework, and "
@@ -70,7 +71,7 @@ def _skill_operations(fw: Framework, sheet: SheetFramework) -> list[Operation]:
     """update-framework for categories the file adds, each skill's changes, the moves to the file's order, the new
     skills in their places, then a retirement to review for each active skill the file leaves out."""
     rows = sheet.skills
-    _retired_in_file(fw, [(r.code, r.row) for r in rows], "skill", fw.skills)
+    _retired_in_file([(r.code, r.row) for r in rows], "skill", fw.skills)
     ops = _categories(fw, rows)
     for row in rows:
         if row.code in fw.skills:
@@ -188,7 +189,7 @@ def _in_order(order: list[str], wanted: list[str]) -> set[str]:
 def _attribute_operations(fw: Framework, rows: list[SheetAttribute]) -> list[Operation]:
     """Each attribute's changes, the moves to the file's order, the new attributes in their places, then a
     retirement to review for each active attribute the file leaves out."""
-    _retired_in_file(fw, [(r.code, r.row) for r in rows], "attribute", fw.attributes)
+    _retired_in_file([(r.code, r.row) for r in rows], "attribute", fw.attributes)
     ops: list[Operation] = []
     for row in rows:
         if row.code in fw.attributes:
