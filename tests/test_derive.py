@@ -12,6 +12,7 @@ from helpers import copy_bundled, git, init_git, run_in_process
 from skillrepo.checker import check_repository
 from skillrepo.derive import derived_operations
 from skillrepo.diffs import sentences, text_change
+from skillrepo.domain import ATTRIBUTE_TYPES
 from skillrepo.errors import SkillrepoError
 from skillrepo.exports import sheets
 from skillrepo.model import Framework
@@ -180,13 +181,18 @@ def test_a_file_of_one_kind_changes_only_what_it_holds(repo: Path) -> None:
     (repo.parent / "skills.csv").write_bytes(sheets.to_csv(header, rows))
     attribute_header, attributes = _attribute_sheet(fw)
     attributes[1][ATTRIBUTE_NAME] = "Business skills and behaviours"
-    (repo.parent / "attributes.csv").write_bytes(sheets.to_csv(attribute_header, attributes))
+    attributes[2][ATTRIBUTE_NAME + 1] = ATTRIBUTE_TYPES["behavioural"]  # COMP's Type: the published label
+    (repo.parent / "attributes.csv").write_bytes(sheets.to_csv(attribute_header, attributes[:-1]))
     assert _cli(repo, "new", "Skills only", "--from-sheet", "../skills.csv")[0] == 0
     assert [op["op"] for op in _manifest(repo, "CR-1448")["operations"]] == ["update-skill"]
     assert _cli(repo, "new", "Attributes only", "--from-sheet", "../attributes.csv")[0] == 0
     ops = _manifest(repo, "CR-1449")["operations"]
     assert ops == [{"op": "update-attribute", "attribute": "BUSK",
-                    "name": {"from": "Business skills", "to": "Business skills and behaviours"}}]
+                    "name": {"from": "Business skills", "to": "Business skills and behaviours"}},
+                   {"op": "update-attribute", "attribute": "COMP", "type": {"from": "generic", "to": "behavioural"}},
+                   {"op": "retire-attribute", "attribute": "KNGE"}]
+    assert "  # KNGE is not in the file, so it would be retired. Review this operation; delete it to keep KNGE.\n" \
+        "  - op: retire-attribute\n" in (repo / "changes/CR-1449/manifest.yaml").read_text()
     level_header, levels = sheets.published_level_rows(fw, lambda n: f"site/levels/{n}.html")
     levels[0][3], levels[2][5] = "Apply, advise", "https://example.org/levels/5"
     (repo.parent / "levels.csv").write_bytes(sheets.to_csv(level_header, levels))
