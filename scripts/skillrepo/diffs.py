@@ -1,11 +1,14 @@
 """Differences people read: a plan's files against the snapshot they change, as the unified diff git shows; two
-texts word by word."""
+texts word by word; and the change of a text as a manifest states it, sentence by sentence."""
 
 from __future__ import annotations
 
 import difflib
+import re
+from typing import Any
 
 from skillrepo.documents import Snapshot
+from skillrepo.operations.base import occurrences
 
 
 def unified_diff(snapshot: Snapshot, files: dict[str, bytes | None]) -> str:
@@ -79,3 +82,69 @@ def marked_items(before: list[str], after: list[str]) -> tuple[str, str]:
         sides[0].extend(before[i1:i2] if tag == "equal" else (f"[-{item}-]" for item in before[i1:i2]))
         sides[1].extend(after[j1:j2] if tag == "equal" else (f"{{+{item}+}}" for item in after[j1:j2]))
     return ", ".join(sides[0]) or "(none)", ", ".join(sides[1]) or "(none)"
+
+
+# Where a text is cut into sentences: after a full stop, question or exclamation mark and the spaces that follow
+# it, and after a line break (with the blank lines and indentation after it).
+_SENTENCE_END = re.compile(r"(?<=[.!?])[ \t]+|\n\s*")
+
+
+def sentences(text: str) -> list[str]:
+    """`text` cut into sentences, each with the spaces or line breaks after it: joined, they are `text`."""
+    out: list[str] = []
+    start = 0
+    for end in _SENTENCE_END.finditer(text):
+        out.append(text[start:end.end()])
+        start = end.end()
+    if start < len(text):
+        out.append(text[start:])
+    return out
+
+
+def text_change(before: str | None, after: str | None) -> dict[str, Any]:
+    """A manifest's change of a text field from `before` to `after`: sentence-level `edits` where some sentences
+    are kept (each edit unique in the text and in the result, as the engine requires, so that another change
+    request editing other sentences still applies), else the whole value `{from, to}`."""
+    if before and after:
+        a, b = sentences(before), sentences(after)
+        matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+        runs = [[i1, i2, j1, j2] for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal"]
+        if len(runs) and any(tag == "equal" for tag, *_ in matcher.get_opcodes()):
+            edits = _unique_edits(a, b, runs)
+            if edits is not None:
+                return {"edits": edits}
+    return {"from": before, "to": after}
+
+
+def _unique_edits(a: list[str], b: list[str], runs: list[list[int]]) -> list[dict[str, str]] | None:
+    """Each changed run of sentences as an edit, widened by a kept neighbouring sentence (merging with the run
+    next to it) until its old text occurs once in the text so far and its new text once in the result; None
+    when a run cannot be made unique."""
+    k = 0
+    while k < len(runs):
+        i1, i2, j1, j2 = runs[k]
+        old, new = "".join(a[i1:i2]), "".join(b[j1:j2])
+        text, result = "".join(b[:j1] + a[i1:]), "".join(b[:j2] + a[i2:])
+        if old and new and occurrences(text, old) == 1 and occurrences(result, new) == 1:
+            k += 1
+            continue
+        if i1 > 0 and j1 > 0:  # widen to the left, taking in the run before when it touches
+            runs[k] = [i1 - 1, i2, j1 - 1, j2]
+        elif i2 < len(a) and j2 < len(b):
+            runs[k] = [i1, i2 + 1, j1, j2 + 1]
+        else:
+            return None
+        k = _merged(runs, k)
+    return [{"old": "".join(a[i1:i2]), "new": "".join(b[j1:j2])} for i1, i2, j1, j2 in runs]
+
+
+def _merged(runs: list[list[int]], k: int) -> int:
+    """Runs k-1, k and k+1 joined where they now overlap; the index to check again."""
+    if k + 1 < len(runs) and runs[k][1] > runs[k + 1][0]:
+        nxt = runs.pop(k + 1)
+        runs[k] = [runs[k][0], nxt[1], runs[k][2], nxt[3]]
+    if k > 0 and runs[k - 1][1] > runs[k][0]:
+        cur = runs.pop(k)
+        runs[k - 1] = [runs[k - 1][0], cur[1], runs[k - 1][2], cur[3]]
+        return k - 1
+    return k

@@ -68,8 +68,9 @@ IMPACT_RANK: dict[str, int] = {"": 0, "minor": 1, "major": 2}
 
 
 # Texts whose words are a label, not a description: renaming one is never a rewrite of what it means (a status
-# or an attribute's type is a word from a list: its own kind's impact says what changing it means).
-LABEL_FIELDS = frozenset({"name", "category", "subcategory", "status", "type", "url"})
+# or an attribute's type is a word from a list: its own kind's impact says what changing it means; a move's
+# order field holds the code the item comes after).
+LABEL_FIELDS = frozenset({"name", "category", "subcategory", "status", "type", "url", "order"})
 
 
 def rewrite(field: str | None, before: Any, after: Any) -> str | None:

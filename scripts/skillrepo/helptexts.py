@@ -39,11 +39,14 @@ COMMANDS: dict[str, CommandHelp] = {
         {"paths": "accepted; every framework file is formatted",
          "check": "write nothing; exit 1 if a file needs formatting"}),
     "new": CommandHelp(
-        "start a draft change request with the next free number",
+        "start a draft change request with the next free number, by hand or from an edited spreadsheet",
         'skillrepo new "Create IT infrastructure (ITOP) level 6" --applies-to ITOP',
-        "README.md#proposing-a-change-contributors",
+        "README.md#proposing-a-change-contributors, README.md#a-new-framework-repository",
         {"title": 'its title, e.g. "Create IT infrastructure (ITOP) level 6"',
-         "applies_to": "the skills it is about"}),
+         "applies_to": "the skills it is about",
+         "from_sheet": "a release's skills.csv, attributes.csv or levels.csv, or skills.xlsx, as edited (each "
+                       "recognised by its header); give it once per file: the draft's operations make the "
+                       "framework what the files say. If nothing differs, nothing is written (exit 0)"}),
     "import": CommandHelp(
         "a change request from the text of a published change request page", "skillrepo import page.txt",
         "README.md#proposing-a-change-contributors",

@@ -36,7 +36,8 @@ _COMMANDS: list[tuple[str, list[tuple[tuple[str, ...], dict[str, Any]]]]] = [
         _arg("--ignore", metavar="CODES"),
     ]),
     ("fmt", [_arg("paths", nargs="*", metavar="PATH"), _arg("--check", action="store_true")]),
-    ("new", [_arg("title"), _arg("--applies-to", nargs="+", default=[], metavar="CODE")]),
+    ("new", [_arg("title"), _arg("--applies-to", nargs="+", default=[], metavar="CODE"),
+             _arg("--from-sheet", metavar="FILE", type=Path, action="append")]),
     ("import", [_arg("page")]),
     ("preview", [_arg("cr", metavar="CR-ID"), _arg("--format", choices=("text", "markdown", "json"), default="text")]),
     ("apply", [_arg("crs", nargs="+", metavar="CR-ID"), _arg("--dry-run", action="store_true"),
@@ -120,7 +121,7 @@ def _rules(args: argparse.Namespace) -> int:
 def _new(args: argparse.Namespace) -> int:
     from skillrepo.commands import new
 
-    return new.run(_root(args), args.title, args.applies_to)
+    return new.run(_root(args), args.title, args.applies_to, args.from_sheet)
 
 
 def _import(args: argparse.Namespace) -> int:

@@ -201,9 +201,17 @@ def _invalid_value(error: ValidationError, schema: dict[str, Any], where: str) -
         return f"{where}: {_cut(repr(error.instance))} is out of range{hint}"
     if v == "oneOf":
         return f"{where}: give either from and to (the whole old and new value), or edits (a list of old/new)"
+    if v == "minItems" and error.instance == [] and _retirement_replacements(error):
+        return f"{where}: the list is empty{hint}"  # the schema says what to name, or to delete the operation
     if v == "uniqueItems":
         return f"{where}: a value is listed twice; list each once"
     return f"{where}: {error.message}"
+
+
+def _retirement_replacements(error: ValidationError) -> bool:
+    """Whether the error is at a manifest's retire-skill replaced_by (operations[N].replaced_by)."""
+    path = list(error.absolute_path)
+    return len(path) == 3 and path[0] == "operations" and path[2] == "replaced_by"
 
 
 def _cut(text: str, width: int = 40) -> str:

@@ -103,6 +103,7 @@ class SheetFramework:
     skills: list[SheetSkill] = field(default_factory=list)
     levels: dict[int, SheetLevel] | None = None  # None: no levels of responsibility file was given
     attributes: list[SheetAttribute] | None = None  # in file order; None: no attributes file was given
+    has_skills: bool = True  # False: no skills file was given (read_sheets with need_skills=False)
     # Each CSV file's path as given -> how it was encoded (UTF8, UTF8_BOM or CP1252): how it came, not what it holds.
     encodings: dict[str, str] = field(default_factory=dict, compare=False)
 
@@ -403,10 +404,11 @@ def _sheets_of(path: Path, stack: ExitStack, encodings: dict[str, str]) -> list[
     return out
 
 
-def read_sheets(paths: list[Path]) -> SheetFramework:
+def read_sheets(paths: list[Path], need_skills: bool = True) -> SheetFramework:
     """The categories, skills and (if given) attributes and levels of responsibility of the published files: CSV
     files or .xlsx workbooks, each file or worksheet recognised by its header. Refuses a malformed file with a
-    SheetError naming the file, sheet, row and column; stops at the first problem."""
+    SheetError naming the file, sheet, row and column; stops at the first problem. Without `need_skills`, a set
+    of files without a skills file is read too (then `has_skills` is False)."""
     if not paths:
         raise SheetError("no file given; give the skills file (and the attributes and levels of responsibility "
                          "files, if you have them)")
@@ -418,13 +420,14 @@ def read_sheets(paths: list[Path]) -> SheetFramework:
                 if kind in found:
                     raise SheetError(f"two {kind} files: {found[kind].where} and {sheet.where}; give one")
                 found[kind] = sheet
-        if SKILLS not in found:
+        if SKILLS not in found and need_skills:
             raise SheetError(f"{', '.join(map(str, paths))}: no skills file (its header starts "
                              f"{_starts(SKILL_HEADER, 'Skill')}); give the skills file too")
         categories = _optional(found, CATEGORIES, _read_categories)
-        skills = found[SKILLS]
-        out = SheetFramework(encodings=encodings)
-        out.skills, out.categories = skills.read(lambda rows: _read_skills(skills.where, rows, categories))
+        out = SheetFramework(encodings=encodings, has_skills=SKILLS in found)
+        if out.has_skills:
+            skills = found[SKILLS]
+            out.skills, out.categories = skills.read(lambda rows: _read_skills(skills.where, rows, categories))
         out.attributes = _optional(found, ATTRIBUTES, _read_attributes)
         out.levels = _optional(found, LEVELS_OF_RESPONSIBILITY, _read_levels)
         return out
