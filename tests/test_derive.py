@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import copy_bundled, git, init_git, run_in_process
+from helpers import copy_bundled, git, run_in_process
 from skillrepo.checker import check_repository
 from skillrepo.derive import derived_operations
 from skillrepo.diffs import sentences, text_change
@@ -73,9 +73,6 @@ def _accept_and_apply(root: Path, cr_id: str, **edits: str) -> str:
     return out
 
 
-@pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    return init_git(copy_bundled(tmp_path / "repo"))
 
 
 def _edited_skills(fw: Framework) -> tuple[list[str], Rows, dict[str, str]]:
@@ -103,21 +100,21 @@ def _edited_skills(fw: Framework) -> tuple[list[str], Rows, dict[str, str]]:
     return header, edited, was
 
 
-def test_an_edited_spreadsheet_becomes_a_draft_that_gives_the_file_back_once_applied(repo: Path) -> None:
-    fw = _framework(repo)
+def test_an_edited_spreadsheet_becomes_a_draft_that_gives_the_file_back_once_applied(git_root: Path) -> None:
+    fw = _framework(git_root)
     header, skills, was = _edited_skills(fw)
-    (repo.parent / "skills.csv").write_bytes(sheets.to_csv(header, skills))
+    (git_root.parent / "skills.csv").write_bytes(sheets.to_csv(header, skills))
     attribute_header, attributes = _attribute_sheet(fw)
     attributes[0][ATTRIBUTE_LEVEL + 3], was["AUTO"] = _resentence(attributes[0][ATTRIBUTE_LEVEL + 3], 0,
                                                                     "Works under close direction.")
-    (repo.parent / "attributes.csv").write_bytes(sheets.to_csv(attribute_header, attributes))
+    (git_root.parent / "attributes.csv").write_bytes(sheets.to_csv(attribute_header, attributes))
 
-    code, out = _cli(repo, "new", "Edits from the workbook", "--from-sheet", "../skills.csv",
+    code, out = _cli(git_root, "new", "Edits from the workbook", "--from-sheet", "../skills.csv",
                      "--from-sheet", "../attributes.csv")
     assert code == 0, out
     assert out.startswith("wrote changes/CR-1448/manifest.yaml (draft): 9 operations\n  2 update-skill\n"), out
     assert "  1 retire-skill\n" in out and "  1 update-attribute-level\n" in out
-    data = _manifest(repo, "CR-1448")
+    data = _manifest(git_root, "CR-1448")
     ops = data["operations"]
     assert [(op["op"], op.get("skill", op.get("code", op.get("attribute"))), op.get("level")) for op in ops] == [
         ("update-skill", "BUAN", None), ("add-level", "CHMG", 5), ("remove-level", "DTAN", 2),
@@ -137,23 +134,23 @@ def test_an_edited_spreadsheet_becomes_a_draft_that_gives_the_file_back_once_app
     assert data["proposal"].startswith(PROPOSAL_PLACEHOLDER + "\n\nThe operations were derived by skillrepo new "
                                        "--from-sheet from skills.csv (sha256 ")
     assert "; attributes.csv (sha256 " in data["proposal"]
-    text = (repo / "changes/CR-1448/manifest.yaml").read_text()
+    text = (git_root / "changes/CR-1448/manifest.yaml").read_text()
     assert "  # PEMT is not in the file. Name the skills that replace it in replaced_by" in text
 
-    code, out = _cli(repo, "check")
+    code, out = _cli(git_root, "check")
     assert code == 1
     assert ("changes/CR-1448/manifest.yaml:" in out and "S204 operations[7].replaced_by: the list is empty; expected "
             "the codes of the skills that replace the retired one, at least one") in out, out
-    out = _accept_and_apply(repo, "CR-1448", **{"replaced_by: []": "replaced_by: [RLMT]",
+    out = _accept_and_apply(git_root, "CR-1448", **{"replaced_by: []": "replaced_by: [RLMT]",
                                                 PROPOSAL_PLACEHOLDER: "The 2026 review, made in the workbook."})
     assert "moves TEST from after SYSP to after ASUP in the published order (minor)" in out, out
-    after = _framework(repo)
+    after = _framework(git_root)
     assert sheets.to_csv(*_skill_sheet(after)) == sheets.to_csv(header, skills)
     assert sheets.to_csv(*_attribute_sheet(after)) == sheets.to_csv(attribute_header, attributes)
 
 
-def test_two_drafts_editing_other_sentences_of_one_text_both_apply(repo: Path) -> None:
-    fw = _framework(repo)
+def test_two_drafts_editing_other_sentences_of_one_text_both_apply(git_root: Path) -> None:
+    fw = _framework(git_root)
     header, rows = _skill_sheet(fw)
     itop = next(row for row in rows if row[CODE] == "ITOP")
     first, second = [list(row) for row in rows], [list(row) for row in rows]
@@ -161,60 +158,60 @@ def test_two_drafts_editing_other_sentences_of_one_text_both_apply(repo: Path) -
     first[at][LEVEL + 3], _ = _resentence(itop[LEVEL + 3], 0, "Provisions and configures servers.")
     second[at][LEVEL + 3], _ = _resentence(itop[LEVEL + 3], 3, "Writes operational procedures.")
     for name, edited in (("first.csv", first), ("second.csv", second)):
-        (repo.parent / name).write_bytes(sheets.to_csv(header, edited))
-    assert _cli(repo, "new", "First", "--from-sheet", "../first.csv")[0] == 0
-    assert _cli(repo, "new", "Second", "--from-sheet", "../second.csv")[0] == 0
-    assert [op["op"] for op in _manifest(repo, "CR-1449")["operations"]] == ["update-level"]
-    _accept_and_apply(repo, "CR-1448")
-    _accept_and_apply(repo, "CR-1449")
-    both = sentences(_framework(repo).skills["ITOP"].levels[3].description)
+        (git_root.parent / name).write_bytes(sheets.to_csv(header, edited))
+    assert _cli(git_root, "new", "First", "--from-sheet", "../first.csv")[0] == 0
+    assert _cli(git_root, "new", "Second", "--from-sheet", "../second.csv")[0] == 0
+    assert [op["op"] for op in _manifest(git_root, "CR-1449")["operations"]] == ["update-level"]
+    _accept_and_apply(git_root, "CR-1448")
+    _accept_and_apply(git_root, "CR-1449")
+    both = sentences(_framework(git_root).skills["ITOP"].levels[3].description)
     assert (both[0].strip(), both[3].strip()) == ("Provisions and configures servers.", "Writes operational procedures.")
     assert both[1:3] == sentences(itop[LEVEL + 3])[1:3]
 
 
-def test_a_file_of_one_kind_changes_only_what_it_holds(repo: Path) -> None:
-    fw = _framework(repo)
+def test_a_file_of_one_kind_changes_only_what_it_holds(git_root: Path) -> None:
+    fw = _framework(git_root)
     header, rows = _skill_sheet(fw)
     rows[0][NAME] = "Application support and maintenance"
     for row in rows:  # as `release --base-url` writes them: the site's own pages, no change
         row[URL] = f"https://example.org/framework/1.0.0/skills/{row[CODE]}.html"
-    (repo.parent / "skills.csv").write_bytes(sheets.to_csv(header, rows))
+    (git_root.parent / "skills.csv").write_bytes(sheets.to_csv(header, rows))
     attribute_header, attributes = _attribute_sheet(fw)
     attributes[1][ATTRIBUTE_NAME] = "Business skills and behaviours"
     attributes[2][ATTRIBUTE_NAME + 1] = ATTRIBUTE_TYPES["behavioural"]  # COMP's Type: the published label
-    (repo.parent / "attributes.csv").write_bytes(sheets.to_csv(attribute_header, attributes[:-1]))
-    assert _cli(repo, "new", "Skills only", "--from-sheet", "../skills.csv")[0] == 0
-    assert [op["op"] for op in _manifest(repo, "CR-1448")["operations"]] == ["update-skill"]
-    assert _cli(repo, "new", "Attributes only", "--from-sheet", "../attributes.csv")[0] == 0
-    ops = _manifest(repo, "CR-1449")["operations"]
+    (git_root.parent / "attributes.csv").write_bytes(sheets.to_csv(attribute_header, attributes[:-1]))
+    assert _cli(git_root, "new", "Skills only", "--from-sheet", "../skills.csv")[0] == 0
+    assert [op["op"] for op in _manifest(git_root, "CR-1448")["operations"]] == ["update-skill"]
+    assert _cli(git_root, "new", "Attributes only", "--from-sheet", "../attributes.csv")[0] == 0
+    ops = _manifest(git_root, "CR-1449")["operations"]
     assert ops == [{"op": "update-attribute", "attribute": "BUSK",
                     "name": {"from": "Business skills", "to": "Business skills and behaviours"}},
                    {"op": "update-attribute", "attribute": "COMP", "type": {"from": "generic", "to": "behavioural"}},
                    {"op": "retire-attribute", "attribute": "KNGE"}]
     assert "  # KNGE is not in the file, so it would be retired. Review this operation; delete it to keep KNGE.\n" \
-        "  - op: retire-attribute\n" in (repo / "changes/CR-1449/manifest.yaml").read_text()
+        "  - op: retire-attribute\n" in (git_root / "changes/CR-1449/manifest.yaml").read_text()
     level_header, levels = sheets.published_level_rows(fw, lambda n: f"site/levels/{n}.html")
     levels[0][3], levels[2][5] = "Apply, advise", "https://example.org/levels/5"
-    (repo.parent / "levels.csv").write_bytes(sheets.to_csv(level_header, levels))
-    assert _cli(repo, "new", "Levels only", "--from-sheet", "../levels.csv")[0] == 0
-    assert _manifest(repo, "CR-1450")["operations"] == [
+    (git_root.parent / "levels.csv").write_bytes(sheets.to_csv(level_header, levels))
+    assert _cli(git_root, "new", "Levels only", "--from-sheet", "../levels.csv")[0] == 0
+    assert _manifest(git_root, "CR-1450")["operations"] == [
         {"op": "update-responsibility-level", "level": 3, "name": {"from": fw.levels[3].name, "to": "Apply, advise"}},
         {"op": "update-responsibility-level", "level": 5, "url": {"from": None, "to": "https://example.org/levels/5"}}]
-    _accept_and_apply(repo, "CR-1448")
-    assert _framework(repo).attributes == fw.attributes
+    _accept_and_apply(git_root, "CR-1448")
+    assert _framework(git_root).attributes == fw.attributes
 
 
-def test_an_unchanged_workbook_writes_nothing(repo: Path) -> None:
-    fw = _framework(repo)
+def test_an_unchanged_workbook_writes_nothing(git_root: Path) -> None:
+    fw = _framework(git_root)
     book = sheets.to_xlsx([
         (sheets.SKILLS_SHEET, *_skill_sheet(fw)), (sheets.ATTRIBUTES_SHEET, *_attribute_sheet(fw)),
         (sheets.LEVELS_SHEET, *sheets.published_level_rows(fw, lambda n: f"site/levels/{n}.html")),
         (sheets.CATEGORIES_SHEET, *sheets.category_rows(fw))], 0)
-    (repo.parent / "skills.xlsx").write_bytes(book)
-    code, out = _cli(repo, "new", "Nothing", "--from-sheet", "../skills.xlsx")
+    (git_root.parent / "skills.xlsx").write_bytes(book)
+    code, out = _cli(git_root, "new", "Nothing", "--from-sheet", "../skills.xlsx")
     assert (code, out) == (0, "nothing to change: skills.xlsx says what the framework says; no change request "
                               "written\n")
-    assert not (repo / "changes/CR-1448").exists()
+    assert not (git_root / "changes/CR-1448").exists()
 
 
 @pytest.mark.parametrize(("before", "after", "change"), [
@@ -230,7 +227,7 @@ def test_a_text_changes_by_sentences_each_edit_unique(before: str | None, after:
 
 
 def test_a_new_category_is_added_and_a_retired_skill_row_is_refused(tmp_path: Path) -> None:
-    fw = _framework(copy_bundled(tmp_path / "repo"))
+    fw = _framework(copy_bundled(tmp_path / "git_root"))
     header, rows = _skill_sheet(fw)
     pemt = next(row for row in rows if row[CODE] == "PEMT")
     pemt[NAME + 1:NAME + 3] = ["Workforce", "Workforce planning"]

@@ -17,6 +17,9 @@ from skillrepo.layout import manifest_path
 from skillrepo.operations import AUTHORED, EXAMPLES
 from skillrepo.schemas import load_schema, property_order
 
+# The first words of the proposal `new` writes: a decided change request still holding them says nothing (R433).
+PROPOSAL_PLACEHOLDER = "What should change, and why."
+
 
 def operation_key_order() -> list[str]:
     """Keys of an operation in the order people read them: op, its target, then its content."""

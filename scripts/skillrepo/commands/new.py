@@ -14,11 +14,10 @@ from skillrepo.checker import check_repository
 from skillrepo.derive import derived_operations, review_notes, touched_skills
 from skillrepo.domain import CR_ID_RE, MAX_CR_DIGITS, cr_id_problem
 from skillrepo.layout import manifest_path, printable_name
-from skillrepo.manifests import new_manifest, render_manifest
+from skillrepo.manifests import PROPOSAL_PLACEHOLDER, new_manifest, render_manifest
 from skillrepo.model import Framework
 from skillrepo.operations import PreconditionError
 from skillrepo.planning import Refusal
-from skillrepo.rules.lifecycle import PROPOSAL_PLACEHOLDER
 from skillrepo.sheetread.common import SheetError
 from skillrepo.sheetread.read import read_sheets
 from skillrepo.writing import write_files

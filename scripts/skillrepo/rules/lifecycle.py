@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from skillrepo.domain import REVERTED_STATUS
 from skillrepo.engine import PreconditionError, apply
 from skillrepo.findings import WARNING, Finding
+from skillrepo.manifests import PROPOSAL_PLACEHOLDER
 from skillrepo.model import Repository
 from skillrepo.rules import references
 from skillrepo.rules.base import Rule, at, document, finds
@@ -37,7 +38,6 @@ RULES = document(
 )
 
 # The placeholder sentence of the proposal `skillrepo new` writes (tests keep it in the template).
-PROPOSAL_PLACEHOLDER = "What should change, and why."
 DECIDING_STATUSES = ("submitted", "accepted")
 
 PENDING_STATUSES = {"accepted": "R431", "draft": "R432", "submitted": "R432"}
