@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
+import pytest
 from helpers import ROOT, copy_bundled, git, init_git, run_in_process
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -115,3 +117,24 @@ def test_fmt_never_rewrites_a_level_that_is_not_a_whole_number_into_one(tmp_path
     run_in_process("fmt", cwd=root)
     assert path.read_bytes() == before  # check says S203 and what to write; the data is the author's to change
     assert "S203 level: expected a whole number written in decimal, found 4.0; write 4" in run_in_process("check", cwd=root).stdout
+
+
+def test_fmt_parses_only_framework_and_still_ends_change_requests_lines_with_lf(tmp_path: Path,
+                                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    root = copy_bundled(tmp_path / "repo")
+    manifest = root / "changes/CR-1432/manifest.yaml"
+    manifest.write_bytes(manifest.read_bytes().replace(b"\n", b"\r\n"))
+    from skillrepo import documents
+
+    parsed: list[bytes] = []
+    real = documents.load_bytes
+
+    def counting(raw: bytes, *args: Any) -> Any:
+        parsed.append(raw)
+        return real(raw, *args)
+
+    monkeypatch.setattr(documents, "load_bytes", counting)
+    assert run_in_process("fmt", cwd=root).stdout == "changes/CR-1432/manifest.yaml: reformatted\n"
+    framework = [p for p in root.joinpath("framework").rglob("*.yaml")]
+    assert len(parsed) == len(framework), "each framework file parsed once, no change request"
+    assert b"\r\n" not in manifest.read_bytes()

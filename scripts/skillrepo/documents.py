@@ -149,12 +149,23 @@ def _kept_for_good() -> Iterator[None]:
             gc.enable()
 
 
-def read_snapshot(root: Path) -> Snapshot:
-    """Read and strictly load every data file under framework/ and changes/.
+def read_snapshot(root: Path, under: str = "") -> Snapshot:
+    """Read and strictly load every data file under framework/ and changes/ (only those whose path starts with
+    `under`, when it is given: the others are neither read nor listed).
 
     Symbolic links are listed, never followed; a file over MAX_FILE_BYTES is not read, only its size is."""
     with _kept_for_good():
-        return _read_snapshot(root)
+        return _read_snapshot(root, under)
+
+
+def data_file_bytes(root: Path, relpath: str) -> bytes | None:
+    """The bytes of a data file as read_snapshot reads them (never through a link), or None when it cannot be read
+    or is over MAX_FILE_BYTES: `check` says why."""
+    try:
+        read = _read_data_file(root / relpath)
+    except OSError:
+        return None
+    return None if isinstance(read, int) else read
 
 
 def refuse_over_budget(where: str, total: int) -> None:
@@ -181,11 +192,13 @@ def _data_bytes(root: Path, entries: list[Entry]) -> int:
     return total
 
 
-def _read_snapshot(root: Path) -> Snapshot:
+def _read_snapshot(root: Path, under: str = "") -> Snapshot:
     snap = Snapshot(root)
     entries = walk(root)
     refuse_over_budget(printable_name(str(root)), _data_bytes(root, entries))
     for entry in entries:
+        if not entry.relpath.startswith(under):
+            continue
         if entry.problem is not None:
             (snap.bad_names if entry.bad_name else snap.unreadable).append((entry.relpath, entry.problem))
             continue

@@ -7,21 +7,33 @@ import sys
 from pathlib import Path
 
 from skillrepo.canonical import canonical_text
-from skillrepo.documents import read_snapshot
+from skillrepo.documents import data_file_bytes, read_snapshot
+from skillrepo.layout import CHANGES_DIR, FRAMEWORK_DIR, classify, walk
 from skillrepo.writing import write_files
+
+
+def _line_endings(root: Path) -> dict[str, bytes | None]:
+    """The change requests (and the log) written with CRLF, each with LF instead: only their bytes are read, never
+    parsed, since fmt changes nothing else in them (changes/ is most of a repository's bytes)."""
+    out: dict[str, bytes | None] = {}
+    for entry in walk(root):
+        if entry.problem is not None or entry.is_symlink or not entry.relpath.startswith(f"{CHANGES_DIR}/"):
+            continue
+        if classify(entry.relpath) is None:
+            continue
+        raw = data_file_bytes(root, entry.relpath)
+        if raw is not None and b"\r\n" in raw:
+            out[entry.relpath] = raw.replace(b"\r\n", b"\n")
+    return out
 
 
 def run(root: Path, check_only: bool = False) -> int:
     """Format every framework file that can be read, and end the lines of every change request with LF; with
-    check_only, list the ones that need it."""
-    snap = read_snapshot(root)
-    changed: dict[str, bytes | None] = {}
+    check_only, list the ones that need it. Only framework/ is parsed."""
+    snap = read_snapshot(root, under=f"{FRAMEWORK_DIR}/")
+    changed = _line_endings(root)
     skipped: list[str] = []
     for doc in snap.documents:
-        if not doc.path.startswith("framework/"):
-            if any(p.code == "F602" for p in doc.loaded.problems):  # a change request: only its line endings
-                changed[doc.path] = doc.raw.replace(b"\r\n", b"\n")
-            continue
         expected = canonical_text(doc)
         if expected is None:
             skipped.append(doc.path)
