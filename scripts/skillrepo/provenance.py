@@ -19,6 +19,7 @@ them, matched as diffs.text_change matches them):
 from __future__ import annotations
 
 import difflib
+import itertools
 import re
 from dataclasses import dataclass, replace
 from typing import Any
@@ -221,17 +222,34 @@ def added(text: str | None, cr: str) -> list[Sentence]:
 
 
 def edited(lines: list[Sentence], before: str, edits: list[tuple[str, str]], cr: str) -> list[Sentence]:
-    """The attribution of `before` (as `lines` has it) once each edit (old, new) is applied in turn."""
+    """The attribution of `before` (as `lines` has it) once each edit (old, new) is applied in turn: the
+    sentences before and after the edited passage stay where they are; those of the passage are matched."""
     text = before
     for old, new in edits:
-        text = text.replace(old, new, 1)
-        lines = _matched(lines, sentences(text), cr)
+        at = text.find(old)
+        text = text[:at] + new + text[at + len(old):]
+        now = sentences(text)
+        ends = list(itertools.accumulate(len(line.text) for line in lines))
+        head = _kept(lines, now, [end <= at for end in ends])
+        starts = [end - len(line.text) for end, line in zip(ends, lines, strict=True)]
+        tail = _kept(lines[::-1], now[::-1], [start >= at + len(old) for start in reversed(starts)])
+        tail = min(tail, len(lines) - head, len(now) - head)
+        middle = _matched(lines[head:len(lines) - tail], now[head:len(now) - tail], cr)
+        lines = lines[:head] + middle + lines[len(lines) - tail:]
     return lines
 
 
+def _kept(lines: list[Sentence], now: list[str], outside: list[bool]) -> int:
+    """How many of `lines`, from the first, lie outside the edited passage and are `now`'s, unchanged."""
+    n = 0
+    while n < len(lines) and n < len(now) and outside[n] and lines[n].text == now[n]:
+        n += 1
+    return n
+
+
 def _matched(lines: list[Sentence], now: list[str], cr: str) -> list[Sentence]:
-    """`now`'s sentences attributed against `lines` by one edit of `cr`: kept ones keep both, one replacing one
-    keeps its first, the rest are `cr`'s."""
+    """The edited passage's sentences `now`, attributed against `lines` (the passage before) by one edit of
+    `cr`: kept ones keep both, one replacing one keeps its first, the rest are `cr`'s."""
     old = [line.text.strip() for line in lines]
     new = [s.strip() for s in now]
     out: list[Sentence] = []

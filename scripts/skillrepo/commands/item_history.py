@@ -60,7 +60,7 @@ def _markdown(item: Subject, steps: list[Step], refused: list[Refused], released
                   f"First published: {released.get(cr.id, NOT_RELEASED)}.", ""]
         for e in step.effects:
             diff = diff_markdown(e.before or "", e.after or "") if _diffed(e) else ""
-            lines.append(f"- {markdown_text(e.describe())} ({e.impact_text()})" + (f"  \n  {diff}" if diff else ""))
+            lines.append(f"- {markdown_text(e.describe())} ({e.impact_text()})" + (f": {diff}" if diff else ""))
         lines += ["", f"Decision: {markdown_text(cr.decision or '(none recorded)')}", ""]
     lines += ["## Declined or withdrawn", ""]
     if not refused:
@@ -77,13 +77,18 @@ def _effect_json(e: Effect) -> dict[str, Any]:
             "after": e.after, "diff": diff}
 
 
+def _stripped(text: str | None) -> str | None:
+    return text.strip() if text is not None else None
+
+
 def _json(item: Subject, steps: list[Step], refused: list[Refused], released: dict[str, str]) -> str:
     data = {
         "item": {"kind": item.kind, "code": item.code, "level": item.level, "label": item.label},
         "applied": [{"cr": s.cr.id, "title": s.cr.title, "first_published": released.get(s.cr.id),
-                     "decision": s.cr.decision, "effects": [_effect_json(e) for e in s.effects]} for s in steps],
-        "refused": [{"cr": r.cr.id, "title": r.cr.title, "status": r.cr.status, "decision": r.cr.decision,
-                     "operations": list(r.operations)} for r in refused],
+                     "decision": _stripped(s.cr.decision), "effects": [_effect_json(e) for e in s.effects]}
+                    for s in steps],
+        "refused": [{"cr": r.cr.id, "title": r.cr.title, "status": r.cr.status,
+                     "decision": _stripped(r.cr.decision), "operations": list(r.operations)} for r in refused],
     }
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
