@@ -279,6 +279,21 @@ def test_blame_of_a_skill_s_overall_description_and_of_a_level_of_responsibility
                                    "last changed it and the one that first introduced it")
 
 
+@pytest.mark.parametrize("args", [("history", "ITOP", "5"), ("blame", "ITMG", "6"), ("history", "L5")])
+def test_each_command_replays_every_applied_cr_once(args: tuple[str, ...], monkeypatch: pytest.MonkeyPatch) -> None:
+    import skillrepo.replay
+
+    calls: list[int] = []
+
+    def counted(fw: Any, steps: Any) -> Any:
+        calls.append(len(steps))
+        return apply_all(fw, steps)
+
+    monkeypatch.setattr(skillrepo.replay, "apply_all", counted)
+    _ok(*args)
+    assert calls == [4]  # one replay of CR-1400, CR-1431, CR-1432 and CR-1434, never one per CR or per item
+
+
 def test_the_readme_shows_the_exact_output_of_history_itop_5_and_blame_itop_4() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert f"$ skillrepo history ITOP 5\n{HISTORY_ITOP_5}$ skillrepo blame ITOP 4\n{BLAME_ITOP_4}```" in readme
