@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -315,6 +316,15 @@ def test_the_readme_shows_the_exact_output_of_history_itop_5_and_blame_itop_4() 
 def test_an_item_that_is_not_there_or_is_ambiguous_is_one_line(args: tuple[str, ...], message: str) -> None:
     result = run_in_process(*args, cwd=ROOT)
     assert (result.returncode, result.stdout, result.stderr) == (1, "", f"error: {message}\n")
+
+
+def test_a_record_that_does_not_replay_is_one_line(tmp_path: Path) -> None:
+    root = copy_bundled(tmp_path / "repo")
+    shutil.rmtree(root / "changes/CR-1434")
+    result = run_in_process("blame", "ITOP", "4", cwd=root)
+    assert (result.returncode, result.stdout, result.stderr) == (
+        1, "", "error: CR-1434 is recorded in changes/log.yaml as applied but is not in changes/; run skillrepo "
+               "verify\n")
 
 
 def test_an_attribute_and_an_attribute_level_have_a_history() -> None:
