@@ -312,6 +312,9 @@ def test_the_readme_shows_the_exact_output_of_history_itop_5_and_blame_itop_4() 
     (("blame", "L9"), "there is no level of responsibility 9; the levels are L1, L2, L3, L4, L5, L6, L7"),
     (("blame", "ITOP", "6"), "ITOP has no level 6; it is described at levels 1, 2, 3, 4, 5"),
     (("history", "AUTO", "five"), "LEVEL is a number from 1 to 7, not 'five'"),
+    (("history", "AUTO", "\u00b2"), "LEVEL is a number from 1 to 7, not '\u00b2'"),  # a digit to isdigit(), not to int()
+    (("history", "L99999999999"), "LEVEL is a number from 1 to 7, not '99999999999'"),
+    (("history", "IT\x1bOP"), "IT\\x1bOP is not a skill or an attribute; did you mean ITOP?"),
 ])
 def test_an_item_that_is_not_there_or_is_ambiguous_is_one_line(args: tuple[str, ...], message: str) -> None:
     result = run_in_process(*args, cwd=ROOT)

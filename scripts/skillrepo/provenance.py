@@ -27,6 +27,7 @@ from typing import Any
 from skillrepo.diffs import sentences
 from skillrepo.engine import Effect, targets
 from skillrepo.errors import SkillrepoError
+from skillrepo.layout import printable_name
 from skillrepo.model import ChangeRequest, Framework, Repository
 from skillrepo.operations import Item, describe_operation
 from skillrepo.replay import Replay, from_empty
@@ -37,6 +38,7 @@ REFUSED_STATUSES = ("declined", "withdrawn")
 TEXT_FIELDS = frozenset({"description", "guidance", "essence"})
 
 _RESPONSIBILITY = re.compile(r"[Ll](?:evel)?[ -]?([0-9]+)")
+_DIGITS = re.compile(r"[0-9]{1,9}")  # ASCII digits only: str.isdigit() takes '²', which int() refuses
 
 
 @dataclass(frozen=True)
@@ -85,13 +87,13 @@ class Subject:
 
 def subject(fw: Framework, replay: Replay, item: str, level: str | None) -> Subject:
     """The item `ITEM [LEVEL]` names, or a one-line SkillrepoError saying what exists."""
-    text = item.strip()
+    text = printable_name(item.strip())  # shown in messages: no control character reaches the terminal
     found = _RESPONSIBILITY.fullmatch(text)
     if text.lower() == "level" or found:
         if found and level is not None:
             raise SkillrepoError(f"{text} is a level of responsibility: give no LEVEL after it")
         return _responsibility(fw, found[1] if found else level)
-    if text.isdigit():
+    if _DIGITS.fullmatch(text):
         raise SkillrepoError(f"{text} alone is ambiguous: write L{text} (or level {text}) for the level of "
                              f"responsibility, or a skill or attribute code and then the level (ITOP {text})")
     code = text.upper()
@@ -112,8 +114,8 @@ def subject(fw: Framework, replay: Replay, item: str, level: str | None) -> Subj
 
 
 def _number(level: str) -> int:
-    if not level.strip().isdigit():
-        raise SkillrepoError(f"LEVEL is a number from 1 to 7, not '{level}'")
+    if not _DIGITS.fullmatch(level.strip()):
+        raise SkillrepoError(f"LEVEL is a number from 1 to 7, not '{printable_name(level)}'")
     return int(level)
 
 
