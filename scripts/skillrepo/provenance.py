@@ -65,7 +65,7 @@ class Subject:
     def concerns(self, e: Effect) -> bool:
         """Whether an effect changed this item (a whole skill or attribute removed removes its levels too)."""
         if self.kind == "responsibility-level":
-            return e.skill is None and e.attribute is None and e.level == self.level and e.op != "update-framework"
+            return e.skill is None and e.attribute is None and e.level == self.level
         code = e.skill if self.kind.startswith("skill") else e.attribute
         if code != self.code:
             return False
