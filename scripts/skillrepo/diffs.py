@@ -74,6 +74,20 @@ def marked_sides(before: str, after: str, context: int = 6) -> tuple[str, str]:
     return " ".join(p for p in sides[0] if p), " ".join(p for p in sides[1] if p)
 
 
+def marked(before: str, after: str, context: int = 6) -> str:
+    """Two texts as one line, as git's --word-diff marks them: removed words as [-words-], added words as
+    {+words+}, long runs of words both have cut."""
+    segments = word_diff(before, after)
+    parts: list[str] = []
+    for i, (tag, text) in enumerate(segments):
+        if tag == "=":
+            text = elide(text, i == 0, i == len(segments) - 1, context)
+        shown = " ".join(text.split())  # a line break or a run of spaces shows as one space
+        if shown:
+            parts.append(shown if tag == "=" else f"[-{shown}-]" if tag == "-" else f"{{+{shown}+}}")
+    return " ".join(parts)
+
+
 def marked_items(before: list[str], after: list[str]) -> tuple[str, str]:
     """Two lists on one line each, item by item: items only the first has as [-item-], only the second as
     {+item+} (an item that moved is removed where it was and added where it is)."""

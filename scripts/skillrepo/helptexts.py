@@ -24,6 +24,9 @@ _FORMAT = "the output's format"
 _BASE_URL = ("where the release's site/ is published (https://example.org/framework/1.1.0/): the changelog links "
              "each change request to its page there")
 
+_ITEM = ("a skill (ITOP), an attribute (AUTO), or a level of responsibility: L5 (or level 5); codes in any case")
+_LEVEL = "the level of the skill or attribute: ITOP 5 is IT infrastructure at level 5"
+
 COMMANDS: dict[str, CommandHelp] = {
     "check": CommandHelp(
         "check every file of the repository; exit 1 on errors", "skillrepo check --strict --select R4,T501",
@@ -75,6 +78,19 @@ COMMANDS: dict[str, CommandHelp] = {
         "prove framework/ is every applied change request replayed from the empty framework", "skillrepo verify",
         "README.md#deciding-and-applying-maintainers",
         {"base": "a git ref to replay from instead, e.g. v1.0.0 (only what was applied since)"}),
+    "history": CommandHelp(
+        "every applied change request that changed an item, oldest first, and those declined or withdrawn",
+        "skillrepo history ITOP 5 --format markdown", "README.md#where-a-sentence-came-from",
+        {"item": _ITEM,
+         "level": _LEVEL,
+         "format": f"{_FORMAT}: text, markdown (for a pull request or an issue) or json"}),
+    "blame": CommandHelp(
+        "an item's text sentence by sentence, with the change requests that last changed and first introduced "
+        "each", "skillrepo blame ITOP 5", "README.md#where-a-sentence-came-from",
+        {"item": f"{_ITEM}; without LEVEL, a skill's or attribute's overall description (a level of "
+                 "responsibility: its essence)",
+         "level": _LEVEL,
+         "format": f"{_FORMAT}: text or json"}),
     "changelog": CommandHelp(
         "what changed since the last release, from the applied change requests",
         "skillrepo changelog --since v1.0.0", "README.md#releases",

@@ -45,6 +45,10 @@ _COMMANDS: list[tuple[str, list[tuple[tuple[str, ...], dict[str, Any]]]]] = [
     ("revert", [_arg("cr", metavar="CR-ID"), _arg("--commit", action="store_true")]),
     ("status", [_arg("--format", choices=("text", "json"), default="text")]),
     ("verify", [_arg("--base", metavar="REF")]),
+    ("history", [_arg("item", metavar="ITEM"), _arg("level", metavar="LEVEL", nargs="?"),
+                 _arg("--format", choices=("text", "markdown", "json"), default="text")]),
+    ("blame", [_arg("item", metavar="ITEM"), _arg("level", metavar="LEVEL", nargs="?"),
+               _arg("--format", choices=("text", "json"), default="text")]),
     ("changelog", [_arg("--since", metavar="REF"), _arg("--format", choices=("markdown", "json"), default="markdown"),
                    _arg("--base-url", metavar="URL")]),
     ("release", [_arg("version", metavar="VERSION"), _arg("--out", metavar="DIR", type=Path, default=Path("dist")),
@@ -160,6 +164,18 @@ def _verify(args: argparse.Namespace) -> int:
     return verify.run(_root(args), args.base)
 
 
+def _history(args: argparse.Namespace) -> int:
+    from skillrepo.commands import item_history
+
+    return item_history.run(_root(args), args.item, args.level, args.format)
+
+
+def _blame(args: argparse.Namespace) -> int:
+    from skillrepo.commands import blame
+
+    return blame.run(_root(args), args.item, args.level, args.format)
+
+
 def _changelog(args: argparse.Namespace) -> int:
     from skillrepo.commands import changelog
 
@@ -193,6 +209,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "changelog": _changelog, "release": _release, "init": _init, "authorize": _authorize,
     "check": _check, "fmt": _fmt, "rules": _rules, "new": _new, "import": _import, "preview": _preview,
     "apply": _apply, "revert": _revert, "status": _status, "verify": _verify,
+    "history": _history, "blame": _blame,
 }
 
 

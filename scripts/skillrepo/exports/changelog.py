@@ -111,7 +111,7 @@ def entries(effects: list[Effect], after: Framework) -> list[Entry]:
     return sorted(out, key=lambda e: order[e.section])
 
 
-def _diff_markdown(before: str, after: str, context: int = 6) -> str:
+def diff_markdown(before: str, after: str, context: int = 6) -> str:
     """A word diff for Markdown: removed words struck through, added words bold, long unchanged runs cut; the
     repository's words shown literally."""
     segments = word_diff(before, after)
@@ -149,7 +149,7 @@ def _texts(e: Entry) -> list[str]:
     if rewrite(e.field, e.before, e.after):
         # A word diff of a rewrite marks nearly every word: people read the two texts, as the site shows them.
         return ["", *_quoted(e.before, "Before:"), "", *_quoted(e.after, "After:")]
-    return [f"  {_diff_markdown(e.before, e.after)}"]
+    return [f"  {diff_markdown(e.before, e.after)}"]
 
 
 # What the impact after each entry means, for people who hold assessments against the previous release.
