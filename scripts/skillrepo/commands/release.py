@@ -71,6 +71,7 @@ def build(repo: Repository, replay: Replay, version: str, epoch: int,
     change requests link as `links` says."""
     fw = repo.framework
     assert replay.result is not None
+    after = replay.result
     recorded = repo.log.release(version)  # run() records the release before building it
     day = recorded.date if recorded is not None else datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%d")
     times = last_changes(repo.log, repo.changes, day)
@@ -87,7 +88,8 @@ def build(repo: Repository, replay: Replay, version: str, epoch: int,
     # The workbook holds the framework's four published sheets and nothing else, so that a reader of published
     # workbooks (init --from-sheet too) reads it; the changes and the mapping are in their own files.
     return [
-        ("framework.json", lambda out: write_json(out, framework_json.document(fw, version))),
+        ("framework.json", lambda out: write_json(out, framework_json.document(
+            fw, version, framework_json.lifecycles(repo, version), times))),
         ("skills.csv", lambda out: sheets.write_csv(out, *skills)),
         ("attributes.csv", lambda out: sheets.write_csv(out, *attributes)),
         ("levels.csv", lambda out: sheets.write_csv(out, *levels)),
@@ -98,7 +100,7 @@ def build(repo: Repository, replay: Replay, version: str, epoch: int,
         ("CHANGELOG.md", text_writer(lambda: changelog.markdown(title, items, repo.changes, links))),
         ("changes.json", lambda out: write_json(out, changelog.json_document(title, replay.base_ref, items, links))),
         ("mapping.csv", lambda out: sheets.write_csv(out, map_header, map_table)),
-        ("mapping.json", lambda out: write_json(out, mapping_rows)),
+        ("mapping.json", lambda out: write_json(out, mapping.linked(mapping_rows, replay.base, after))),
     ]
 
 
@@ -134,15 +136,17 @@ def _build_into(staging: Path, repo: Repository, replay: Replay, version: str, s
         _write(staging / name, write)
         digests[name] = _sha256(staging / name)
     steps.clear()  # and with them the tables they were made from, which the site does not need
-    progress.step("SHA256SUMS")
-    (staging / "SHA256SUMS").write_bytes(sha256sums(digests))
     changelog_text = (staging / "CHANGELOG.md").read_text("utf-8")
+    top = sorted([*digests, "SHA256SUMS"])
     progress.step("site")
     from skillrepo.site.build import site_files  # Jinja2 is imported only when a release is built
 
-    for path, chunks in site_files(repo, replay, version, sorted([*digests, "SHA256SUMS"])):
+    for path, chunks in site_files(repo, replay, version, top):
         _write(staging / "site" / path, partial(_write_lines, chunks))  # written here: this page's chunks
-    return changelog_text, sorted([*digests, "SHA256SUMS"]) + ["site/"]
+        digests[f"site/{path}"] = _sha256(staging / "site" / path)
+    progress.step("SHA256SUMS")  # last: it covers every other file, the site's pages too
+    (staging / "SHA256SUMS").write_bytes(sha256sums(digests))
+    return changelog_text, top + ["site/"]
 
 
 def _check_tag(root: Path, version: str) -> None:

@@ -8,12 +8,12 @@ the release being built. The same log gives the same times, so two builds of a r
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from skillrepo.engine import targets
 from skillrepo.model import ChangeRequest
-from skillrepo.operations import Item, kind
-from skillrepo.record import Log
+from skillrepo.operations import Item, Operation, kind
+from skillrepo.record import Log, Release
 
 
 def _moment(date: str) -> str:
@@ -30,6 +30,14 @@ class LastChanges:
     added: Mapping[Item, str]
     release: str
     first: str
+    crs: Mapping[Item, frozenset[str]] = field(default_factory=dict)  # the change requests that touched each
+    order: tuple[str, ...] = ()  # the change requests applied, in the order they were applied
+
+    def change_requests(self, *prefixes: Item) -> list[str]:
+        """The change requests that touched any item starting with one of `prefixes` (('skill', CODE): any of its
+        fields), in the order they were applied (oldest first)."""
+        found = {cr for item, crs in self.crs.items() for cr in crs if any(item[:len(p)] == p for p in prefixes)}
+        return [cr for cr in self.order if cr in found]
 
     def latest(self, items: Iterable[Item], among: Mapping[Item, str] | None = None) -> str:
         """The last time any of `items` changed (or was added or removed, `among=self.added`); the first
@@ -71,20 +79,39 @@ class LastChanges:
         return self.latest(("rl", level, f) for f in fields)
 
 
+def _levels_given(op: Operation, item: Item) -> list[Item]:
+    """The levels an operation on a whole skill or attribute (add-skill, add-attribute, their inverses) gives or
+    takes with it: they are that change request's too."""
+    if item[2:] != ("*",):
+        return []
+    return [("level" if item[0] == "skill" else "alevel", item[1], lv["level"]) for lv in op.get("levels", [])]
+
+
+def publications(log: Log) -> dict[str, Release]:
+    """The release that published each change request; one reverted and applied again counts from its last
+    publication. A change request no release published yet is not in it: the release being built publishes it."""
+    published: dict[str, Release] = {}
+    for release in log.releases:
+        published.update(dict.fromkeys(release.published, release))
+    return published
+
+
 def last_changes(log: Log, changes: Mapping[str, ChangeRequest], date: str) -> LastChanges:
     """The times for a release made on `date` (YYYY-MM-DD) from the applied change requests `log` records."""
-    published: dict[str, str] = {}
-    for release in log.releases:  # a change request reverted and applied again counts from its last publication
-        published.update(dict.fromkeys(release.published, release.date))
+    published = {cr: release.date for cr, release in publications(log).items()}
     touched: dict[Item, str] = {}
     added: dict[Item, str] = {}
+    crs: dict[Item, set[str]] = {}
     for cr in log.order:
         when = _moment(published.get(cr, date))
         for op in changes[cr].operations if cr in changes else []:
             whole = kind(op.get("op")).change in ("new", "removed")
             for item in targets(op):
                 touched[item] = max(touched.get(item, when), when)
+                for part in (item, *_levels_given(op, item)):
+                    crs.setdefault(part, set()).add(cr)
                 if whole:
                     added[item] = max(added.get(item, when), when)
     first = _moment(log.releases[0].date if log.releases else date)
-    return LastChanges(touched, added, _moment(date), first)
+    return LastChanges(touched, added, _moment(date), first, {i: frozenset(c) for i, c in crs.items()},
+                       tuple(log.order))
