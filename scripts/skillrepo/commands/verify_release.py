@@ -137,7 +137,7 @@ def run(root: Path, given: str, out: Path, base_url: str | None = None) -> int:
     directory, version = release_directory(root, given, out)
     links = changelog.site_links(base_url, "site/")
     repo, origin, epoch = source(root, version)
-    shown = printable_name(str(directory))
+    shown = printable_name(given if os.path.isdir(given) else str(directory))  # as the user gave it
     with tempfile.TemporaryDirectory(prefix="skillrepo-verify-release-") as temp:
         write_release(Path(temp), root, repo, version, epoch, links)
         found = differences(directory, Path(temp)) + checksum_problems(directory)
