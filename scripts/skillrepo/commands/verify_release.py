@@ -18,7 +18,7 @@ from skillrepo import history, releasedir
 from skillrepo.building import sha256_of, source_epoch, write_release
 from skillrepo.checker import check_repository, load
 from skillrepo.documents import overlay
-from skillrepo.errors import UsageError
+from skillrepo.errors import UsageError, advice
 from skillrepo.exports import changelog
 from skillrepo.layout import LOG_FILE, printable_name
 from skillrepo.model import Repository
@@ -33,7 +33,9 @@ def release_directory(root: Path, given: str, out: Path) -> tuple[Path, str]:
     directory is under `out`, as release puts it."""
     if os.path.isdir(given):
         directory = Path(os.path.abspath(given))
-        releasedir.check_version(directory.name)
+        if not releasedir.VERSION.fullmatch(directory.name):
+            raise UsageError(f"{printable_name(given)}: a release's directory is named for its version, as release "
+                             "builds it (dist/1.0.0); give that directory, or the version")
         return directory, directory.name
     releasedir.check_version(given)
     directory = releasedir.output_dir(root, out, given) / given
@@ -138,10 +140,14 @@ def run(root: Path, given: str, out: Path, base_url: str | None = None) -> int:
     links = changelog.site_links(base_url, "site/")
     repo, origin, epoch = source(root, version)
     shown = printable_name(given if os.path.isdir(given) else str(directory))  # as the user gave it
-    with tempfile.TemporaryDirectory(prefix="skillrepo-verify-release-") as temp:
-        write_release(Path(temp), root, repo, version, epoch, links)
-        found = differences(directory, Path(temp)) + checksum_problems(directory)
-        count = len(files_under(Path(temp)))
+    try:
+        with tempfile.TemporaryDirectory(prefix="skillrepo-verify-release-") as temp:
+            write_release(Path(temp), root, repo, version, epoch, links)
+            found = differences(directory, Path(temp)) + checksum_problems(directory)
+            count = len(files_under(Path(temp)))
+    except OSError as exc:
+        raise Refusal(f"cannot build {version} again in {tempfile.gettempdir()} or read {shown} "
+                      f"({exc.strerror or exc}); {advice(exc)}") from exc
     if found:
         sys.stdout.write("".join(f"{line}\n" for line in found))
         sys.stdout.write(f"verify-release failed: {shown} is not release {version} as built again from {origin}\n")
