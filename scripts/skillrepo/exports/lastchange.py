@@ -2,7 +2,8 @@
 
 An item that change requests touch (the operation registry's targets) last changed on the day of the release
 that published the last of them to touch it; a change request no release published yet counts as published by
-the release being built. The same log gives the same times, so two builds of a release are byte-identical.
+the release being built. The change requests that touched each item, for framework.json's lifecycle, come from
+the same targets. The same log gives the same times, so two builds of a release are byte-identical.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass, field
 from skillrepo.engine import targets
 from skillrepo.model import ChangeRequest
 from skillrepo.operations import Item, Operation, kind
-from skillrepo.record import Log, Release
+from skillrepo.record import Log
 
 
 def _moment(date: str) -> str:
@@ -30,14 +31,13 @@ class LastChanges:
     added: Mapping[Item, str]
     release: str
     first: str
-    crs: Mapping[Item, frozenset[str]] = field(default_factory=dict)  # the change requests that touched each
-    order: tuple[str, ...] = ()  # the change requests applied, in the order they were applied
+    # The change requests that touched each item, and each (kind, code) of them (('skill', CODE): any of its
+    # fields), oldest (first applied) first.
+    crs: Mapping[Item, tuple[str, ...]] = field(default_factory=dict)
 
-    def change_requests(self, *prefixes: Item) -> list[str]:
-        """The change requests that touched any item starting with one of `prefixes` (('skill', CODE): any of its
-        fields), in the order they were applied (oldest first)."""
-        found = {cr for item, crs in self.crs.items() for cr in crs if any(item[:len(p)] == p for p in prefixes)}
-        return [cr for cr in self.order if cr in found]
+    def change_requests(self, item: Item) -> list[str]:
+        """The change requests that touched `item` (or, given as (kind, code), any of its fields), oldest first."""
+        return list(self.crs.get(item, ()))
 
     def latest(self, items: Iterable[Item], among: Mapping[Item, str] | None = None) -> str:
         """The last time any of `items` changed (or was added or removed, `among=self.added`); the first
@@ -87,21 +87,14 @@ def _levels_given(op: Operation, item: Item) -> list[Item]:
     return [("level" if item[0] == "skill" else "alevel", item[1], lv["level"]) for lv in op.get("levels", [])]
 
 
-def publications(log: Log) -> dict[str, Release]:
-    """The release that published each change request; one reverted and applied again counts from its last
-    publication. A change request no release published yet is not in it: the release being built publishes it."""
-    published: dict[str, Release] = {}
-    for release in log.releases:
-        published.update(dict.fromkeys(release.published, release))
-    return published
-
-
 def last_changes(log: Log, changes: Mapping[str, ChangeRequest], date: str) -> LastChanges:
     """The times for a release made on `date` (YYYY-MM-DD) from the applied change requests `log` records."""
-    published = {cr: release.date for cr, release in publications(log).items()}
+    published: dict[str, str] = {}
+    for release in log.releases:  # a change request reverted and applied again counts from its last publication
+        published.update(dict.fromkeys(release.published, release.date))
     touched: dict[Item, str] = {}
     added: dict[Item, str] = {}
-    crs: dict[Item, set[str]] = {}
+    crs: dict[Item, dict[str, None]] = {}  # in the order applied: dicts keep it
     for cr in log.order:
         when = _moment(published.get(cr, date))
         for op in changes[cr].operations if cr in changes else []:
@@ -109,9 +102,9 @@ def last_changes(log: Log, changes: Mapping[str, ChangeRequest], date: str) -> L
             for item in targets(op):
                 touched[item] = max(touched.get(item, when), when)
                 for part in (item, *_levels_given(op, item)):
-                    crs.setdefault(part, set()).add(cr)
+                    for key in (part, part[:2]):
+                        crs.setdefault(key, {})[cr] = None
                 if whole:
                     added[item] = max(added.get(item, when), when)
     first = _moment(log.releases[0].date if log.releases else date)
-    return LastChanges(touched, added, _moment(date), first, {i: frozenset(c) for i, c in crs.items()},
-                       tuple(log.order))
+    return LastChanges(touched, added, _moment(date), first, {i: tuple(c) for i, c in crs.items()})
