@@ -15,8 +15,9 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from skillrepo.engine import apply_all
+from skillrepo.engine import PreconditionError, apply_all
 from skillrepo.model import Framework, Repository, empty_framework
+from skillrepo.planning import Refusal
 from skillrepo.record import order_at
 
 Key = tuple[Any, ...]  # ("skill", CODE), ("level", CODE, N), ("attribute", CODE), ("alevel", CODE, N), ("rl", N)
@@ -51,12 +52,24 @@ def states(repo: Repository, version: str) -> Iterator[tuple[str, Framework]]:
         order = order_at(log, release.version)
         if order[:len(held)] != held:  # something was reverted: replay that release from the empty framework
             held, fw = [], empty_framework()
-        fw, _ = apply_all(fw, [(cr, repo.changes[cr].operations) for cr in order[len(held):]])
-        held = order
+        fw, held = _replayed(repo, fw, order[len(held):], release.version), order
         yield release.version, fw
         if release.version == version:
             return
     yield version, repo.framework
+
+
+def _replayed(repo: Repository, fw: Framework, crs: list[str], version: str) -> Framework:
+    """`fw` with the change requests `crs` applied in turn; refused, naming it, when one is gone or fails."""
+    try:
+        missing = next((cr for cr in crs if cr not in repo.changes), None)
+        if missing is not None:
+            raise PreconditionError(missing, "is not in changes/")
+        fw, _ = apply_all(fw, [(cr, repo.changes[cr].operations) for cr in crs])
+    except PreconditionError as exc:
+        raise Refusal(f"cannot tell each item's lifecycle: release {version}, as changes/log.yaml records it, does "
+                      f"not replay: {exc}") from exc
+    return fw
 
 
 def lives(history: Iterator[tuple[str, Framework]],
