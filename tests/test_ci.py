@@ -134,14 +134,22 @@ def test_no_step_puts_an_expression_in_its_script() -> None:
 def test_release_workflow_publishes_on_version_tags() -> None:
     data = workflow(RELEASE)
     assert data["on"] == {"push": {"tags": ["v*"]}}
-    assert data["permissions"] == {"contents": "write"}
+    assert data["permissions"] == {"contents": "write", "id-token": "write", "attestations": "write"}
     checkout = next(s for s in steps(data) if s.get("uses", "").startswith("actions/checkout@"))
     assert "fetch-depth" not in checkout["with"]  # shallow: the release is recorded in changes/log.yaml
     build = step_running(data, "skillrepo release")
     assert 'skillrepo release "${GITHUB_REF_NAME#v}" --out dist' in build["run"]
     assert build["env"]["SITE_URL"] == "${{ vars.SITE_URL }}" and '--base-url "$SITE_URL"' in build["run"]
-    assert "zip -qr site.zip site" in build["run"]
+    verify = step_running(data, "skillrepo verify-release")
+    assert 'skillrepo verify-release "dist/${GITHUB_REF_NAME#v}" "${base_url[@]}"' in verify["run"]
+    assert verify["env"] == build["env"]  # verified as built: the same --base-url
+    archive = step_running(data, "zip -qr site.zip site")
+    attest = next(s for s in steps(data) if s.get("uses", "").startswith("actions/attest-build-provenance@"))
+    assert attest["with"] == {"subject-checksums": "dist/published.sha256"}
+    assert "> ../published.sha256" in archive["run"]
     publish = step_running(data, "gh release create")
+    order = [build, verify, archive, attest, publish]
+    assert [steps(data).index(s) for s in order] == sorted(steps(data).index(s) for s in order)
     assert '--notes-file "$dir/CHANGELOG.md"' in publish["run"]
     assert publish["env"]["GH_TOKEN"] == "${{ secrets.GITHUB_TOKEN }}"
 

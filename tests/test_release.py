@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import os
@@ -40,7 +41,9 @@ def test_release_writes_every_file_and_their_checksums(built: Path) -> None:
     assert sorted(p.name for p in built.iterdir() if p.is_file()) == [".skillrepo-release", *RELEASE_FILES]
     assert (built / "site/index.html").is_file() and (built / "site/skills/ITOP.html").is_file()
     sums = dict(line.split("  ")[::-1] for line in (built / "SHA256SUMS").read_text().splitlines())
-    assert sorted(sums) == [n for n in RELEASE_FILES if n != "SHA256SUMS"]
+    every = sorted(p.relative_to(built).as_posix() for p in built.rglob("*") if p.is_file())
+    assert sorted(sums) == [n for n in every if n not in ("SHA256SUMS", ".skillrepo-release")]
+    assert "site/skills/ITOP.html" in sums
     check = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=built, capture_output=True, text=True)
     assert check.returncode == 0, check.stdout
 
@@ -67,7 +70,24 @@ def test_framework_json_follows_its_schema(built: Path) -> None:
     ids = [lv["id"] for a in data["attributes"] for lv in a["levels"]] + [a["id"] for a in data["attributes"]]
     skill_ids = {lv["id"] for s in data["skills"] for lv in s["levels"]} | {s["id"] for s in data["skills"]}
     assert len(set(ids)) == 40 and not set(ids) & skill_ids
-    assert [sorted(lv) for lv in data["levels"]] == [["essence", "level", "name", "url"]] * 7
+    assert [sorted(lv) for lv in data["levels"]] == [["essence", "level", "lifecycle", "name", "url"]] * 7
+
+
+def test_framework_json_gives_each_item_its_lifecycle(built: Path) -> None:
+    data = json.loads((built / "framework.json").read_text())
+    itop = next(s for s in data["skills"] if s["code"] == "ITOP")
+    assert itop["lifecycle"] == {
+        "introduced": "1.0.0", "last_changed": "1.0.0", "retired": None, "removed": None,
+        "change_requests": ["CR-1400"],
+        "digest": "8f48564e3d744173311c518ac68b684ac11fe9c8795cf22b1a7f257a26b0db67"}
+    assert itop["levels"][4]["level"] == 5 and itop["levels"][4]["lifecycle"] == {
+        "introduced": "1.0.0", "last_changed": "1.0.0", "retired": None, "removed": None,
+        "change_requests": ["CR-1432"],  # CR-1400 gave ITOP levels 1 to 4; CR-1432 added level 5
+        "digest": "fa28a3b191368c5fcb1418a873e87a3aa9fae16378df61dd968e37854d823a07"}
+    assert itop["levels"][0]["lifecycle"]["change_requests"] == ["CR-1400", "CR-1434"]  # added, then refreshed
+    content = {k: v for k, v in itop.items() if k not in ("levels", "lifecycle")}
+    text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    assert hashlib.sha256(text.encode()).hexdigest() == itop["lifecycle"]["digest"]
 
 
 def test_the_release_schema_knows_every_attribute_type_and_its_label() -> None:

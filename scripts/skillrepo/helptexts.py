@@ -104,6 +104,12 @@ COMMANDS: dict[str, CommandHelp] = {
          "tag": "commit the release's record (changes/log.yaml) and create the annotated tag vVERSION",
          "force": "build a recorded release again over DIR/VERSION (only if the repository is unchanged since)",
          "base_url": _BASE_URL}),
+    "verify-release": CommandHelp(
+        "build a release again as recorded and compare every file, and SHA256SUMS, with its directory",
+        "skillrepo verify-release dist/1.1.0", "README.md#releases",
+        {"release": "a built release's directory (dist/1.1.0), or its version (looked for under --out)",
+         "out": "where to look for a release given by its version (default: dist)",
+         "base_url": "the --base-url the release was built with, if any"}),
     "init": CommandHelp(
         "start a new framework repository",
         "skillrepo init my-framework --from-sheet skills.csv --from-sheet attributes.csv --from-sheet levels.csv",

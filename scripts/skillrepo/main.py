@@ -54,6 +54,8 @@ _COMMANDS: list[tuple[str, list[tuple[tuple[str, ...], dict[str, Any]]]]] = [
     ("release", [_arg("version", metavar="VERSION"), _arg("--out", metavar="DIR", type=Path, default=Path("dist")),
                  _arg("--tag", action="store_true"), _arg("--force", action="store_true"),
                  _arg("--base-url", metavar="URL")]),
+    ("verify-release", [_arg("release", metavar="DIR"), _arg("--out", metavar="DIR", type=Path, default=Path("dist")),
+                        _arg("--base-url", metavar="URL")]),
     ("init", [_arg("directory", metavar="DIR", type=Path), _arg("--from-sheet", metavar="FILE", type=Path,
                                                                        action="append")]),
     ("authorize", [_arg("--base", metavar="REF", required=True), _arg("--author", metavar="LOGIN", required=True)]),
@@ -188,6 +190,12 @@ def _release(args: argparse.Namespace) -> int:
     return release.run(_root(args), args.version, args.out, args.tag, args.force, args.base_url)
 
 
+def _verify_release(args: argparse.Namespace) -> int:
+    from skillrepo.commands import verify_release
+
+    return verify_release.run(_root(args), args.release, args.out, args.base_url)
+
+
 def _init(args: argparse.Namespace) -> int:
     from skillrepo.commands import init
 
@@ -208,7 +216,7 @@ def _authorize(args: argparse.Namespace) -> int:
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "changelog": _changelog, "release": _release, "init": _init, "authorize": _authorize,
     "check": _check, "fmt": _fmt, "rules": _rules, "new": _new, "import": _import, "preview": _preview,
-    "apply": _apply, "revert": _revert, "status": _status, "verify": _verify,
+    "apply": _apply, "revert": _revert, "status": _status, "verify": _verify, "verify-release": _verify_release,
     "history": _history, "blame": _blame,
 }
 
@@ -216,7 +224,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 # Commands that write to the repository: one at a time, and never while a publisher reads it.
 WRITERS = frozenset({"apply", "revert", "fmt", "new", "import", "release"})
 # Commands that publish what they read: never while a writer is half way (alongside each other and other readers).
-PUBLISHERS = frozenset({"changelog"})
+PUBLISHERS = frozenset({"changelog", "verify-release"})
 
 
 def _refuse_non_utf8(argv: Sequence[str]) -> None:

@@ -1,5 +1,6 @@
-"""framework.json: the whole framework in one file, every item with its permanent id (schema:
-schemas/release.schema.json)."""
+"""framework.json: the whole framework in one file, every item with its permanent id and its lifecycle across
+the releases (schema: schemas/release.schema.json). An item removed or retired stays in the file, marked, so that
+whoever holds an old profile can still look it up."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ from typing import Any
 
 from skillrepo.domain import ATTRIBUTE_TYPES
 from skillrepo.exports.ids import attribute_level_id, skill_level_id
-from skillrepo.model import Attribute, Framework
+from skillrepo.exports.lastchange import LastChanges
+from skillrepo.exports.lifecycle import Key, Life, lives, states
+from skillrepo.model import Attribute, Framework, Repository, Skill
 
 
 def ordered_attributes(fw: Framework) -> list[Attribute]:
@@ -15,30 +18,69 @@ def ordered_attributes(fw: Framework) -> list[Attribute]:
     return list(fw.attributes.values())
 
 
-def document(fw: Framework, version: str) -> dict[str, Any]:
-    """The framework as one JSON document."""
+def skill_content(s: Skill) -> dict[str, Any]:
+    """A skill's own content as framework.json gives it, without its levels (they have lives of their own)."""
+    return {"code": s.code, "id": s.id, "name": s.name, "category": s.category, "subcategory": s.subcategory,
+            "status": s.status, "description": s.description, "guidance": s.guidance, "url": s.url,
+            "related": list(s.related), "replaced_by": list(s.replaced_by)}
+
+
+def attribute_content(a: Attribute) -> dict[str, Any]:
+    """An attribute's own content as framework.json gives it, without its levels."""
+    return {"code": a.code, "id": a.id, "name": a.name, "type": a.type, "type_label": ATTRIBUTE_TYPES[a.type],
+            "status": a.status, "description": a.description, "guidance": a.guidance, "url": a.url}
+
+
+def contents(fw: Framework) -> dict[Key, dict[str, Any]]:
+    """Every item's content, by its lifecycle key, in the published order."""
+    found: dict[Key, dict[str, Any]] = {}
+    for lv in (fw.levels[n] for n in sorted(fw.levels)):
+        found["rl", lv.level] = {"level": lv.level, "name": lv.name, "essence": lv.essence, "url": lv.url}
+    for a in ordered_attributes(fw):
+        found["attribute", a.code] = attribute_content(a)
+        for n in sorted(a.levels):
+            found["alevel", a.code, n] = {"level": n, "id": attribute_level_id(a.id, n),
+                                          "description": a.levels[n].description}
+    for s in fw.skills.values():  # in the published order
+        found["skill", s.code] = skill_content(s)
+        for n in sorted(s.levels):
+            found["level", s.code, n] = {"level": n, "id": skill_level_id(s.id, n),
+                                         "description": s.levels[n].description}
+    return found
+
+
+def lifecycles(repo: Repository, version: str) -> dict[Key, Life]:
+    """Each item's life over the releases up to `version` (the release being built)."""
+    return lives(states(repo, version), contents)
+
+
+def _entry(key: Key, life: Life, times: LastChanges, found: dict[Key, Life]) -> dict[str, Any]:
+    """An item's entry: its content (its levels' entries for a skill or an attribute), then its lifecycle."""
+    entry = dict(life.content)
+    if key[0] in ("skill", "attribute"):
+        kind = "level" if key[0] == "skill" else "alevel"
+        entry["levels"] = [_entry(k, found[k], times, found) for k in sorted(
+            (k for k in found if k[0] == kind and k[1] == key[1]), key=lambda k: k[2])]
+    entry["lifecycle"] = {
+        "introduced": life.introduced, "last_changed": life.last_changed, "retired": life.retired,
+        "removed": life.removed, "change_requests": times.change_requests(key), "digest": life.digest}
+    return entry
+
+
+def document(fw: Framework, version: str, found: dict[Key, Life], times: LastChanges) -> dict[str, Any]:
+    """The framework as one JSON document: today's items in the published order, then those removed (by code)."""
+    def of(kind: str) -> list[dict[str, Any]]:
+        keys = [k for k in published if k[0] == kind]
+        keys += sorted(k for k in found if k[0] == kind and found[k].removed is not None)
+        return [_entry(k, found[k], times, found) for k in keys]
+
+    published = contents(fw)
     return {
         "name": fw.name,
         "edition": fw.edition,
         "version": version,
         "categories": [{"name": name, "subcategories": subs} for name, subs in fw.categories.items()],
-        "levels": [{"level": lv.level, "name": lv.name, "essence": lv.essence, "url": lv.url}
-                   for lv in (fw.levels[n] for n in sorted(fw.levels))],
-        "attributes": [_attribute(a) for a in ordered_attributes(fw)],
-        "skills": [
-            {"code": s.code, "id": s.id, "name": s.name, "category": s.category, "subcategory": s.subcategory,
-             "status": s.status, "description": s.description, "guidance": s.guidance, "url": s.url,
-             "related": list(s.related),
-             "replaced_by": list(s.replaced_by),
-             "levels": [{"level": n, "id": skill_level_id(s.id, n), "description": s.levels[n].description}
-                        for n in sorted(s.levels)]}
-            for s in fw.skills.values()  # in the published order
-        ],
+        "levels": of("rl"),
+        "attributes": of("attribute"),
+        "skills": of("skill"),
     }
-
-
-def _attribute(a: Attribute) -> dict[str, Any]:
-    return {"code": a.code, "id": a.id, "name": a.name, "type": a.type, "type_label": ATTRIBUTE_TYPES[a.type],
-            "status": a.status, "description": a.description, "guidance": a.guidance, "url": a.url,
-            "levels": [{"level": n, "id": attribute_level_id(a.id, n), "description": a.levels[n].description}
-                       for n in sorted(a.levels)]}

@@ -2,17 +2,18 @@
 
 An item that change requests touch (the operation registry's targets) last changed on the day of the release
 that published the last of them to touch it; a change request no release published yet counts as published by
-the release being built. The same log gives the same times, so two builds of a release are byte-identical.
+the release being built. The change requests that touched each item, for framework.json's lifecycle, come from
+the same targets. The same log gives the same times, so two builds of a release are byte-identical.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from skillrepo.engine import targets
 from skillrepo.model import ChangeRequest
-from skillrepo.operations import Item, kind
+from skillrepo.operations import Item, Operation, kind
 from skillrepo.record import Log
 
 
@@ -30,6 +31,13 @@ class LastChanges:
     added: Mapping[Item, str]
     release: str
     first: str
+    # The change requests that touched each item, and each (kind, code) of them (('skill', CODE): any of its
+    # fields), oldest (first applied) first.
+    crs: Mapping[Item, tuple[str, ...]] = field(default_factory=dict)
+
+    def change_requests(self, item: Item) -> list[str]:
+        """The change requests that touched `item` (or, given as (kind, code), any of its fields), oldest first."""
+        return list(self.crs.get(item, ()))
 
     def latest(self, items: Iterable[Item], among: Mapping[Item, str] | None = None) -> str:
         """The last time any of `items` changed (or was added or removed, `among=self.added`); the first
@@ -71,6 +79,14 @@ class LastChanges:
         return self.latest(("rl", level, f) for f in fields)
 
 
+def _levels_given(op: Operation, item: Item) -> list[Item]:
+    """The levels an operation on a whole skill or attribute (add-skill, add-attribute, their inverses) gives or
+    takes with it: they are that change request's too."""
+    if item[2:] != ("*",):
+        return []
+    return [("level" if item[0] == "skill" else "alevel", item[1], lv["level"]) for lv in op.get("levels", [])]
+
+
 def last_changes(log: Log, changes: Mapping[str, ChangeRequest], date: str) -> LastChanges:
     """The times for a release made on `date` (YYYY-MM-DD) from the applied change requests `log` records."""
     published: dict[str, str] = {}
@@ -78,13 +94,17 @@ def last_changes(log: Log, changes: Mapping[str, ChangeRequest], date: str) -> L
         published.update(dict.fromkeys(release.published, release.date))
     touched: dict[Item, str] = {}
     added: dict[Item, str] = {}
+    crs: dict[Item, dict[str, None]] = {}  # in the order applied: dicts keep it
     for cr in log.order:
         when = _moment(published.get(cr, date))
         for op in changes[cr].operations if cr in changes else []:
             whole = kind(op.get("op")).change in ("new", "removed")
             for item in targets(op):
                 touched[item] = max(touched.get(item, when), when)
+                for part in (item, *_levels_given(op, item)):
+                    for key in (part, part[:2]):
+                        crs.setdefault(key, {})[cr] = None
                 if whole:
                     added[item] = max(added.get(item, when), when)
     first = _moment(log.releases[0].date if log.releases else date)
-    return LastChanges(touched, added, _moment(date), first)
+    return LastChanges(touched, added, _moment(date), first, {i: tuple(c) for i, c in crs.items()})

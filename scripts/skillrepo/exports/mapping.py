@@ -7,6 +7,8 @@ from typing import Any
 
 from skillrepo.domain import greatest_impact
 from skillrepo.engine import Effect
+from skillrepo.exports.framework_json import contents
+from skillrepo.exports.lifecycle import Key, digest
 from skillrepo.model import Framework
 
 COLUMNS: tuple[str, ...] = ("old_code", "old_level", "new_code", "new_level", "change", "impact", "change_requests")
@@ -57,6 +59,24 @@ def rows(before: Framework, after: Framework, effects: list[Effect]) -> list[dic
                 out.append(_row(code, level, "", "", "removed", _impact(lfx) or "major", lfx))
             else:
                 out.append(_row(code, level, code, level, "updated" if lfx else "unchanged", _impact(lfx), lfx))
+    return out
+
+
+def linked(rows: list[dict[str, Any]], before: Framework, after: Framework) -> list[dict[str, Any]]:
+    """mapping.json's rows: each row with the id and content digest (framework.json's lifecycle digest) of the
+    item it maps from and of the item it maps to ("" where there is none), so that a profile can check that the
+    item it recorded is the one mapped."""
+    old, new = contents(before), contents(after)
+
+    def item(items: dict[Key, dict[str, Any]], code: str, level: Any) -> tuple[str, str]:
+        content = items.get(("skill", code) if level == "" else ("level", code, level)) if code else None
+        return (content["id"], digest(content)) if content is not None else ("", "")
+
+    out = []
+    for row in rows:
+        (old_id, old_digest), (new_id, new_digest) = (item(old, row["old_code"], row["old_level"]),
+                                                      item(new, row["new_code"], row["new_level"]))
+        out.append({**row, "old_id": old_id, "old_digest": old_digest, "new_id": new_id, "new_digest": new_digest})
     return out
 
 

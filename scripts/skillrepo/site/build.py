@@ -32,7 +32,9 @@ Token = tuple[str, str | None]
 
 # What each release file is, for the downloads page; a file not named here is listed without a description.
 DOWNLOADS: dict[str, str] = {
-    "framework.json": "The whole framework in one JSON file, every skill, attribute and level with its permanent id.",
+    "framework.json": "The whole framework in one JSON file, every skill, attribute and level with its permanent id "
+                      "and its lifecycle: the releases that introduced, last changed, retired or removed it, and a "
+                      "digest of its content.",
     "skills.csv": "The skills as a spreadsheet in the published column layout (CSV).",
     "attributes.csv": "The attributes as a spreadsheet in the published column layout (CSV).",
     "levels.csv": "The levels of responsibility in the published layout, a column per level (CSV).",
@@ -42,8 +44,9 @@ DOWNLOADS: dict[str, str] = {
     "CHANGELOG.md": "The changelog of this release, for people (Markdown).",
     "changes.json": "The changelog of this release, for machines (JSON).",
     "mapping.csv": "Where every skill and level of the previous release went (CSV).",
-    "mapping.json": "Where every skill and level of the previous release went (JSON).",
-    "SHA256SUMS": "Checksums of the files above, to check them with sha256sum.",
+    "mapping.json": "Where every skill and level of the previous release went, with the ids and digests of the "
+                    "items before and after (JSON).",
+    "SHA256SUMS": "Checksums of the files above and of every page of this site, to check them with sha256sum.",
 }
 
 STATUS_TITLES: dict[str, str] = {
