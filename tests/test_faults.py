@@ -139,6 +139,8 @@ ARGUMENTS = {
     "status": ["status", "--format", "t\udcffxt"], "verify": ["verify", "--base", "v\udcff"],
     "changelog": ["changelog", "--since", "\udcff"], "release": ["release", "1.0.0", "--out", "dist\udcff"],
     "init": ["init", "new\udcff"], "authorize": ["authorize", "--base", "main", "--author", "\udcffme"],
+    "history": ["history", "IT\udcffP"], "blame": ["blame", "ITOP", "\udcff5"],
+    "verify-release": ["verify-release", "dist\udcff/1.0.0"],
 }
 
 
