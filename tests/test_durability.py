@@ -217,26 +217,39 @@ def _whole_or_as_it_was(target: Path) -> bool:
     return True
 
 
+def _failing_init(monkeypatch: pytest.MonkeyPatch, cwd: Path, kind: str, fail_at: int) -> tuple[int, int]:
+    """init with its `fail_at`-th file write or move failing (0: none); its exit status and the steps it took."""
+    calls: list[int] = []
+    monkeypatch.setattr(Path, "write_bytes", counting(Path.write_bytes, fail_at, calls))
+    monkeypatch.setattr(os, "rename", counting(os.rename, fail_at, calls))
+    code = main(["init", INIT_TARGETS[kind]])
+    monkeypatch.undo()
+    monkeypatch.chdir(cwd)
+    return code, len(calls)
+
+
+def _as_it_was(target: Path, kind: str) -> None:
+    """Put an init's target back as it was before: absent, or an empty directory."""
+    shutil.rmtree(target)
+    if kind != "new":
+        target.mkdir()
+
+
 @pytest.mark.parametrize("kind", sorted(INIT_TARGETS))
 def test_init_failing_at_any_write_leaves_the_directory_as_it_was(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                                   kind: str) -> None:
     cwd, target = _init_target(tmp_path, kind)
     monkeypatch.chdir(cwd)
-    fail_at = 1
-    while True:  # fail the 1st, 2nd, ... file written or moved until init gets through
-        calls: list[int] = []
-        monkeypatch.setattr(Path, "write_bytes", counting(Path.write_bytes, fail_at, calls))
-        monkeypatch.setattr(os, "rename", counting(os.rename, fail_at, calls))
-        code = main(["init", INIT_TARGETS[kind]])
-        monkeypatch.undo()
-        monkeypatch.chdir(cwd)
-        if code != 0:
-            assert not _init_is_all_or_nothing(target, tmp_path), f"failing step {fail_at} still created it"
-            fail_at += 1
-            continue
-        break
-    assert fail_at > 20  # every file written into the staging directory, and the moves, were each failed once
-    assert _init_is_all_or_nothing(target, tmp_path)
+    code, steps = _failing_init(monkeypatch, cwd, kind, 0)
+    assert code == 0 and _init_is_all_or_nothing(target, tmp_path)
+    _as_it_was(target, kind)
+    # The staging writes are one loop: the first few, one in five after them, and every step of the end (the last
+    # writes and the moves into place) are each failed once; a failure anywhere leaves nothing.
+    for fail_at in sorted({*range(1, 6), *range(6, steps, 5), *range(max(1, steps - 12), steps + 1)}):
+        code, _ = _failing_init(monkeypatch, cwd, kind, fail_at)
+        assert code != 0, f"step {fail_at} of {steps} failed, yet init said it succeeded"
+        assert not _init_is_all_or_nothing(target, tmp_path), f"failing step {fail_at} still created it"
+    assert steps > 20
 
 
 @pytest.mark.parametrize("kind", sorted(INIT_TARGETS))
