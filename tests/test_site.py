@@ -481,6 +481,9 @@ def test_the_toggle_marks_each_sentence_with_its_change_requests(site: Path) -> 
     attribute = (site / "attributes/AUTO.html").read_text()
     assert {last for _, last, _ in sources_of(attribute, "level-3")} == {"CR-1400"}
     assert history_of(attribute, "level-3-history") == ["CR-1400"] and history_of(attribute, "history") == ["CR-1400"]
+    level = (site / "levels/5.html").read_text()
+    assert {last for _, last, _ in sources_of(level, "essence")} == {"CR-1400"}
+    assert history_of(level, "history") == ["CR-1400"]
 
 
 def test_a_change_request_page_links_to_the_items_it_changed(site: Path) -> None:
