@@ -13,11 +13,12 @@ import pytest
 from helpers import ROOT, copy_bundled, run_in_process
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from skillrepo.checker import check_repository
 from skillrepo.engine import apply_all
 from skillrepo.model import ChangeRequest, empty_framework
 from skillrepo.operations import Operation
-from skillrepo.provenance import Subject, added, blame, edited
-from skillrepo.replay import Replay
+from skillrepo.provenance import Provenance, Subject, added, blame, edited, history, subject_of
+from skillrepo.replay import Replay, from_empty
 
 HISTORY_ITOP_5 = """\
 ITOP level 5: changed by 1 applied change request(s), oldest first
@@ -420,6 +421,20 @@ def test_blame_is_a_replay_that_tracks_every_sentence(data: st.DataObject) -> No
     fw, effects = apply_all(empty_framework(), [(cr.id, cr.operations) for cr in crs])
     replay = Replay(None, empty_framework(), crs, steps=list(zip(crs, effects, strict=True)), result=fw)
     lines = blame(replay, Subject("skill-level", "ABCD", 3))
+    assert Provenance(replay).blame(Subject("skill-level", "ABCD", 3)) == lines
     assert "".join(s.text for s in lines) == fw.skills["ABCD"].levels[3].description
     assert [(s.text.strip(), s.first, s.last) for s in lines] == tracked
     assert all(re.fullmatch(r"S\d+ holds\.", s) for s, _, _ in tracked)
+
+
+def test_the_site_s_index_of_one_replay_gives_every_item_s_history_and_blame_as_the_commands() -> None:
+    repo, _ = check_repository(ROOT)
+    replay = from_empty(repo)
+    index = Provenance(replay)
+    items = {item for e in replay.effects if (item := subject_of(e)) is not None}
+    assert len(items) > 100
+    for item in items:
+        assert index.history(item) == history(replay, repo.changes, item)[0], item.label
+        assert index.blame(item) == blame(replay, item), item.label
+    assert list(index.changed["CR-1431"]) == [Subject("skill", "ITMG", None), Subject("skill-level", "ITMG", 5),
+                                              Subject("skill-level", "ITMG", 6)]

@@ -15,12 +15,14 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 from helpers import ROOT, copy_bundled, init_git, run_in_process, write_files
+from skillrepo import drift
 from skillrepo.canonical import scalar
 from skillrepo.checker import check_repository
 from skillrepo.domain import ATTRIBUTE_TYPES
 from skillrepo.engine import apply
 from skillrepo.model import ChangeRequest, Repository
-from skillrepo.replay import Replay, since_release
+from skillrepo.replay import Replay, from_empty, since_release
+from skillrepo.site import build as site_build
 from skillrepo.site import build_site
 
 VERSION = "1.0.0"
@@ -424,6 +426,109 @@ def test_the_change_request_pages(site: Path) -> None:
     assert "<ins>" not in (site / "changes/CR-1447.html").read_text()
 
 
+ITOP_4 = [  # ITOP level 4 sentence by sentence, as `skillrepo blame ITOP 4` gives it: (sentence, last, first)
+    ("Coordinates the operation of a defined part of the infrastructure, planning and scheduling the work of a small "
+     "team.", "CR-1400", None),
+    ("Develops and maintains automation, monitoring and operational procedures, and makes sure changes are properly "
+     "tested and recorded.", "CR-1434", "CR-1400"),
+    ("Analyses trends in incidents, capacity and performance, proposes improvements and leads the installation of new "
+     "components.", "CR-1400", None),
+    ("Gives specialist advice to colleagues and helps to resolve complex operational issues.", "CR-1400", None),
+]
+
+
+def history_of(html: str, element_id: str) -> list[str]:
+    """The change requests an item's history (the element `element_id`) lists, in its order, each linked."""
+    return re.findall(r'class="change-link" href="\.\./changes/(CR-\d+)\.html"', section(html, element_id))
+
+
+def sources_of(html: str, element_id: str) -> list[tuple[str, str, str | None]]:
+    """The sentences the toggle of the text in `element_id` marks: (sentence, last change request, the first one
+    when another), each change request linked."""
+    part = section(html, element_id)
+    part = part[part.index('class="sources"'):]
+    part = part[:part.index("</details>")]
+    rows = re.findall(r'<li><span class="sentence">(.*?)</span> <span class="sentence-source"><a class="sentence-cr" '
+                      r'href="\.\./changes/(CR-\d+)\.html">.*?</a>(?: <span class="sentence-first">first <a '
+                      r'href="\.\./changes/(CR-\d+)\.html">)?', part)
+    assert len(rows) == part.count("<li>")
+    return [(shown(text), last, first or None) for text, last, first in rows]
+
+
+def test_a_skill_page_shows_each_level_s_history_newest_first(site: Path) -> None:
+    html = (site / "skills/ITOP.html").read_text()
+    assert history_of(html, "level-5-history") == ["CR-1432"]
+    assert history_of(html, "level-4-history") == ["CR-1434", "CR-1400"]
+    assert history_of(html, "history") == ["CR-1400"]  # the skill's own fields
+    # What each did, in words, and its word diff in the markup of the change request pages.
+    level4 = section(html, "level-4-history")
+    assert "Changes the description of ITOP level 4 minor impact" in shown(level4)
+    assert "Adds ITOP level 4 major impact" in shown(level4)
+    assert re.search(r'<ins><span class="visually-hidden">\[added: </span>automation,<', level4)
+    assert level4.count('class="before-after') == 1  # an item added is its text now: no diff of it
+    # A skill's page does not list another's history.
+    assert "CR-1431" not in history_of(html, "level-5-history") + history_of(html, "history")
+
+
+def test_the_toggle_marks_each_sentence_with_its_change_requests(site: Path) -> None:
+    html = (site / "skills/ITOP.html").read_text()
+    assert sources_of(html, "level-4") == ITOP_4
+    # The text itself reads as before, marks only in the folded second rendering.
+    level4 = section(html, "level-4")
+    text = level4[:level4.index('class="sources"')]
+    assert " ".join(s for s, _, _ in ITOP_4) in shown(text) and "CR-1400" not in shown(text)
+    assert {(last, first) for _, last, first in sources_of(html, "level-5")} == {("CR-1432", None)}
+    attribute = (site / "attributes/AUTO.html").read_text()
+    assert {last for _, last, _ in sources_of(attribute, "level-3")} == {"CR-1400"}
+    assert history_of(attribute, "level-3-history") == ["CR-1400"] and history_of(attribute, "history") == ["CR-1400"]
+    level = (site / "levels/5.html").read_text()
+    assert {last for _, last, _ in sources_of(level, "essence")} == {"CR-1400"}
+    assert history_of(level, "history") == ["CR-1400"]
+
+
+def test_a_change_request_page_links_to_the_items_it_changed(site: Path) -> None:
+    def items(cr: str) -> list[str]:
+        part = section((site / f"changes/{cr}.html").read_text(), "changed-items")
+        return re.findall(r'<li><a href="\.\./([^"]+)">', part)
+
+    assert items("CR-1431") == ["skills/ITMG.html", "skills/ITMG.html#level-5", "skills/ITMG.html#level-6"]
+    assert items("CR-1432") == ["skills/ITOP.html#level-5"]
+    assert {"attributes/AUTO.html", "attributes/AUTO.html#level-3", "levels/5.html",
+            "skills/ITOP.html#level-4"} <= set(items("CR-1400"))
+    assert 'id="changed-items"' not in (site / "changes/CR-1447.html").read_text()  # declined: changed nothing
+
+
+def test_the_site_takes_the_replay_from_the_empty_framework_it_is_given(
+        site_source: tuple[Repository, Replay], files: dict[str, bytes], monkeypatch: pytest.MonkeyPatch) -> None:
+    repo, replay = site_source
+    origins = from_empty(repo)
+
+    def replayed_again(_: Repository) -> Replay:
+        raise AssertionError("the site replayed the change requests again")
+
+    monkeypatch.setattr(site_build, "from_empty", replayed_again)
+    assert build_site(repo, replay, VERSION, DOWNLOADS, origins) == files
+
+
+def test_a_release_replays_from_the_empty_framework_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = copy_bundled(tmp_path / "repo")
+    calls: list[int] = []
+
+    def counted(repo: Repository) -> Replay:
+        calls.append(len(repo.log.order))
+        return from_empty(repo)
+
+    monkeypatch.setattr(drift, "from_empty", counted)  # verify's replay, which the release gives the site
+    monkeypatch.setattr(site_build, "from_empty", counted)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    result = run_in_process("release", "1.0.0", "--out", str(tmp_path / "dist"), cwd=root)
+    assert result.returncode == 0, result.stderr
+    assert len(calls) == 1
+    html = (tmp_path / "dist/1.0.0/site/skills/ITOP.html").read_text()
+    assert history_of(html, "level-4-history") == ["CR-1434", "CR-1400"]
+    assert "release 1.0.0 (this release)" in shown(section(html, "level-4-history"))
+
+
 def test_changelog_mapping_and_downloads(site: Path, site_source: tuple[Repository, Replay]) -> None:
     from skillrepo.exports import changelog, mapping
     _, replay = site_source
@@ -695,3 +800,33 @@ def test_a_skill_page_links_to_its_published_page(git_root: Path) -> None:
             '&amp;c" rel="external noopener noreferrer">https://example.org/skills/ITOP?a=&#34;b&#34;&amp;c</a></dd></div>'
             ) in pages["skills/ITOP.html"].decode()
     assert "Published at" not in pages["skills/SYSP.html"].decode()
+
+
+def test_each_sentence_s_change_request_shows_on_a_desktop_and_a_phone(browser: Any, site: Path) -> None:
+    for viewport, device, suffix in [({"width": 1280, "height": 900}, {}, "desktop"),
+                                     ({"width": 390, "height": 844},
+                                      {"device_scale_factor": 2, "is_mobile": True, "has_touch": True}, "phone")]:
+        w = Watch(browser, viewport=viewport, **device)
+        page = w.page
+        try:
+            page.goto((site / "skills/ITOP.html").as_uri())
+            sources = page.locator("#level-4 details.sources")
+            mark = sources.locator("li").nth(1).locator("a.sentence-cr")
+            assert not mark.is_visible()  # folded: the text reads as it is
+            sources.locator("summary").click()
+            row = sources.locator("li").nth(1)
+            assert mark.is_visible() and "CR-1434" in mark.inner_text()
+            assert row.inner_text().startswith("Develops and maintains automation,")
+            assert "first" in row.inner_text() and row.locator(".sentence-first a").inner_text().endswith("CR-1400")
+            history = page.locator("#level-4-history")
+            history.locator("summary").click()
+            assert history.locator("ins", has_text="automation,").first.is_visible()
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= viewport["width"], f"the skill page is {width}px wide on a {viewport['width']}px screen"
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            page.locator("#level-4").screenshot(path=str(ARTIFACTS / f"skill-sources-{suffix}.png"))
+            mark.click()
+            page.wait_for_url("**/changes/CR-1434.html")
+            w.check()
+        finally:
+            w.context.close()

@@ -119,7 +119,7 @@ def _write(path: Path, write: Writer) -> None:
 
 
 def _build_into(staging: Path, repo: Repository, replay: Replay, version: str, steps: list[tuple[str, Writer]],
-                progress: Progress) -> tuple[str, list[str]]:
+                progress: Progress, origins: Replay | None) -> tuple[str, list[str]]:
     """Write every file of the release into `staging`; (the changelog's text, the top-level names)."""
     digests: dict[str, str] = {}
     for name, write in steps:
@@ -132,7 +132,7 @@ def _build_into(staging: Path, repo: Repository, replay: Replay, version: str, s
     progress.step("site")
     from skillrepo.site.build import site_files  # Jinja2 is imported only when a release is built
 
-    for path, chunks in site_files(repo, replay, version, top):
+    for path, chunks in site_files(repo, replay, version, top, origins):
         _write(staging / "site" / path, partial(_write_lines, chunks))  # written here: this page's chunks
         digests[f"site/{path}"] = sha256_of(staging / "site" / path)
     progress.step("SHA256SUMS")  # last: it covers every other file, the site's pages too
@@ -141,15 +141,16 @@ def _build_into(staging: Path, repo: Repository, replay: Replay, version: str, s
 
 
 def write_release(into: Path, root: Path, repo: Repository, version: str, epoch: int,
-                  links: changelog.Links) -> tuple[str, list[str]]:
+                  links: changelog.Links, origins: Replay | None = None) -> tuple[str, list[str]]:
     """Write release `version` of `repo` (its log records it) into the directory `into`; (the changelog's text,
-    the top-level names)."""
+    the top-level names). `origins`: the replay from the empty framework verify made (the site's histories
+    come from it), or None to make it here."""
     replay = since_release(root, repo, None, excluding=version)
     if replay.problem or replay.result is None:
         raise Refusal(f"cannot build the changelog: {replay.problem}")
     steps = build(repo, replay, version, epoch, links)
     progress = Progress(len(steps) + 2)
     try:
-        return _build_into(into, repo, replay, version, steps, progress)
+        return _build_into(into, repo, replay, version, steps, progress, origins)
     finally:
         progress.finish()

@@ -21,6 +21,7 @@ from __future__ import annotations
 import difflib
 import itertools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -196,11 +197,14 @@ class Sentence:
 def blame(replay: Replay, item: Subject) -> list[Sentence]:
     """The item's text now, sentence by sentence, each with its first and last change request (the module's
     rules); one pass over the replay's effects."""
+    return attributed(item, ((cr, e) for cr, effects in replay.steps for e in effects if item.concerns(e)))
+
+
+def attributed(item: Subject, changes: Iterable[tuple[ChangeRequest, Effect]]) -> list[Sentence]:
+    """The attribution of `item`'s text once each (change request, effect) concerning it is applied in turn."""
     lines: list[Sentence] = []
-    for cr, effects in replay.steps:
-        for e in effects:
-            if item.concerns(e):
-                lines = _after(lines, e, cr.operations[e.index], item.text_field, cr.id)
+    for cr, e in changes:
+        lines = _after(lines, e, cr.operations[e.index], item.text_field, cr.id)
     return lines
 
 
@@ -296,3 +300,52 @@ def replayed(repo: Repository) -> tuple[Replay, Framework]:
     if replay.problem is not None or replay.result is None:
         raise SkillrepoError(f"{(replay.problem or 'nothing replayed').splitlines()[0]}; run skillrepo verify")
     return replay, replay.result
+
+
+def subject_of(e: Effect) -> Subject | None:
+    """The item an effect changed (None: the framework's own fields)."""
+    if e.attribute is not None:
+        return Subject("attribute" if e.level is None else "attribute-level", e.attribute, e.level)
+    if e.skill is not None:
+        return Subject("skill" if e.level is None else "skill-level", e.skill, e.level)
+    return Subject("responsibility-level", None, e.level) if e.level is not None else None
+
+
+class Provenance:
+    """Every item's history and blame from one replay, its effects filed by item in one pass, so that asking
+    about every item of a release costs that pass and each item's own effects, never a scan per item."""
+
+    def __init__(self, replay: Replay) -> None:
+        self._crs = [cr for cr, _ in replay.steps]
+        self._filed: dict[Subject, list[tuple[int, int, Effect]]] = {}
+        # A whole skill or attribute removed removes its levels too (Subject.concerns): filed by its code.
+        self._removed: dict[tuple[str, str], list[tuple[int, int, Effect]]] = {}
+        self.changed: dict[str, dict[Subject, None]] = {}  # by change request, the items it changed, in order
+        at = 0
+        for n, (cr, effects) in enumerate(replay.steps):
+            items = self.changed.setdefault(cr.id, {})
+            for e in effects:
+                found = subject_of(e)
+                at += 1
+                if found is None:
+                    continue
+                items[found] = None
+                self._filed.setdefault(found, []).append((at, n, e))
+                if found.code is not None and found.level is None and e.field is None and e.after is None:
+                    self._removed.setdefault((found.kind, found.code), []).append((at, n, e))
+
+    def _effects(self, item: Subject) -> list[tuple[int, int, Effect]]:
+        mine = self._filed.get(item, [])
+        if item.code is None or item.level is None:
+            return mine
+        whole = self._removed.get((item.kind.removesuffix("-level"), item.code), [])
+        return sorted(mine + whole, key=lambda t: t[0]) if whole else mine
+
+    def history(self, item: Subject) -> list[Step]:
+        """Every applied change request that changed `item`, oldest first, with its effects on it."""
+        return [Step(self._crs[n], tuple(e for _, _, e in group))
+                for n, group in itertools.groupby(self._effects(item), key=lambda t: t[1])]
+
+    def blame(self, item: Subject) -> list[Sentence]:
+        """`item`'s text sentence by sentence, each with its first and last change request (as blame())."""
+        return attributed(item, ((self._crs[n], e) for _, n, e in self._effects(item)))

@@ -93,7 +93,7 @@ def run(root: Path, version: str, out: Path, tag: bool = False, force: bool = Fa
         _check_tag(root, version)
     repo, findings = check_repository(root)
     require_clean(findings)
-    _, differences, _ = problems(root, repo)
+    origins, differences, _ = problems(root, repo)  # the one replay from the empty framework: the site uses it
     if differences:
         raise Refusal("verify fails, so there is nothing trustworthy to release:\n" + "\n".join(differences))
     built = directory / version
@@ -107,7 +107,7 @@ def run(root: Path, version: str, out: Path, tag: bool = False, force: bool = Fa
     target = printable_name(str(built))
     try:
         with releasedir.staged(directory, version) as staging:
-            changelog_text, top = write_release(staging, root, repo, version, epoch, links)
+            changelog_text, top = write_release(staging, root, repo, version, epoch, links, origins)
     except OSError as exc:
         raise Refusal(f"{target}: cannot write the release ({exc.strerror or exc}); {advice(exc)}; "
                       f"{target} is as it was") from exc

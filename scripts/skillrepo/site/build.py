@@ -24,8 +24,9 @@ from skillrepo.mentions import CITE_OR_CODE
 from skillrepo.model import Attribute, ChangeRequest, Framework, Repository, Skill
 from skillrepo.operations import Effect, describe_operation, kind
 from skillrepo.operations.update_framework import framework_value_text
+from skillrepo.provenance import TEXT_FIELDS, Provenance, Sentence, Subject
 from skillrepo.record import first_published
-from skillrepo.replay import Replay
+from skillrepo.replay import Replay, from_empty
 
 Segment = tuple[str, str]
 Token = tuple[str, str | None]
@@ -110,6 +111,24 @@ class ChangeGroup:
     kind: str
     impact: str
     what: str
+
+
+@dataclass(frozen=True)
+class HistoryStep:
+    """One applied change request in an item's history: its effects on the item, each with whether its word
+    diff is shown (a text changed or removed; an item added is its text now, and a label's change is in words)."""
+
+    cr: str
+    cr_title: str
+    changes: list[tuple[Change, bool]]
+
+
+@dataclass(frozen=True)
+class ChangedItem:
+    """An item an applied change request changed, as it stands in this release (href None: it is gone)."""
+
+    label: str
+    href: str | None
 
 
 @dataclass
@@ -314,9 +333,29 @@ def catalogue(fw: Framework, only: set[str] | None = None) -> list[Category]:
     return out
 
 
+def _item_place(item: Subject, fw: Framework) -> ChangedItem:
+    """An item's name and its page in this release, at its level's section (href None: it is not there now)."""
+    if item.kind == "responsibility-level":
+        return ChangedItem(item.label[:1].upper() + item.label[1:],
+                           f"levels/{item.level}.html" if item.level in fw.levels else None)
+    holders: dict[str, Any] = dict(fw.skills if item.kind.startswith("skill") else fw.attributes)
+    holder = holders.get(item.code or "")
+    folder = "skills" if item.kind.startswith("skill") else "attributes"
+    label = f"{item.code} {holder.name}" if holder is not None else str(item.code)
+    label = ("" if folder == "skills" else "Attribute ") + label
+    if item.level is not None:
+        label += f", level {item.level}"
+        if holder is None or item.level not in holder.levels:
+            return ChangedItem(label, None)
+        return ChangedItem(label, f"{folder}/{item.code}.html#level-{item.level}")
+    return ChangedItem(label, f"{folder}/{item.code}.html" if holder is not None else None)
+
+
 class _Builder:
-    def __init__(self, repo: Repository, replay: Replay, version: str, downloads: list[str]) -> None:
+    def __init__(self, repo: Repository, replay: Replay, version: str, downloads: list[str],
+                 origins: Replay) -> None:
         self.repo, self.replay, self.version, self.downloads = repo, replay, version, downloads
+        self.provenance = Provenance(origins)
         self.fw = repo.framework
         self.after = replay.result if replay.result is not None else repo.framework
         self.env = Environment(loader=PackageLoader("skillrepo.site", "templates"), autoescape=True,
@@ -342,6 +381,7 @@ class _Builder:
             "changes": repo.changes, "in_release": self.in_release, "base_ref": replay.base_ref,
             "published": first_published(repo.log),
             "prose": self.prose, "marks": self.marks, "level_runs": level_runs,
+            "item_history": self.item_history, "sentences": self.sentences,
         }
 
     def file_changes(self, cr: ChangeRequest, effects: list[Effect]) -> None:
@@ -403,6 +443,28 @@ class _Builder:
         for c in changes:
             seen.setdefault(c.cr, c.kind)
         return list(seen.items())
+
+    def item_history(self, kind_: str, code: str | None, level: int | None = None) -> list[HistoryStep]:
+        """The applied change requests that changed an item, newest first, each with its effects on it."""
+        fw, changes = self.fw, self.repo.changes
+        return [HistoryStep(step.cr.id, step.cr.title,
+                            [(_change(e, fw, changes), e.field in TEXT_FIELDS and _kind(e) != "new")
+                             for e in step.effects])
+                for step in reversed(self.provenance.history(Subject(kind_, code, level)))]
+
+    def sentences(self, kind_: str, code: str | None, level: int | None = None) -> list[list[Sentence]]:
+        """An item's text as paragraphs of sentences, each with the change requests that last changed it and
+        first introduced it."""
+        paragraphs: list[list[Sentence]] = [[]]
+        for line in self.provenance.blame(Subject(kind_, code, level)):
+            paragraphs[-1].append(line)
+            if _PARAGRAPH_BREAK.search(line.text):
+                paragraphs.append([])
+        return [p for p in paragraphs if p]
+
+    def changed_items(self, cr_id: str) -> list[ChangedItem]:
+        """The items an applied change request changed, as they stand in this release."""
+        return [_item_place(item, self.fw) for item in self.provenance.changed.get(cr_id, {})]
 
     # Pages.
 
@@ -486,7 +548,7 @@ class _Builder:
                         groups=[g for g in groups if g[2]])
         for cr in crs:
             yield self.page(f"changes/{cr.id}.html", "change.html", title=f"{cr.id} {cr.title}", nav="changes",
-                            cr=cr, cr_changes=self.by_cr.get(cr.id, []),
+                            cr=cr, cr_changes=self.by_cr.get(cr.id, []), changed_items=self.changed_items(cr.id),
                             operations=[describe_operation(op) for op in cr.operations])
 
     def changelog_entry(self, effect: Effect, e: changelog.Entry) -> ChangeLogEntry:
@@ -571,14 +633,17 @@ def _encoded(chunks: Iterator[str], size: int = 1 << 16) -> Iterator[bytes]:
     yield "".join(batch).encode("utf-8")
 
 
-def site_files(repo: Repository, replay: Replay, version: str,
-               downloads: list[str]) -> Iterator[tuple[str, Iterator[bytes]]]:
+def site_files(repo: Repository, replay: Replay, version: str, downloads: list[str],
+               origins: Replay | None = None) -> Iterator[tuple[str, Iterator[bytes]]]:
     """Every file of the site as (path relative to site/, its bytes in pieces), each made as it is written so
-    that a release of any size is written without holding its pages in memory."""
-    return _Builder(repo, replay, version, downloads).build()
+    that a release of any size is written without holding its pages in memory. `origins`: every applied change
+    request replayed from the empty framework (replay.from_empty), which the items' histories come from; made
+    here when not given."""
+    return _Builder(repo, replay, version, downloads, origins if origins is not None else from_empty(repo)).build()
 
 
-def build_site(repo: Repository, replay: Replay, version: str, downloads: list[str]) -> dict[str, bytes]:
+def build_site(repo: Repository, replay: Replay, version: str, downloads: list[str],
+               origins: Replay | None = None) -> dict[str, bytes]:
     """Every file of the site, by path relative to site/ (e.g. "index.html", "skills/ITOP.html")."""
-    return {path: b"".join(chunks) for path, chunks in sorted(site_files(repo, replay, version, downloads),
+    return {path: b"".join(chunks) for path, chunks in sorted(site_files(repo, replay, version, downloads, origins),
                                                                key=lambda item: item[0])}
