@@ -101,6 +101,8 @@ TARGETS: dict[str, tuple[str, float]] = {
     "release_10x_over_1x": ("release 10x / 1x", 10.5),
     "verify_over_check_1x": ("verify / check at 1x", 3.0),
     "apply_over_check_1x": ("apply / check at 1x", 1.5),
+    "history_over_verify_10x": ("history of one item / verify at 10x", 1.5),
+    "blame_over_verify_10x": ("blame of one text / verify at 10x", 1.5),
 }
 CLOSE = 0.85  # a result above 85% of its limit is reported as close
 
@@ -243,6 +245,11 @@ def prepare(scale: float, args: argparse.Namespace, runner: Runner, work: Path) 
                        runs, before=restore, after=restore),  # every other command sees the tree as committed
            Measurement("release", "skillrepo release", run([*skillrepo, "release", "2.0.0", "--out", str(dist)]), runs,
                        before=clear_dist)]
+    code = sorted(p.name for p in (repo / "framework/skills").iterdir())[0]  # one item: the same at every run
+    level = min(int(p.stem.split("-")[1]) for p in (repo / "framework/skills" / code).glob("level-*.yaml"))
+    ms += [Measurement("history", f"skillrepo history {code} {level}",
+                       run([*skillrepo, "history", code, str(level)]), runs),
+           Measurement("blame", f"skillrepo blame {code} {level}", run([*skillrepo, "blame", code, str(level)]), runs)]
     return {"scale": scale, "repository": summary, "files_by_kind": {k: len(v) for k, v in files.items()},
             "measurements": ms, "cleanup": [restore, clear_dist]}
 
@@ -286,6 +293,8 @@ def ratios(by_scale: dict[float, dict[str, Any]]) -> dict[str, Any]:
         "release_10x_over_1x": ((10, "release"), (1, "release")),
         "verify_over_check_1x": ((1, "verify"), (1, "check")),
         "apply_over_check_1x": ((1, "apply"), (1, "check")),
+        "history_over_verify_10x": ((10, "history"), (10, "verify")),
+        "blame_over_verify_10x": ((10, "blame"), (10, "verify")),
     }
     for key, (a, b) in pairs.items():
         what, limit = TARGETS[key]
