@@ -140,6 +140,18 @@ CR-1400  Initial content of the Open Digital Skills Framework
 CR-1434  Refresh IT infrastructure (ITOP) levels 1 to 4
 """
 
+BLAME_ITMG_6 = """\
+ITMG level 6: 4 sentence(s), each with the change request that last changed it and the one that first introduced it
+last     first    sentence
+CR-1431  CR-1400  Sets direction for the delivery of technology services across a significant part of the organisation, aligning them with business priorities and the technology strategy.
+CR-1400  CR-1400  Establishes service management policies, standards and performance frameworks and makes sure they are followed.
+CR-1400  CR-1400  Controls a substantial budget, negotiates major supplier arrangements and represents technology service delivery at senior management forums.
+CR-1400  CR-1400  Develops managers in the function and leads improvement programmes that raise service quality and value.
+
+CR-1400  Initial content of the Open Digital Skills Framework
+CR-1431  Reshape IT management (ITMG) to focus on technical service delivery
+"""
+
 BLAME_ITMG_5 = """\
 ITMG level 5: 4 sentence(s), each with the change request that last changed it and the one that first introduced it
 last     first    sentence
@@ -298,7 +310,8 @@ def test_each_command_replays_every_applied_cr_once(args: tuple[str, ...], monke
 
 def test_the_readme_shows_the_exact_output_of_history_itop_5_and_blame_itop_4() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert f"$ skillrepo history ITOP 5\n{HISTORY_ITOP_5}$ skillrepo blame ITOP 4\n{BLAME_ITOP_4}```" in readme
+    assert (f"$ skillrepo history ITOP 5\n{HISTORY_ITOP_5}$ skillrepo blame ITOP 4\n{BLAME_ITOP_4}"
+            f"$ skillrepo blame ITMG 6\n{BLAME_ITMG_6}```") in readme
 
 
 @pytest.mark.parametrize(("args", "message"), [
