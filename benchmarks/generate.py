@@ -316,7 +316,7 @@ class Generator:
         self.rng = Random(seed)
         self.w = Writer(self.rng)
         self.scale = scale
-        self.codes: set[str] = set()
+        self.codes: set[str] = {code for code, _, _ in ATTRIBUTES}  # a skill never takes an attribute's code
         self.names: set[str] = set()  # casefolded, every skill ever named (also in proposals not applied)
         self.fw = Framework()
 

@@ -28,6 +28,11 @@ def test_a_new_skill_goes_where_its_after_says(after: str | None, position: int)
     assert list(fw.skills)[:position] == list(BUNDLED.skills)[:position]
 
 
+def test_a_new_skill_cannot_take_an_attributes_code() -> None:
+    with pytest.raises(PreconditionError, match="AUTO is the code of an attribute; give the skill a code of its own"):
+        apply(BUNDLED, [_skill("AUTO")], "CR-9")
+
+
 def test_without_after_a_new_skill_goes_last_and_after_an_unknown_code_is_refused() -> None:
     fw, _ = apply(BUNDLED, [_skill("CLOP")], "CR-9")
     assert list(fw.skills)[-1] == "CLOP"

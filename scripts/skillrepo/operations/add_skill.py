@@ -62,6 +62,8 @@ def _add(run: Run, op: Operation) -> None:
     code = skill.code
     if code in run.fw.skills:
         raise PreconditionError(run.where, f"skill {code} already exists")
+    if code in run.fw.attributes:
+        raise PreconditionError(run.where, f"{code} is the code of an attribute; give the skill a code of its own")
     for other in run.fw.skills.values():
         if other.id == skill.id:
             raise PreconditionError(run.where, f"id {skill.id} is already the id of {other.code}")
