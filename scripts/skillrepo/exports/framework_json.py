@@ -54,25 +54,38 @@ def lifecycles(repo: Repository, version: str) -> dict[Key, Life]:
     return lives(states(repo, version), contents)
 
 
-def _entry(key: Key, life: Life, times: LastChanges, found: dict[Key, Life]) -> dict[str, Any]:
+def _entry(key: Key, life: Life, times: LastChanges, found: dict[Key, Life],
+           levels: dict[Key, list[Key]]) -> dict[str, Any]:
     """An item's entry: its content (its levels' entries for a skill or an attribute), then its lifecycle."""
     entry = dict(life.content)
     if key[0] in ("skill", "attribute"):
-        kind = "level" if key[0] == "skill" else "alevel"
-        entry["levels"] = [_entry(k, found[k], times, found) for k in sorted(
-            (k for k in found if k[0] == kind and k[1] == key[1]), key=lambda k: k[2])]
+        entry["levels"] = [_entry(k, found[k], times, found, levels) for k in levels.get(key, [])]
     entry["lifecycle"] = {
         "introduced": life.introduced, "last_changed": life.last_changed, "retired": life.retired,
         "removed": life.removed, "change_requests": times.change_requests(key), "digest": life.digest}
     return entry
 
 
+def _levels_by_item(found: dict[Key, Life]) -> dict[Key, list[Key]]:
+    """The keys of each skill's (or attribute's) levels, by level number: one pass, never a scan per item."""
+    owner = {"level": "skill", "alevel": "attribute"}
+    out: dict[Key, list[Key]] = {}
+    for key in found:
+        if key[0] in owner:
+            out.setdefault((owner[key[0]], key[1]), []).append(key)
+    for keys in out.values():
+        keys.sort(key=lambda k: k[2])
+    return out
+
+
 def document(fw: Framework, version: str, found: dict[Key, Life], times: LastChanges) -> dict[str, Any]:
     """The framework as one JSON document: today's items in the published order, then those removed (by code)."""
+    levels = _levels_by_item(found)
+
     def of(kind: str) -> list[dict[str, Any]]:
         keys = [k for k in published if k[0] == kind]
         keys += sorted(k for k in found if k[0] == kind and found[k].removed is not None)
-        return [_entry(k, found[k], times, found) for k in keys]
+        return [_entry(k, found[k], times, found, levels) for k in keys]
 
     published = contents(fw)
     return {
