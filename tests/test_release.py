@@ -344,3 +344,12 @@ def test_a_release_is_recorded_and_a_version_is_released_once(git_root: Path, tm
     log = check_repository(git_root)[0].log
     assert (log.releases[1].published, log.releases[1].reverted) == ((), ("CR-1434",))
     assert "CR-1434" in (tmp_path / "dist/1.1.0/CHANGELOG.md").read_text("utf-8")  # what it no longer holds
+
+
+def test_the_release_tag_carries_the_changelog_verbatim(tmp_path: Path) -> None:
+    root = init_git(copy_bundled(tmp_path / "repo"))
+    result = run_in_process("release", "1.0.0", "--tag", "--out", "dist", cwd=root)
+    assert result.returncode == 0, result.stdout + result.stderr
+    message = git(root, "for-each-ref", "--format=%(contents)", "refs/tags/v1.0.0").stdout
+    changelog_text = (root / "dist/1.0.0/CHANGELOG.md").read_text("utf-8")
+    assert message.rstrip("\n") == changelog_text.rstrip("\n") and message.startswith("# ")

@@ -119,15 +119,14 @@ def _write(path: Path, write: Writer) -> None:
 
 
 def _build_into(staging: Path, repo: Repository, replay: Replay, version: str, steps: list[tuple[str, Writer]],
-                progress: Progress, origins: Replay | None) -> tuple[str, list[str]]:
-    """Write every file of the release into `staging`; (the changelog's text, the top-level names)."""
+                progress: Progress, origins: Replay | None) -> list[str]:
+    """Write every file of the release into `staging`; the top-level names."""
     digests: dict[str, str] = {}
     for name, write in steps:
         progress.step(name)
         _write(staging / name, write)
         digests[name] = sha256_of(staging / name)
     steps.clear()  # and with them the tables they were made from, which the site does not need
-    changelog_text = (staging / "CHANGELOG.md").read_text("utf-8")
     top = sorted([*digests, "SHA256SUMS"])
     progress.step("site")
     from skillrepo.site.build import site_files  # Jinja2 is imported only when a release is built
@@ -137,14 +136,14 @@ def _build_into(staging: Path, repo: Repository, replay: Replay, version: str, s
         digests[f"site/{path}"] = sha256_of(staging / "site" / path)
     progress.step("SHA256SUMS")  # last: it covers every other file, the site's pages too
     (staging / "SHA256SUMS").write_bytes(sha256sums(digests))
-    return changelog_text, top + ["site/"]
+    return top + ["site/"]
 
 
 def write_release(into: Path, root: Path, repo: Repository, version: str, epoch: int,
-                  links: changelog.Links, origins: Replay | None = None) -> tuple[str, list[str]]:
-    """Write release `version` of `repo` (its log records it) into the directory `into`; (the changelog's text,
-    the top-level names). `origins`: the replay from the empty framework verify made (the site's histories
-    come from it), or None to make it here."""
+                  links: changelog.Links, origins: Replay | None = None) -> list[str]:
+    """Write release `version` of `repo` (its log records it) into the directory `into`; the top-level names.
+    `origins`: the replay from the empty framework verify made (the site's histories come from it), or None to make
+    it here."""
     replay = since_release(root, repo, None, excluding=version)
     if replay.problem or replay.result is None:
         raise Refusal(f"cannot build the changelog: {replay.problem}")

@@ -84,9 +84,10 @@ def is_dirty(repo: git.Repo) -> bool:
     return repo.is_dirty(untracked_files=True)
 
 
-def create_tag(repo: git.Repo, name: str, message: str) -> None:
-    """An annotated tag of HEAD with this message, kept verbatim (its # lines are headings, not comments)."""
-    repo.create_tag(name, message=message, cleanup="verbatim")
+def create_tag(repo: git.Repo, name: str, message: Path) -> None:
+    """An annotated tag of HEAD whose message is the file `message`, kept verbatim (its # lines are headings, not
+    comments); git reads the file, so a changelog of tens of megabytes is never held in memory here."""
+    repo.git.tag("-a", name, "-F", str(message), "--cleanup=verbatim")
 
 
 def resolve(repo: git.Repo, ref: str) -> git.Commit:

@@ -107,7 +107,7 @@ def run(root: Path, version: str, out: Path, tag: bool = False, force: bool = Fa
     target = printable_name(str(built))
     try:
         with releasedir.staged(directory, version) as staging:
-            changelog_text, top = write_release(staging, root, repo, version, epoch, links, origins)
+            top = write_release(staging, root, repo, version, epoch, links, origins)
     except OSError as exc:
         raise Refusal(f"{target}: cannot write the release ({exc.strerror or exc}); {advice(exc)}; "
                       f"{target} is as it was") from exc
@@ -116,6 +116,6 @@ def run(root: Path, version: str, out: Path, tag: bool = False, force: bool = Fa
     sys.stdout.write(f"built {target}: {', '.join(top)}\n")
     if tag:
         git_repo = history.open_repo(root)
-        history.create_tag(git_repo, f"v{version}", changelog_text)
+        history.create_tag(git_repo, f"v{version}", built / "CHANGELOG.md")
         sys.stdout.write(f"tagged v{version}\n")
     return 0
