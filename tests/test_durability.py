@@ -341,7 +341,8 @@ def test_readers_make_nothing_on_disk(tmp_path: Path) -> None:
     (root / ".skillrepo").mkdir()
     (root / ".skillrepo/lock").write_text("skillrepo apply (process 1) is writing to this repository")
     before = tree(root)
-    for args in (["check"], ["preview", "CR-1434"], ["status"], ["verify"]):
+    for args in (["check"], ["preview", "CR-1434"], ["status"], ["verify"], ["history", "ITOP", "5"],
+                 ["blame", "ITOP", "4"]):
         assert run_cli(*args, cwd=root).returncode in (0, 1), args
         assert tree(root) == before, args
     (root / ".skillrepo/lock").unlink()
