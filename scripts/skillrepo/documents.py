@@ -81,6 +81,8 @@ class Snapshot:
     symlinks: list[Entry] = field(default_factory=list)
     unreadable: list[tuple[str, str]] = field(default_factory=list)  # (path, why), found reading it
     bad_names: list[tuple[str, str]] = field(default_factory=list)  # (path shown escaped, why), never read
+    # Readable entries outside read_snapshot's `under`: listed by the one walk, neither read nor loaded.
+    passed_over: list[Entry] = field(default_factory=list)
 
     def of_kind(self, kind: str) -> list[Document]:
         return [d for d in self.documents if d.info.kind == kind]
@@ -151,7 +153,7 @@ def _kept_for_good() -> Iterator[None]:
 
 def read_snapshot(root: Path, under: str = "") -> Snapshot:
     """Read and strictly load every data file under framework/ and changes/ (only those whose path starts with
-    `under`, when it is given: the others are neither read nor listed).
+    `under`, when it is given: the others are neither read nor loaded, only listed in `passed_over`).
 
     Symbolic links are listed, never followed; a file over MAX_FILE_BYTES is not read, only its size is."""
     with _kept_for_good():
@@ -198,6 +200,8 @@ def _read_snapshot(root: Path, under: str = "") -> Snapshot:
     refuse_over_budget(printable_name(str(root)), _data_bytes(root, entries))
     for entry in entries:
         if not entry.relpath.startswith(under):
+            if entry.problem is None and not entry.is_symlink:
+                snap.passed_over.append(entry)
             continue
         if entry.problem is not None:
             (snap.bad_names if entry.bad_name else snap.unreadable).append((entry.relpath, entry.problem))

@@ -8,16 +8,16 @@ from pathlib import Path
 
 from skillrepo.canonical import canonical_text
 from skillrepo.documents import data_file_bytes, read_snapshot
-from skillrepo.layout import CHANGES_DIR, FRAMEWORK_DIR, classify, walk
+from skillrepo.layout import CHANGES_DIR, FRAMEWORK_DIR, Entry, classify
 from skillrepo.writing import write_files
 
 
-def _line_endings(root: Path) -> dict[str, bytes | None]:
-    """The change requests (and the log) written with CRLF, each with LF instead: only their bytes are read, never
-    parsed, since fmt changes nothing else in them (changes/ is most of a repository's bytes)."""
+def _line_endings(root: Path, entries: list[Entry]) -> dict[str, bytes | None]:
+    """The change requests (and the log) among `entries` written with CRLF, each with LF instead: only their bytes
+    are read, never parsed, since fmt changes nothing else in them (changes/ is most of a repository's bytes)."""
     out: dict[str, bytes | None] = {}
-    for entry in walk(root):
-        if entry.problem is not None or entry.is_symlink or not entry.relpath.startswith(f"{CHANGES_DIR}/"):
+    for entry in entries:
+        if not entry.relpath.startswith(f"{CHANGES_DIR}/"):
             continue
         if classify(entry.relpath) is None:
             continue
@@ -31,7 +31,7 @@ def run(root: Path, check_only: bool = False) -> int:
     """Format every framework file that can be read, and end the lines of every change request with LF; with
     check_only, list the ones that need it. Only framework/ is parsed."""
     snap = read_snapshot(root, under=f"{FRAMEWORK_DIR}/")
-    changed = _line_endings(root)
+    changed = _line_endings(root, snap.passed_over)  # listed by read_snapshot's walk: the tree is walked once
     skipped: list[str] = []
     for doc in snap.documents:
         expected = canonical_text(doc)

@@ -15,6 +15,7 @@ from skillrepo.operations.base import (
     Run,
     attribute_label,
     attribute_title,
+    changed_since_added,
     levels_text,
     placed,
 )
@@ -93,9 +94,7 @@ def _remove(run: Run, op: Operation) -> None:
         raise PreconditionError(run.where, f"attribute {code} is now described at levels "
                                 f"{levels_text(attribute.levels)}, not the {levels_text(expected.levels)} it was "
                                 "added with")
-    changed = [key for key in ADDED_FIELDS if getattr(attribute, key) != getattr(expected, key)]
-    changed += [f"description at level {n}" for n in sorted(attribute.levels)
-                if attribute.levels[n].description != expected.levels[n].description]
+    changed = changed_since_added(attribute, expected, ADDED_FIELDS, "at level")
     if changed:
         raise PreconditionError(run.where, f"the {', '.join(changed)} of attribute {code} changed since it was added")
     del run.fw.attributes[code]

@@ -13,6 +13,7 @@ from skillrepo.operations.base import (
     Operation,
     PreconditionError,
     Run,
+    changed_since_added,
     level_summary,
     levels_text,
     placed,
@@ -81,9 +82,7 @@ def _remove(run: Run, op: Operation) -> None:
     if set(skill.levels) != set(expected.levels):
         raise PreconditionError(run.where, f"{code} is now defined at levels {levels_text(skill.levels)}, not the "
                                 f"{levels_text(expected.levels)} it was added with")
-    changed = [key for key in ADDED_FIELDS if getattr(skill, key) != getattr(expected, key)]
-    changed += [f"description of level {n}" for n in sorted(skill.levels)
-                if skill.levels[n].description != expected.levels[n].description]
+    changed = changed_since_added(skill, expected, ADDED_FIELDS, "of level")
     if changed:
         raise PreconditionError(run.where, f"the {', '.join(changed)} of {code} changed since it was added")
     del run.fw.skills[code]

@@ -171,6 +171,14 @@ def preceding(items: dict[str, Any], code: str) -> str | None:
     return before
 
 
+def changed_since_added(now: Any, added: Any, fields: tuple[str, ...], level_words: str) -> list[str]:
+    """What of a skill (or attribute) differs from how its add- operation added it: each field, then each level's
+    description ("description of level 3", or as `level_words` names it); the levels themselves must agree."""
+    changed = [key for key in fields if getattr(now, key) != getattr(added, key)]
+    return changed + [f"description {level_words} {n}" for n in sorted(now.levels)
+                      if now.levels[n].description != added.levels[n].description]
+
+
 def skill_title(fw: Framework, code: str | None) -> str:
     """A skill as the changelog names it: 'ITOP IT infrastructure', or the bare code of one that is gone."""
     skill = fw.skills.get(code or "")
