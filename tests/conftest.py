@@ -4,7 +4,9 @@
 - `bundled`: its framework.
 - `git_root`: a fresh copy of the bundled repository committed on `main` in a temporary git repository.
 """
+import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from helpers import ROOT, copy_bundled, init_git  # noqa: E402
 from skillrepo.checker import check_repository  # noqa: E402
 from skillrepo.model import Framework, Repository  # noqa: E402
+
+
+@pytest.fixture(scope="session", autouse=True)
+def user_cache_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The user's cache directory (where the result cache's secret lives) for the whole session: never the real
+    one. Every command, in-process or a child process, finds it in XDG_CACHE_HOME."""
+    home = tmp_path_factory.mktemp("user-cache")
+    before = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(home)
+    yield home
+    if before is None:
+        del os.environ["XDG_CACHE_HOME"]
+    else:
+        os.environ["XDG_CACHE_HOME"] = before
 
 
 @pytest.fixture(scope="session")

@@ -28,6 +28,13 @@ def tree(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
+def without_the_cache(files: dict[str, bytes]) -> dict[str, bytes]:
+    """The files but the results `check` keeps in .skillrepo/cache/ (and the .gitignore made with them)."""
+    cached = any(path.startswith(".skillrepo/cache/") for path in files)
+    return {path: data for path, data in files.items()
+            if not path.startswith(".skillrepo/cache/") and not (cached and path == ".skillrepo/.gitignore")}
+
+
 def visible(files: dict[str, bytes]) -> dict[str, bytes]:
     """The files a user sees: none of the journal, temporaries and put-aside originals of a write."""
     return {path: data for path, data in files.items() if not any(part.startswith(".") for part in path.split("/"))}
@@ -156,7 +163,7 @@ def test_a_killed_apply_is_undone_by_the_next_command(tmp_path: Path) -> None:
     assert result.stderr == ("note: undid an interrupted write of 6 file(s); the repository is as it was "
                              "before it\n")
     assert result.returncode == 0, result.stdout
-    assert tree(root) == before
+    assert without_the_cache(tree(root)) == before
 
 
 def test_a_write_killed_after_its_commit_point_is_finished(tmp_path: Path) -> None:
@@ -169,7 +176,8 @@ def test_a_write_killed_after_its_commit_point_is_finished(tmp_path: Path) -> No
                                    "backup": "framework/skills/ITOP/.level-1.yaml.1.old"}], committed=True)
     result = run_cli("check", cwd=root)
     assert result.stderr == "note: finished an interrupted write of 1 file(s)\n"
-    assert "regular" in target.read_text() and not backup.exists() and not (root / ".skillrepo").exists()
+    assert "regular" in target.read_text() and not backup.exists()
+    assert not [p for p in without_the_cache(tree(root)) if p.startswith(".skillrepo")]
 
 
 def test_a_second_writer_is_refused_while_the_first_writes(tmp_path: Path) -> None:
@@ -347,9 +355,17 @@ def test_readers_make_nothing_on_disk(tmp_path: Path) -> None:
         assert tree(root) == before, args
     (root / ".skillrepo/lock").unlink()
     (root / ".skillrepo").rmdir()
-    for args in (["check"], ["preview", "CR-1434"], ["status"], ["verify"]):
+    for args in (["check", "--no-cache"], ["preview", "CR-1434"], ["status"], ["verify"]):
         assert run_cli(*args, cwd=root).returncode in (0, 1), args
         assert not (root / ".skillrepo").exists(), args
+    # check keeps what it worked out for the next check, and nothing else; the other readers only read it
+    unlocked = tree(root)
+    assert run_cli("check", cwd=root).returncode == 0
+    kept = tree(root)
+    assert without_the_cache(kept) == unlocked and kept != unlocked
+    for args in (["preview", "CR-1434"], ["status"], ["verify"], ["history", "ITOP", "5"]):
+        assert run_cli(*args, cwd=root).returncode in (0, 1), args
+        assert tree(root) == kept, args
 
 
 def run_read_only(root: Path, *args: str) -> subprocess.CompletedProcess[str]:

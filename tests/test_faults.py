@@ -63,7 +63,7 @@ def test_memory_running_out_gives_one_line(tmp_path: Path, monkeypatch: pytest.M
                                            capsys: pytest.CaptureFixture[str]) -> None:
     root = copy_bundled(tmp_path / "repo")
 
-    def too_much(_: object) -> object:
+    def too_much(*_: object, **__: object) -> object:
         raise MemoryError
 
     monkeypatch.setattr(checker, "read_snapshot", too_much)

@@ -9,6 +9,7 @@ from pathlib import Path
 from skillrepo.documents import Snapshot, read_snapshot
 from skillrepo.findings import Finding
 from skillrepo.model import Repository, build
+from skillrepo.resultcache import disabled_by_environment, open_cache, writer_at_work
 from skillrepo.rules import CHECKS, severity
 from skillrepo.rules.selection import Selection
 from skillrepo.schemas import validate
@@ -47,6 +48,13 @@ def _declared(found: Iterable[Finding], codes: frozenset[str], name: str) -> Ite
         yield finding
 
 
-def check_repository(root: Path, selection: Selection = EVERY_CODE) -> tuple[Repository, list[Finding]]:
-    """Every finding of the selected rules over the repository at `root`."""
-    return check_snapshot(read_snapshot(root), selection)
+def check_repository(root: Path, selection: Selection = EVERY_CODE, use_cache: bool = True,
+                     keep_results: bool = False) -> tuple[Repository, list[Finding]]:
+    """Every finding of the selected rules over the repository at `root`. Files whose bytes the result cache holds
+    are not loaded or validated again (unless `use_cache` is off, or SKILLREPO_NO_CACHE is set); with
+    `keep_results`, what this run worked out is kept for the next (unless a writer is at work)."""
+    results = open_cache(root) if use_cache and not disabled_by_environment() else None
+    repo, findings = check_snapshot(read_snapshot(root, results=results), selection)
+    if results is not None and keep_results and not writer_at_work(root):
+        results.save(root, repo.snapshot.documents)
+    return repo, findings

@@ -12,11 +12,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from skillrepo.domain import MAX_FILE_BYTES, MAX_REPOSITORY_BYTES
 from skillrepo.errors import SkillrepoError, UsageError
 from skillrepo.findings import Finding
 from skillrepo.layout import FRAMEWORK_DIR, Entry, PathInfo, classify, path_problem, printable_name, walk
+from skillrepo.resultcache import ResultCache, entry_key
 from skillrepo.yamlsource import MAX_LOG_NODES, MAX_NODES, Loaded, load_bytes, too_large
 
 
@@ -27,16 +29,20 @@ class Document:
     framework they would double the memory a check takes. `raw` reads them again when they are needed (a
     finding's position, a manifest that apply edits) and refuses if they changed since."""
 
-    __slots__ = ("path", "info", "loaded", "valid", "schema_findings", "size", "digest", "_raw", "_source")
+    __slots__ = ("path", "info", "loaded", "valid", "schema_findings", "size", "digest", "derived", "cache_key",
+                 "_raw", "_source")
 
     def __init__(self, path: str, info: PathInfo, raw: bytes, loaded: Loaded,
-                 source: Callable[[], bytes] | None = None) -> None:
+                 source: Callable[[], bytes] | None = None, digest: bytes | None = None) -> None:
         """`source` reads the bytes again (from disk, from a git blob); without one, the bytes are kept."""
         self.path, self.info, self.loaded = path, info, loaded
         self.valid = False  # set once the file passes its schema
         self.schema_findings: list[Finding] | None = None  # None until validated; kept so a file is validated once
         self.size = len(raw)
-        self.digest = _digest(raw)
+        self.digest = _digest(raw) if digest is None else digest
+        # What rules work out from this file's content alone (JSON values, by name): kept with it by the cache.
+        self.derived: dict[str, Any] = {}
+        self.cache_key: str | None = None  # set when the file was read from disk: the result cache may keep it
         self._raw: bytes | None = None if source is not None else raw
         self._source = source
         if source is not None and loaded._text is not None:
@@ -50,6 +56,12 @@ class Document:
     def raw(self) -> bytes:
         """The file's bytes, as they were when it was loaded."""
         return self._raw if self._raw is not None else self._reread()
+
+    def derive(self, name: str, compute: Callable[[], Any]) -> Any:
+        """What `compute` works out from this file's content alone (a JSON value), worked out once and cached."""
+        if name not in self.derived:
+            self.derived[name] = compute()
+        return self.derived[name]
 
     def has_bytes(self, data: bytes) -> bool:
         """Whether the file, as loaded, holds exactly `data`."""
@@ -151,13 +163,14 @@ def _kept_for_good() -> Iterator[None]:
             gc.enable()
 
 
-def read_snapshot(root: Path, under: str = "") -> Snapshot:
+def read_snapshot(root: Path, under: str = "", results: ResultCache | None = None) -> Snapshot:
     """Read and strictly load every data file under framework/ and changes/ (only those whose path starts with
-    `under`, when it is given: the others are neither read nor loaded, only listed in `passed_over`).
+    `under`, when it is given: the others are neither read nor loaded, only listed in `passed_over`). A file whose
+    bytes `results` holds is not loaded again: its cached result is used.
 
     Symbolic links are listed, never followed; a file over MAX_FILE_BYTES is not read, only its size is."""
     with _kept_for_good():
-        return _read_snapshot(root, under)
+        return _read_snapshot(root, under, results)
 
 
 def data_file_bytes(root: Path, relpath: str) -> bytes | None:
@@ -194,7 +207,7 @@ def _data_bytes(root: Path, entries: list[Entry]) -> int:
     return total
 
 
-def _read_snapshot(root: Path, under: str = "") -> Snapshot:
+def _read_snapshot(root: Path, under: str, results: ResultCache | None) -> Snapshot:
     snap = Snapshot(root)
     entries = walk(root)
     refuse_over_budget(printable_name(str(root)), _data_bytes(root, entries))
@@ -222,9 +235,24 @@ def _read_snapshot(root: Path, under: str = "") -> Snapshot:
         if isinstance(read, int):
             snap.documents.append(Document(entry.relpath, info, b"", too_large(read)))
         else:
-            snap.documents.append(Document(entry.relpath, info, read, load_bytes(read, max_nodes(info)),
-                                           source=partial(_read_again, root / entry.relpath)))
+            snap.documents.append(_loaded(root, entry.relpath, info, read, results))
     return snap
+
+
+def _loaded(root: Path, relpath: str, info: PathInfo, raw: bytes, results: ResultCache | None) -> Document:
+    """A data file read from disk as a document: loaded from its bytes, or what the cache holds for them."""
+    source = partial(_read_again, root / relpath)
+    digest = _digest(raw)
+    key = entry_key(info.kind, relpath, digest)
+    cached = None if results is None else results.restore(key, relpath, max_nodes(info))
+    if cached is None:
+        doc = Document(relpath, info, raw, load_bytes(raw, max_nodes(info)), source, digest)
+    else:
+        doc = Document(relpath, info, raw, cached[0], source, digest)
+        doc.schema_findings, doc.derived = cached[1], cached[2]
+        doc.valid = cached[1] is not None and not cached[1]
+    doc.cache_key = key
+    return doc
 
 
 def max_nodes(info: PathInfo) -> int:

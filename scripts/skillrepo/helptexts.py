@@ -35,7 +35,9 @@ COMMANDS: dict[str, CommandHelp] = {
          "format": f"{_FORMAT}: text (file:line:column: CODE message), json, or github (annotations)",
          "strict": "warnings fail the check too",
          "select": "report only these codes or prefixes, comma-separated (R4,T501)",
-         "ignore": "report none of these codes or prefixes, comma-separated"}),
+         "ignore": "report none of these codes or prefixes, comma-separated",
+         "no_cache": "read and validate every file, and keep nothing in .skillrepo/cache/ (as CI runs it; "
+                     "SKILLREPO_NO_CACHE=1 does the same for every command)"}),
     "fmt": CommandHelp(
         "rewrite files under framework/ in their canonical formatting", "skillrepo fmt --check",
         "README.md#canonical-formatting",

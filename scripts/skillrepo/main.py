@@ -34,6 +34,7 @@ _COMMANDS: list[tuple[str, list[tuple[tuple[str, ...], dict[str, Any]]]]] = [
         _arg("--strict", action="store_true"),
         _arg("--select", metavar="CODES"),
         _arg("--ignore", metavar="CODES"),
+        _arg("--no-cache", action="store_true"),
     ]),
     ("fmt", [_arg("paths", nargs="*", metavar="PATH"), _arg("--check", action="store_true")]),
     ("new", [_arg("title"), _arg("--applies-to", nargs="+", default=[], metavar="CODE"),
@@ -109,7 +110,8 @@ def _root(args: argparse.Namespace, reports_state: bool = False) -> Path:
 def _check(args: argparse.Namespace) -> int:
     from skillrepo.commands import check
 
-    return check.run(_root(args, reports_state=True), args.format, args.strict, args.select, args.ignore)
+    return check.run(_root(args, reports_state=True), args.format, args.strict, args.select, args.ignore,
+                     not args.no_cache)
 
 
 def _fmt(args: argparse.Namespace) -> int:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 
 from skillrepo.canonical import canonical_text
+from skillrepo.documents import Document
 from skillrepo.findings import Finding
 from skillrepo.model import Repository
 from skillrepo.rules.base import Rule, document, finds
@@ -26,14 +28,18 @@ def check(repo: Repository) -> Iterator[Finding]:
     for doc in repo.snapshot.documents:
         if not doc.valid or doc.loaded.problems:
             continue  # a file with other findings is reported for those first
-        expected = canonical_text(doc)
-        if expected is None:
-            continue
-        if doc.has_bytes(expected.encode("utf-8")):
-            continue
-        actual = doc.raw.decode("utf-8", "replace").split("\n")
-        wanted = expected.split("\n")
-        pairs = enumerate(zip(actual, wanted, strict=False))
-        line = next((i for i, (a, b) in pairs if a != b), min(len(actual), len(wanted)))
-        yield Finding(doc.path, line + 1, 1, "F601", "not in the canonical formatting (first difference on this "
-                      "line); run `skillrepo fmt` to fix it")
+        line = doc.derive("F601", partial(_first_difference, doc))
+        if line:
+            yield Finding(doc.path, line, 1, "F601", "not in the canonical formatting (first difference on this "
+                          "line); run `skillrepo fmt` to fix it")
+
+
+def _first_difference(doc: Document) -> int:
+    """The line where a file first differs from its canonical formatting; 0 if it is formatted (or cannot be)."""
+    expected = canonical_text(doc)
+    if expected is None or doc.has_bytes(expected.encode("utf-8")):
+        return 0
+    actual = doc.raw.decode("utf-8", "replace").split("\n")
+    wanted = expected.split("\n")
+    pairs = enumerate(zip(actual, wanted, strict=False))
+    return next((i for i, (a, b) in pairs if a != b), min(len(actual), len(wanted))) + 1

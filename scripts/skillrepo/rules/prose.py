@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import partial
 from typing import Any
 
 from skillrepo.documents import Document
@@ -79,35 +80,46 @@ class _Locator:
         return Finding(base.path, base.line, base.column, code, message, WARNING)
 
 
+def _mentions(text: str) -> list[list[Any]]:
+    """Every skill mention and change request citation in a text, in the order the rule reports them:
+    [is a citation, the mention as written, its code or number, where it starts]."""
+    found: list[list[Any]] = []
+    if "(" in text:
+        found.extend([0, m.group(0), m.group(1), m.start()] for m in MENTION.finditer(text))
+    if "#" in text or "CR" in text:
+        found.extend([1, m.group(0), m.group(1), 0] for m in CR_CITE.finditer(text))
+    return found
+
+
 def _text(repo: Repository, doc: Document, path: tuple[Any, ...], text: str | None, cr_numbers: set[str],
           names: bool) -> Iterator[Finding]:
     if not text:
         return
+    # Finding the mentions is the costly part, and depends on the text alone: worked out once per content.
+    mentions = doc.derive(f"mentions:{path[0]}", partial(_mentions, text))
+    if not mentions:
+        return
     skills = repo.framework.skills
     locate = _Locator(doc, path)
     seen: dict[str, int] = {}  # occurrences of each mention so far in this text
-    if "(" in text:
-        for m in MENTION.finditer(text):
-            nth = seen[m.group(0)] = seen.get(m.group(0), -1) + 1
-            code = m.group(1)
-            skill = skills.get(code)
-            if skill is None:
-                if code not in repo.skill_dirs:
-                    yield locate.finding(m.group(0), nth, "T501",
-                                         f"mentions {m.group(0)}, but no skill has the code {code}")
-                continue
-            # The name may be followed by a word or two ("System software skill (SYSP)").
-            window = text[max(0, m.start() - len(skill.name) - 12): m.start()].casefold()
-            if names and skill.name.casefold() not in window:
-                n = len(skill.name.split())
-                found = " ".join(_WORDS.findall(text[max(0, m.start() - 40 * n): m.start()])[-n:])
-                yield locate.finding(m.group(0), nth, "T502", f"mentions \"{found} {m.group(0)}\", but {code} is "
-                                     f"named \"{skill.name}\"; write \"{skill.name} {m.group(0)}\"")
-    if "#" in text or "CR" in text:
-        for m in CR_CITE.finditer(text):
-            nth = seen[m.group(0)] = seen.get(m.group(0), -1) + 1
-            number = m.group(1).lstrip("0")
+    for is_cite, whole, group, start in mentions:
+        nth = seen[whole] = seen.get(whole, -1) + 1
+        if is_cite:
+            number = group.lstrip("0")
             if number not in cr_numbers:
                 shown = number if len(number) <= 12 else number[:12] + "…"
-                yield locate.finding(m.group(0), nth, "T503", f"cites {m.group(0).strip()[:24]}, but "
+                yield locate.finding(whole, nth, "T503", f"cites {whole.strip()[:24]}, but "
                                      f"changes/CR-{shown.zfill(4)}/ does not exist")
+            continue
+        skill = skills.get(group)
+        if skill is None:
+            if group not in repo.skill_dirs:
+                yield locate.finding(whole, nth, "T501", f"mentions {whole}, but no skill has the code {group}")
+            continue
+        # The name may be followed by a word or two ("System software skill (SYSP)").
+        window = text[max(0, start - len(skill.name) - 12): start].casefold()
+        if names and skill.name.casefold() not in window:
+            n = len(skill.name.split())
+            found = " ".join(_WORDS.findall(text[max(0, start - 40 * n): start])[-n:])
+            yield locate.finding(whole, nth, "T502", f"mentions \"{found} {whole}\", but {group} is "
+                                 f"named \"{skill.name}\"; write \"{skill.name} {whole}\"")

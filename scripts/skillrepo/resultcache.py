@@ -1,0 +1,315 @@
+"""Per-file results kept between runs: what the strict loader made of a data file, its schema findings, and what
+rules derive from its content alone, so that a check after a one-file change reads and validates one file.
+
+A result is a pure function of a file's bytes, its kind and the tool, so an entry is keyed by a digest of the
+bytes (and the kind and depth of the path), and the whole cache by everything else that could change a result:
+the tool's version and the digest of its source and schemas, Python's, PyYAML's, libyaml's and jsonschema's
+versions. Cross-file rules always run on the whole model; only their per-text work is kept (`Document.derived`).
+
+The cache is data a command reads, in `.skillrepo/cache/`, which a checkout can bring like anything else: every
+shard carries a keyed digest (BLAKE2b) made with a secret that lives outside the repository, in the user's cache
+directory, so a shard that this user's commands did not write (planted, copied, truncated, edited) is ignored,
+never trusted. Shards are JSON, never pickle. Each is replaced whole (write beside, then rename), so two commands
+at once each see a whole shard; a write that fails leaves the cache as it was, and the command goes on.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import hashlib
+import hmac
+import json
+import os
+import secrets
+import stat
+import sys
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from skillrepo import __version__
+from skillrepo.findings import Finding
+from skillrepo.safepaths import Tree, UnsafePath
+from skillrepo.writing import JOURNAL, STATE_DIR, make_state_dir
+from skillrepo.yamlsource import Loaded, YamlProblem
+
+CACHE_DIR = f"{STATE_DIR}/cache"
+FORMAT = 1
+SHARDS = 64  # a one-file change rewrites one shard: 1/64 of the cache
+_MAGIC = b"skillrepo-cache 1\n"
+# A shard is read whole; the data files it describes are at most MAX_REPOSITORY_BYTES in all, so a shard far over
+# that share is not the tool's (an entry costs about what its file's YAML does).
+MAX_SHARD_BYTES = 64 * 2**20
+_KEY_BYTES = 32
+NO_CACHE_ENV = "SKILLREPO_NO_CACHE"
+_LOCK = f"{STATE_DIR}/lock"
+
+Record = list[Any]  # [usable, data, implicit, problems, schema findings or None, derived]
+Restored = tuple[Loaded, "list[Finding] | None", dict[str, Any]]
+
+
+def disabled_by_environment() -> bool:
+    """Whether SKILLREPO_NO_CACHE asks every command to run without the cache."""
+    return os.environ.get(NO_CACHE_ENV, "") not in ("", "0")
+
+
+def entry_key(kind: str, relpath: str, digest: bytes) -> str:
+    """What an entry is found by: the content's digest, the kind of file and how deep its path is (the canonical
+    formatting's schema line depends on it)."""
+    return f"{kind}/{relpath.count('/')}/{digest.hex()}"
+
+
+class ResultCache:
+    """The entries read from `.skillrepo/cache/` at the start of a command, and which documents missed."""
+
+    def __init__(self, secret: bytes, stamp: str) -> None:
+        self.secret, self.stamp = secret, stamp
+        self.entries: dict[str, Record] = {}  # by entry_key; an entry is taken out when a document uses it
+        self.restored: dict[str, int] = {}  # key -> how many derived results its entry held
+
+    def restore(self, key: str, path: str, max_nodes: int) -> Restored | None:
+        """The loaded file, its schema findings (None: not validated) and its derived results, if cached."""
+        record = self.entries.pop(key, None)  # what is left once every file is read: entries no file has now
+        if record is None:
+            return None
+        try:
+            usable, data, implicit, problems, schema, derived = record
+            loaded = Loaded(max_nodes)
+            loaded.data, loaded.usable = data, bool(usable)
+            loaded.implicit = {tuple(p): (tag, text) for p, tag, text in implicit}
+            loaded.problems = [YamlProblem(line, col, code, message) for line, col, code, message in problems]
+            loaded._text = b""  # positions come from the bytes, read again when a finding needs them
+            findings = None if schema is None else [Finding(path, line, col, code, message)
+                                                    for line, col, code, message in schema]
+        except (TypeError, ValueError):
+            return None  # authentic but not of this shape: a bug, never a wrong result
+        self.restored[key] = len(derived)
+        return loaded, findings, dict(derived)
+
+    def save(self, root: Path, documents: Iterable[Any]) -> None:
+        """Write the shards that gained, changed or lost an entry, each holding the entries of the documents given."""
+        by_shard: dict[str, list[Any]] = {}
+        dirty = {_shard_of(key) for key in self.entries}  # entries no document has any more: rewritten without them
+        for doc in documents:
+            key = doc.cache_key
+            if key is not None:
+                shard = _shard_of(key)
+                by_shard.setdefault(shard, []).append(doc)
+                if self.restored.get(key) != len(doc.derived):
+                    dirty.add(shard)  # a new file, or a result worked out since
+        shards = {name: {doc.cache_key: record for doc in by_shard.get(name, [])
+                         if (record := _record(doc)) is not None} for name in dirty}
+        if shards:
+            _write_shards(root, shards, self.secret, self.stamp)
+
+
+def open_cache(root: Path) -> ResultCache | None:
+    """The cache of the repository at `root` with every shard that is this user's and of this tool; None when
+    there is no secret to check them with (then nothing is cached)."""
+    secret = _secret()
+    if secret is None:
+        return None
+    found = ResultCache(secret, _stamp())
+    collecting = gc.isenabled()
+    gc.disable()  # millions of values, none in a cycle: the collector would walk them again and again
+    try:
+        with Tree(root) as tree, tree.directory(CACHE_DIR) as fd:
+            names = [n for n in os.listdir(fd) if n.endswith(".json")]
+            for name in names:
+                entries = _read_shard(fd, name, secret, found.stamp)
+                if entries is not None:
+                    found.entries.update(entries)
+    except (OSError, UnsafePath):
+        pass  # no cache yet, or not one the tool reads: start empty
+    finally:
+        if collecting:
+            gc.enable()
+    return found
+
+
+def writer_at_work(root: Path) -> bool:
+    """Whether a command holds the repository's lock or left a journal: files may be half written, so no result
+    is kept then."""
+    return any(os.path.lexists(root / path) for path in (_LOCK, JOURNAL))
+
+
+def _shard_of(key: str) -> str:
+    return f"{int(key.rsplit('/', 1)[1][:2], 16) % SHARDS:02d}.json"
+
+
+def _record(doc: Any) -> Record | None:
+    """A document's entry, or None if its values are not plain JSON (a date YAML read from an unquoted value)."""
+    loaded = doc.loaded
+    schema = None if doc.schema_findings is None else [[f.line, f.column, f.code, f.message]
+                                                       for f in doc.schema_findings]
+    record = [loaded.usable, loaded.data, [[list(p), tag, text] for p, (tag, text) in loaded.implicit.items()],
+              [[p.line, p.column, p.code, p.message] for p in loaded.problems], schema, doc.derived]
+    try:
+        _encode(record)
+    except (TypeError, ValueError, RecursionError):
+        return None
+    return record
+
+
+def _refuse(value: Any) -> Any:
+    raise TypeError(f"not JSON: {type(value).__name__}")
+
+
+def _encode(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=_refuse, check_circular=False)
+
+
+def _mac(secret: bytes, payload: bytes) -> bytes:
+    return hashlib.blake2b(payload, key=secret, digest_size=32, person=b"skillrepo-cache").hexdigest().encode()
+
+
+def _read_shard(directory: int, name: str, secret: bytes, stamp: str) -> dict[str, Record] | None:
+    """A shard's entries if it is whole, this user's (its keyed digest matches) and of this tool; else None."""
+    try:
+        fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, dir_fd=directory)
+    except OSError:
+        return None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_SHARD_BYTES:
+            return None
+        with os.fdopen(os.dup(fd), "rb") as f:
+            raw = f.read(MAX_SHARD_BYTES + 1)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    head, mac, payload = raw[:len(_MAGIC)], raw[len(_MAGIC):len(_MAGIC) + 65], raw[len(_MAGIC) + 65:]
+    if head != _MAGIC or len(mac) != 65 or not hmac.compare_digest(mac[:64], _mac(secret, payload)):
+        return None
+    try:
+        body = json.loads(payload)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(body, dict) or body.get("format") != FORMAT or body.get("stamp") != stamp \
+            or body.get("shard") != name or not isinstance(body.get("entries"), dict):
+        return None
+    entries: dict[str, Record] = body["entries"]
+    return entries
+
+
+def _write_shards(root: Path, shards: dict[str, dict[str, Record]], secret: bytes, stamp: str) -> None:
+    """Replace each shard whole; a cache that cannot be written (read-only, a link in the way) is left alone."""
+    try:
+        with Tree(root) as tree:
+            make_state_dir(tree)
+            for name, entries in sorted(shards.items()):
+                _write_shard(tree, name, entries, secret, stamp)
+    except (OSError, UnsafePath):
+        return
+
+
+def _write_shard(tree: Tree, name: str, entries: dict[str, Record], secret: bytes, stamp: str) -> None:
+    body = ",".join(f"{json.dumps(key)}:{_encode(record)}" for key, record in sorted(entries.items()))
+    payload = (f'{{"format":{FORMAT},"stamp":{json.dumps(stamp)},"shard":"{name}","entries":{{{body}}}}}'
+               .encode())
+    fd, tmp = tree.create_temp(CACHE_DIR, f".{name}.", ".new")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(_MAGIC + _mac(secret, payload) + b"\n" + payload)
+        tree.replace(tmp, f"{CACHE_DIR}/{name}")
+    except BaseException:
+        with contextlib.suppress(OSError, UnsafePath):
+            tree.unlink(tmp, missing_ok=True)
+        raise
+
+
+def stamp_inputs() -> tuple[list[str], list[Path]]:
+    """What a per-file result depends on besides the file: versions (the tool's, Python's, PyYAML's, libyaml's,
+    jsonschema's), and the files of the tool's source and its schemas."""
+    import jsonschema
+    import yaml
+
+    from skillrepo.resources import schema_dir
+
+    versions = [__version__, sys.version, yaml.__version__, _libyaml_version(), _version_of(jsonschema)]
+    package = Path(__file__).resolve().parent
+    return versions, sorted(package.rglob("*.py")) + sorted(schema_dir().glob("*.json"))
+
+
+@cache
+def _stamp() -> str:
+    """A digest of everything besides a file's bytes that a per-file result depends on."""
+    versions, files = stamp_inputs()
+    digest = hashlib.blake2b(digest_size=16)
+    for part in versions:
+        digest.update(f"{part}\0".encode())
+    for path in files:
+        digest.update(f"{path.name}\0{path.stat().st_size}\0".encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _libyaml_version() -> str:
+    from yaml import _yaml
+
+    return str(_yaml.get_version_string())
+
+
+def _version_of(module: Any) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(module.__name__)
+    except PackageNotFoundError:
+        return str(getattr(module, "__version__", "unknown"))
+
+
+def _key_dir() -> Path | None:
+    base = os.environ.get("XDG_CACHE_HOME")
+    if base and os.path.isabs(base):
+        return Path(base) / "skillrepo"
+    try:
+        return Path.home() / ".cache" / "skillrepo"
+    except (RuntimeError, KeyError):
+        return None
+
+
+def _secret() -> bytes | None:
+    """This user's secret for the cache's keyed digests, made once; None if it cannot be read or made."""
+    directory = _key_dir()
+    if directory is None:
+        return None
+    path = directory / "cache-key"
+    try:
+        return _read_secret(path)
+    except FileNotFoundError:
+        pass
+    except OSError:
+        return None
+    try:
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        tmp = directory / f".cache-key.{secrets.token_hex(8)}"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        try:
+            os.write(fd, secrets.token_bytes(_KEY_BYTES))
+        finally:
+            os.close(fd)
+        try:
+            os.link(tmp, path)  # made whole, or the one another command made first is kept
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(tmp)
+        return _read_secret(path)
+    except OSError:
+        return None
+
+
+def _read_secret(path: Path) -> bytes | None:
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_uid != os.getuid() or st.st_mode & 0o077:
+            return None  # not this user's own secret: no cache rather than one others could forge
+        data = os.read(fd, _KEY_BYTES + 1)
+    finally:
+        os.close(fd)
+    return data if len(data) == _KEY_BYTES else None

@@ -1,0 +1,351 @@
+"""The result cache (.skillrepo/cache/): a warm check reads and validates only what changed, and can never change a
+result: every cause that could change a file's result misses the cache, and a cache this user's commands did not
+write (planted, copied, truncated, a link, a FIFO, too large) is ignored, never trusted."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from helpers import copy_bundled, run_in_process
+from skillrepo import documents, resultcache
+from skillrepo.resultcache import CACHE_DIR, FORMAT, SHARDS
+
+LEVEL = "framework/skills/ITOP/level-5.yaml"
+SKILL = "framework/skills/ITOP/skill.yaml"
+
+
+@pytest.fixture()
+def loads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The paths the strict loader parses during a test (a file the cache holds is not parsed)."""
+    parsed: list[str] = []
+    real = documents.load_bytes
+
+    def counted(raw: bytes, max_nodes: int = 0) -> object:
+        parsed.append(hashlib.blake2b(raw, digest_size=16).hexdigest())
+        return real(raw, max_nodes)
+
+    monkeypatch.setattr(documents, "load_bytes", counted)
+    return parsed
+
+
+def check(root: Path, *args: str) -> tuple[int, str, str]:
+    result = run_in_process("check", *args, cwd=root)
+    return result.returncode, result.stdout, result.stderr
+
+
+def uncached(root: Path, *args: str) -> tuple[int, str, str]:
+    return check(root, "--no-cache", *args)
+
+
+def edit_keeping_size_and_time(path: Path, old: bytes, new: bytes) -> None:
+    """Change the file's bytes without changing its size or its modification time (what a stat cache would miss)."""
+    assert len(old) == len(new)
+    before = path.stat()
+    raw = path.read_bytes()
+    assert old in raw
+    path.write_bytes(raw.replace(old, new, 1))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+
+
+def shards(root: Path) -> list[Path]:
+    return sorted((root / CACHE_DIR).glob("*.json"))
+
+
+def test_a_warm_check_parses_only_the_changed_file_and_reports_the_same(tmp_path: Path, loads: list[str]) -> None:
+    root = copy_bundled(tmp_path / "repo")
+    cold = check(root)
+    assert cold == (0, "checked 132 files: no problems\n", "")
+    assert len(loads) == 132 and shards(root)  # the first check kept what it worked out
+    loads.clear()
+    assert check(root) == cold
+    assert loads == []
+    edit_keeping_size_and_time(root / LEVEL, b"Provides", b"Provided")
+    loads.clear()
+    warm = check(root)
+    assert len(loads) == 1  # the one changed file, found by its bytes although its size and time are the same
+    assert warm == uncached(root)
+    loads.clear()
+    assert check(root) == warm and loads == []
+
+
+def test_no_cache_reads_every_file_and_keeps_nothing(tmp_path: Path, loads: list[str]) -> None:
+    root = copy_bundled(tmp_path / "repo")
+    assert uncached(root)[0] == 0
+    assert len(loads) == 132 and not (root / ".skillrepo").exists()
+    check(root)
+    loads.clear()
+    assert uncached(root)[0] == 0 and len(loads) == 132  # a cache that is there is not used either
+
+
+def test_the_environment_turns_the_cache_off_for_every_command(tmp_path: Path, loads: list[str],
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    root = copy_bundled(tmp_path / "repo")
+    check(root)
+    monkeypatch.setenv("SKILLREPO_NO_CACHE", "1")
+    loads.clear()
+    assert check(root)[0] == 0 and len(loads) == 132
+    assert run_in_process("verify", cwd=root).returncode in (0, 1) and len(loads) > 132
+
+
+def test_other_commands_share_what_check_kept_and_write_nothing(tmp_path: Path, loads: list[str]) -> None:
+    root = copy_bundled(tmp_path / "repo")
+    check(root)
+    before = {p: p.read_bytes() for p in shards(root)}
+    for args in (["verify"], ["status"], ["preview", "CR-1434"], ["history", "ITOP", "5"]):
+        loads.clear()
+        run_in_process(*args, cwd=root)
+        assert loads == [] or all(d not in before for d in loads), args  # their first read came from the cache
+        assert {p: p.read_bytes() for p in shards(root)} == before, args
+
+
+@pytest.mark.parametrize("cause", ["tool source", "a schema", "python", "libyaml", "jsonschema", "tool version"])
+def test_anything_a_result_depends_on_misses_the_cache(tmp_path: Path, loads: list[str],
+                                                        monkeypatch: pytest.MonkeyPatch, cause: str) -> None:
+    root = copy_bundled(tmp_path / "repo")
+    check(root)
+    versions, files = resultcache.stamp_inputs()
+    if cause in ("tool source", "a schema"):
+        wanted = "skillrepo/resultcache.py" if cause == "tool source" else "schemas/skill.schema.json"
+        original = next(f for f in files if f.as_posix().endswith(wanted))
+        changed = tmp_path / original.name
+        changed.write_bytes(original.read_bytes() + b" ")
+        files = [changed if f == original else f for f in files]
+    else:
+        index = {"tool version": 0, "python": 1, "libyaml": 3, "jsonschema": 4}[cause]
+        versions = [v + "-other" if i == index else v for i, v in enumerate(versions)]
+    monkeypatch.setattr(resultcache, "stamp_inputs", lambda: (versions, files))
+    resultcache._stamp.cache_clear()
+    try:
+        loads.clear()
+        assert check(root) == uncached(root)
+        assert len(loads) >= 132 * 2  # the cached run parsed every file, as the uncached one did
+    finally:
+        resultcache._stamp.cache_clear()
+
+
+def test_the_stamp_covers_every_module_and_schema() -> None:
+    versions, files = resultcache.stamp_inputs()
+    package = Path(resultcache.__file__).parent
+    assert set(package.rglob("*.py")) <= set(files)
+    from skillrepo.resources import schema_dir
+    assert set(schema_dir().glob("*.json")) <= set(files) and len(versions) == 5
+
+
+def honest_entry(root: Path, path: str) -> object:
+    """The entry this user's check kept for a file as it is now."""
+    key = resultcache.entry_key("skill-level", path, hashlib.blake2b((root / path).read_bytes(), digest_size=16).digest())
+    entries: dict[str, object] = {}
+    for shard in shards(root):
+        entries.update(json.loads(shard.read_bytes().split(b"\n", 2)[2])["entries"])
+    return entries[key]
+
+
+def forge(root: Path, secret: bytes, lie_about: str, entry: object) -> None:
+    """Plant a shard saying the file `lie_about`'s bytes load as `entry` says."""
+    raw = (root / lie_about).read_bytes()
+    key = resultcache.entry_key("skill-level", lie_about, hashlib.blake2b(raw, digest_size=16).digest())
+    name = resultcache._shard_of(key)
+    payload = json.dumps({"format": FORMAT, "stamp": resultcache._stamp(), "shard": name,
+                          "entries": {key: entry}}).encode()
+    (root / CACHE_DIR / name).write_bytes(resultcache._MAGIC + resultcache._mac(secret, payload) + b"\n" + payload)
+
+
+def test_a_planted_shard_is_believed_only_with_this_users_secret(tmp_path: Path) -> None:
+    root = copy_bundled(tmp_path / "repo")
+    good = (root / LEVEL).read_bytes()
+    check(root)
+    clean = honest_entry(root, LEVEL)
+    (root / LEVEL).write_bytes(good.replace(b"level: 5", b"level: 5\nlevel: 5"))
+    honest = uncached(root)
+    assert "Y002" in honest[1]
+    forge(root, b"x" * 32, LEVEL, clean)  # what a pull request can bring: a shard made with any other secret
+    assert check(root) == honest
+    secret = resultcache._secret()
+    assert secret is not None
+    forge(root, secret, LEVEL, clean)  # the same lie with this user's secret would be believed: the secret is the guard
+    assert check(root)[1] == "checked 132 files: no problems\n"
+
+
+def corrupt(root: Path, how: str) -> None:
+    shard = max(shards(root), key=lambda p: p.stat().st_size)
+    raw = shard.read_bytes()
+    if how == "truncated":
+        shard.write_bytes(raw[: len(raw) // 2])
+    elif how == "a byte changed":
+        shard.write_bytes(raw[:-10] + bytes([raw[-10] ^ 1]) + raw[-9:])
+    elif how == "empty":
+        shard.write_bytes(b"")
+    elif how == "not json":
+        shard.write_bytes(b"\x00\xff" * 1000)
+    elif how == "another format":
+        shard.write_bytes(raw.replace(b'"format":1', b'"format":2', 1))
+    elif how == "moved":
+        shard.rename(shard.with_name(f"{(int(shard.stem) + 1) % SHARDS:02d}.json"))
+    elif how == "a fifo":
+        shard.unlink()
+        os.mkfifo(shard)
+    elif how == "too large":
+        with open(shard, "r+b") as f:
+            f.truncate(resultcache.MAX_SHARD_BYTES + 1)
+    elif how == "a link":
+        outside = root.parent / "outside.json"
+        outside.write_bytes(raw)
+        shard.unlink()
+        shard.symlink_to(outside)
+
+
+@pytest.mark.parametrize("how", ["truncated", "a byte changed", "empty", "not json", "another format", "moved",
+                                 "a fifo", "too large", "a link"])
+def test_a_damaged_or_foreign_shard_is_ignored(tmp_path: Path, loads: list[str], how: str) -> None:
+    root = copy_bundled(tmp_path / "repo")
+    (root / SKILL).write_text((root / SKILL).read_text() + "extra: key\n")
+    expected = uncached(root)
+    check(root)
+    corrupt(root, how)
+    loads.clear()
+    assert check(root) == expected
+    assert 0 < len(loads) < 132  # the damaged shard's files were parsed again, the others were not
+    if how == "a link":
+        assert (root.parent / "outside.json").read_bytes().startswith(resultcache._MAGIC)
+
+
+def test_a_cache_directory_that_is_a_link_is_neither_read_nor_written_through(tmp_path: Path) -> None:
+    root = copy_bundled(tmp_path / "repo")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (root / ".skillrepo").mkdir()
+    (root / CACHE_DIR).symlink_to(elsewhere)
+    assert check(root) == uncached(root)
+    assert list(elsewhere.iterdir()) == []
+
+
+@pytest.mark.parametrize("problem", ["readable by others", "a link", "too short"])
+def test_a_secret_that_is_not_this_users_own_turns_the_cache_off(tmp_path: Path, loads: list[str],
+                                                                  monkeypatch: pytest.MonkeyPatch,
+                                                                  problem: str) -> None:
+    home = tmp_path / "home"
+    (home / "skillrepo").mkdir(parents=True)
+    key = home / "skillrepo/cache-key"
+    if problem == "a link":
+        (tmp_path / "target").write_bytes(b"k" * 32)
+        key.symlink_to(tmp_path / "target")
+    else:
+        key.write_bytes(b"k" * (32 if problem == "readable by others" else 5))
+        key.chmod(0o644 if problem == "readable by others" else 0o600)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home))
+    root = copy_bundled(tmp_path / "repo")
+    for _ in range(2):
+        loads.clear()
+        assert check(root)[0] == 0 and len(loads) == 132
+    assert not (root / ".skillrepo").exists()
+
+
+def test_the_secret_is_made_once_for_this_user_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home"))
+    first = resultcache._secret()
+    assert first is not None and resultcache._secret() == first
+    key = tmp_path / "home/skillrepo/cache-key"
+    assert key.stat().st_mode & 0o777 == 0o600 and (key.parent.stat().st_mode & 0o777) == 0o700
+
+
+def test_no_result_is_kept_while_a_writer_is_at_work(tmp_path: Path) -> None:
+    root = copy_bundled(tmp_path / "repo")
+    (root / ".skillrepo").mkdir()
+    (root / ".skillrepo/lock").write_text("skillrepo apply (process 1) is writing to this repository")
+    check(root)
+    assert not (root / CACHE_DIR).exists()
+
+
+def test_a_cache_that_cannot_be_written_leaves_the_check_as_it_is(tmp_path: Path) -> None:
+    root = copy_bundled(tmp_path / "repo")
+    (root / ".skillrepo").mkdir()
+    (root / CACHE_DIR).write_text("a file where the cache's directory would be\n")
+    (root / SKILL).write_text((root / SKILL).read_text() + "extra: key\n")
+    assert check(root) == uncached(root)
+    assert (root / CACHE_DIR).read_text() == "a file where the cache's directory would be\n"
+
+
+def test_a_date_that_yaml_reads_is_never_cached_as_text(tmp_path: Path, loads: list[str]) -> None:
+    root = copy_bundled(tmp_path / "repo")
+    (root / SKILL).write_text((root / SKILL).read_text().replace("status: active", "status: 2024-01-05"))
+    first = check(root)
+    assert "Y010" in first[1] or "S204" in first[1]
+    loads.clear()
+    assert check(root) == first == uncached(root)
+
+
+def run_process(root: Path) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-m", "skillrepo", "check", "--format", "json"], cwd=root, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def test_two_checks_at_once_each_see_whole_shards_and_agree(tmp_path: Path, loads: list[str]) -> None:
+    root = copy_bundled(tmp_path / "repo")
+    texts = [b"Provides", b"Provided", b"Provideth"]
+    for round_ in range(3):
+        if round_:
+            raw = (root / LEVEL).read_bytes()
+            (root / LEVEL).write_bytes(raw.replace(texts[round_ - 1], texts[round_], 1))
+        expected = run_in_process("check", "--no-cache", "--format", "json", cwd=root).stdout
+        both = [run_process(root), run_process(root)]
+        outputs = [p.communicate(timeout=120) for p in both]
+        assert [(p.returncode, out, err) for p, (out, err) in zip(both, outputs, strict=True)] == \
+            [(both[0].returncode, expected, "")] * 2
+        loads.clear()
+        assert run_in_process("check", "--format", "json", cwd=root).stdout == expected
+        assert loads == []  # what they kept was whole and this user's
+
+
+EDITS: list[tuple[str, bytes, bytes]] = [
+    (LEVEL, b"Provides", b"Provided"),  # a word, same size
+    (LEVEL, b"level: 5", b"level: 6"),  # a path that disagrees with the content
+    (LEVEL, b"description:", b"descriptiom:"),  # an unknown key, same size
+    (SKILL, b"code: ITOP", b"code: ITOX"),
+    (SKILL, b"name: ", b"name:  "),  # not in the canonical formatting
+    ("framework/skills/ITMG/level-6.yaml", b"(", b"(QQQQ) ("),  # a mention of no skill
+    ("framework/framework.yaml", b"name:", b"name: x\nname:"),  # a duplicate key
+    ("changes/CR-1434/manifest.yaml", b"status:", b"status: x\nstatus:"),
+]
+
+
+def edits(rng_seed: int) -> Iterator[tuple[str, bytes, bytes]]:
+    import random
+
+    rng = random.Random(rng_seed)
+    for _ in range(6):
+        yield rng.choice(EDITS)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_cached_and_uncached_checks_give_the_same_findings_byte_for_byte(tmp_path: Path, seed: int) -> None:
+    """Random sequences of edits (some keeping size and time, some undone), each checked with the cache and
+    without it, in every format and with a random selection of rules."""
+    import random
+
+    rng = random.Random(seed)
+    root = copy_bundled(tmp_path / "repo")
+    originals: dict[str, bytes] = {}
+    selections = [[], ["--select", "R4"], ["--ignore", "T5,F6"], ["--select", "S,Y"], ["--strict"]]
+    for path, old, new in edits(seed):
+        target = root / path
+        originals.setdefault(path, target.read_bytes())
+        raw = target.read_bytes()
+        if rng.random() < 0.25:
+            target.write_bytes(originals[path])  # back to what a cached entry already holds
+        elif old in raw:
+            if len(old) == len(new):
+                edit_keeping_size_and_time(target, old, new)
+            else:
+                target.write_bytes(raw.replace(old, new, 1))
+        args = [*rng.choice(selections), "--format", rng.choice(["text", "json", "github"])]
+        assert check(root, *args) == uncached(root, *args), (path, new, args)
+    shutil.rmtree(root)
