@@ -138,3 +138,32 @@ def test_fmt_parses_only_framework_and_still_ends_change_requests_lines_with_lf(
     framework = [p for p in root.joinpath("framework").rglob("*.yaml")]
     assert len(parsed) == len(framework), "each framework file parsed once, no change request"
     assert b"\r\n" not in manifest.read_bytes()
+
+
+def test_fmt_given_the_staged_files_reads_and_formats_only_those(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    root = copy_bundled(tmp_path / "repo")
+    staged, other = root / "framework/skills/ITOP/skill.yaml", root / "framework/skills/ITMG/skill.yaml"
+    manifest = root / "changes/CR-1432/manifest.yaml"
+    for path in (staged, other):
+        path.write_text(path.read_text().replace("status: active", "status: 'active'"))
+    manifest.write_bytes(manifest.read_bytes().replace(b"\n", b"\r\n"))
+    untouched = other.read_bytes()
+    (root / "framework/skills/ITOP/notes.txt").write_text("not a data file\n")
+    from skillrepo import documents
+
+    parsed: list[bytes] = []
+    real = documents.load_bytes
+    monkeypatch.setattr(documents, "load_bytes", lambda raw, *args: parsed.append(raw) or real(raw, *args))
+    result = run_in_process("fmt", "framework/skills/ITOP/skill.yaml", "framework/skills/ITOP/notes.txt",
+                            "changes/CR-1432/manifest.yaml", "framework/skills/GONE/skill.yaml", cwd=root)
+    assert (result.returncode, result.stdout) == (0, "changes/CR-1432/manifest.yaml: reformatted\n"
+                                                     "framework/skills/ITOP/skill.yaml: reformatted\n")
+    assert len(parsed) == 1  # the one staged framework file; the manifest's line endings need no parsing
+    assert "status: active\n" in staged.read_text() and other.read_bytes() == untouched
+    assert b"\r\n" not in manifest.read_bytes()
+    # Relative to where it runs, as the hook passes them; never outside the repository.
+    inside = run_in_process("fmt", "--check", "ITMG/skill.yaml", cwd=root / "framework/skills")
+    assert (inside.returncode, inside.stdout) == (1, "framework/skills/ITMG/skill.yaml: would be reformatted\n")
+    outside = run_in_process("fmt", "../elsewhere.yaml", cwd=root)
+    assert outside.returncode == 2 and "../elsewhere.yaml: not inside the repository" in outside.stderr

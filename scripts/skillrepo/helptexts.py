@@ -41,7 +41,8 @@ COMMANDS: dict[str, CommandHelp] = {
     "fmt": CommandHelp(
         "rewrite files under framework/ in their canonical formatting", "skillrepo fmt --check",
         "README.md#canonical-formatting",
-        {"paths": "accepted; every framework file is formatted",
+        {"paths": "only these files (as the commit hook passes the staged ones); without any, every file under "
+                   "framework/ and changes/",
          "check": "write nothing; exit 1 if a file needs formatting"}),
     "new": CommandHelp(
         "start a draft change request with the next free number, by hand or from an edited spreadsheet",

@@ -117,7 +117,7 @@ def _check(args: argparse.Namespace) -> int:
 def _fmt(args: argparse.Namespace) -> int:
     from skillrepo.commands import fmt
 
-    return fmt.run(_root(args), args.check)
+    return fmt.run(_root(args), args.check, args.paths)
 
 
 def _rules(args: argparse.Namespace) -> int:

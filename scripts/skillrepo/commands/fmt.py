@@ -3,12 +3,14 @@ line endings; data never changes."""
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 from skillrepo.canonical import canonical_text
-from skillrepo.documents import data_file_bytes, read_snapshot
-from skillrepo.layout import CHANGES_DIR, FRAMEWORK_DIR, Entry, classify
+from skillrepo.documents import Document, data_file_bytes, document, read_snapshot
+from skillrepo.errors import UsageError
+from skillrepo.layout import CHANGES_DIR, FRAMEWORK_DIR, Entry, classify, printable_name
 from skillrepo.writing import write_files
 
 
@@ -27,13 +29,44 @@ def _line_endings(root: Path, entries: list[Entry]) -> dict[str, bytes | None]:
     return out
 
 
-def run(root: Path, check_only: bool = False) -> int:
+def _named(root: Path, paths: list[str]) -> tuple[list[Document], list[Entry]]:
+    """The framework documents and the change request files among `paths` (as the commit hook passes them,
+    relative to the current directory): only these are read. A path that is no data file, or is gone, is passed
+    over; one outside the repository is refused."""
+    docs: list[Document] = []
+    others: list[Entry] = []
+    for relpath in sorted({repository_path(root, path) for path in paths}):
+        if relpath.startswith(f"{FRAMEWORK_DIR}/"):
+            raw = data_file_bytes(root, relpath)
+            doc = None if raw is None else document(relpath, raw)
+            docs.extend([doc] if doc is not None else [])
+        elif relpath.startswith(f"{CHANGES_DIR}/"):
+            others.append(Entry(relpath))
+    return docs, others
+
+
+def repository_path(root: Path, path: str) -> str:
+    """A path given on the command line as the repository names it (framework/skills/ITOP/level-5.yaml)."""
+    absolute = os.path.normpath(os.path.join(os.getcwd(), path))  # never resolved: a link is not followed
+    relpath = os.path.relpath(absolute, os.path.normpath(root.absolute()))
+    if relpath == ".." or relpath.startswith(f"..{os.sep}") or os.path.isabs(relpath):
+        raise UsageError(f"{printable_name(path)}: not inside the repository {printable_name(str(root))}; give "
+                         "paths of files under its framework/ or changes/")
+    return Path(relpath).as_posix()
+
+
+def run(root: Path, check_only: bool = False, paths: list[str] | None = None) -> int:
     """Format every framework file that can be read, and end the lines of every change request with LF; with
-    check_only, list the ones that need it. Only framework/ is parsed."""
-    snap = read_snapshot(root, under=f"{FRAMEWORK_DIR}/")
-    changed = _line_endings(root, snap.passed_over)  # listed by read_snapshot's walk: the tree is walked once
+    check_only, list the ones that need it. Only framework/ is parsed; with `paths` (the files a commit stages),
+    only those files are read."""
+    if paths:
+        documents, others = _named(root, paths)
+    else:
+        snap = read_snapshot(root, under=f"{FRAMEWORK_DIR}/")
+        documents, others = snap.documents, snap.passed_over  # listed by read_snapshot's walk: walked once
+    changed = _line_endings(root, others)
     skipped: list[str] = []
-    for doc in snap.documents:
+    for doc in documents:
         expected = canonical_text(doc)
         if expected is None:
             skipped.append(doc.path)

@@ -76,11 +76,13 @@ repos:
   - repo: local
     hooks:
       - id: skillrepo-fmt
-        name: skillrepo fmt (canonical formatting of framework/)
+        name: skillrepo fmt (canonical formatting of the staged files)
         entry: skillrepo fmt
         language: unsupported
-        files: ^framework/.*\\.yaml$
-        pass_filenames: false
+        files: ^(framework|changes)/.*\\.yaml$
+        # Only what the commit stages is read; one process (fmt takes the repository's lock).
+        pass_filenames: true
+        require_serial: true
       - id: skillrepo-check
         name: skillrepo check (the whole repository)
         entry: skillrepo check
