@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -155,7 +156,7 @@ def forge(root: Path, secret: bytes, lie_about: str, entry: object) -> None:
     key = resultcache.entry_key("skill-level", lie_about, hashlib.blake2b(raw, digest_size=16).digest())
     name = resultcache._shard_of(key)
     payload = json.dumps({"format": FORMAT, "stamp": resultcache._stamp(), "shard": name,
-                          "entries": {key: entry}}).encode()
+                          "entries": {key: entry}, "paths": {}}).encode()
     (root / CACHE_DIR / name).write_bytes(resultcache._MAGIC + resultcache._mac(secret, payload) + b"\n" + payload)
 
 
@@ -349,3 +350,35 @@ def test_cached_and_uncached_checks_give_the_same_findings_byte_for_byte(tmp_pat
         args = [*rng.choice(selections), "--format", rng.choice(["text", "json", "github"])]
         assert check(root, *args) == uncached(root, *args), (path, new, args)
     shutil.rmtree(root)
+
+
+@pytest.fixture()
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The data files whose bytes a test's commands read from disk (open and read, not only their status)."""
+    read: list[str] = []
+    real = documents._read_data_file
+
+    def counted(path: Path) -> bytes | int:
+        read.append(Path(path).name)
+        return real(path)
+
+    monkeypatch.setattr(documents, "_read_data_file", counted)
+    return read
+
+
+def test_a_file_whose_status_is_as_recorded_is_not_read_and_any_change_to_it_is(tmp_path: Path,
+                                                                               reads: list[str]) -> None:
+    root = copy_bundled(tmp_path / "repo")
+    copied = time.time()
+    while time.time() < copied + 1.2:  # a status is vouched for once its last change is a second old
+        time.sleep(0.05)
+    check(root)
+    reads.clear()
+    assert check(root) == (0, "checked 132 files: no problems\n", "") and reads == []
+    edit_keeping_size_and_time(root / LEVEL, b"Provides", b"Provided")  # its change time moves: git reads it too
+    reads.clear()
+    warm = check(root)
+    assert reads == ["level-5.yaml"] and warm == uncached(root)
+    assert "Provided" in (root / LEVEL).read_text()
+    reads.clear()
+    assert check(root) == warm and reads == ["level-5.yaml"]  # changed a moment ago: read until it is a second old

@@ -10,7 +10,6 @@ import stat
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -30,19 +29,23 @@ class Document:
     finding's position, a manifest that apply edits) and refuses if they changed since."""
 
     __slots__ = ("path", "info", "loaded", "valid", "schema_findings", "size", "digest", "derived", "cache_key",
-                 "_raw", "_source")
+                 "stat", "_raw", "_source")
 
     def __init__(self, path: str, info: PathInfo, raw: bytes, loaded: Loaded,
-                 source: Callable[[], bytes] | None = None, digest: bytes | None = None) -> None:
-        """`source` reads the bytes again (from disk, from a git blob); without one, the bytes are kept."""
+                 source: Callable[[], bytes] | Path | None = None, digest: bytes | None = None,
+                 size: int | None = None) -> None:
+        """`source` reads the bytes again (from a git blob, or, as a repository's root, from the file there); without
+        one, the bytes are kept. With
+        `digest` and `size` (known from the result cache), `raw` is not needed: the bytes were not read."""
         self.path, self.info, self.loaded = path, info, loaded
         self.valid = False  # set once the file passes its schema
         self.schema_findings: list[Finding] | None = None  # None until validated; kept so a file is validated once
-        self.size = len(raw)
+        self.size = len(raw) if size is None else size
         self.digest = _digest(raw) if digest is None else digest
         # What rules work out from this file's content alone (JSON values, by name): kept with it by the cache.
         self.derived: dict[str, Any] = {}
         self.cache_key: str | None = None  # set when the file was read from disk: the result cache may keep it
+        self.stat: str | None = None  # the file's status when read, if old enough to vouch for its bytes
         self._raw: bytes | None = None if source is not None else raw
         self._source = source
         if source is not None and loaded._text is not None:
@@ -70,7 +73,7 @@ class Document:
     def _reread(self) -> bytes:
         assert self._source is not None
         try:
-            read = self._source()
+            read = self._source() if callable(self._source) else _read_again(self._source / self.path)
         except OSError as exc:
             raise SkillrepoError(f"{self.path}: cannot be read again ({exc.strerror or exc}); run the command "
                                  "again") from exc
@@ -192,25 +195,30 @@ def refuse_over_budget(where: str, total: int) -> None:
                              "split it into several repositories")
 
 
-def _data_bytes(root: Path, entries: list[Entry]) -> int:
-    """The bytes the data files among `entries` hold, from their sizes on disk (nothing is read); a file over
-    MAX_FILE_BYTES is never read, and counts for nothing."""
-    total = 0
+def _statuses(root: Path, entries: list[Entry]) -> dict[str, os.stat_result]:
+    """The status of each data file among `entries` (nothing is read), for the budget and the result cache."""
+    found: dict[str, os.stat_result] = {}
     top = f"{root}/"  # joined as text: a Path per file would cost as much as the lstat
     for entry in entries:
         if entry.problem is None and not entry.is_symlink and classify(entry.relpath) is not None:
             try:
-                size = os.lstat(top + entry.relpath).st_size
+                found[entry.relpath] = os.lstat(top + entry.relpath)
             except OSError:
                 continue  # reading it says why
-            total += size if size <= MAX_FILE_BYTES else 0
-    return total
+    return found
+
+
+def _data_bytes(statuses: dict[str, os.stat_result]) -> int:
+    """The bytes the data files hold, from their sizes on disk; a file over MAX_FILE_BYTES is never read, and
+    counts for nothing."""
+    return sum(st.st_size for st in statuses.values() if st.st_size <= MAX_FILE_BYTES)
 
 
 def _read_snapshot(root: Path, under: str, results: ResultCache | None) -> Snapshot:
     snap = Snapshot(root)
     entries = walk(root)
-    refuse_over_budget(printable_name(str(root)), _data_bytes(root, entries))
+    statuses = _statuses(root, entries)
+    refuse_over_budget(printable_name(str(root)), _data_bytes(statuses))
     for entry in entries:
         if not entry.relpath.startswith(under):
             if entry.problem is None and not entry.is_symlink:
@@ -226,6 +234,11 @@ def _read_snapshot(root: Path, under: str, results: ResultCache | None) -> Snaps
         if info is None:
             snap.unknown.append(entry)
             continue
+        if results is not None:
+            known = _known(root, entry.relpath, info, statuses.get(entry.relpath), results)
+            if known is not None:
+                snap.documents.append(known)
+                continue
         try:
             read = _read_data_file(root / entry.relpath)
         except OSError as exc:
@@ -235,13 +248,31 @@ def _read_snapshot(root: Path, under: str, results: ResultCache | None) -> Snaps
         if isinstance(read, int):
             snap.documents.append(Document(entry.relpath, info, b"", too_large(read)))
         else:
-            snap.documents.append(_loaded(root, entry.relpath, info, read, results))
+            doc = _loaded(root, entry.relpath, info, read, results)
+            doc.stat = None if results is None else results.status(statuses.get(entry.relpath))
+            snap.documents.append(doc)
     return snap
+
+
+def _known(root: Path, relpath: str, info: PathInfo, st: os.stat_result | None,
+           results: ResultCache) -> Document | None:
+    """A data file as the result cache holds it, without reading it: its status is the one recorded with its
+    bytes' key. None when it must be read."""
+    key = None if st is None else results.known(relpath, st)
+    cached = None if key is None else results.restore(key, relpath, max_nodes(info))
+    if key is None or cached is None or st is None:
+        return None
+    digest = bytes.fromhex(key.rsplit("/", 1)[1])
+    doc = Document(relpath, info, b"", cached[0], root, digest, st.st_size)
+    doc.schema_findings, doc.derived = cached[1], cached[2]
+    doc.valid = cached[1] is not None and not cached[1]
+    doc.cache_key, doc.stat = key, results.status(st)
+    return doc
 
 
 def _loaded(root: Path, relpath: str, info: PathInfo, raw: bytes, results: ResultCache | None) -> Document:
     """A data file read from disk as a document: loaded from its bytes, or what the cache holds for them."""
-    source = partial(_read_again, root / relpath)
+    source = root  # the file is read again from there: no path or callable kept per file
     digest = _digest(raw)
     key = entry_key(info.kind, relpath, digest)
     cached = None if results is None else results.restore(key, relpath, max_nodes(info))

@@ -24,6 +24,7 @@ import os
 import secrets
 import stat
 import sys
+import time
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
@@ -46,8 +47,11 @@ _KEY_BYTES = 32
 NO_CACHE_ENV = "SKILLREPO_NO_CACHE"
 _LOCK = f"{STATE_DIR}/lock"
 
-Record = list[Any]  # [usable, data, implicit, problems, schema findings or None, derived]
+# [usable, data, implicit, problems, schema findings, derived]; an empty list or dict is written as 0, so that a
+# warm check does not hold three empty lists per file (schema findings: None when the file was not validated).
+Record = list[Any]
 Restored = tuple[Loaded, "list[Finding] | None", dict[str, Any]]
+Shard = tuple[dict[str, Record], dict[str, str]]  # entries by key; "size mtime ctime inode key" by path
 
 
 def disabled_by_environment() -> bool:
@@ -68,6 +72,28 @@ class ResultCache:
         self.secret, self.stamp = secret, stamp
         self.entries: dict[str, Record] = {}  # by entry_key; an entry is taken out when a document uses it
         self.restored: dict[str, int] = {}  # key -> how many derived results its entry held
+        # path -> "size mtime_ns ctime_ns inode key": the file's status when its bytes had that key, as git's
+        # index keeps it. Kept only for a file whose last change (ctime) was over a second before the check began,
+        # so a change in the same clock tick as the reading, which could leave the status as it was, is read.
+        self.paths: dict[str, str] = {}
+        self.since_ns = time.time_ns() - 1_000_000_000
+        self.vouched: set[str] = set()  # paths whose status was as recorded
+
+    def known(self, relpath: str, st: os.stat_result) -> str | None:
+        """The key of a file's bytes without reading them, if its status is the one recorded with them."""
+        seen = self.paths.get(relpath)
+        status, _, key = seen.rpartition(" ") if isinstance(seen, str) else ("", "", "")
+        if status != f"{st.st_size} {st.st_mtime_ns} {st.st_ctime_ns} {st.st_ino}" or key not in self.entries:
+            return None
+        del self.paths[relpath]  # as it was: nothing to keep in memory for the rest of the command
+        self.vouched.add(relpath)
+        return key
+
+    def status(self, st: os.stat_result | None) -> str | None:
+        """What to record of a file's status with its entry: None for one changed too recently to vouch for it."""
+        if st is None or st.st_ctime_ns >= self.since_ns or st.st_mtime_ns >= self.since_ns:
+            return None
+        return f"{st.st_size} {st.st_mtime_ns} {st.st_ctime_ns} {st.st_ino}"
 
     def restore(self, key: str, path: str, max_nodes: int) -> Restored | None:
         """The loaded file, its schema findings (None: not validated) and its derived results, if cached."""
@@ -78,15 +104,20 @@ class ResultCache:
             usable, data, implicit, problems, schema, derived = record
             loaded = Loaded(max_nodes)
             loaded.data, loaded.usable = data, bool(usable)
-            loaded.implicit = {tuple(p): (tag, text) for p, tag, text in implicit}
-            loaded.problems = [YamlProblem(line, col, code, message) for line, col, code, message in problems]
+            if implicit:
+                loaded.implicit = {tuple(p): (tag, text) for p, tag, text in implicit}
+            if problems:
+                loaded.problems = [YamlProblem(line, col, code, message) for line, col, code, message in problems]
             loaded._text = b""  # positions come from the bytes, read again when a finding needs them
             findings = None if schema is None else [Finding(path, line, col, code, message)
-                                                    for line, col, code, message in schema]
+                                                    for line, col, code, message in schema or ()]
+            derived = derived or {}
+            if not isinstance(derived, dict):
+                return None
         except (TypeError, ValueError):
             return None  # authentic but not of this shape: a bug, never a wrong result
         self.restored[key] = len(derived)
-        return loaded, findings, dict(derived)
+        return loaded, findings, derived
 
     def save(self, root: Path, documents: Iterable[Any]) -> None:
         """Write the shards that gained, changed or lost an entry, each holding the entries of the documents given."""
@@ -97,10 +128,15 @@ class ResultCache:
             if key is not None:
                 shard = _shard_of(key)
                 by_shard.setdefault(shard, []).append(doc)
-                if self.restored.get(key) != len(doc.derived):
-                    dirty.add(shard)  # a new file, or a result worked out since
-        shards = {name: {doc.cache_key: record for doc in by_shard.get(name, [])
-                         if (record := _record(doc)) is not None} for name in dirty}
+                status = None if doc.stat is None else f"{doc.stat} {key}"
+                recorded = status if doc.path in self.vouched else self.paths.get(doc.path)
+                if self.restored.get(key) != len(doc.derived) or recorded != status:
+                    dirty.add(shard)  # a new file, a result worked out since, or a status to vouch for it now
+        shards: dict[str, Shard] = {}
+        for name in dirty:
+            docs = [(doc, record) for doc in by_shard.get(name, []) if (record := _record(doc)) is not None]
+            shards[name] = ({doc.cache_key: record for doc, record in docs},
+                            {doc.path: f"{doc.stat} {doc.cache_key}" for doc, _ in docs if doc.stat is not None})
         if shards:
             _write_shards(root, shards, self.secret, self.stamp)
 
@@ -118,9 +154,10 @@ def open_cache(root: Path) -> ResultCache | None:
         with Tree(root) as tree, tree.directory(CACHE_DIR) as fd:
             names = [n for n in os.listdir(fd) if n.endswith(".json")]
             for name in names:
-                entries = _read_shard(fd, name, secret, found.stamp)
-                if entries is not None:
-                    found.entries.update(entries)
+                shard = _read_shard(fd, name, secret, found.stamp)
+                if shard is not None:
+                    found.entries.update(shard[0])
+                    found.paths.update(shard[1])
     except (OSError, UnsafePath):
         pass  # no cache yet, or not one the tool reads: start empty
     finally:
@@ -144,8 +181,9 @@ def _record(doc: Any) -> Record | None:
     loaded = doc.loaded
     schema = None if doc.schema_findings is None else [[f.line, f.column, f.code, f.message]
                                                        for f in doc.schema_findings]
-    record = [loaded.usable, loaded.data, [[list(p), tag, text] for p, (tag, text) in loaded.implicit.items()],
-              [[p.line, p.column, p.code, p.message] for p in loaded.problems], schema, doc.derived]
+    record = [loaded.usable, loaded.data, [[list(p), tag, text] for p, (tag, text) in loaded.implicit.items()] or 0,
+              [[p.line, p.column, p.code, p.message] for p in loaded.problems] or 0,
+              schema if schema is None else schema or 0, doc.derived or 0]
     try:
         _encode(record)
     except (TypeError, ValueError, RecursionError):
@@ -165,8 +203,8 @@ def _mac(secret: bytes, payload: bytes) -> bytes:
     return hashlib.blake2b(payload, key=secret, digest_size=32, person=b"skillrepo-cache").hexdigest().encode()
 
 
-def _read_shard(directory: int, name: str, secret: bytes, stamp: str) -> dict[str, Record] | None:
-    """A shard's entries if it is whole, this user's (its keyed digest matches) and of this tool; else None."""
+def _read_shard(directory: int, name: str, secret: bytes, stamp: str) -> Shard | None:
+    """A shard's entries and statuses if it is whole, this user's (its keyed digest matches) and of this tool."""
     try:
         fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, dir_fd=directory)
     except OSError:
@@ -185,31 +223,41 @@ def _read_shard(directory: int, name: str, secret: bytes, stamp: str) -> dict[st
     if head != _MAGIC or len(mac) != 65 or not hmac.compare_digest(mac[:64], _mac(secret, payload)):
         return None
     try:
-        body = json.loads(payload)
+        body = json.loads(payload, object_hook=_shared)
     except (ValueError, RecursionError):
         return None
     if not isinstance(body, dict) or body.get("format") != FORMAT or body.get("stamp") != stamp \
-            or body.get("shard") != name or not isinstance(body.get("entries"), dict):
+            or body.get("shard") != name or not isinstance(body.get("entries"), dict) \
+            or not isinstance(body.get("paths"), dict):
         return None
-    entries: dict[str, Record] = body["entries"]
-    return entries
+    return body["entries"], body["paths"]
 
 
-def _write_shards(root: Path, shards: dict[str, dict[str, Record]], secret: bytes, stamp: str) -> None:
+def _shared(mapping: dict[str, Any]) -> dict[str, Any]:
+    """A mapping with its short texts shared (codes, statuses, kinds of operation), as the strict loader shares
+    them: each would otherwise be its own copy in every file that holds it."""
+    for key, value in mapping.items():
+        if type(value) is str and len(value) <= 40:
+            mapping[key] = sys.intern(value)
+    return mapping
+
+
+def _write_shards(root: Path, shards: dict[str, Shard], secret: bytes, stamp: str) -> None:
     """Replace each shard whole; a cache that cannot be written (read-only, a link in the way) is left alone."""
     try:
         with Tree(root) as tree:
             make_state_dir(tree)
-            for name, entries in sorted(shards.items()):
-                _write_shard(tree, name, entries, secret, stamp)
+            for name, shard in sorted(shards.items()):
+                _write_shard(tree, name, shard, secret, stamp)
     except (OSError, UnsafePath):
         return
 
 
-def _write_shard(tree: Tree, name: str, entries: dict[str, Record], secret: bytes, stamp: str) -> None:
+def _write_shard(tree: Tree, name: str, shard: Shard, secret: bytes, stamp: str) -> None:
+    entries, paths = shard
     body = ",".join(f"{json.dumps(key)}:{_encode(record)}" for key, record in sorted(entries.items()))
-    payload = (f'{{"format":{FORMAT},"stamp":{json.dumps(stamp)},"shard":"{name}","entries":{{{body}}}}}'
-               .encode())
+    payload = (f'{{"format":{FORMAT},"stamp":{json.dumps(stamp)},"shard":"{name}","entries":{{{body}}},'
+               f'"paths":{_encode(paths)}}}').encode()
     fd, tmp = tree.create_temp(CACHE_DIR, f".{name}.", ".new")
     try:
         with os.fdopen(fd, "wb") as f:
