@@ -137,6 +137,8 @@ class Repository:
     # changes/log.yaml: the order change requests were applied in, and the releases (empty when absent).
     log: Log = field(default_factory=Log)
     log_source: Document | None = None
+    # What one rule worked out over the whole model and another needs too, by name: worked out once per check.
+    shared: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 def left_out(doc: Document) -> str | None:

@@ -63,7 +63,7 @@ def pending_apply(repo: Repository) -> Iterator[Finding]:
     """Each change request not yet applied, applied once to today's framework (never one pair against another)."""
     # A change request whose operations name what does not exist is already an error (R415-R418): applying it
     # would only say so twice.
-    broken = {f.path for f in references.change_references(repo)}
+    broken = {f.path for f in references.change_reference_findings(repo)}
     for cr in sorted(repo.changes.values(), key=lambda c: c.id):
         code = PENDING_STATUSES.get(cr.status)
         if code is None or cr.applied_in is not None or cr.source is None or cr.source.path in broken:

@@ -109,6 +109,8 @@ def _short(text: str) -> str:
 
 def _folded(path: str) -> str:
     """A path as a case-insensitive file system compares it: case folded, in one Unicode normalization."""
+    if path.isascii():
+        return path.lower()  # the same, without two normalizations of every name of the repository
     return unicodedata.normalize("NFC", unicodedata.normalize("NFD", path).casefold())
 
 
@@ -117,12 +119,15 @@ def _case_collisions(paths: Iterable[str]) -> Iterator[Finding]:
     reported, not every file below it (they collide with it)."""
     files = set(paths)
     children: dict[str, dict[str, set[str]]] = {}  # directory -> folded name -> the names as they are
+    directories: set[str] = set()
     for path in files:
-        parts = path.split("/")
-        for end in range(1, len(parts) + 1):
-            parent, name = "/".join(parts[:end - 1]), parts[end - 1]
+        parent, _, name = path.rpartition("/")
+        children.setdefault(parent, {}).setdefault(_folded(name), set()).add(name)
+        while parent and parent not in directories:  # each directory named in its own parent once
+            directories.add(parent)
+            parent, _, name = parent.rpartition("/")
             children.setdefault(parent, {}).setdefault(_folded(name), set()).add(name)
-    for parent, names in sorted(children.items()):
+    for parent, names in children.items():  # the findings are sorted with all the others
         for group in names.values():
             if len(group) < 2:
                 continue

@@ -97,7 +97,10 @@ def _text(repo: Repository, doc: Document, path: tuple[Any, ...], text: str | No
     if not text:
         return
     # Finding the mentions is the costly part, and depends on the text alone: worked out once per content.
-    mentions = doc.derive(f"mentions:{path[0]}", partial(_mentions, text))
+    name = f"mentions:{path[0]}"
+    mentions = doc.derived.get(name)
+    if mentions is None:
+        mentions = doc.derive(name, partial(_mentions, text))
     if not mentions:
         return
     skills = repo.framework.skills

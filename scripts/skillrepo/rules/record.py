@@ -4,6 +4,7 @@ operations it was applied with, and each release once."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 
 from skillrepo.findings import Finding
 from skillrepo.layout import LOG_FILE
@@ -59,12 +60,19 @@ def check(repo: Repository) -> Iterator[Finding]:
             state = "is not in changes/" if listed is None else "has no applied_in"
             yield at(doc, where, "R441", f"{entry.cr} is listed as applied but {state}; a change request leaves "
                      "the log only through skillrepo revert: restore its manifest as it was applied, then revert it")
-        elif operations_digest(listed.operations) != entry.operations and listed.source is not None:
+        elif listed.source is not None and _digest(listed) != entry.operations:
             yield at(listed.source, ("operations",), "R442", f"the operations of {listed.id} are not those it was "
                      f"applied with ({LOG_FILE} keeps their digest, {entry.operations}); an applied change request is "
                      f"a record: restore them, revert it (skillrepo revert {listed.id}), then change it and apply it "
                      "again", key=True)
         seen.add(entry.cr)
+
+
+def _digest(cr: ChangeRequest) -> str:
+    """The digest of a change request's operations, worked out once per content of its manifest."""
+    assert cr.source is not None
+    digest: str = cr.source.derive("operations_digest", partial(operations_digest, cr.operations))
+    return digest
 
 
 @finds("R443")

@@ -232,7 +232,15 @@ def replacement_cycles(repo: Repository) -> Iterator[Finding]:
 
 @finds("R415", "R416", "R417", "R418")
 def change_references(repo: Repository) -> Iterator[Finding]:
-    yield from _changes(repo)
+    yield from change_reference_findings(repo)
+
+
+def change_reference_findings(repo: Repository) -> list[Finding]:
+    """R415-R418 over the repository, worked out once: R431's rule asks for them too."""
+    if "change_references" not in repo.shared:
+        repo.shared["change_references"] = list(_changes(repo))
+    found: list[Finding] = repo.shared["change_references"]
+    return found
 
 
 def _framework_file(fw: Framework) -> Iterator[Finding]:
