@@ -1,7 +1,7 @@
 """The benchmarks: skillrepo's commands on synthetic repositories at 1x and 10x, against the floor and the usual
 tool, with the targets they are held to.
 
-    python benchmarks/run.py [--scales 1 10] [--runs 5] [--seed 1] [--json FILE] [--keep DIR]
+    python benchmarks/run.py [--scales 1 10] [--runs 5] [--seed 1] [--json FILE] [--keep DIR] [--only NAMES]
                              [--check-jsonschema-at 1] [--runs-check-jsonschema N]
     python benchmarks/run.py --report FILE      # the tables and targets of a saved --json FILE again
 
@@ -9,17 +9,29 @@ Needs check-jsonschema for its comparison (pip install check-jsonschema); withou
 
 For each scale, a repository is generated once (benchmarks/generate.py: 150 skills, about 700 skill levels and
 1,500 change requests at 1x, ten times that at 10x, with a git history since the release tag v1), then each
-command is run `--runs` times in a fresh process, as the commit hook and CI run it; the median wall time and the
+command is run `--runs` times in a fresh process, as the commit hook and CI run it (with --keep DIR, a repository
+a previous run generated in DIR for the same scale and seed is reused); the median wall time and the
 peak memory (maximum resident set of the child, from /usr/bin/time, else os.wait4) are reported, with the median
 CPU time (user + system) beside the wall time. All the repositories are generated first, then every command at
 every scale is run once per round, round after round, so that other work on the machine falls on all alike:
 
 - floor: reading every YAML file with libyaml's C loader and validating it against its schema with a reused
   Draft202012Validator, nothing else;
+- fairer floor: the C loader plus skillrepo's own validators (`skillrepo.schemas._errors`: the inlined schemas,
+  each operation by its own kind's schema) on every data file, attributes included;
 - check-jsonschema: the usual tool for the same job, one invocation per kind of file (times summed);
-- skillrepo check, verify (replaying every applied change request from the empty framework), apply (one accepted
-  change request, on the tree restored from git before each run), release (into a temporary --out);
+- skillrepo check cold (`check --no-cache`: nothing read from or kept in .skillrepo/cache/, what every check cost
+  before the result cache; the old targets' "check"), check warm (the cache written by a check just before,
+  nothing changed), check one file (the cache warm, one skill level file given a new sentence with a run counter
+  before each run, so exactly one file is not in it; put back after), hook one file (`pre-commit run` with the
+  project's own skillrepo hooks, read from its .pre-commit-config.yaml when the run starts, on one changed and
+  staged level file);
+- skillrepo verify (replaying every applied change request from the empty framework), apply (one accepted
+  change request, on the tree restored from git before each run), release (into a temporary --out); verify and
+  apply read the result cache the checks leave;
 - python -c pass: the interpreter alone.
+
+The children's XDG_CACHE_HOME (the cache's secret, pre-commit's store) is in the run's own directory.
 
 Prints a Markdown table per scale, the targets met or missed, and (with --json) writes everything as JSON.
 """
