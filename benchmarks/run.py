@@ -2,6 +2,7 @@
 tool, with the targets they are held to.
 
     python benchmarks/run.py [--scales 1 10] [--runs 5] [--seed 1] [--json FILE] [--keep DIR] [--only NAMES]
+                             [--baseline REV]
                              [--check-jsonschema-at 1] [--runs-check-jsonschema N]
     python benchmarks/run.py --report FILE      # the tables and targets of a saved --json FILE again
 
@@ -20,6 +21,7 @@ every scale is run once per round, round after round, so that other work on the 
 - fairer floor: the C loader plus skillrepo's own validators (`skillrepo.schemas._errors`: the inlined schemas,
   each operation by its own kind's schema) on every data file, attributes included;
 - check-jsonschema: the usual tool for the same job, one invocation per kind of file (times summed);
+- with --baseline REV: skillrepo check with the sources of that git revision (e.g. before the result cache), cold;
 - skillrepo check cold (`check --no-cache`: nothing read from or kept in .skillrepo/cache/, what every check cost
   before the result cache; the old targets' "check"), check warm (the cache written by a check just before,
   nothing changed), check one file (the cache warm, one skill level file given a new sentence with a run counter
@@ -159,14 +161,16 @@ TARGETS: dict[str, tuple[str, float]] = {
     "check_cold_over_fairer_floor_1x": ("check cold / fairer floor at 1x", 1.0),
     "one_file_over_floor_10x": ("check one file / floor at 10x", 0.15),
     "one_file_over_cold_10x": ("check one file / check cold at 10x", 0.1),
+    "check_cold_over_baseline_1x": ("check cold / check at --baseline at 1x", 1.0),
+    "check_cold_over_baseline_10x": ("check cold / check at --baseline at 10x", 1.0),
 }
 # Absolute wall times, in seconds: target name -> (description, measurement key, scale, limit).
 WALL_TARGETS: dict[str, tuple[str, str, float, float]] = {
     "hook_one_file_10x": ("hook one file at 10x (s)", "hook_one_file", 10, 3.0),
 }
 # Every measurement's key, in the order of a round; --only takes a subset. "check" is the old name of check_cold.
-KEYS = ("python", "floor", "fairer_floor", "check_jsonschema", "check_cold", "check_warm", "check_one_file",
-        "hook_one_file", "verify", "apply", "release", "history", "blame")
+KEYS = ("python", "floor", "fairer_floor", "check_jsonschema", "check_baseline", "check_cold", "check_warm",
+        "check_one_file", "hook_one_file", "verify", "apply", "release", "history", "blame")
 ALIASES = {"check": "check_cold"}
 CLOSE = 0.85  # a result above 85% of its limit is reported as close
 
@@ -179,7 +183,8 @@ class Runner:
         self.wrapper.write_text(WAIT4)
         self.cpu = 0.0
 
-    def once(self, cmd: list[str], cwd: Path | None = None, expect: int | None = 0) -> tuple[float, int, str]:
+    def once(self, cmd: list[str], cwd: Path | None = None, expect: int | None = 0,
+             env: dict[str, str] | None = None) -> tuple[float, int, str]:
         """Run a command once: (wall seconds, peak resident KiB of the child, its stdout); its CPU seconds
         (user + system) in self.cpu."""
         rss_file = self.work / "rss.txt"
@@ -188,7 +193,7 @@ class Runner:
         else:
             full = [sys.executable, str(self.wrapper), str(rss_file), *cmd]
         start = time.perf_counter()
-        proc = subprocess.run(full, cwd=cwd, capture_output=True)
+        proc = subprocess.run(full, cwd=cwd, capture_output=True, env=env)
         wall = time.perf_counter() - start
         if expect is not None and proc.returncode != expect:
             raise SystemExit(f"{' '.join(cmd)} exited {proc.returncode}, expected {expect}:\n"
@@ -310,9 +315,9 @@ def prepare(scale: float, args: argparse.Namespace, runner: Runner, work: Path) 
         raise SystemExit(f"the generated repository is not clean:\n{out[-3000:]}")
     runner.once([*skillrepo, "verify"])
 
-    def run(cmd: list[str], cwd: Path | None = None) -> Once:
+    def run(cmd: list[str], cwd: Path | None = None, env: dict[str, str] | None = None) -> Once:
         def once() -> tuple[float, int, float]:
-            wall, rss, _ = runner.once(cmd, cwd=cwd)
+            wall, rss, _ = runner.once(cmd, cwd=cwd, env=env)
             return wall, rss, runner.cpu
         return once
 
@@ -378,6 +383,13 @@ def prepare(scale: float, args: argparse.Namespace, runner: Runner, work: Path) 
     if check_jsonschema is not None and scale in args.check_jsonschema_at:
         ms.append(Measurement("check_jsonschema", f"check-jsonschema ({len(KINDS)} calls, summed)", jsonschema_all,
                               args.runs_check_jsonschema or runs))
+    if "check_baseline" in wanted and args.baseline_code is not None:
+        # The check of another version of the sources (--baseline: the one before the cache), cold: its sources first
+        # on PYTHONPATH, and SKILLREPO_NO_CACHE set in case that version has a cache too.
+        env = {**os.environ, "SKILLREPO_NO_CACHE": "1",
+               "PYTHONPATH": os.pathsep.join([str(args.baseline_code.parent), os.environ.get("PYTHONPATH", "")])}
+        ms.append(Measurement("check_baseline", f"skillrepo check at {args.baseline_rev} (--baseline, cold)",
+                              run([*skillrepo, "check"], env=env), runs))
     ms += [Measurement("check_cold", "skillrepo check --no-cache (cold)", run([*skillrepo, "check", "--no-cache"]),
                        runs),
            Measurement("check_warm", "skillrepo check (warm, nothing changed)", run([*skillrepo, "check"]), runs,
@@ -459,6 +471,8 @@ def ratios(by_scale: dict[float, dict[str, Any]]) -> dict[str, Any]:
         "check_cold_over_fairer_floor_1x": ((1, "check_cold"), (1, "fairer_floor")),
         "one_file_over_floor_10x": ((10, "check_one_file"), (10, "floor")),
         "one_file_over_cold_10x": ((10, "check_one_file"), (10, "check_cold")),
+        "check_cold_over_baseline_1x": ((1, "check_cold"), (1, "check_baseline")),
+        "check_cold_over_baseline_10x": ((10, "check_cold"), (10, "check_baseline")),
     }
     for key, (a, b) in pairs.items():
         what, limit = TARGETS[key]
@@ -555,6 +569,24 @@ def freeze(work: Path) -> Path:
     return code / "scripts" / "skillrepo"
 
 
+def freeze_baseline(rev: str, work: Path) -> tuple[Path, str]:
+    """The skillrepo sources, schemas and starter levels of a git revision of this repository, for --baseline: the
+    package's directory and the revision's short name."""
+    import io
+    import tarfile
+
+    sha = subprocess.run(["git", "rev-parse", "--short", rev], cwd=ROOT, check=True, capture_output=True,
+                         text=True).stdout.strip()
+    dest = work / "baseline"
+    shutil.rmtree(dest, ignore_errors=True)
+    dest.mkdir(parents=True)
+    archive = subprocess.run(["git", "archive", sha, "scripts/skillrepo", "schemas", "framework/levels"], cwd=ROOT,
+                             check=True, capture_output=True).stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(dest, filter="data")
+    return dest / "scripts" / "skillrepo", sha
+
+
 def code_fingerprint(package: Path | None = None) -> str:
     """A hash of the skillrepo sources measured (the code changes; the figures belong to one version of it)."""
     import hashlib
@@ -596,6 +628,8 @@ def main() -> int:
     parser.add_argument("--only", type=only, default=list(KEYS), metavar="NAMES",
                         help="measure only these (comma-separated keys: " + ", ".join(KEYS) +
                         "; check is check_cold)")
+    parser.add_argument("--baseline", metavar="REV", help="also time `skillrepo check` with the sources of this git "
+                        "revision (e.g. the commit before the result cache), cold, as the row check_baseline")
     parser.add_argument("--live", action="store_true", help="measure the sources as they are when each command "
                         "starts, not a copy taken at the start of the run")
     parser.add_argument("--report", type=Path, metavar="JSON", help="measure nothing: print the tables and targets "
@@ -622,6 +656,10 @@ def main() -> int:
         if package is not None:
             sys.path.insert(0, str(package.parent))  # this process renders the one-file changes with it too
         fingerprint = code_fingerprint(package)
+        args.baseline_code, args.baseline_rev = freeze_baseline(args.baseline, work) if args.baseline else (None, None)
+        if args.baseline_code is not None:
+            print(f"the baseline: the sources of {args.baseline_rev} "
+                  f"({code_fingerprint(args.baseline_code)}), in {args.baseline_code}", file=sys.stderr, flush=True)
         print(f"measuring the skillrepo sources {fingerprint}" + ("" if args.live else f", frozen in {package}"),
               file=sys.stderr, flush=True)
         runner = Runner(work)
@@ -631,7 +669,8 @@ def main() -> int:
     print(f"skillrepo sources {fingerprint}; Python {sys.version.split()[0]}; {os.cpu_count()} CPUs\n")
     print(markdown(by_scale, targets))
     report = {"python": sys.version.split()[0], "cpus": os.cpu_count(), "memory_tool": runner.time_bin or "os.wait4",
-              "code": fingerprint, "code_frozen": not args.live,
+              "code": fingerprint, "code_frozen": not args.live, "baseline": args.baseline_rev,
+              "baseline_code": code_fingerprint(args.baseline_code) if args.baseline_code else None,
               "scales": {f"{k:g}": v for k, v in by_scale.items()}, "targets": targets}
     text = json.dumps(report, indent=2)
     if args.json:
