@@ -17,7 +17,7 @@ from skillrepo.domain import MAX_FILE_BYTES, MAX_REPOSITORY_BYTES
 from skillrepo.errors import SkillrepoError, UsageError
 from skillrepo.findings import Finding
 from skillrepo.layout import FRAMEWORK_DIR, Entry, PathInfo, classify, path_problem, printable_name, walk
-from skillrepo.resultcache import ResultCache, entry_key
+from skillrepo.resultcache import FileStatus, ResultCache, entry_key
 from skillrepo.yamlsource import MAX_LOG_NODES, MAX_NODES, Loaded, load_bytes, too_large
 
 
@@ -28,7 +28,7 @@ class Document:
     framework they would double the memory a check takes. `raw` reads them again when they are needed (a
     finding's position, a manifest that apply edits) and refuses if they changed since."""
 
-    __slots__ = ("path", "info", "loaded", "valid", "schema_findings", "size", "digest", "derived", "cache_key",
+    __slots__ = ("path", "info", "loaded", "valid", "schema_findings", "size", "digest", "derived", "cached",
                  "stat", "_raw", "_source")
 
     def __init__(self, path: str, info: PathInfo, raw: bytes, loaded: Loaded,
@@ -44,8 +44,9 @@ class Document:
         self.digest = _digest(raw) if digest is None else digest
         # What rules work out from this file's content alone (JSON values, by name): kept with it by the cache.
         self.derived: dict[str, Any] = {}
-        self.cache_key: str | None = None  # set when the file was read from disk: the result cache may keep it
-        self.stat: str | None = None  # the file's status when read, if old enough to vouch for its bytes
+        # With the result cache in use: how many derived results its entry held (-1: none; None: no cache).
+        self.cached: int | None = None
+        self.stat: str | None = None  # "size mtime ctime inode key" when read, if old enough to vouch for its bytes
         self._raw: bytes | None = None if source is not None else raw
         self._source = source
         if source is not None and loaded._text is not None:
@@ -59,6 +60,11 @@ class Document:
     def raw(self) -> bytes:
         """The file's bytes, as they were when it was loaded."""
         return self._raw if self._raw is not None else self._reread()
+
+    @property
+    def cache_key(self) -> str:
+        """What the result cache keeps this file's results by."""
+        return entry_key(self.info.kind, self.path, self.digest)
 
     def derive(self, name: str, compute: Callable[[], Any]) -> Any:
         """What `compute` works out from this file's content alone (a JSON value), worked out once and cached."""
@@ -195,23 +201,26 @@ def refuse_over_budget(where: str, total: int) -> None:
                              "split it into several repositories")
 
 
-def _statuses(root: Path, entries: list[Entry]) -> dict[str, os.stat_result]:
-    """The status of each data file among `entries` (nothing is read), for the budget and the result cache."""
-    found: dict[str, os.stat_result] = {}
+def _statuses(root: Path, entries: list[Entry]) -> dict[str, FileStatus]:
+    """The status of each data file among `entries` (nothing is read), for the budget and the result cache: its
+    size, "size mtime ctime inode", and when it last changed (an os.stat_result each would take 12 MB at 10x)."""
+    found: dict[str, FileStatus] = {}
     top = f"{root}/"  # joined as text: a Path per file would cost as much as the lstat
     for entry in entries:
         if entry.problem is None and not entry.is_symlink and classify(entry.relpath) is not None:
             try:
-                found[entry.relpath] = os.lstat(top + entry.relpath)
+                st = os.lstat(top + entry.relpath)
             except OSError:
                 continue  # reading it says why
+            found[entry.relpath] = (st.st_size, f"{st.st_size} {st.st_mtime_ns} {st.st_ctime_ns} {st.st_ino}",
+                                    max(st.st_mtime_ns, st.st_ctime_ns))
     return found
 
 
-def _data_bytes(statuses: dict[str, os.stat_result]) -> int:
+def _data_bytes(statuses: dict[str, FileStatus]) -> int:
     """The bytes the data files hold, from their sizes on disk; a file over MAX_FILE_BYTES is never read, and
     counts for nothing."""
-    return sum(st.st_size for st in statuses.values() if st.st_size <= MAX_FILE_BYTES)
+    return sum(size for size, _, _ in statuses.values() if size <= MAX_FILE_BYTES)
 
 
 def _read_snapshot(root: Path, under: str, results: ResultCache | None) -> Snapshot:
@@ -249,12 +258,13 @@ def _read_snapshot(root: Path, under: str, results: ResultCache | None) -> Snaps
             snap.documents.append(Document(entry.relpath, info, b"", too_large(read)))
         else:
             doc = _loaded(root, entry.relpath, info, read, results)
-            doc.stat = None if results is None else results.status(statuses.get(entry.relpath))
+            if results is not None:
+                doc.stat = results.status(statuses.get(entry.relpath), doc.cache_key)
             snap.documents.append(doc)
     return snap
 
 
-def _known(root: Path, relpath: str, info: PathInfo, st: os.stat_result | None,
+def _known(root: Path, relpath: str, info: PathInfo, st: FileStatus | None,
            results: ResultCache) -> Document | None:
     """A data file as the result cache holds it, without reading it: its status is the one recorded with its
     bytes' key. None when it must be read."""
@@ -263,26 +273,28 @@ def _known(root: Path, relpath: str, info: PathInfo, st: os.stat_result | None,
     if key is None or cached is None or st is None:
         return None
     digest = bytes.fromhex(key.rsplit("/", 1)[1])
-    doc = Document(relpath, info, b"", cached[0], root, digest, st.st_size)
+    doc = Document(relpath, info, b"", cached[0], root, digest, st[0])
     doc.schema_findings, doc.derived = cached[1], cached[2]
     doc.valid = cached[1] is not None and not cached[1]
-    doc.cache_key, doc.stat = key, results.status(st)
+    doc.cached, doc.stat = len(doc.derived), results.recorded(relpath)
     return doc
 
 
 def _loaded(root: Path, relpath: str, info: PathInfo, raw: bytes, results: ResultCache | None) -> Document:
-    """A data file read from disk as a document: loaded from its bytes, or what the cache holds for them."""
-    source = root  # the file is read again from there: no path or callable kept per file
+    """A data file read from disk as a document: loaded from its bytes, or what the cache holds for them. The
+    repository's root is how it is read again: no path or callable kept per file."""
     digest = _digest(raw)
+    if results is None:
+        return Document(relpath, info, raw, load_bytes(raw, max_nodes(info)), root, digest)
     key = entry_key(info.kind, relpath, digest)
-    cached = None if results is None else results.restore(key, relpath, max_nodes(info))
+    cached = results.restore(key, relpath, max_nodes(info))
     if cached is None:
-        doc = Document(relpath, info, raw, load_bytes(raw, max_nodes(info)), source, digest)
+        doc = Document(relpath, info, raw, load_bytes(raw, max_nodes(info)), root, digest)
     else:
-        doc = Document(relpath, info, raw, cached[0], source, digest)
+        doc = Document(relpath, info, raw, cached[0], root, digest)
         doc.schema_findings, doc.derived = cached[1], cached[2]
         doc.valid = cached[1] is not None and not cached[1]
-    doc.cache_key = key
+    doc.cached = -1 if cached is None else len(doc.derived)
     return doc
 
 

@@ -34,7 +34,7 @@ from skillrepo import __version__
 from skillrepo.findings import Finding
 from skillrepo.safepaths import Tree, UnsafePath
 from skillrepo.writing import JOURNAL, STATE_DIR, make_state_dir
-from skillrepo.yamlsource import Loaded, YamlProblem
+from skillrepo.yamlsource import Loaded, YamlProblem, shared_text
 
 CACHE_DIR = f"{STATE_DIR}/cache"
 FORMAT = 1
@@ -51,6 +51,8 @@ _LOCK = f"{STATE_DIR}/lock"
 # warm check does not hold three empty lists per file (schema findings: None when the file was not validated).
 Record = list[Any]
 Restored = tuple[Loaded, "list[Finding] | None", dict[str, Any]]
+# A file's size, "size mtime_ns ctime_ns inode" as recorded, and when it last changed (the later of the two, ns).
+FileStatus = tuple[int, str, int]
 Shard = tuple[dict[str, Record], dict[str, str]]  # entries by key; "size mtime ctime inode key" by path
 
 
@@ -71,29 +73,30 @@ class ResultCache:
     def __init__(self, secret: bytes, stamp: str) -> None:
         self.secret, self.stamp = secret, stamp
         self.entries: dict[str, Record] = {}  # by entry_key; an entry is taken out when a document uses it
-        self.restored: dict[str, int] = {}  # key -> how many derived results its entry held
         # path -> "size mtime_ns ctime_ns inode key": the file's status when its bytes had that key, as git's
         # index keeps it. Kept only for a file whose last change (ctime) was over a second before the check began,
         # so a change in the same clock tick as the reading, which could leave the status as it was, is read.
         self.paths: dict[str, str] = {}
         self.since_ns = time.time_ns() - 1_000_000_000
-        self.vouched: set[str] = set()  # paths whose status was as recorded
 
-    def known(self, relpath: str, st: os.stat_result) -> str | None:
+    def known(self, relpath: str, st: FileStatus) -> str | None:
         """The key of a file's bytes without reading them, if its status is the one recorded with them."""
         seen = self.paths.get(relpath)
         status, _, key = seen.rpartition(" ") if isinstance(seen, str) else ("", "", "")
-        if status != f"{st.st_size} {st.st_mtime_ns} {st.st_ctime_ns} {st.st_ino}" or key not in self.entries:
+        if status != st[1] or key not in self.entries:
             return None
-        del self.paths[relpath]  # as it was: nothing to keep in memory for the rest of the command
-        self.vouched.add(relpath)
         return key
 
-    def status(self, st: os.stat_result | None) -> str | None:
-        """What to record of a file's status with its entry: None for one changed too recently to vouch for it."""
-        if st is None or st.st_ctime_ns >= self.since_ns or st.st_mtime_ns >= self.since_ns:
+    def recorded(self, relpath: str) -> str | None:
+        """The status recorded for a file (with its key), as `known` found it."""
+        return self.paths.get(relpath)
+
+    def status(self, st: FileStatus | None, key: str) -> str | None:
+        """What to record of a file's status with its entry's key: None for one changed too recently to vouch
+        for it."""
+        if st is None or st[2] >= self.since_ns:
             return None
-        return f"{st.st_size} {st.st_mtime_ns} {st.st_ctime_ns} {st.st_ino}"
+        return f"{st[1]} {key}"
 
     def restore(self, key: str, path: str, max_nodes: int) -> Restored | None:
         """The loaded file, its schema findings (None: not validated) and its derived results, if cached."""
@@ -102,13 +105,9 @@ class ResultCache:
             return None
         try:
             usable, data, implicit, problems, schema, derived = record
-            loaded = Loaded(max_nodes)
-            loaded.data, loaded.usable = data, bool(usable)
-            if implicit:
-                loaded.implicit = {tuple(p): (tag, text) for p, tag, text in implicit}
-            if problems:
-                loaded.problems = [YamlProblem(line, col, code, message) for line, col, code, message in problems]
-            loaded._text = b""  # positions come from the bytes, read again when a finding needs them
+            loaded = Loaded.restored(
+                data, bool(usable), {tuple(p): (tag, text) for p, tag, text in implicit or ()},
+                [YamlProblem(line, col, code, message) for line, col, code, message in problems or ()], max_nodes)
             findings = None if schema is None else [Finding(path, line, col, code, message)
                                                     for line, col, code, message in schema or ()]
             derived = derived or {}
@@ -116,7 +115,6 @@ class ResultCache:
                 return None
         except (TypeError, ValueError):
             return None  # authentic but not of this shape: a bug, never a wrong result
-        self.restored[key] = len(derived)
         return loaded, findings, derived
 
     def save(self, root: Path, documents: Iterable[Any]) -> None:
@@ -124,19 +122,16 @@ class ResultCache:
         by_shard: dict[str, list[Any]] = {}
         dirty = {_shard_of(key) for key in self.entries}  # entries no document has any more: rewritten without them
         for doc in documents:
-            key = doc.cache_key
-            if key is not None:
-                shard = _shard_of(key)
+            if doc.cached is not None:
+                shard = _shard_of(doc.digest.hex())
                 by_shard.setdefault(shard, []).append(doc)
-                status = None if doc.stat is None else f"{doc.stat} {key}"
-                recorded = status if doc.path in self.vouched else self.paths.get(doc.path)
-                if self.restored.get(key) != len(doc.derived) or recorded != status:
+                if doc.cached != len(doc.derived) or self.paths.get(doc.path) != doc.stat:
                     dirty.add(shard)  # a new file, a result worked out since, or a status to vouch for it now
         shards: dict[str, Shard] = {}
         for name in dirty:
             docs = [(doc, record) for doc in by_shard.get(name, []) if (record := _record(doc)) is not None]
             shards[name] = ({doc.cache_key: record for doc, record in docs},
-                            {doc.path: f"{doc.stat} {doc.cache_key}" for doc, _ in docs if doc.stat is not None})
+                            {doc.path: doc.stat for doc, _ in docs if doc.stat is not None})
         if shards:
             _write_shards(root, shards, self.secret, self.stamp)
 
@@ -173,7 +168,8 @@ def writer_at_work(root: Path) -> bool:
 
 
 def _shard_of(key: str) -> str:
-    return f"{int(key.rsplit('/', 1)[1][:2], 16) % SHARDS:02d}.json"
+    """The shard an entry (by its key, or a digest in hex) is kept in."""
+    return f"{int(key.rsplit('/', 1)[-1][:2], 16) % SHARDS:02d}.json"
 
 
 def _record(doc: Any) -> Record | None:
@@ -196,7 +192,8 @@ def _refuse(value: Any) -> Any:
 
 
 def _encode(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=_refuse, check_circular=False)
+    # ASCII only: a shard read back decodes to a one-byte-per-character text, never four times its size.
+    return json.dumps(value, separators=(",", ":"), default=_refuse, check_circular=False)
 
 
 def _mac(secret: bytes, payload: bytes) -> bytes:
@@ -214,12 +211,12 @@ def _read_shard(directory: int, name: str, secret: bytes, stamp: str) -> Shard |
         if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_SHARD_BYTES:
             return None
         with os.fdopen(os.dup(fd), "rb") as f:
-            raw = f.read(MAX_SHARD_BYTES + 1)
+            head, mac = f.read(len(_MAGIC)), f.read(65)
+            payload = f.read(st.st_size + 1)  # never a buffer of the limit's size, nor a copy of the whole file
     except OSError:
         return None
     finally:
         os.close(fd)
-    head, mac, payload = raw[:len(_MAGIC)], raw[len(_MAGIC):len(_MAGIC) + 65], raw[len(_MAGIC) + 65:]
     if head != _MAGIC or len(mac) != 65 or not hmac.compare_digest(mac[:64], _mac(secret, payload)):
         return None
     try:
@@ -234,11 +231,11 @@ def _read_shard(directory: int, name: str, secret: bytes, stamp: str) -> Shard |
 
 
 def _shared(mapping: dict[str, Any]) -> dict[str, Any]:
-    """A mapping with its short texts shared (codes, statuses, kinds of operation), as the strict loader shares
+    """A mapping with its short texts shared (codes, statuses, kinds of operation) as the strict loader shares
     them: each would otherwise be its own copy in every file that holds it."""
     for key, value in mapping.items():
-        if type(value) is str and len(value) <= 40:
-            mapping[key] = sys.intern(value)
+        if type(value) is str:
+            mapping[key] = shared_text(value)
     return mapping
 
 

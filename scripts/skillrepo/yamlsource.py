@@ -68,6 +68,10 @@ _IMPLICIT = Resolver.yaml_implicit_resolvers
 _CONSTRUCTOR = SafeConstructor()
 
 
+_NO_IMPLICIT: dict[Path_, tuple[str, str]] = {}  # shared by restored files: never changed
+_NO_PROBLEMS: list[YamlProblem] = []
+
+
 @dataclass(frozen=True, order=True)
 class YamlProblem:
     """A problem in the YAML itself, 1-based position."""
@@ -96,6 +100,18 @@ class Loaded:
         # What was loaded (UTF-8 bytes or text, or how to read them again), to find positions again.
         self._text: str | bytes | Callable[[], bytes] | None = None
         self._found: _Positions | None = None  # the positions, once a walk found them
+
+    @classmethod
+    def restored(cls, data: Any, usable: bool, implicit: dict[Path_, tuple[str, str]],
+                 problems: list[YamlProblem], max_nodes: int) -> Loaded:
+        """What loading gave once, kept elsewhere (the result cache): read only, so a file without implicit values
+        or problems shares one empty mapping and list with every other (a pair of each per file at 10x is 3 MB)."""
+        out = cls.__new__(cls)
+        out.data, out.usable, out.max_nodes = data, usable, max_nodes
+        out.implicit = implicit or _NO_IMPLICIT
+        out.problems = problems or _NO_PROBLEMS
+        out._text, out._found = b"", None  # positions come from the bytes, read again when a finding needs them
+        return out
 
     @property
     def positions(self) -> dict[Path_, Position]:
@@ -413,7 +429,8 @@ _SHARED_MAX_CHARS = 24
 _SHARED_MAX_COUNT = 50_000
 
 
-def _shared(value: str) -> str:
+def shared_text(value: str) -> str:
+    """One string for a key or a short value that recurs across files (the result cache shares them too)."""
     if len(value) > _SHARED_MAX_CHARS:
         return value
     found = _SHARED.get(value)
@@ -554,7 +571,7 @@ class _Walk:
             if resolved != STR_TAG:
                 self._implicit_value(value, resolved, event.start_mark)
                 return False
-        self._attach(_shared(value), event.start_mark)
+        self._attach(shared_text(value), event.start_mark)
         return False
 
     def _implicit_value(self, value: str, resolved: str, mark: Any) -> None:
@@ -586,7 +603,7 @@ class _Walk:
                        "keep one of them")
             frame[2] = f"{value}\x00{mark.line}"  # keep walking without overwriting the first
             return
-        value = _shared(value)
+        value = shared_text(value)
         pos = (mark.line + 1, mark.column + 1)
         seen[value] = pos
         if self.key_positions is not None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import partial
 from typing import Any
 
 from skillrepo.documents import Document
@@ -80,16 +79,27 @@ class _Locator:
         return Finding(base.path, base.line, base.column, code, message, WARNING)
 
 
-def _mentions(text: str) -> str:
-    """Every skill mention and change request citation in a text, in the order the rule reports them, as
-    "kind,start,end,code start,code end" joined by ";" (kind 0 a mention, 1 a citation): one short string per
-    text, as the result cache keeps it (a list per mention cost a fifth of a warm check's memory)."""
-    found: list[str] = []
+def _matches(text: str) -> list[re.Match[str]]:
+    """Every skill mention and change request citation in a text, in the order the rule reports them."""
+    found: list[re.Match[str]] = []
     if "(" in text:
-        found.extend(f"0,{m.start()},{m.end()},{m.start(1)},{m.end(1)}" for m in MENTION.finditer(text))
+        found.extend(MENTION.finditer(text))
     if "#" in text or "CR" in text:
-        found.extend(f"1,{m.start()},{m.end()},{m.start(1)},{m.end(1)}" for m in CR_CITE.finditer(text))
-    return ";".join(found)
+        found.extend(CR_CITE.finditer(text))
+    return found
+
+
+def _kept(matches: list[re.Match[str]]) -> str:
+    """Where the matches start, as the result cache keeps them: one short string per text ("40;#88", # for a
+    citation), which costs little to hold for every text of a repository."""
+    return ";".join(f"#{m.start()}" if m.re is CR_CITE else str(m.start()) for m in matches)
+
+
+def _found_again(text: str, kept: str) -> list[re.Match[str]]:
+    """The matches `_kept` noted, matched again where they start (a lookbehind still sees what comes before)."""
+    again = (CR_CITE.match(text, int(at[1:])) if at[0] == "#" else MENTION.match(text, int(at))
+             for at in kept.split(";"))
+    return [m for m in again if m is not None]
 
 
 def _text(repo: Repository, doc: Document, path: tuple[Any, ...], text: str | None, cr_numbers: set[str],
@@ -98,19 +108,22 @@ def _text(repo: Repository, doc: Document, path: tuple[Any, ...], text: str | No
         return
     # Finding the mentions is the costly part, and depends on the text alone: worked out once per content.
     name = f"mentions:{path[0]}"
-    mentions = doc.derived.get(name)
-    if mentions is None:
-        mentions = doc.derive(name, partial(_mentions, text))
-    if not mentions:
+    kept = doc.derived.get(name)
+    if kept is None:
+        matches = _matches(text)
+        if doc.cached is not None:  # the result cache is in use: it keeps them
+            doc.derived[name] = _kept(matches)
+    else:
+        matches = _found_again(text, kept) if kept else []
+    if not matches:
         return
     skills = repo.framework.skills
     locate = _Locator(doc, path)
     seen: dict[str, int] = {}  # occurrences of each mention so far in this text
-    for mention in mentions.split(";"):
-        is_cite, start, end, group_start, group_end = map(int, mention.split(","))
-        whole, group = text[start:end], text[group_start:group_end]
+    for m in matches:
+        whole, group, start = m.group(0), m.group(1), m.start()
         nth = seen[whole] = seen.get(whole, -1) + 1
-        if is_cite:
+        if m.re is CR_CITE:
             number = group.lstrip("0")
             if number not in cr_numbers:
                 shown = number if len(number) <= 12 else number[:12] + "…"
