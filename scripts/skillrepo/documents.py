@@ -28,7 +28,7 @@ class Document:
     framework they would double the memory a check takes. `raw` reads them again when they are needed (a
     finding's position, a manifest that apply edits) and refuses if they changed since."""
 
-    __slots__ = ("path", "info", "loaded", "valid", "schema_findings", "size", "digest", "derived", "cached",
+    __slots__ = ("path", "info", "loaded", "valid", "schema_findings", "size", "digest", "derived", "shares", "cached",
                  "stat", "_raw", "_source")
 
     def __init__(self, path: str, info: PathInfo, raw: bytes, loaded: Loaded,
@@ -44,6 +44,7 @@ class Document:
         self.digest = _digest(raw) if digest is None else digest
         # What rules work out from this file's content alone (JSON values, by name): kept with it by the cache.
         self.derived: dict[str, Any] = {}
+        self.shares = False  # `derived` is one mapping shared by files with the same results: copied before a change
         # With the result cache in use: how many derived results its entry held (-1: none; None: no cache).
         self.cached: int | None = None
         self.stat: str | None = None  # "size mtime ctime inode key" when read, if old enough to vouch for its bytes
@@ -69,8 +70,14 @@ class Document:
     def derive(self, name: str, compute: Callable[[], Any]) -> Any:
         """What `compute` works out from this file's content alone (a JSON value), worked out once and cached."""
         if name not in self.derived:
-            self.derived[name] = compute()
+            self.keep(name, compute())
         return self.derived[name]
+
+    def keep(self, name: str, value: Any) -> None:
+        """Keep what a rule worked out from this file's content alone (a JSON value), for this run and the cache."""
+        if self.shares:
+            self.derived, self.shares = dict(self.derived), False
+        self.derived[name] = value
 
     def has_bytes(self, data: bytes) -> bool:
         """Whether the file, as loaded, holds exactly `data`."""
@@ -261,6 +268,8 @@ def _read_snapshot(root: Path, under: str, results: ResultCache | None) -> Snaps
             if results is not None:
                 doc.stat = results.status(statuses.get(entry.relpath), doc.cache_key)
             snap.documents.append(doc)
+    if results is not None:
+        results.read()
     return snap
 
 
@@ -274,7 +283,7 @@ def _known(root: Path, relpath: str, info: PathInfo, st: FileStatus | None,
         return None
     digest = bytes.fromhex(key.rsplit("/", 1)[1])
     doc = Document(relpath, info, b"", cached[0], root, digest, st[0])
-    doc.schema_findings, doc.derived = cached[1], cached[2]
+    doc.schema_findings, doc.derived, doc.shares = cached[1], cached[2], cached[3]
     doc.valid = cached[1] is not None and not cached[1]
     doc.cached, doc.stat = len(doc.derived), results.recorded(relpath)
     return doc
@@ -292,7 +301,7 @@ def _loaded(root: Path, relpath: str, info: PathInfo, raw: bytes, results: Resul
         doc = Document(relpath, info, raw, load_bytes(raw, max_nodes(info)), root, digest)
     else:
         doc = Document(relpath, info, raw, cached[0], root, digest)
-        doc.schema_findings, doc.derived = cached[1], cached[2]
+        doc.schema_findings, doc.derived, doc.shares = cached[1], cached[2], cached[3]
         doc.valid = cached[1] is not None and not cached[1]
     doc.cached = -1 if cached is None else len(doc.derived)
     return doc

@@ -112,7 +112,7 @@ def _text(repo: Repository, doc: Document, path: tuple[Any, ...], text: str | No
     if kept is None:
         matches = _matches(text)
         if doc.cached is not None:  # the result cache is in use: it keeps them
-            doc.derived[name] = _kept(matches)
+            doc.keep(name, _kept(matches))
     else:
         matches = _found_again(text, kept) if kept else []
     if not matches:
