@@ -7,15 +7,16 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import subprocess
 import sys
+import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from helpers import copy_bundled, run_in_process
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from skillrepo import documents, resultcache
 from skillrepo.resultcache import CACHE_DIR, FORMAT, SHARDS
 
@@ -318,38 +319,81 @@ EDITS: list[tuple[str, bytes, bytes]] = [
 ]
 
 
-def edits(rng_seed: int) -> Iterator[tuple[str, bytes, bytes]]:
-    import random
+ADDED = {"framework/skills/ITOP/level-6.yaml": (LEVEL, b"level: 5", b"level: 6"),
+         "changes/CR-1999/manifest.yaml": ("changes/CR-1434/manifest.yaml", b"CR-1434", b"CR-1999")}
+DELETABLE = ["framework/skills/ITMG/level-6.yaml", "framework/skills/ITMG/skill.yaml", "changes/CR-1434/manifest.yaml"]
+SELECTIONS = [[], ["--select", "R4"], ["--ignore", "T5,F6"], ["--select", "S,Y"], ["--strict"]]
+steps = st.one_of(
+    st.tuples(st.just("edit"), st.integers(0, len(EDITS) - 1)),
+    st.tuples(st.just("undo"), st.integers(0, len(EDITS) - 1)),
+    st.tuples(st.just("delete"), st.integers(0, len(DELETABLE) - 1)),
+    st.tuples(st.just("add"), st.integers(0, len(ADDED) - 1)),
+    st.tuples(st.just("new tool"), st.integers(0, 3)),
+)
 
-    rng = random.Random(rng_seed)
-    for _ in range(6):
-        yield rng.choice(EDITS)
+
+def changed_time(path: Path, before: int | None) -> None:
+    """Wait until the file's change time differs from `before`: what a second between two edits gives, which
+    the cache's one-second margin relies on and a test that moves the cache's clock forward must give itself."""
+    while before is not None and path.exists() and path.stat().st_ctime_ns == before:
+        time.sleep(0.005)
+        os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns))
 
 
-@pytest.mark.parametrize("seed", range(4))
-def test_cached_and_uncached_checks_give_the_same_findings_byte_for_byte(tmp_path: Path, seed: int) -> None:
-    """Random sequences of edits (some keeping size and time, some undone), each checked with the cache and
-    without it, in every format and with a random selection of rules."""
-    import random
-
-    rng = random.Random(seed)
-    root = copy_bundled(tmp_path / "repo")
-    originals: dict[str, bytes] = {}
-    selections = [[], ["--select", "R4"], ["--ignore", "T5,F6"], ["--select", "S,Y"], ["--strict"]]
-    for path, old, new in edits(seed):
-        target = root / path
-        originals.setdefault(path, target.read_bytes())
+def take(root: Path, step: tuple[str, int], originals: dict[str, bytes], mp: pytest.MonkeyPatch) -> None:
+    """One step of a random history: an edit (same size and time when it can), an undo, a deletion, a new file
+    or a new version of the tool."""
+    kind, n = step
+    if kind == "new tool":
+        versions, files = resultcache.stamp_inputs()
+        mp.setattr(resultcache, "stamp_inputs", lambda: ([f"{versions[0]}+{n}", *versions[1:]], files))
+        resultcache._stamp.cache_clear()
+        return
+    path = EDITS[n][0] if kind in ("edit", "undo") else DELETABLE[n] if kind == "delete" else list(ADDED)[n]
+    target = root / path
+    before = target.stat().st_ctime_ns if target.exists() else None
+    if kind == "edit" and target.exists():
+        _, old, new = EDITS[n]
         raw = target.read_bytes()
-        if rng.random() < 0.25:
-            target.write_bytes(originals[path])  # back to what a cached entry already holds
+        if old in raw and len(old) == len(new):
+            edit_keeping_size_and_time(target, old, new)
         elif old in raw:
-            if len(old) == len(new):
-                edit_keeping_size_and_time(target, old, new)
-            else:
-                target.write_bytes(raw.replace(old, new, 1))
-        args = [*rng.choice(selections), "--format", rng.choice(["text", "json", "github"])]
-        assert check(root, *args) == uncached(root, *args), (path, new, args)
-    shutil.rmtree(root)
+            target.write_bytes(raw.replace(old, new, 1))
+    elif kind == "undo" and path in originals:
+        target.write_bytes(originals[path])
+    elif kind == "delete":
+        target.unlink(missing_ok=True)
+    elif kind == "add":
+        source, old, new = ADDED[path]
+        if (root / source).exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes((root / source).read_bytes().replace(old, new))
+    changed_time(target, before)
+
+
+@settings(max_examples=12, deadline=None)
+@given(history=st.lists(st.tuples(steps, st.integers(0, len(SELECTIONS) - 1), st.sampled_from(["text", "json"])),
+                        min_size=1, max_size=6), vouched=st.booleans())
+def test_cached_and_uncached_checks_give_the_same_findings_byte_for_byte(
+        history: list[tuple[tuple[str, int], int, str]], vouched: bool) -> None:
+    """Random histories of a repository (edits keeping size and modification time, undos back to what an entry
+    already holds, deletions, new files, a new version of the tool), each step checked with the cache and without
+    it, with a random selection of rules and format. With `vouched`, the cache's clock is a minute ahead, so every
+    file's status is recorded and vouches for it (as for files last changed a minute before a check)."""
+    with tempfile.TemporaryDirectory() as directory, pytest.MonkeyPatch.context() as mp:
+        root = copy_bundled(Path(directory) / "repo")
+        if vouched:
+            ahead = time.time_ns() + 60 * 10**9
+            mp.setattr(resultcache, "_clock", lambda: ahead)
+        originals = {path: (root / path).read_bytes() for path, _, _ in EDITS}
+        try:
+            check(root)
+            for step, selection, output in history:
+                take(root, step, originals, mp)
+                args = [*SELECTIONS[selection], "--format", output]
+                assert check(root, *args) == uncached(root, *args), (step, args)
+        finally:
+            resultcache._stamp.cache_clear()
 
 
 @pytest.fixture()

@@ -58,6 +58,11 @@ FileStatus = tuple[int, str, int]
 Shard = tuple[dict[str, Record], dict[str, str]]  # entries by key; "size mtime ctime inode key" by path
 
 
+def _clock() -> int:
+    """Now, in nanoseconds since the epoch, as file times are kept."""
+    return time.time_ns()
+
+
 def disabled_by_environment() -> bool:
     """Whether SKILLREPO_NO_CACHE asks every command to run without the cache."""
     return os.environ.get(NO_CACHE_ENV, "") not in ("", "0")
@@ -79,7 +84,7 @@ class ResultCache:
         # index keeps it. Kept only for a file whose last change (ctime) was over a second before the check began,
         # so a change in the same clock tick as the reading, which could leave the status as it was, is read.
         self.paths: dict[str, str] = {}
-        self.since_ns = time.time_ns() - 1_000_000_000
+        self.since_ns = _clock() - 1_000_000_000
         self.alike: dict[tuple[Any, ...], dict[str, Any]] = {}  # derived results that are all 0 or ""
         self.stale: set[str] = set()  # shards holding entries no file has now, once every file is read
 
