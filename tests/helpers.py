@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import atexit
 import fcntl
 import io
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import zipfile
 from collections.abc import Iterator
@@ -67,6 +69,35 @@ def init_git(repo: Path) -> Path:
     git(repo, "add", "-A")
     git(repo, "commit", "--quiet", "-m", "Initial framework")
     return repo
+
+
+_COMMITTED: dict[bool, Path] = {}
+
+
+def committed_copy(dest: Path, with_hooks: bool = False) -> Path:
+    """What `init_git(copy_bundled(dest, with_hooks))` makes, copied from one such repository made once per test
+    session (its objects packed: a few files to copy, not one per object) instead of four git runs and a loose
+    object per file; the copied index is refreshed, so git and the tools see it as a fresh commit's."""
+    if with_hooks not in _COMMITTED:
+        holder = tempfile.TemporaryDirectory(prefix="committed-bundled-")
+        atexit.register(holder.cleanup)
+        template = init_git(copy_bundled(Path(holder.name) / "repo", with_hooks=with_hooks))
+        _COMMITTED[with_hooks] = packed(template)
+    return copy_repository(_COMMITTED[with_hooks], dest)
+
+
+def packed(repo: Path) -> Path:
+    """`repo` with its objects in one pack: a repository that is copied many times, a few files each time."""
+    git(repo, "repack", "-a", "-d", "-q")
+    return repo
+
+
+def copy_repository(source: Path, dest: Path) -> Path:
+    """A copy of the git repository `source` (work tree and .git) at `dest`, its index refreshed for the copied
+    files (their inodes and change times are new), as a checkout made there would have it."""
+    shutil.copytree(source, dest, symlinks=True, dirs_exist_ok=True)
+    git(dest, "update-index", "-q", "--refresh")
+    return dest
 
 
 def reaccept(root: Path, *cr_ids: str, commit: bool = False, env: dict[str, str] | None = None) -> None:

@@ -13,7 +13,16 @@ from pathlib import Path
 
 import openpyxl  # type: ignore[import-untyped]
 import pytest
-from helpers import ROOT, copy_bundled, git, init_git, run_in_process, wait_for_clock_to_pass, write_files
+from helpers import (
+    ROOT,
+    committed_copy,
+    copy_bundled,
+    git,
+    init_git,
+    run_in_process,
+    wait_for_clock_to_pass,
+    write_files,
+)
 from jsonschema import Draft202012Validator
 from skillrepo.checker import check_repository
 from skillrepo.domain import ATTRIBUTE_TYPES
@@ -33,7 +42,7 @@ def release(repo: Path, version: str, *extra: str, env: dict[str, str] | None = 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    repo = init_git(copy_bundled(tmp_path_factory.mktemp("release") / "repo"))
+    repo = committed_copy(tmp_path_factory.mktemp("release") / "repo")
     return release(repo, "1.0.0")
 
 
@@ -347,7 +356,7 @@ def test_a_release_is_recorded_and_a_version_is_released_once(git_root: Path, tm
 
 
 def test_the_release_tag_carries_the_changelog_verbatim(tmp_path: Path) -> None:
-    root = init_git(copy_bundled(tmp_path / "repo"))
+    root = committed_copy(tmp_path / "repo")
     result = run_in_process("release", "1.0.0", "--tag", "--out", "dist", cwd=root)
     assert result.returncode == 0, result.stdout + result.stderr
     message = git(root, "for-each-ref", "--format=%(contents)", "refs/tags/v1.0.0").stdout

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import copy_bundled, held_like_a_running_command, init_git, run_cli, run_in_process, write_files
+from helpers import committed_copy, held_like_a_running_command, run_cli, run_in_process, write_files
 from skillrepo import releasedir, staging
 from skillrepo.main import main
 from test_durability import kill_command, run_to_pause, start_stepped, wait_for
@@ -45,7 +45,7 @@ def everything(top: Path) -> dict[str, tuple[int, bytes]]:
 @pytest.fixture
 def drafted(tmp_path: Path) -> Path:
     """A committed copy of the bundled repository, with an uncommitted draft CR beside it."""
-    root = init_git(copy_bundled(tmp_path / "repo"))
+    root = committed_copy(tmp_path / "repo")
     write_files(root, {"changes/CR-1500/manifest.yaml": NEW_CR})
     return root
 
@@ -87,10 +87,10 @@ def test_a_release_is_never_written_into_the_repositorys_data_or_tooling(drafted
 
 
 def test_a_release_never_replaces_the_repository_or_a_directory_holding_it(tmp_path: Path) -> None:
-    root = init_git(copy_bundled(tmp_path / "work" / "1.0.0"))
+    root = committed_copy(tmp_path / "work" / "1.0.0")
     assert refused(root, "1.0.0", "--out", "..") == (
         f"error: --out ..: {root} would replace the repository itself; give another --out, e.g. dist\n")
-    inner = init_git(copy_bundled(tmp_path / "2.0.0" / "repo"))
+    inner = committed_copy(tmp_path / "2.0.0" / "repo")
     assert refused(inner, "2.0.0", "--out", str(tmp_path)) == (
         f"error: --out {tmp_path}: {tmp_path / '2.0.0'} would replace the repository itself; give another --out, "
         "e.g. dist\n")
