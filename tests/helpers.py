@@ -202,20 +202,27 @@ def wait_for_clock_to_pass(step: float, hang_guard: float = 60.0) -> None:
         time.sleep(0.05)
 
 
-def run_in_process(*args: str, cwd: Path, input: str | None = None) -> subprocess.CompletedProcess[str]:
-    """Run `skillrepo ARGS` in this process, in `cwd`, as run_cli does in a new one: for tests where the real
-    process (its exit, signals, limits) is not the point, without the cost of starting Python again."""
+def run_in_process(*args: str, cwd: Path, input: str | None = None,
+                   env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run `skillrepo ARGS` in this process, in `cwd` (and with `env` as the whole environment, if given), as
+    run_cli does in a new one: for tests where the real process (its exit, signals, limits) is not the point,
+    without the cost of starting Python again."""
     from skillrepo.main import main
 
     buffers = [io.BytesIO(), io.BytesIO()]
     streams = [io.TextIOWrapper(b, encoding="utf-8", newline="") for b in buffers]
     stdin = io.TextIOWrapper(io.BytesIO((input or "").encode()), encoding="utf-8")
-    saved, here = (sys.stdin, sys.stdout, sys.stderr), Path.cwd()
+    saved, here, environment = (sys.stdin, sys.stdout, sys.stderr), Path.cwd(), dict(os.environ)
     sys.stdin, sys.stdout, sys.stderr = stdin, *streams
     try:
         os.chdir(cwd)
+        if env is not None:
+            os.environ.clear()
+            os.environ.update(env)
         code = main(list(args))
     finally:
+        os.environ.clear()
+        os.environ.update(environment)
         os.chdir(here)
         sys.stdin, sys.stdout, sys.stderr = saved
     for stream in streams:

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import committed_copy, git, git_env
+from helpers import committed_copy, git, git_env, run_in_process
 
 pytestmark = pytest.mark.slow
 
@@ -24,8 +24,10 @@ class Person:
         self.root, self.env = root, env
 
     def skillrepo(self, *args: str, expect: int = 0) -> str:
-        result = subprocess.run([sys.executable, "-m", "skillrepo", *args], cwd=self.root, env=self.env, text=True,
-                                capture_output=True)
+        # In this process (main(argv), this person's environment and directory): the commands' own runs as
+        # processes are tested elsewhere; what this story needs real are git and the hooks, which start the
+        # installed `skillrepo` as processes at every commit.
+        result = run_in_process(*args, cwd=self.root, env=self.env)
         assert result.returncode == expect, f"skillrepo {' '.join(args)}:\n{result.stdout}{result.stderr}"
         return result.stdout
 
