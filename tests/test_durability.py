@@ -1,5 +1,8 @@
 """Nothing lost: a failure at any write, or a real process killed half way, leaves the repository as it
-was or fully changed; two writers never interleave."""
+was or fully changed; two writers never interleave.
+
+The processes whose kill, pause, lock or read-only mount is the point are real; the commands run beside or after
+them (the check that undoes a killed write, a writer refused while one is paused, the readers) run in-process."""
 
 from __future__ import annotations
 
@@ -18,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import copy_bundled, git, held_like_a_running_command, init_git, reaccept, run_cli
+from helpers import copy_bundled, git, held_like_a_running_command, init_git, reaccept, run_cli, run_in_process
 from skillrepo import writing
 from skillrepo.main import main
 
@@ -152,7 +155,7 @@ def test_a_killed_apply_is_undone_by_the_next_command(tmp_path: Path) -> None:
     kill_command(process)
     assert (root / writing.JOURNAL).exists()
     assert visible(tree(root)) != visible(before)  # half written
-    result = run_cli("check", cwd=root)
+    result = run_in_process("check", cwd=root)
     assert result.stderr == ("note: undid an interrupted write of 6 file(s); the repository is as it was "
                              "before it\n")
     assert result.returncode == 0, result.stdout
@@ -167,7 +170,7 @@ def test_a_write_killed_after_its_commit_point_is_finished(tmp_path: Path) -> No
     target.write_text(target.read_text().replace("routine", "regular"))
     writing._write_journal(root, [{"target": "framework/skills/ITOP/level-1.yaml", "tmp": None,
                                    "backup": "framework/skills/ITOP/.level-1.yaml.1.old"}], committed=True)
-    result = run_cli("check", cwd=root)
+    result = run_in_process("check", cwd=root)
     assert result.stderr == "note: finished an interrupted write of 1 file(s)\n"
     assert "regular" in target.read_text() and not backup.exists() and not (root / ".skillrepo").exists()
 
@@ -177,17 +180,17 @@ def test_a_second_writer_is_refused_while_the_first_writes(tmp_path: Path) -> No
     process = start_stepped(["apply", "CR-1434"], root)
     assert run_to_pause(process, 1)  # holds the lock, its journal written, until told to go on
     assert (root / writing.JOURNAL).exists()
-    second = run_cli("revert", "CR-1431", cwd=root)
+    second = run_in_process("revert", "CR-1431", cwd=root)
     assert second.returncode == 1
     assert second.stderr == (f"error: skillrepo apply CR-1434 (process {process.pid}) is writing to this "
                              "repository; wait until it finishes, then run this again\n")
-    reader = run_cli("status", cwd=root)  # readers are not refused
+    reader = run_in_process("status", cwd=root)  # readers are not refused
     assert reader.returncode == 0
     out, err = process.communicate(timeout=120)  # its stdin ends: every pause left goes on at once
     assert process.returncode == 0, err
     assert out.startswith(b"applied CR-1434")
     assert not (root / ".skillrepo").exists()
-    assert run_cli("revert", "CR-1431", cwd=root).returncode == 0
+    assert run_in_process("revert", "CR-1431", cwd=root).returncode == 0
 
 
 INIT_TARGETS = {"new": "a/new", "empty": "empty", "cwd": "."}
@@ -212,7 +215,7 @@ def _whole_or_as_it_was(target: Path) -> bool:
     """True if `target` is a whole new repository, False if it is absent or empty; fails otherwise."""
     if not target.exists() or not any(target.iterdir()):
         return False
-    assert run_cli("check", cwd=target).returncode == 0
+    assert run_in_process("check", cwd=target).returncode == 0
     assert (target / ".git").is_dir() and (target / "framework/framework.yaml").is_file()
     return True
 
@@ -309,12 +312,12 @@ def test_a_release_is_refused_while_a_writer_is_half_way(tmp_path: Path) -> None
     refusal = (f"error: skillrepo apply CR-1434 (process {process.pid}) is writing to this repository; wait until "
                "it finishes, then run this again\n")
     for args in (["release", "1.0.0", "--out", str(tmp_path / "out")], ["changelog"]):
-        during = run_cli(*args, cwd=root)
+        during = run_in_process(*args, cwd=root)
         assert (during.returncode, during.stdout, during.stderr) == (1, "", refusal), args
     assert not (tmp_path / "out").exists()  # nothing published from a half-written repository
     out, err = process.communicate(timeout=120)  # its stdin ends: every pause left goes on at once
     assert process.returncode == 0, err
-    after = run_cli("release", "1.0.0", "--out", str(tmp_path / "out"), cwd=root)
+    after = run_in_process("release", "1.0.0", "--out", str(tmp_path / "out"), cwd=root)
     assert after.returncode == 0, after.stderr
     assert not (root / ".skillrepo").exists()
 
@@ -343,12 +346,12 @@ def test_readers_make_nothing_on_disk(tmp_path: Path) -> None:
     before = tree(root)
     for args in (["check"], ["preview", "CR-1434"], ["status"], ["verify"], ["history", "ITOP", "5"],
                  ["blame", "ITOP", "4"]):
-        assert run_cli(*args, cwd=root).returncode in (0, 1), args
+        assert run_in_process(*args, cwd=root).returncode in (0, 1), args
         assert tree(root) == before, args
     (root / ".skillrepo/lock").unlink()
     (root / ".skillrepo").rmdir()
     for args in (["check"], ["preview", "CR-1434"], ["status"], ["verify"]):
-        assert run_cli(*args, cwd=root).returncode in (0, 1), args
+        assert run_in_process(*args, cwd=root).returncode in (0, 1), args
         assert not (root / ".skillrepo").exists(), args
 
 
