@@ -34,8 +34,14 @@ RELEASE_FILES = ["CHANGELOG.md", "SHA256SUMS", "attributes.csv", "case.json", "c
 
 
 def release(repo: Path, version: str, *extra: str, env: dict[str, str] | None = None) -> Path:
-    result = subprocess.run([sys.executable, "-m", "skillrepo", "release", version, "--out", "dist", *extra],
-                            cwd=repo, text=True, capture_output=True, env={**os.environ, **(env or {})})
+    """`skillrepo release VERSION --out dist`: in-process, or with `env` (a time zone, a clock) in a process of its
+    own, as a machine set so starts it."""
+    args = ("release", version, "--out", "dist", *extra)
+    if env is None:
+        result = run_in_process(*args, cwd=repo)
+    else:
+        result = subprocess.run([sys.executable, "-m", "skillrepo", *args], cwd=repo, text=True, capture_output=True,
+                                env={**os.environ, **env})
     assert result.returncode == 0, result.stdout + result.stderr
     return repo / "dist" / version
 
@@ -243,7 +249,7 @@ def test_spreadsheets_cannot_run_formulas(tmp_path: Path) -> None:
     guidance = check_repository(repo)[0].framework.skills["ASUP"].guidance
     write_files(repo, {"changes/CR-1500/manifest.yaml": FORMULA_CR.format(old=json.dumps(guidance))})
     init_git(repo)
-    subprocess.run([sys.executable, "-m", "skillrepo", "apply", "CR-1500"], cwd=repo, check=True, capture_output=True)
+    assert run_in_process("apply", "CR-1500", cwd=repo).returncode == 0
     out = release(repo, "1.0.0")
     rows = list(csv.reader(io.StringIO((out / "skills.csv").read_text(encoding="utf-8-sig"))))
     header = rows[0]

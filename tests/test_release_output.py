@@ -136,13 +136,13 @@ def test_out_that_cannot_be_written_gives_one_line(drafted: Path, monkeypatch: p
 def test_an_existing_directory_that_is_not_a_release_is_never_replaced(drafted: Path) -> None:
     mine = drafted / "dist" / "1.0.0"
     write_files(mine, {"notes.md": "my notes\n"})
-    result = run_cli("release", "1.0.0", cwd=drafted)
+    result = run_in_process("release", "1.0.0", cwd=drafted)
     assert result.returncode == 1
     assert result.stderr == (f"error: {mine} exists and is not a release built by skillrepo (it has no "
                              ".skillrepo-release); move it away or give another --out\n")
     assert files(drafted / "dist") == {"1.0.0/notes.md": b"my notes\n"}
     mine.joinpath("notes.md").unlink()  # an empty directory holds nothing to lose
-    assert run_cli("release", "1.0.0", cwd=drafted).returncode == 0
+    assert run_in_process("release", "1.0.0", cwd=drafted).returncode == 0
     assert releasedir.is_release(mine)
 
 
@@ -216,7 +216,7 @@ def _limit_file_size() -> None:
 
 
 def test_a_full_disk_during_a_release_leaves_the_old_release_and_says_so_in_one_line(drafted: Path) -> None:
-    assert run_cli("release", "1.0.0", cwd=drafted).returncode == 0
+    assert run_in_process("release", "1.0.0", cwd=drafted).returncode == 0
     before = everything(drafted)
     result = subprocess.run([sys.executable, "-m", "skillrepo", "release", "1.0.0", "--force"], cwd=drafted,
                             text=True, capture_output=True, preexec_fn=_limit_file_size,
@@ -249,7 +249,7 @@ def test_a_release_that_cannot_replace_the_old_one_leaves_it_and_says_so(
 
 
 def test_a_killed_release_leaves_the_old_release_or_the_new_one_whole(drafted: Path) -> None:
-    assert run_cli("release", "1.0.0", cwd=drafted).returncode == 0
+    assert run_in_process("release", "1.0.0", cwd=drafted).returncode == 0
     old = files(drafted / "dist/1.0.0")
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1800000000"}
     outcomes = []
@@ -268,8 +268,7 @@ def test_a_killed_release_leaves_the_old_release_or_the_new_one_whole(drafted: P
             break
     assert outcomes[0] == "old" and outcomes[-1] == "new", outcomes
     new = files(drafted / "dist/1.0.0")
-    again = subprocess.run([sys.executable, "-m", "skillrepo", "release", "1.0.0", "--force"], cwd=drafted, text=True,
-                           capture_output=True, env={**os.environ, "SOURCE_DATE_EPOCH": "1800000000"})
+    again = run_in_process("release", "1.0.0", "--force", cwd=drafted, env=env)
     assert again.returncode == 0, again.stderr
     assert files(drafted / "dist/1.0.0") == new  # the same commit, the same bytes
     assert sorted(os.listdir(drafted / "dist")) == ["1.0.0"]  # whatever the killed releases left, this one removed
