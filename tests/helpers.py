@@ -32,6 +32,43 @@ def copy_bundled(dest: Path, with_hooks: bool = False) -> Path:
     return dest
 
 
+_PRISTINE: list[tuple[Path, dict[str, int]]] = []
+
+
+def linked_bundled(dest: Path) -> Path:
+    """A tree like copy_bundled's at `dest` whose files are hard links to one copy of the bundled data made per test
+    session: its directories are made, none of its files (making a file is most of a copy's cost). For tests that
+    only read it, or change files through own_file first; links_untouched(dest) says no shared file changed."""
+    if not _PRISTINE:
+        holder = tempfile.TemporaryDirectory(prefix="bundled-")
+        atexit.register(holder.cleanup)
+        pristine = copy_bundled(Path(holder.name))
+        _PRISTINE.append((pristine, {p.relative_to(pristine).as_posix(): p.stat().st_mtime_ns
+                                     for p in pristine.rglob("*") if p.is_file()}))
+    pristine = _PRISTINE[0][0]
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in DATA_DIRS:
+        shutil.copytree(pristine / name, dest / name, copy_function=os.link)
+    return dest
+
+
+def own_file(path: Path) -> None:
+    """Make a hard-linked file of linked_bundled's this tree's own copy (mode and times kept), so that writing to
+    it changes no other tree."""
+    if not path.is_symlink() and path.is_file() and path.stat().st_nlink > 1:
+        private = path.with_name(f".{path.name}.own")
+        shutil.copy2(path, private)
+        os.replace(private, path)
+
+
+def links_untouched(root: Path) -> bool:
+    """Whether every file of `root` still shared with linked_bundled's copy has that copy's modification time:
+    nothing wrote to a shared file."""
+    recorded = _PRISTINE[0][1]
+    return all(p.stat().st_mtime_ns == recorded[p.relative_to(root).as_posix()]
+               for p in root.rglob("*") if not p.is_symlink() and p.is_file() and p.stat().st_nlink > 1)
+
+
 def write_files(root: Path, files: dict[str, str | bytes]) -> None:
     """Write files (text as UTF-8, bytes as they are) relative to `root`."""
     for rel, content in files.items():
