@@ -6,6 +6,7 @@ them (the check that undoes a killed write, a writer refused while one is paused
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import fcntl
 import os
@@ -21,7 +22,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import copy_bundled, git, held_like_a_running_command, init_git, reaccept, run_cli, run_in_process
+from helpers import (
+    copy_bundled,
+    copy_repository,
+    git,
+    held_like_a_running_command,
+    init_git,
+    packed,
+    reaccept,
+    run_cli,
+    run_in_process,
+)
 from skillrepo import writing
 from skillrepo.main import main
 
@@ -36,12 +47,23 @@ def visible(files: dict[str, bytes]) -> dict[str, bytes]:
     return {path: data for path, data in files.items() if not any(part.startswith(".") for part in path.split("/"))}
 
 
-def prepared(tmp_path: Path) -> Path:
-    """A repository where applying CR-1434 writes six files (four levels, the manifest and changes/log.yaml)."""
-    root = copy_bundled(tmp_path / "repo")
-    assert main(["--repo", str(root), "revert", "CR-1434"]) == 0
-    reaccept(root, "CR-1434")
-    return root
+_PREPARED: dict[bool, Path] = {}
+
+
+def prepared(tmp_path: Path, committed: bool = False) -> Path:
+    """A repository where applying CR-1434 writes six files (four levels, the manifest and changes/log.yaml), at
+    tmp_path/repo, and a git repository with all of it committed if `committed`: a copy of one made so once per
+    session (the revert and the commit are the same each time)."""
+    if committed not in _PREPARED:
+        holder = tempfile.TemporaryDirectory(prefix="prepared-")
+        atexit.register(holder.cleanup)
+        root = copy_bundled(Path(holder.name) / "repo")
+        assert main(["--repo", str(root), "revert", "CR-1434"]) == 0
+        reaccept(root, "CR-1434")
+        _PREPARED[committed] = packed(init_git(root)) if committed else root
+    if committed:
+        return copy_repository(_PREPARED[committed], tmp_path / "repo")
+    return Path(shutil.copytree(_PREPARED[committed], tmp_path / "repo", symlinks=True))
 
 
 def counting(real: Callable[..., Any], fail_at: int, calls: list[int]) -> Callable[..., Any]:
@@ -308,7 +330,7 @@ def test_init_removes_what_killed_inits_left_but_not_a_running_ones_staging(tmp_
 
 
 def test_a_release_is_refused_while_a_writer_is_half_way(tmp_path: Path) -> None:
-    root = init_git(prepared(tmp_path))
+    root = prepared(tmp_path, committed=True)
     process = start_stepped(["apply", "CR-1434"], root)
     assert run_to_pause(process, 1)  # holds the lock, its journal written, until told to go on
     refusal = (f"error: skillrepo apply CR-1434 (process {process.pid}) is writing to this repository; wait until "
@@ -327,7 +349,7 @@ def test_a_release_is_refused_while_a_writer_is_half_way(tmp_path: Path) -> None
 def test_publishers_share_the_lock_and_a_writer_waits_for_them(tmp_path: Path) -> None:
     from skillrepo import locking
 
-    root = init_git(prepared(tmp_path))
+    root = prepared(tmp_path, committed=True)
     with locking.shared(root, "release 1.0.0"):
         writer = run_cli("apply", "CR-1434", cwd=root)
         assert (writer.returncode, writer.stderr) == (1, f"error: skillrepo release 1.0.0 (process {os.getpid()}) is "
@@ -342,7 +364,7 @@ def test_publishers_share_the_lock_and_a_writer_waits_for_them(tmp_path: Path) -
 
 
 def test_readers_make_nothing_on_disk(tmp_path: Path) -> None:
-    root = init_git(prepared(tmp_path))
+    root = prepared(tmp_path, committed=True)
     (root / ".skillrepo").mkdir()
     (root / ".skillrepo/lock").write_text("skillrepo apply (process 1) is writing to this repository")
     before = tree(root)
@@ -376,7 +398,7 @@ def read_only_mounts() -> bool:
 
 @pytest.mark.skipif(not read_only_mounts(), reason="no read-only bind mount in a user namespace here")
 def test_a_read_only_checkout_is_read_without_writing(tmp_path: Path) -> None:
-    root = init_git(prepared(tmp_path))
+    root = prepared(tmp_path, committed=True)
     for args in (["check"], ["preview", "CR-1434"], ["status"], ["verify"], ["changelog"]):
         result = run_read_only(root, *args)
         assert result.returncode in (0, 1) and result.stderr == "", (args, result.stderr)
