@@ -50,6 +50,15 @@ def drafted(tmp_path: Path) -> Path:
     return root
 
 
+@pytest.fixture(scope="module")
+def drafted_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`drafted`, made once for the cases refused before anything is written: refused() asserts of each that
+    nothing under the repository's directory changed, so the next case finds it as it was."""
+    root = committed_copy(tmp_path_factory.mktemp("drafted") / "repo")
+    write_files(root, {"changes/CR-1500/manifest.yaml": NEW_CR})
+    return root
+
+
 def refused(root: Path, *args: str) -> str:
     """Run `release ARGS` in `root`, assert it is refused (usage) and changes nothing; its message."""
     before = everything(root.parent)
@@ -67,8 +76,8 @@ def refused(root: Path, *args: str) -> str:
     (["..", "--out", "dist"], None), (["1.0.0/x"], None), (["1.0"*40], None), ([""], None), (["1.0.0-"], None),
     (["1.0.0\n"], None), (["1.0.0 "], None),
 ])
-def test_a_version_that_is_not_a_version_is_refused(drafted: Path, args: list[str], message: str | None) -> None:
-    stderr = refused(drafted, *args)
+def test_a_version_that_is_not_a_version_is_refused(drafted_once: Path, args: list[str], message: str | None) -> None:
+    stderr = refused(drafted_once, *args)
     if message is not None:
         assert stderr == message
     else:
@@ -80,9 +89,10 @@ def test_a_version_that_is_not_a_version_is_refused(drafted: Path, args: list[st
     (".github/x", ".github"), ("scripts", "scripts"), ("tests", "tests"), ("docs", "docs"), ("benchmarks", "benchmarks"),
     (".skillrepo", ".skillrepo"),
 ])
-def test_a_release_is_never_written_into_the_repositorys_data_or_tooling(drafted: Path, out: str, place: str) -> None:
-    stderr = refused(drafted, "1.0.0", "--out", out)
-    assert stderr == (f"error: --out {out}: {drafted / out / '1.0.0'} would be inside the repository's {place}/, "
+def test_a_release_is_never_written_into_the_repositorys_data_or_tooling(drafted_once: Path, out: str,
+                                                                         place: str) -> None:
+    stderr = refused(drafted_once, "1.0.0", "--out", out)
+    assert stderr == (f"error: --out {out}: {drafted_once / out / '1.0.0'} would be inside the repository's {place}/, "
                       "which a release never writes to; give another --out, e.g. dist\n")
 
 
