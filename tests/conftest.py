@@ -13,7 +13,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from helpers import ROOT, copy_bundled, init_git  # noqa: E402
+from helpers import ROOT, committed_copy  # noqa: E402
 from skillrepo.checker import check_repository  # noqa: E402
 from skillrepo.model import Framework, Repository  # noqa: E402
 
@@ -46,4 +46,4 @@ def bundled(bundled_repository: Repository) -> Framework:
 
 @pytest.fixture()
 def git_root(tmp_path: Path) -> Path:
-    return init_git(copy_bundled(tmp_path / "repo"))
+    return committed_copy(tmp_path / "repo")

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import atexit
 import fcntl
 import io
 import os
 import shutil
+import struct
 import subprocess
 import sys
+import tempfile
 import time
 import zipfile
 from collections.abc import Iterator
@@ -27,6 +30,43 @@ def copy_bundled(dest: Path, with_hooks: bool = False) -> Path:
     if with_hooks:
         shutil.copy(ROOT / ".pre-commit-config.yaml", dest / ".pre-commit-config.yaml")
     return dest
+
+
+_PRISTINE: list[tuple[Path, dict[str, int]]] = []
+
+
+def linked_bundled(dest: Path) -> Path:
+    """A tree like copy_bundled's at `dest` whose files are hard links to one copy of the bundled data made per test
+    session: its directories are made, none of its files (making a file is most of a copy's cost). For tests that
+    only read it, or change files through own_file first; links_untouched(dest) says no shared file changed."""
+    if not _PRISTINE:
+        holder = tempfile.TemporaryDirectory(prefix="bundled-")
+        atexit.register(holder.cleanup)
+        pristine = copy_bundled(Path(holder.name))
+        _PRISTINE.append((pristine, {p.relative_to(pristine).as_posix(): p.stat().st_mtime_ns
+                                     for p in pristine.rglob("*") if p.is_file()}))
+    pristine = _PRISTINE[0][0]
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in DATA_DIRS:
+        shutil.copytree(pristine / name, dest / name, copy_function=os.link)
+    return dest
+
+
+def own_file(path: Path) -> None:
+    """Make a hard-linked file of linked_bundled's this tree's own copy (mode and times kept), so that writing to
+    it changes no other tree."""
+    if not path.is_symlink() and path.is_file() and path.stat().st_nlink > 1:
+        private = path.with_name(f".{path.name}.own")
+        shutil.copy2(path, private)
+        os.replace(private, path)
+
+
+def links_untouched(root: Path) -> bool:
+    """Whether every file of `root` still shared with linked_bundled's copy has that copy's modification time:
+    nothing wrote to a shared file."""
+    recorded = _PRISTINE[0][1]
+    return all(p.stat().st_mtime_ns == recorded[p.relative_to(root).as_posix()]
+               for p in root.rglob("*") if not p.is_symlink() and p.is_file() and p.stat().st_nlink > 1)
 
 
 def write_files(root: Path, files: dict[str, str | bytes]) -> None:
@@ -69,6 +109,35 @@ def init_git(repo: Path) -> Path:
     return repo
 
 
+_COMMITTED: dict[bool, Path] = {}
+
+
+def committed_copy(dest: Path, with_hooks: bool = False) -> Path:
+    """What `init_git(copy_bundled(dest, with_hooks))` makes, copied from one such repository made once per test
+    session (its objects packed: a few files to copy, not one per object) instead of four git runs and a loose
+    object per file; the copied index is refreshed, so git and the tools see it as a fresh commit's."""
+    if with_hooks not in _COMMITTED:
+        holder = tempfile.TemporaryDirectory(prefix="committed-bundled-")
+        atexit.register(holder.cleanup)
+        template = init_git(copy_bundled(Path(holder.name) / "repo", with_hooks=with_hooks))
+        _COMMITTED[with_hooks] = packed(template)
+    return copy_repository(_COMMITTED[with_hooks], dest)
+
+
+def packed(repo: Path) -> Path:
+    """`repo` with its objects in one pack: a repository that is copied many times, a few files each time."""
+    git(repo, "repack", "-a", "-d", "-q")
+    return repo
+
+
+def copy_repository(source: Path, dest: Path) -> Path:
+    """A copy of the git repository `source` (work tree and .git) at `dest`, its index refreshed for the copied
+    files (their inodes and change times are new), as a checkout made there would have it."""
+    shutil.copytree(source, dest, symlinks=True, dirs_exist_ok=True)
+    git(dest, "update-index", "-q", "--refresh")
+    return dest
+
+
 def reaccept(root: Path, *cr_ids: str, commit: bool = False, env: dict[str, str] | None = None) -> None:
     """A maintainer's decision to apply reverted change requests again: `status: reverted` back to `accepted`,
     committed on its own when `commit` (`apply --commit` takes a manifest with no changes of its own)."""
@@ -98,7 +167,8 @@ def write_raw_xlsx(path: Path, sheet: bytes | str, styles: bytes | str | None = 
                    entries: int = 0) -> Path:
     """A one-sheet workbook ("Skills") with the given sheet XML; default styles and shared strings unless given;
     extra `parts` and `entries` empty entries added to the archive as they are."""
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("[Content_Types].xml", (
             '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
             '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
@@ -127,9 +197,37 @@ def write_raw_xlsx(path: Path, sheet: bytes | str, styles: bytes | str | None = 
         z.writestr("xl/worksheets/sheet1.xml", sheet)
         for name, data in (parts or {}).items():
             z.writestr(name, data)
-        for n in range(entries):  # stored, with a fixed date: the fastest entries zipfile writes
-            z.writestr(zipfile.ZipInfo(f"x/{n}", (1980, 1, 1, 0, 0, 0)), b"")
+    path.write_bytes(with_empty_entries(archive.getvalue(), entries))
     return path
+
+
+_LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")
+_CENTRAL_HEADER = struct.Struct("<4s4B4HL2L5H2L")
+_DOS_1980_01_01 = 1 << 5 | 1  # the date field of 1980-01-01; its time field is 0
+
+
+def with_empty_entries(archive: bytes, count: int) -> bytes:
+    """`archive` (as zipfile writes it: no comment, under 65,536 entries) with `count` empty entries x/0, x/1, ...
+    added, byte for byte as `writestr(ZipInfo(name, (1980, 1, 1, 0, 0, 0)), b"")` adds them (stored, mode 600,
+    no extra field), Zip64 end records included past 65,535 entries; without zipfile's seeks and rewrites of every entry's
+    header, which made 300,000 entries take seconds."""
+    if count == 0:
+        return archive
+    _, _, _, entries, _, size, offset, _ = struct.unpack("<4s4H2LH", archive[-22:])
+    local, central, at = [], [], offset
+    for n in range(count):
+        name = f"x/{n}".encode()
+        local.append(_LOCAL_HEADER.pack(b"PK\x03\x04", 20, 0, 0, 0, 0, _DOS_1980_01_01, 0, 0, 0, len(name), 0) + name)
+        central.append(_CENTRAL_HEADER.pack(b"PK\x01\x02", 20, 0 if sys.platform == "win32" else 3, 20, 0, 0, 0, 0,
+                                            _DOS_1980_01_01, 0, 0, 0, len(name), 0, 0, 0, 0, 0o600 << 16, at) + name)
+        at += len(local[-1])
+    directory = archive[offset:offset + size] + b"".join(central)
+    total, end = entries + count, b""
+    if total > 0xFFFF:
+        end = struct.pack("<4sQ2H2L4Q", b"PK\x06\x06", 44, 45, 45, 0, 0, total, total, len(directory), at)
+        end += struct.pack("<4sLQL", b"PK\x06\x07", 0, at + len(directory), 1)
+    end += struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, min(total, 0xFFFF), min(total, 0xFFFF), len(directory), at, 0)
+    return archive[:offset] + b"".join(local) + directory + end
 
 
 def wait_for_clock_to_pass(step: float, hang_guard: float = 60.0) -> None:
@@ -141,20 +239,27 @@ def wait_for_clock_to_pass(step: float, hang_guard: float = 60.0) -> None:
         time.sleep(0.05)
 
 
-def run_in_process(*args: str, cwd: Path, input: str | None = None) -> subprocess.CompletedProcess[str]:
-    """Run `skillrepo ARGS` in this process, in `cwd`, as run_cli does in a new one: for tests where the real
-    process (its exit, signals, limits) is not the point, without the cost of starting Python again."""
+def run_in_process(*args: str, cwd: Path, input: str | None = None,
+                   env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run `skillrepo ARGS` in this process, in `cwd` (and with `env` as the whole environment, if given), as
+    run_cli does in a new one: for tests where the real process (its exit, signals, limits) is not the point,
+    without the cost of starting Python again."""
     from skillrepo.main import main
 
     buffers = [io.BytesIO(), io.BytesIO()]
     streams = [io.TextIOWrapper(b, encoding="utf-8", newline="") for b in buffers]
     stdin = io.TextIOWrapper(io.BytesIO((input or "").encode()), encoding="utf-8")
-    saved, here = (sys.stdin, sys.stdout, sys.stderr), Path.cwd()
+    saved, here, environment = (sys.stdin, sys.stdout, sys.stderr), Path.cwd(), dict(os.environ)
     sys.stdin, sys.stdout, sys.stderr = stdin, *streams
     try:
         os.chdir(cwd)
+        if env is not None:
+            os.environ.clear()
+            os.environ.update(env)
         code = main(list(args))
     finally:
+        os.environ.clear()
+        os.environ.update(environment)
         os.chdir(here)
         sys.stdin, sys.stdout, sys.stderr = saved
     for stream in streams:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import copy_bundled, git, init_git, run_in_process, write_files
+from helpers import committed_copy, git, run_in_process, write_files
 from skillrepo.checker import check_repository
 from skillrepo.engine import PreconditionError, apply, invert
 from test_engine import BUNDLED
@@ -97,7 +97,7 @@ def _cli(root: Path, *args: str) -> tuple[int, str]:
 
 
 def test_a_change_request_on_attributes_previews_applies_verifies_and_reverts(tmp_path: Path) -> None:
-    root = init_git(copy_bundled(tmp_path / "repo"))
+    root = committed_copy(tmp_path / "repo")
     before = {p: (root / p).read_bytes() for p in ("framework/attributes/AUTO/level-3.yaml",)}
     write_files(root, {"changes/CR-1500/manifest.yaml": CR})
     git(root, "add", "-A")

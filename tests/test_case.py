@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import copy_bundled, git, init_git, run_in_process, write_files
+from helpers import committed_copy, git, run_in_process, write_files
 from jsonschema import Draft7Validator, FormatChecker
 from skillrepo.engine import apply
 from skillrepo.exports import case
@@ -34,7 +34,7 @@ def release(repo: Path, version: str, epoch: str, monkeypatch: pytest.MonkeyPatc
 
 @pytest.fixture(scope="module")
 def package(tmp_path_factory: pytest.TempPathFactory) -> Package:
-    repo = init_git(copy_bundled(tmp_path_factory.mktemp("case") / "repo"))
+    repo = committed_copy(tmp_path_factory.mktemp("case") / "repo")
     with pytest.MonkeyPatch.context() as monkeypatch:
         return release(repo, "1.0.0", DAY_1, monkeypatch)
 
@@ -53,7 +53,7 @@ def test_case_json_is_valid_case_1_1_with_formats_checked(package: Package) -> N
 
 
 def test_with_a_base_url_each_item_uri_is_its_page_on_the_site(tmp_path: Path) -> None:
-    repo = init_git(copy_bundled(tmp_path / "repo"))
+    repo = committed_copy(tmp_path / "repo")
     base = "https://skills.example.org/framework/1.0.0/"
     result = run_in_process("release", "1.0.0", "--out", "dist", "--base-url", base, cwd=repo)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 import yaml
-from helpers import copy_bundled, git, init_git, write_files
+from helpers import git, init_git, linked_bundled, links_untouched, own_file, write_files
 from skillrepo.checker import check_repository
 from skillrepo.rules import RULES
 
@@ -24,7 +24,10 @@ def _load(case: Path) -> dict[str, Any]:
 
 
 def apply_case(root: Path, case: dict[str, Any]) -> None:
-    """Change a repository as a case says: write, write_bytes, edit, pad, delete, symlink, git_add."""
+    """Change a repository as a case says: write, write_bytes, edit, pad, delete, symlink, git_add. Each file it
+    writes is made the tree's own first (a tree of linked_bundled's shares the others)."""
+    for rel in (*case.get("write", {}), *case.get("write_bytes", {}), *case.get("edit", {}), *case.get("pad", {})):
+        own_file(root / rel)
     write_files(root, dict(case.get("write", {})))
     write_files(root, {p: codecs.escape_decode(s.encode("utf-8"))[0] for p, s in case.get("write_bytes", {}).items()})
     for rel, edits in case.get("edit", {}).items():
@@ -59,12 +62,13 @@ def test_case_gives_exactly_its_findings(case_path: Path, tmp_path: Path, reques
     case = _load(case_path)
     if case.get("xfail"):
         request.applymarker(pytest.mark.xfail(reason=case["xfail"], strict=True))
-    root = copy_bundled(tmp_path / "repo")
+    root = linked_bundled(tmp_path / "repo")  # its files are links to one copy: a case changes its own copies
     if case.get("git"):  # the bundled repository committed first, so that HEAD is what the case changes
         init_git(root)
     apply_case(root, case)
     _, findings = check_repository(root)
     assert [f.as_text() for f in findings] == case["findings"]
+    assert links_untouched(root), "a file shared with the other cases' trees was written to"
 
 
 def test_every_rule_has_a_case() -> None:

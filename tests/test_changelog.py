@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
-from helpers import copy_bundled, git, init_git, run_in_process, write_files
+from helpers import committed_copy, git, run_in_process, write_files
 from skillrepo.exports import changelog
 from skillrepo.model import Framework
 from skillrepo.operations import Effect
@@ -53,7 +53,7 @@ def ok(*args: str, cwd: Path) -> str:
 
 @pytest.fixture(scope="module")
 def with_new_skill(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = init_git(copy_bundled(tmp_path_factory.mktemp("changelog") / "repo"))
+    root = committed_copy(tmp_path_factory.mktemp("changelog") / "repo")
     write_files(root, {"changes/CR-1500/manifest.yaml": ADD_SKILL_CR})
     git(root, "add", "-A")
     git(root, "commit", "-qm", "Propose CR-1500")

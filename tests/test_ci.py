@@ -13,7 +13,18 @@ from typing import Any
 
 import pytest
 import yaml
-from helpers import ROOT, copy_bundled, git, git_env, init_git, run_cli, run_in_process, write_files
+from helpers import (
+    ROOT,
+    copy_bundled,
+    copy_repository,
+    git,
+    git_env,
+    init_git,
+    packed,
+    run_cli,
+    run_in_process,
+    write_files,
+)
 from skillrepo.commands.authorize import maintainers, manifest_problems
 
 WORKFLOWS = ROOT / ".github" / "workflows"
@@ -187,14 +198,22 @@ def commit(contribution: Path, message: str, files: dict[str, str | bytes] | Non
     git(contribution, "commit", "--quiet", "-m", message)
 
 
-@pytest.fixture()
-def contribution(tmp_path: Path) -> Path:
-    """The bundled framework with a MAINTAINERS file on main, and a contributor's branch checked out."""
-    root = copy_bundled(tmp_path / "repo")
+@pytest.fixture(scope="module")
+def contribution_made_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled framework with a MAINTAINERS file on main, and a contributor's branch checked out; made once,
+    for `contribution` to copy (never changed itself)."""
+    root = copy_bundled(tmp_path_factory.mktemp("contribution") / "repo")
     write_files(root, {"MAINTAINERS": MAINTAINERS_FILE})
     init_git(root)
     git(root, "checkout", "--quiet", "-b", "contribution")
-    return root
+    return packed(root)
+
+
+@pytest.fixture()
+def contribution(contribution_made_once: Path, tmp_path: Path) -> Path:
+    """The bundled framework with a MAINTAINERS file on main, and a contributor's branch checked out: a copy of
+    one repository made so, for this test alone."""
+    return copy_repository(contribution_made_once, tmp_path / "repo")
 
 
 def authorize(contribution: Path, author: str, base: str = "main") -> tuple[int, str]:

@@ -1,8 +1,12 @@
 """Nothing lost: a failure at any write, or a real process killed half way, leaves the repository as it
-was or fully changed; two writers never interleave."""
+was or fully changed; two writers never interleave.
+
+The processes whose kill, pause, lock or read-only mount is the point are real; the commands run beside or after
+them (the check that undoes a killed write, a writer refused while one is paused, the readers) run in-process."""
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import fcntl
 import os
@@ -18,7 +22,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import copy_bundled, git, held_like_a_running_command, init_git, reaccept, run_cli
+from helpers import (
+    copy_bundled,
+    copy_repository,
+    git,
+    held_like_a_running_command,
+    init_git,
+    packed,
+    reaccept,
+    run_cli,
+    run_in_process,
+)
 from skillrepo import writing
 from skillrepo.main import main
 
@@ -40,12 +54,23 @@ def visible(files: dict[str, bytes]) -> dict[str, bytes]:
     return {path: data for path, data in files.items() if not any(part.startswith(".") for part in path.split("/"))}
 
 
-def prepared(tmp_path: Path) -> Path:
-    """A repository where applying CR-1434 writes six files (four levels, the manifest and changes/log.yaml)."""
-    root = copy_bundled(tmp_path / "repo")
-    assert main(["--repo", str(root), "revert", "CR-1434"]) == 0
-    reaccept(root, "CR-1434")
-    return root
+_PREPARED: dict[bool, Path] = {}
+
+
+def prepared(tmp_path: Path, committed: bool = False) -> Path:
+    """A repository where applying CR-1434 writes six files (four levels, the manifest and changes/log.yaml), at
+    tmp_path/repo, and a git repository with all of it committed if `committed`: a copy of one made so once per
+    session (the revert and the commit are the same each time)."""
+    if committed not in _PREPARED:
+        holder = tempfile.TemporaryDirectory(prefix="prepared-")
+        atexit.register(holder.cleanup)
+        root = copy_bundled(Path(holder.name) / "repo")
+        assert main(["--repo", str(root), "revert", "CR-1434"]) == 0
+        reaccept(root, "CR-1434")
+        _PREPARED[committed] = packed(init_git(root)) if committed else root
+    if committed:
+        return copy_repository(_PREPARED[committed], tmp_path / "repo")
+    return Path(shutil.copytree(_PREPARED[committed], tmp_path / "repo", symlinks=True))
 
 
 def counting(real: Callable[..., Any], fail_at: int, calls: list[int]) -> Callable[..., Any]:
@@ -159,7 +184,7 @@ def test_a_killed_apply_is_undone_by_the_next_command(tmp_path: Path) -> None:
     kill_command(process)
     assert (root / writing.JOURNAL).exists()
     assert visible(tree(root)) != visible(before)  # half written
-    result = run_cli("check", cwd=root)
+    result = run_in_process("check", cwd=root)
     assert result.stderr == ("note: undid an interrupted write of 6 file(s); the repository is as it was "
                              "before it\n")
     assert result.returncode == 0, result.stdout
@@ -174,7 +199,7 @@ def test_a_write_killed_after_its_commit_point_is_finished(tmp_path: Path) -> No
     target.write_text(target.read_text().replace("routine", "regular"))
     writing._write_journal(root, [{"target": "framework/skills/ITOP/level-1.yaml", "tmp": None,
                                    "backup": "framework/skills/ITOP/.level-1.yaml.1.old"}], committed=True)
-    result = run_cli("check", cwd=root)
+    result = run_in_process("check", cwd=root)
     assert result.stderr == "note: finished an interrupted write of 1 file(s)\n"
     assert "regular" in target.read_text() and not backup.exists()
     assert not [p for p in without_the_cache(tree(root)) if p.startswith(".skillrepo")]
@@ -185,17 +210,17 @@ def test_a_second_writer_is_refused_while_the_first_writes(tmp_path: Path) -> No
     process = start_stepped(["apply", "CR-1434"], root)
     assert run_to_pause(process, 1)  # holds the lock, its journal written, until told to go on
     assert (root / writing.JOURNAL).exists()
-    second = run_cli("revert", "CR-1431", cwd=root)
+    second = run_in_process("revert", "CR-1431", cwd=root)
     assert second.returncode == 1
     assert second.stderr == (f"error: skillrepo apply CR-1434 (process {process.pid}) is writing to this "
                              "repository; wait until it finishes, then run this again\n")
-    reader = run_cli("status", cwd=root)  # readers are not refused
+    reader = run_in_process("status", cwd=root)  # readers are not refused
     assert reader.returncode == 0
     out, err = process.communicate(timeout=120)  # its stdin ends: every pause left goes on at once
     assert process.returncode == 0, err
     assert out.startswith(b"applied CR-1434")
     assert not (root / ".skillrepo").exists()
-    assert run_cli("revert", "CR-1431", cwd=root).returncode == 0
+    assert run_in_process("revert", "CR-1431", cwd=root).returncode == 0
 
 
 INIT_TARGETS = {"new": "a/new", "empty": "empty", "cwd": "."}
@@ -220,7 +245,7 @@ def _whole_or_as_it_was(target: Path) -> bool:
     """True if `target` is a whole new repository, False if it is absent or empty; fails otherwise."""
     if not target.exists() or not any(target.iterdir()):
         return False
-    assert run_cli("check", cwd=target).returncode == 0
+    assert run_in_process("check", cwd=target).returncode == 0
     assert (target / ".git").is_dir() and (target / "framework/framework.yaml").is_file()
     return True
 
@@ -251,9 +276,11 @@ def test_init_failing_at_any_write_leaves_the_directory_as_it_was(tmp_path: Path
     code, steps = _failing_init(monkeypatch, cwd, kind, 0)
     assert code == 0 and _init_is_all_or_nothing(target, tmp_path)
     _as_it_was(target, kind)
-    # The staging writes are one loop: the first few, one in five after them, and every step of the end (the last
-    # writes and the moves into place) are each failed once; a failure anywhere leaves nothing.
-    for fail_at in sorted({*range(1, 6), *range(6, steps, 5), *range(max(1, steps - 12), steps + 1)}):
+    # The staging writes are one loop (init.run: one write_bytes per file, in the same try as the moves): the first
+    # few, one in 25 after them, and every step of the end (the last writes and the moves into place) are each
+    # failed once; a failure anywhere leaves nothing. A write in the middle of the loop fails into the same
+    # `finally: _discard(built)` as its neighbours, so sampling the middle more densely adds no path, only runs.
+    for fail_at in sorted({*range(1, 6), *range(6, steps, 25), *range(max(1, steps - 12), steps + 1)}):
         code, _ = _failing_init(monkeypatch, cwd, kind, fail_at)
         assert code != 0, f"step {fail_at} of {steps} failed, yet init said it succeeded"
         assert not _init_is_all_or_nothing(target, tmp_path), f"failing step {fail_at} still created it"
@@ -311,18 +338,18 @@ def test_init_removes_what_killed_inits_left_but_not_a_running_ones_staging(tmp_
 
 
 def test_a_release_is_refused_while_a_writer_is_half_way(tmp_path: Path) -> None:
-    root = init_git(prepared(tmp_path))
+    root = prepared(tmp_path, committed=True)
     process = start_stepped(["apply", "CR-1434"], root)
     assert run_to_pause(process, 1)  # holds the lock, its journal written, until told to go on
     refusal = (f"error: skillrepo apply CR-1434 (process {process.pid}) is writing to this repository; wait until "
                "it finishes, then run this again\n")
     for args in (["release", "1.0.0", "--out", str(tmp_path / "out")], ["changelog"]):
-        during = run_cli(*args, cwd=root)
+        during = run_in_process(*args, cwd=root)
         assert (during.returncode, during.stdout, during.stderr) == (1, "", refusal), args
     assert not (tmp_path / "out").exists()  # nothing published from a half-written repository
     out, err = process.communicate(timeout=120)  # its stdin ends: every pause left goes on at once
     assert process.returncode == 0, err
-    after = run_cli("release", "1.0.0", "--out", str(tmp_path / "out"), cwd=root)
+    after = run_in_process("release", "1.0.0", "--out", str(tmp_path / "out"), cwd=root)
     assert after.returncode == 0, after.stderr
     assert not (root / ".skillrepo").exists()
 
@@ -330,7 +357,7 @@ def test_a_release_is_refused_while_a_writer_is_half_way(tmp_path: Path) -> None
 def test_publishers_share_the_lock_and_a_writer_waits_for_them(tmp_path: Path) -> None:
     from skillrepo import locking
 
-    root = init_git(prepared(tmp_path))
+    root = prepared(tmp_path, committed=True)
     with locking.shared(root, "release 1.0.0"):
         writer = run_cli("apply", "CR-1434", cwd=root)
         assert (writer.returncode, writer.stderr) == (1, f"error: skillrepo release 1.0.0 (process {os.getpid()}) is "
@@ -345,26 +372,26 @@ def test_publishers_share_the_lock_and_a_writer_waits_for_them(tmp_path: Path) -
 
 
 def test_readers_make_nothing_on_disk(tmp_path: Path) -> None:
-    root = init_git(prepared(tmp_path))
+    root = prepared(tmp_path, committed=True)
     (root / ".skillrepo").mkdir()
     (root / ".skillrepo/lock").write_text("skillrepo apply (process 1) is writing to this repository")
     before = tree(root)
     for args in (["check"], ["preview", "CR-1434"], ["status"], ["verify"], ["history", "ITOP", "5"],
                  ["blame", "ITOP", "4"]):
-        assert run_cli(*args, cwd=root).returncode in (0, 1), args
+        assert run_in_process(*args, cwd=root).returncode in (0, 1), args
         assert tree(root) == before, args
     (root / ".skillrepo/lock").unlink()
     (root / ".skillrepo").rmdir()
     for args in (["check", "--no-cache"], ["preview", "CR-1434"], ["status"], ["verify"]):
-        assert run_cli(*args, cwd=root).returncode in (0, 1), args
+        assert run_in_process(*args, cwd=root).returncode in (0, 1), args
         assert not (root / ".skillrepo").exists(), args
     # check keeps what it worked out for the next check, and nothing else; the other readers only read it
     unlocked = tree(root)
-    assert run_cli("check", cwd=root).returncode == 0
+    assert run_in_process("check", cwd=root).returncode == 0
     kept = tree(root)
     assert without_the_cache(kept) == unlocked and kept != unlocked
     for args in (["preview", "CR-1434"], ["status"], ["verify"], ["history", "ITOP", "5"]):
-        assert run_cli(*args, cwd=root).returncode in (0, 1), args
+        assert run_in_process(*args, cwd=root).returncode in (0, 1), args
         assert tree(root) == kept, args
 
 
@@ -387,7 +414,7 @@ def read_only_mounts() -> bool:
 
 @pytest.mark.skipif(not read_only_mounts(), reason="no read-only bind mount in a user namespace here")
 def test_a_read_only_checkout_is_read_without_writing(tmp_path: Path) -> None:
-    root = init_git(prepared(tmp_path))
+    root = prepared(tmp_path, committed=True)
     for args in (["check"], ["preview", "CR-1434"], ["status"], ["verify"], ["changelog"]):
         result = run_read_only(root, *args)
         assert result.returncode in (0, 1) and result.stderr == "", (args, result.stderr)

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import copy_bundled, git_env
+from helpers import copy_bundled, git_env, linked_bundled, links_untouched
 from skillrepo import checker, documents, writing
 from skillrepo.main import COMMANDS, main
 from test_durability import prepared, tree
@@ -151,7 +151,7 @@ def test_every_command_is_tried_with_an_argument_that_is_not_utf8() -> None:
 @pytest.mark.parametrize("command", sorted(ARGUMENTS))
 def test_an_argument_that_is_not_utf8_is_refused_naming_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                            capsys: pytest.CaptureFixture[str], command: str) -> None:
-    root = copy_bundled(tmp_path / "repo")
+    root = linked_bundled(tmp_path / "repo")  # refused before reading it: its files may be shared links
     monkeypatch.chdir(root)
     before = tree(tmp_path)
     argv = ARGUMENTS[command]
@@ -160,7 +160,7 @@ def test_an_argument_that_is_not_utf8_is_refused_naming_it(tmp_path: Path, monke
     assert main(argv) == 2
     assert capsys.readouterr().err == (f"error: argument {bad} ('{shown}') is not UTF-8 text; give every argument "
                                        "as UTF-8\n")
-    assert tree(tmp_path) == before
+    assert tree(tmp_path) == before and links_untouched(root)
 
 
 def test_a_title_of_raw_bytes_on_the_real_command_line_is_refused(tmp_path: Path) -> None:

@@ -7,12 +7,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, copy_bundled, git, git_env, init_git
+from helpers import ROOT, committed_copy, git, git_env
 
 
 @pytest.fixture()
 def hooked(tmp_path: Path) -> tuple[Path, dict[str, str]]:
-    repo = init_git(copy_bundled(tmp_path / "repo", with_hooks=True))
+    repo = committed_copy(tmp_path / "repo", with_hooks=True)
     env = git_env(home=tmp_path)
     env["PRE_COMMIT_HOME"] = str(tmp_path / "pre-commit-cache")
     subprocess.run([sys.executable, "-m", "pre_commit", "install"], cwd=repo, env=env, check=True,

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import copy_bundled, git, git_env, init_git, reaccept
+from helpers import copy_bundled, git, git_env, init_git, reaccept, run_in_process
 from skillrepo.locking import TOKEN_ENV, inside_holder
 
 FAILING_HOOK = """
@@ -96,8 +96,7 @@ def test_a_lock_file_a_checkout_brings_grants_nothing(tmp_path: Path, monkeypatc
 
 def test_apply_commit_refused_by_a_hook_leaves_everything_as_it_was(tmp_path: Path) -> None:
     repo = copy_bundled(tmp_path / "repo", with_hooks=True)
-    unhooked = subprocess.run([sys.executable, "-m", "skillrepo", "revert", "CR-1434"], cwd=repo, text=True,
-                              capture_output=True)
+    unhooked = run_in_process("revert", "CR-1434", cwd=repo)  # the set-up: no hooks yet, no process needed
     assert unhooked.returncode == 0, unhooked.stderr
     reaccept(repo, "CR-1434")
     config = repo / ".pre-commit-config.yaml"

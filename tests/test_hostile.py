@@ -1,6 +1,8 @@
 """Input that is out to break the tool: each case under tests/cases/hostile/ is run as a real `python -m skillrepo`
-process (forked from a server that has imported the package once: tests/forkserver.py), in a copy of the bundled repository, under a memory limit and a time limit, and must give exactly
-its finding or refusal: no traceback, nothing written, nothing read outside the repository.
+process (forked from a server that has imported the package once: tests/forkserver.py), in a copy of the bundled
+repository (its files hard links to one copy made per session, each file a case writes made its own first), under a
+memory limit and a time limit, and must give exactly its finding or refusal: no traceback, nothing written, nothing
+read outside the repository.
 
 A case is a YAML file:
 
@@ -45,6 +47,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import hashlib
+import io
 import os
 import re
 import signal
@@ -52,6 +55,7 @@ import stat
 import subprocess
 import sys
 import time
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -59,7 +63,7 @@ from typing import Any
 import pytest
 import yaml
 from forkserver import ForkServer
-from helpers import XLSX_NS, copy_bundled, write_raw_xlsx
+from helpers import XLSX_NS, copy_bundled, linked_bundled, links_untouched, own_file, with_empty_entries, write_raw_xlsx
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from skillrepo.errors import SkillrepoError
@@ -223,7 +227,7 @@ def prepare(case: dict[str, Any], tmp: Path) -> tuple[list[str], Path, dict[str,
     outside.mkdir()
     (outside / "secret.txt").write_text(f"code: ITOP\nname: {SECRET}\n", encoding="utf-8")
     os.mkfifo(outside / "fifo")
-    root = copy_bundled(tmp / "repo")
+    root = linked_bundled(tmp / "repo")  # a copy whose files are links to one copy: each file written is made its own
     places = {"outside": str(outside), "repo": str(root)}
 
     def placed(value: Any) -> Any:
@@ -239,11 +243,13 @@ def prepare(case: dict[str, Any], tmp: Path) -> tuple[list[str], Path, dict[str,
     apply_case(root, placed({k: case[k] for k in ("write", "write_bytes", "edit", "delete", "symlink") if k in case}))
     for rel, recipe in case.get("generate", {}).items():
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        own_file(root / rel)
         (root / rel).write_bytes(recipe_bytes(recipe))
     for rel, size in case.get("sparse", {}).items():  # a file of `size` bytes that takes no room on disk
         many = size if isinstance(size, dict) else {"size": size, "times": 1, "start": 0}
         for r in range(many.get("start", 0), many.get("start", 0) + many["times"]):
             (root / rel.format(r=r)).parent.mkdir(parents=True, exist_ok=True)
+            own_file(root / rel.format(r=r))
             with open(root / rel.format(r=r), "wb") as f:
                 f.truncate(many["size"])
     for rel in case.get("fifo", []):
@@ -252,6 +258,7 @@ def prepare(case: dict[str, Any], tmp: Path) -> tuple[list[str], Path, dict[str,
     for rel, text in case.get("raw_names", {}).items():
         path = os.fsencode(root) + b"/" + codecs.escape_decode(rel.encode("utf-8"))[0]
         os.makedirs(os.path.dirname(path), exist_ok=True)
+        own_file(Path(os.fsdecode(path)))
         with open(path, "wb") as f:
             f.write(text.encode("utf-8"))
     command = case.get("command", "check")
@@ -309,6 +316,7 @@ def test_hostile_case(case_path: Path, tmp_path: Path, request: pytest.FixtureRe
         assert stderr.splitlines() == expected("stderr")
     after = tree(tmp_path)
     assert (without_the_cache(after) if "check" in args else after) == before, "the run changed files"
+    assert links_untouched(tmp_path / "repo"), "a file shared with the other cases' trees was written to"
     assert cpu < TIME_LIMIT, f"{cpu:.1f} s of CPU"
 
 
@@ -323,13 +331,28 @@ def test_every_case_says_what_it_is_about() -> None:
 @pytest.mark.parametrize("args", [["check"], ["check", "--no-such-option"], ["--version"], ["preview", "CR-9999"],
                                   ["import", "-"]])
 def test_a_forked_run_is_the_command_line_run(args: list[str], tmp_path: Path, forked: ForkServer) -> None:
-    root = copy_bundled(tmp_path / "repo")
+    root = linked_bundled(tmp_path / "repo")
     env = {**os.environ, "PYTHONWARNINGS": "error"}
     real = subprocess.run([sys.executable, "-m", "skillrepo", *args], cwd=root, capture_output=True,
                           input=b"not a page", env=env)
     result, cpu = forked.run(args, root, b"not a page", env, LIMITS, HANG_GUARD)
     assert (result.returncode, result.stdout, result.stderr) == (real.returncode, real.stdout, real.stderr)
     assert 0 <= cpu < TIME_LIMIT
+    assert links_untouched(root)
+
+
+def test_empty_entries_are_added_as_zipfile_adds_them() -> None:
+    # The cases' many empty entries are written without zipfile (it took seconds for 300,000): the same bytes.
+    def archive(entries: int) -> bytes:
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+            z.writestr(zipfile.ZipInfo("a.xml", (2000, 1, 1, 0, 0, 0)), "<a/>" * 10, zipfile.ZIP_DEFLATED)
+            for n in range(entries):
+                z.writestr(zipfile.ZipInfo(f"x/{n}", (1980, 1, 1, 0, 0, 0)), b"")
+        return out.getvalue()
+
+    assert with_empty_entries(archive(0), 3) == archive(3)
+    assert with_empty_entries(archive(0), 0) == archive(0)
 
 
 def test_a_forked_run_is_held_to_its_limits(tmp_path: Path, forked: ForkServer) -> None:

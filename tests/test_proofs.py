@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import copy_bundled, git, init_git, reaccept, run_in_process, write_files
+from helpers import committed_copy, copy_bundled, git, init_git, reaccept, run_in_process, write_files
 
 ITOP3 = "framework/skills/ITOP/level-3.yaml"
 
@@ -28,7 +28,7 @@ applies_to: [ITOP]
 @pytest.fixture()
 def released(tmp_path: Path) -> Path:
     """The bundled framework in git, released as v1."""
-    root = init_git(copy_bundled(tmp_path / "repo"))
+    root = committed_copy(tmp_path / "repo")
     git(root, "tag", "v1")
     return root
 

@@ -13,7 +13,16 @@ from pathlib import Path
 
 import openpyxl  # type: ignore[import-untyped]
 import pytest
-from helpers import ROOT, copy_bundled, git, init_git, run_in_process, wait_for_clock_to_pass, write_files
+from helpers import (
+    ROOT,
+    committed_copy,
+    copy_bundled,
+    git,
+    init_git,
+    run_in_process,
+    wait_for_clock_to_pass,
+    write_files,
+)
 from jsonschema import Draft202012Validator
 from skillrepo.checker import check_repository
 from skillrepo.domain import ATTRIBUTE_TYPES
@@ -25,15 +34,21 @@ RELEASE_FILES = ["CHANGELOG.md", "SHA256SUMS", "attributes.csv", "case.json", "c
 
 
 def release(repo: Path, version: str, *extra: str, env: dict[str, str] | None = None) -> Path:
-    result = subprocess.run([sys.executable, "-m", "skillrepo", "release", version, "--out", "dist", *extra],
-                            cwd=repo, text=True, capture_output=True, env={**os.environ, **(env or {})})
+    """`skillrepo release VERSION --out dist`: in-process, or with `env` (a time zone, a clock) in a process of its
+    own, as a machine set so starts it."""
+    args = ("release", version, "--out", "dist", *extra)
+    if env is None:
+        result = run_in_process(*args, cwd=repo)
+    else:
+        result = subprocess.run([sys.executable, "-m", "skillrepo", *args], cwd=repo, text=True, capture_output=True,
+                                env={**os.environ, **env})
     assert result.returncode == 0, result.stdout + result.stderr
     return repo / "dist" / version
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    repo = init_git(copy_bundled(tmp_path_factory.mktemp("release") / "repo"))
+    repo = committed_copy(tmp_path_factory.mktemp("release") / "repo")
     return release(repo, "1.0.0")
 
 
@@ -234,7 +249,7 @@ def test_spreadsheets_cannot_run_formulas(tmp_path: Path) -> None:
     guidance = check_repository(repo)[0].framework.skills["ASUP"].guidance
     write_files(repo, {"changes/CR-1500/manifest.yaml": FORMULA_CR.format(old=json.dumps(guidance))})
     init_git(repo)
-    subprocess.run([sys.executable, "-m", "skillrepo", "apply", "CR-1500"], cwd=repo, check=True, capture_output=True)
+    assert run_in_process("apply", "CR-1500", cwd=repo).returncode == 0
     out = release(repo, "1.0.0")
     rows = list(csv.reader(io.StringIO((out / "skills.csv").read_text(encoding="utf-8-sig"))))
     header = rows[0]
@@ -347,7 +362,7 @@ def test_a_release_is_recorded_and_a_version_is_released_once(git_root: Path, tm
 
 
 def test_the_release_tag_carries_the_changelog_verbatim(tmp_path: Path) -> None:
-    root = init_git(copy_bundled(tmp_path / "repo"))
+    root = committed_copy(tmp_path / "repo")
     result = run_in_process("release", "1.0.0", "--tag", "--out", "dist", cwd=root)
     assert result.returncode == 0, result.stdout + result.stderr
     message = git(root, "for-each-ref", "--format=%(contents)", "refs/tags/v1.0.0").stdout

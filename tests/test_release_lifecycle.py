@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import ROOT, copy_bundled, git, init_git, run_in_process, write_files
+from helpers import ROOT, committed_copy, git, run_in_process, write_files
 from jsonschema import Draft202012Validator
 from skillrepo.checker import check_repository
 
@@ -41,7 +41,7 @@ def released(repo: Path, out: Path, version: str) -> dict[str, Any]:
 def two(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], dict[str, Any], list[dict[str, Any]]]:
     """framework.json of 1.0.0 and of 1.1.0 (CR-1500 between), and 1.1.0's mapping.json."""
     base = tmp_path_factory.mktemp("lifecycle")
-    repo, out = init_git(copy_bundled(base / "repo")), base / "dist"
+    repo, out = committed_copy(base / "repo"), base / "dist"
     first = released(repo, out, "1.0.0")
     top = max(check_repository(repo)[0].framework.skills["TEST"].levels)
     text = check_repository(repo)[0].framework.skills["TEST"].levels[top].description

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import copy_bundled, held_like_a_running_command, init_git, run_cli, run_in_process, write_files
+from helpers import committed_copy, held_like_a_running_command, run_cli, run_in_process, write_files
 from skillrepo import releasedir, staging
 from skillrepo.main import main
 from test_durability import kill_command, run_to_pause, start_stepped, wait_for
@@ -45,7 +45,16 @@ def everything(top: Path) -> dict[str, tuple[int, bytes]]:
 @pytest.fixture
 def drafted(tmp_path: Path) -> Path:
     """A committed copy of the bundled repository, with an uncommitted draft CR beside it."""
-    root = init_git(copy_bundled(tmp_path / "repo"))
+    root = committed_copy(tmp_path / "repo")
+    write_files(root, {"changes/CR-1500/manifest.yaml": NEW_CR})
+    return root
+
+
+@pytest.fixture(scope="module")
+def drafted_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`drafted`, made once for the cases refused before anything is written: refused() asserts of each that
+    nothing under the repository's directory changed, so the next case finds it as it was."""
+    root = committed_copy(tmp_path_factory.mktemp("drafted") / "repo")
     write_files(root, {"changes/CR-1500/manifest.yaml": NEW_CR})
     return root
 
@@ -67,8 +76,8 @@ def refused(root: Path, *args: str) -> str:
     (["..", "--out", "dist"], None), (["1.0.0/x"], None), (["1.0"*40], None), ([""], None), (["1.0.0-"], None),
     (["1.0.0\n"], None), (["1.0.0 "], None),
 ])
-def test_a_version_that_is_not_a_version_is_refused(drafted: Path, args: list[str], message: str | None) -> None:
-    stderr = refused(drafted, *args)
+def test_a_version_that_is_not_a_version_is_refused(drafted_once: Path, args: list[str], message: str | None) -> None:
+    stderr = refused(drafted_once, *args)
     if message is not None:
         assert stderr == message
     else:
@@ -80,17 +89,18 @@ def test_a_version_that_is_not_a_version_is_refused(drafted: Path, args: list[st
     (".github/x", ".github"), ("scripts", "scripts"), ("tests", "tests"), ("docs", "docs"), ("benchmarks", "benchmarks"),
     (".skillrepo", ".skillrepo"),
 ])
-def test_a_release_is_never_written_into_the_repositorys_data_or_tooling(drafted: Path, out: str, place: str) -> None:
-    stderr = refused(drafted, "1.0.0", "--out", out)
-    assert stderr == (f"error: --out {out}: {drafted / out / '1.0.0'} would be inside the repository's {place}/, "
+def test_a_release_is_never_written_into_the_repositorys_data_or_tooling(drafted_once: Path, out: str,
+                                                                         place: str) -> None:
+    stderr = refused(drafted_once, "1.0.0", "--out", out)
+    assert stderr == (f"error: --out {out}: {drafted_once / out / '1.0.0'} would be inside the repository's {place}/, "
                       "which a release never writes to; give another --out, e.g. dist\n")
 
 
 def test_a_release_never_replaces_the_repository_or_a_directory_holding_it(tmp_path: Path) -> None:
-    root = init_git(copy_bundled(tmp_path / "work" / "1.0.0"))
+    root = committed_copy(tmp_path / "work" / "1.0.0")
     assert refused(root, "1.0.0", "--out", "..") == (
         f"error: --out ..: {root} would replace the repository itself; give another --out, e.g. dist\n")
-    inner = init_git(copy_bundled(tmp_path / "2.0.0" / "repo"))
+    inner = committed_copy(tmp_path / "2.0.0" / "repo")
     assert refused(inner, "2.0.0", "--out", str(tmp_path)) == (
         f"error: --out {tmp_path}: {tmp_path / '2.0.0'} would replace the repository itself; give another --out, "
         "e.g. dist\n")
@@ -136,13 +146,13 @@ def test_out_that_cannot_be_written_gives_one_line(drafted: Path, monkeypatch: p
 def test_an_existing_directory_that_is_not_a_release_is_never_replaced(drafted: Path) -> None:
     mine = drafted / "dist" / "1.0.0"
     write_files(mine, {"notes.md": "my notes\n"})
-    result = run_cli("release", "1.0.0", cwd=drafted)
+    result = run_in_process("release", "1.0.0", cwd=drafted)
     assert result.returncode == 1
     assert result.stderr == (f"error: {mine} exists and is not a release built by skillrepo (it has no "
                              ".skillrepo-release); move it away or give another --out\n")
     assert files(drafted / "dist") == {"1.0.0/notes.md": b"my notes\n"}
     mine.joinpath("notes.md").unlink()  # an empty directory holds nothing to lose
-    assert run_cli("release", "1.0.0", cwd=drafted).returncode == 0
+    assert run_in_process("release", "1.0.0", cwd=drafted).returncode == 0
     assert releasedir.is_release(mine)
 
 
@@ -216,7 +226,7 @@ def _limit_file_size() -> None:
 
 
 def test_a_full_disk_during_a_release_leaves_the_old_release_and_says_so_in_one_line(drafted: Path) -> None:
-    assert run_cli("release", "1.0.0", cwd=drafted).returncode == 0
+    assert run_in_process("release", "1.0.0", cwd=drafted).returncode == 0
     before = everything(drafted)
     result = subprocess.run([sys.executable, "-m", "skillrepo", "release", "1.0.0", "--force"], cwd=drafted,
                             text=True, capture_output=True, preexec_fn=_limit_file_size,
@@ -249,7 +259,7 @@ def test_a_release_that_cannot_replace_the_old_one_leaves_it_and_says_so(
 
 
 def test_a_killed_release_leaves_the_old_release_or_the_new_one_whole(drafted: Path) -> None:
-    assert run_cli("release", "1.0.0", cwd=drafted).returncode == 0
+    assert run_in_process("release", "1.0.0", cwd=drafted).returncode == 0
     old = files(drafted / "dist/1.0.0")
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1800000000"}
     outcomes = []
@@ -268,8 +278,7 @@ def test_a_killed_release_leaves_the_old_release_or_the_new_one_whole(drafted: P
             break
     assert outcomes[0] == "old" and outcomes[-1] == "new", outcomes
     new = files(drafted / "dist/1.0.0")
-    again = subprocess.run([sys.executable, "-m", "skillrepo", "release", "1.0.0", "--force"], cwd=drafted, text=True,
-                           capture_output=True, env={**os.environ, "SOURCE_DATE_EPOCH": "1800000000"})
+    again = run_in_process("release", "1.0.0", "--force", cwd=drafted, env=env)
     assert again.returncode == 0, again.stderr
     assert files(drafted / "dist/1.0.0") == new  # the same commit, the same bytes
     assert sorted(os.listdir(drafted / "dist")) == ["1.0.0"]  # whatever the killed releases left, this one removed

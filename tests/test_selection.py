@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers import copy_bundled
+from helpers import copy_bundled, linked_bundled, links_untouched, own_file
 from skillrepo.main import main
 from skillrepo.rules import FAMILIES, RULES, UNIGNORABLE, severity
 from skillrepo.rules.base import document, finds
@@ -16,13 +17,16 @@ Y_TAB = "framework/skills/ASUP/level-3.yaml"
 
 
 @pytest.fixture()
-def flawed(tmp_path: Path) -> Path:
-    """The bundled framework with an F601 and a P304 finding."""
-    root = copy_bundled(tmp_path / "repo")
+def flawed(tmp_path: Path) -> Iterator[Path]:
+    """The bundled framework with an F601 and a P304 finding: a tree of links to the bundled files (a test makes a
+    file its own before writing it), none of them written to by the end."""
+    root = linked_bundled(tmp_path / "repo")
     skill = root / "framework/skills/ASUP/skill.yaml"
+    own_file(skill)
     skill.write_text(skill.read_text().replace("\nname: ", "\nname:  ", 1))
     (root / "framework/skills/ZZZZ.yaml").write_text("code: ZZZZ\n")
-    return root
+    yield root
+    assert links_untouched(root)
 
 
 def check(capsys: pytest.CaptureFixture[str], root: Path, *args: str) -> tuple[int, str, str]:
@@ -98,6 +102,7 @@ def test_a_linked_pyproject_is_not_followed(flawed: Path, capsys: pytest.Capture
 
 
 def test_errors_that_stop_a_file_being_read_cannot_be_ignored(flawed: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    own_file(flawed / Y_TAB)
     (flawed / Y_TAB).write_text("level: 3\n\tdescription: x\n")
     code, out, _ = check(capsys, flawed, "--ignore", "Y,P,F", "--select", "R")
     assert code == 1 and f"{Y_TAB}:" in out and " Y0" in out and P304 not in out

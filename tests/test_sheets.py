@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import csv
+import functools
 import io
 import os
 import subprocess
@@ -553,25 +554,29 @@ def _xml_text(value: Any) -> str:
     return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def big_xlsx(path: Path, rows: int, code: Any) -> Path:
-    """A workbook of `rows` skills, written directly (openpyxl takes far longer), with a dimension like Excel's."""
+_COLUMNS = [openpyxl.utils.get_column_letter(c) for c in range(1, len(HEADER) + 1)]
 
-    def row_xml(number: int, values: list[Any]) -> str:
-        cells = []
-        for c, value in enumerate(values, start=1):
-            if value is None:
-                continue
-            ref = f"{openpyxl.utils.get_column_letter(c)}{number}"
-            if isinstance(value, int):
-                cells.append(f'<c r="{ref}"><v>{value}</v></c>')
-            else:
-                cells.append(f'<c r="{ref}" t="inlineStr"><is><t>{_xml_text(value)}</t></is></c>')
-        return f'<row r="{number}">{"".join(cells)}</row>'
 
-    body = [row_xml(1, HEADER)]
-    body += [row_xml(i + 2, skill_row(i + 1, code(i), f"Skill {i}")) for i in range(rows)]
-    sheet = (f'<worksheet {XLSX_NS}><dimension ref="A1:V{rows + 1}"/><sheetData>{"".join(body)}</sheetData></worksheet>')
+def _row_xml(number: int, values: list[Any]) -> str:
+    return f'<row r="{number}">' + "".join(
+        f'<c r="{column}{number}"><v>{value}</v></c>' if isinstance(value, int) else
+        f'<c r="{column}{number}" t="inlineStr"><is><t>{_xml_text(value)}</t></is></c>'
+        for column, value in zip(_COLUMNS, values, strict=True) if value is not None) + "</row>"
+
+
+def big_xlsx(path: Path, rows: list[list[Any]]) -> Path:
+    """A workbook of these skill rows, written directly (openpyxl takes far longer), with a dimension like Excel's."""
+    body = [_row_xml(1, HEADER), *(_row_xml(n, row) for n, row in enumerate(rows, start=2))]
+    sheet = (f'<worksheet {XLSX_NS}><dimension ref="A1:V{len(rows) + 1}"/><sheetData>{"".join(body)}</sheetData>'
+             '</worksheet>')
     return write_raw_xlsx(path, sheet)
+
+
+@functools.cache
+def big_rows(repeating: bool) -> list[list[Any]]:
+    """100,000 skill rows, their codes unique or repeating from row 1002 (each code_of(i % 1000)): made once per
+    session, as both the workbook and the CSV are written from them."""
+    return [skill_row(i + 1, code_of(i % 1000 if repeating else i), f"Skill {i}") for i in range(100_000)]
 
 
 def code_of(i: int) -> str:
@@ -584,15 +589,12 @@ def code_of(i: int) -> str:
 
 @pytest.mark.parametrize("kind", ["xlsx", "csv"])
 def test_a_100000_row_sheet_is_refused_quickly(tmp_path: Path, kind: str) -> None:
-    rows = 100_000
-    repeating = lambda i: code_of(i % 1000)  # noqa: E731 - codes repeat from row 1002
     if kind == "xlsx":
-        dup, unique = big_xlsx(tmp_path / "dup.xlsx", rows, repeating), big_xlsx(tmp_path / "uniq.xlsx", rows, code_of)
+        dup, unique = big_xlsx(tmp_path / "dup.xlsx", big_rows(True)), big_xlsx(tmp_path / "uniq.xlsx", big_rows(False))
         where = "sheet Skills, "
     else:
-        dup = write_csv(tmp_path / "dup.csv", HEADER, [skill_row(i + 1, repeating(i), f"Skill {i}") for i in range(rows)])
-        unique = write_csv(tmp_path / "uniq.csv", HEADER, [skill_row(i + 1, code_of(i), f"Skill {i}")
-                                                            for i in range(rows)])
+        dup = write_csv(tmp_path / "dup.csv", HEADER, big_rows(True))
+        unique = write_csv(tmp_path / "uniq.csv", HEADER, big_rows(False))
         where = ""
     start = time.process_time()  # CPU time of this process: a loaded machine does not make it fail
     assert refusal(dup) == f"{dup}, {where}row 1002, column Code: duplicate code AAAA (first on row 2)"

@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from helpers import ROOT, copy_bundled, init_git, run_in_process, write_files
+from helpers import ROOT, committed_copy, copy_bundled, init_git, run_in_process, write_files
 from skillrepo import drift
 from skillrepo.canonical import scalar
 from skillrepo.checker import check_repository
@@ -79,7 +79,7 @@ def inject(root: Path) -> None:
 
 @pytest.fixture(scope="module")
 def site_source(tmp_path_factory: pytest.TempPathFactory) -> tuple[Repository, Replay]:
-    return load(init_git(copy_bundled(tmp_path_factory.mktemp("site") / "repo")))
+    return load(committed_copy(tmp_path_factory.mktemp("site") / "repo"))
 
 
 @pytest.fixture(scope="module")
@@ -360,7 +360,7 @@ def test_an_attribute_s_guidance_published_page_retirement_and_type_change_show_
 
 
 def test_a_change_to_an_attribute_at_a_level_is_shown_as_the_attribute_s(tmp_path: Path) -> None:
-    root = init_git(copy_bundled(tmp_path / "repo"))
+    root = committed_copy(tmp_path / "repo")
     write_files(root, {"changes/CR-1500/manifest.yaml": """\
 id: CR-1500
 title: Autonomy (AUTO) at level 4 is substantial

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import copy_bundled, git, init_git, run_in_process, write_files
+from helpers import committed_copy, git, run_in_process, write_files
 
 # One change request that touches an item of each kind a hand edit below changes again.
 TOUCHING_CR = """\
@@ -67,7 +67,7 @@ def commit_all(root: Path, message: str) -> None:
 @pytest.fixture()
 def touched(tmp_path: Path) -> Path:
     """The bundled framework released as v1, then CR-1500 applied and committed."""
-    root = init_git(copy_bundled(tmp_path / "repo"))
+    root = committed_copy(tmp_path / "repo")
     git(root, "tag", "v1")
     write_files(root, {"changes/CR-1500/manifest.yaml": TOUCHING_CR})
     commit_all(root, "Accept CR-1500")

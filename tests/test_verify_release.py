@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from helpers import copy_bundled, git, init_git, run_in_process, write_files
+from helpers import committed_copy, git, run_in_process, write_files
 
 RENAME = """\
 id: CR-1500
@@ -24,7 +24,7 @@ operations:
 def tagged(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """A repository that released and tagged 1.0.0 into a dist/ beside it."""
     base = tmp_path_factory.mktemp("verify-release")
-    repo = init_git(copy_bundled(base / "repo"))
+    repo = committed_copy(base / "repo")
     result = run_in_process("release", "1.0.0", "--out", str(base / "dist"), "--tag", cwd=repo)
     assert result.returncode == 0, result.stdout + result.stderr
     return repo, base / "dist"

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import copy_bundled, git, git_env, init_git
+from helpers import committed_copy, git, git_env, run_in_process
 
 pytestmark = pytest.mark.slow
 
@@ -24,8 +24,10 @@ class Person:
         self.root, self.env = root, env
 
     def skillrepo(self, *args: str, expect: int = 0) -> str:
-        result = subprocess.run([sys.executable, "-m", "skillrepo", *args], cwd=self.root, env=self.env, text=True,
-                                capture_output=True)
+        # In this process (main(argv), this person's environment and directory): the commands' own runs as
+        # processes are tested elsewhere; what this story needs real are git and the hooks, which start the
+        # installed `skillrepo` as processes at every commit.
+        result = run_in_process(*args, cwd=self.root, env=self.env)
         assert result.returncode == expect, f"skillrepo {' '.join(args)}:\n{result.stdout}{result.stderr}"
         return result.stdout
 
@@ -73,7 +75,7 @@ def decide(person: Person, cr_id: str) -> None:
 
 
 def test_the_readme_from_a_contribution_to_two_releases_and_a_hand_edit_found(tmp_path: Path) -> None:
-    root = init_git(copy_bundled(tmp_path / "origin", with_hooks=True))
+    root = committed_copy(tmp_path / "origin", with_hooks=True)
     env = {**git_env(home=tmp_path), "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-cache"),
            "SOURCE_DATE_EPOCH": "1796083200"}
     subprocess.run([sys.executable, "-m", "pre_commit", "install"], cwd=root, env=env, check=True,
