@@ -18,7 +18,7 @@ from helpers import copy_bundled, run_in_process
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from skillrepo import documents, resultcache
-from skillrepo.resultcache import CACHE_DIR, FORMAT, SHARDS
+from skillrepo.resultcache import CACHE_DIR, FORMAT
 
 LEVEL = "framework/skills/ITOP/level-5.yaml"
 SKILL = "framework/skills/ITOP/skill.yaml"
@@ -155,7 +155,7 @@ def forge(root: Path, secret: bytes, lie_about: str, entry: object) -> None:
     """Plant a shard saying the file `lie_about`'s bytes load as `entry` says."""
     raw = (root / lie_about).read_bytes()
     key = resultcache.entry_key("skill-level", lie_about, hashlib.blake2b(raw, digest_size=16).digest())
-    name = resultcache._shard_of(key)
+    name = resultcache._shard_of(key, 1)  # the bundled repository's 132 files: one shard
     payload = json.dumps({"format": FORMAT, "stamp": resultcache._stamp(), "shard": name,
                           "entries": {key: entry}, "paths": {}}).encode()
     (root / CACHE_DIR / name).write_bytes(resultcache._MAGIC + resultcache._mac(secret, payload) + b"\n" + payload)
@@ -191,7 +191,8 @@ def corrupt(root: Path, how: str) -> None:
     elif how == "another format":
         shard.write_bytes(raw.replace(b'"format":1', b'"format":2', 1))
     elif how == "moved":
-        shard.rename(shard.with_name(f"{(int(shard.stem) + 1) % SHARDS:02d}.json"))
+        index, _, count = shard.stem.partition("-of-")
+        shard.rename(shard.with_name(f"{(int(index) + 1) % int(count):02d}-of-{count}.json"))
     elif how == "a fifo":
         shard.unlink()
         os.mkfifo(shard)
@@ -207,7 +208,9 @@ def corrupt(root: Path, how: str) -> None:
 
 @pytest.mark.parametrize("how", ["truncated", "a byte changed", "empty", "not json", "another format", "moved",
                                  "a fifo", "too large", "a link"])
-def test_a_damaged_or_foreign_shard_is_ignored(tmp_path: Path, loads: list[str], how: str) -> None:
+def test_a_damaged_or_foreign_shard_is_ignored(tmp_path: Path, loads: list[str], how: str,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(resultcache, "FILES_PER_SHARD", 16)  # 132 files in 16 shards, as a large repository has
     root = copy_bundled(tmp_path / "repo")
     (root / SKILL).write_text((root / SKILL).read_text() + "extra: key\n")
     expected = uncached(root)
@@ -426,3 +429,28 @@ def test_a_file_whose_status_is_as_recorded_is_not_read_and_any_change_to_it_is(
     assert "Provided" in (root / LEVEL).read_text()
     reads.clear()
     assert check(root) == warm and reads == ["level-5.yaml"]  # changed a moment ago: read until it is a second old
+
+
+def test_a_change_rewrites_one_shard_and_a_new_layout_keeps_every_result(tmp_path: Path, loads: list[str],
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(resultcache, "FILES_PER_SHARD", 16)
+    root = copy_bundled(tmp_path / "repo")
+    check(root)
+    assert [p.name for p in shards(root)] == [f"{i:02d}-of-16.json" for i in range(16)]
+    before = {p.name: p.read_bytes() for p in shards(root)}
+    old = hashlib.blake2b((root / LEVEL).read_bytes(), digest_size=16).hexdigest()
+    edit_keeping_size_and_time(root / LEVEL, b"Provides", b"Provided")
+    new = hashlib.blake2b((root / LEVEL).read_bytes(), digest_size=16).hexdigest()
+    check(root)
+    after = {p.name: p.read_bytes() for p in shards(root)}
+    # Only the shard the old entry leaves and the one the new entry joins are written again.
+    assert {name for name in after if after[name] != before[name]} == {resultcache._shard_of(old, 16),
+                                                                       resultcache._shard_of(new, 16)}
+    monkeypatch.setattr(resultcache, "FILES_PER_SHARD", 512)  # as if the repository had shrunk to a tenth
+    loads.clear()
+    assert check(root) == uncached(root)
+    assert len(loads) == 132  # the uncached run's; the cached one parsed nothing
+    assert [p.name for p in shards(root)] == ["00-of-01.json"]
+    loads.clear()
+    check(root)
+    assert loads == []

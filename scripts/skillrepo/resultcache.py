@@ -38,7 +38,8 @@ from skillrepo.yamlsource import Loaded, YamlProblem, shared_text
 
 CACHE_DIR = f"{STATE_DIR}/cache"
 FORMAT = 1
-SHARDS = 64  # a one-file change rewrites one shard: 1/64 of the cache
+MAX_SHARDS = 64  # a one-file change rewrites one shard: at 10x, 1/64 of the cache
+FILES_PER_SHARD = 512  # a small repository has one shard (a check writes one file), a large one 64
 _MAGIC = b"skillrepo-cache 1\n"
 # A shard is read whole; the data files it describes are at most MAX_REPOSITORY_BYTES in all, so a shard far over
 # that share is not the tool's (an entry costs about what its file's YAML does).
@@ -86,7 +87,8 @@ class ResultCache:
         self.paths: dict[str, str] = {}
         self.since_ns = _clock() - 1_000_000_000
         self.alike: dict[tuple[Any, ...], dict[str, Any]] = {}  # derived results that are all 0 or ""
-        self.stale: set[str] = set()  # shards holding entries no file has now, once every file is read
+        self.stale: list[str] = []  # the keys of entries no file has now, once every file is read
+        self.files: list[str] = []  # the names of the shards found
 
     def known(self, relpath: str, st: FileStatus) -> str | None:
         """The key of a file's bytes without reading them, if its status is the one recorded with them."""
@@ -97,9 +99,9 @@ class ResultCache:
         return key
 
     def read(self) -> None:
-        """Every file is read: what is left are entries no file has now. Note their shards (rewritten without
-        them when anything is kept) and let the rest go."""
-        self.stale = {_shard_of(key) for key in self.entries}
+        """Every file is read: what is left are entries no file has now. Note them (their shards are rewritten
+        without them when anything is kept) and let the rest go."""
+        self.stale = list(self.entries)
         self.entries = {}
 
     def recorded(self, relpath: str) -> str | None:
@@ -137,21 +139,26 @@ class ResultCache:
 
     def save(self, root: Path, documents: Iterable[Any]) -> None:
         """Write the shards that gained, changed or lost an entry, each holding the entries of the documents given."""
+        kept = [doc for doc in documents if doc.cached is not None]
+        count = shard_count(len(kept))
         by_shard: dict[str, list[Any]] = {}
-        dirty = set(self.stale)  # entries no document has any more: rewritten without them
-        for doc in documents:
-            if doc.cached is not None:
-                shard = _shard_of(doc.digest.hex())
-                by_shard.setdefault(shard, []).append(doc)
-                if doc.cached != len(doc.derived) or self.paths.get(doc.path) != doc.stat:
-                    dirty.add(shard)  # a new file, a result worked out since, or a status to vouch for it now
+        dirty = {_shard_of(key, count) for key in self.stale}  # entries no file has now: rewritten without them
+        for doc in kept:
+            shard = _shard_of(doc.digest.hex(), count)
+            by_shard.setdefault(shard, []).append(doc)
+            if doc.cached != len(doc.derived) or self.paths.get(doc.path) != doc.stat:
+                dirty.add(shard)  # a new file, a result worked out since, or a status to vouch for it now
+        # Shards of another layout (the repository grew or shrank past a size): every entry goes to its shard now.
+        other = [name for name in self.files if not name.endswith(f"-of-{count:02d}.json")]
+        if other:
+            dirty |= set(by_shard)
         shards: dict[str, Shard] = {}
         for name in dirty:
             docs = [(doc, record) for doc in by_shard.get(name, []) if (record := _record(doc)) is not None]
             shards[name] = ({doc.cache_key: record for doc, record in docs},
                             {doc.path: doc.stat for doc, _ in docs if doc.stat is not None})
-        if shards:
-            _write_shards(root, shards, self.secret, self.stamp)
+        if shards or other:
+            _write_shards(root, shards, other, self.secret, self.stamp)
 
 
 def open_cache(root: Path) -> ResultCache | None:
@@ -165,7 +172,7 @@ def open_cache(root: Path) -> ResultCache | None:
     gc.disable()  # millions of values, none in a cycle: the collector would walk them again and again
     try:
         with Tree(root) as tree, tree.directory(CACHE_DIR) as fd:
-            names = [n for n in os.listdir(fd) if n.endswith(".json")]
+            found.files = names = [n for n in os.listdir(fd) if n.endswith(".json")]
             for name in names:
                 shard = _read_shard(fd, name, secret, found.stamp)
                 if shard is not None:
@@ -185,9 +192,17 @@ def writer_at_work(root: Path) -> bool:
     return any(os.path.lexists(root / path) for path in (_LOCK, JOURNAL))
 
 
-def _shard_of(key: str) -> str:
-    """The shard an entry (by its key, or a digest in hex) is kept in."""
-    return f"{int(key.rsplit('/', 1)[-1][:2], 16) % SHARDS:02d}.json"
+def shard_count(files: int) -> int:
+    """How many shards the results of `files` data files are kept in: a power of two, one per 512 files or so."""
+    count = 1
+    while count < MAX_SHARDS and count * FILES_PER_SHARD < files:
+        count *= 2
+    return count
+
+
+def _shard_of(key: str, count: int) -> str:
+    """The shard an entry (by its key, or a digest in hex) is kept in, of `count`."""
+    return f"{int(key.rsplit('/', 1)[-1][:2], 16) % count:02d}-of-{count:02d}.json"
 
 
 def _record(doc: Any) -> Record | None:
@@ -257,13 +272,16 @@ def _shared(mapping: dict[str, Any]) -> dict[str, Any]:
     return mapping
 
 
-def _write_shards(root: Path, shards: dict[str, Shard], secret: bytes, stamp: str) -> None:
-    """Replace each shard whole; a cache that cannot be written (read-only, a link in the way) is left alone."""
+def _write_shards(root: Path, shards: dict[str, Shard], other: list[str], secret: bytes, stamp: str) -> None:
+    """Replace each shard whole, then remove the `other` shards (of another layout, or no shard of the tool's
+    at all); a cache that cannot be written (read-only, a link in the way) is left alone."""
     try:
         with Tree(root) as tree:
             make_state_dir(tree)
             for name, shard in sorted(shards.items()):
                 _write_shard(tree, name, shard, secret, stamp)
+            for name in other:
+                tree.unlink(f"{CACHE_DIR}/{name}", missing_ok=True)
     except (OSError, UnsafePath):
         return
 
