@@ -21,15 +21,24 @@ from skillrepo.model import Framework, Repository  # noqa: E402
 @pytest.fixture(scope="session", autouse=True)
 def user_cache_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The user's cache directory (where the result cache's secret lives) for the whole session: never the real
-    one. Every command, in-process or a child process, finds it in XDG_CACHE_HOME."""
+    one. And, as in CI, no result cache: every command reads and validates every file. The tests of the cache
+    (test_resultcache.py), the hostile cases and the README's walk-through turn it on (`with_the_cache`)."""
     home = tmp_path_factory.mktemp("user-cache")
-    before = os.environ.get("XDG_CACHE_HOME")
+    before = {name: os.environ.get(name) for name in ("XDG_CACHE_HOME", "SKILLREPO_NO_CACHE")}
     os.environ["XDG_CACHE_HOME"] = str(home)
+    os.environ["SKILLREPO_NO_CACHE"] = "1"
     yield home
-    if before is None:
-        del os.environ["XDG_CACHE_HOME"]
-    else:
-        os.environ["XDG_CACHE_HOME"] = before
+    for name, value in before.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
+@pytest.fixture()
+def with_the_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The result cache on, as on a contributor's machine: `check` keeps per-file results in .skillrepo/cache/."""
+    monkeypatch.delenv("SKILLREPO_NO_CACHE", raising=False)
 
 
 @pytest.fixture(scope="session")

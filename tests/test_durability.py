@@ -371,6 +371,7 @@ def test_publishers_share_the_lock_and_a_writer_waits_for_them(tmp_path: Path) -
     assert run_cli("apply", "CR-1434", cwd=root).returncode == 0
 
 
+@pytest.mark.usefixtures("with_the_cache")
 def test_readers_make_nothing_on_disk(tmp_path: Path) -> None:
     root = prepared(tmp_path, committed=True)
     (root / ".skillrepo").mkdir()

@@ -184,7 +184,7 @@ LIMITS = {"RLIMIT_AS": MEMORY_LIMIT, "RLIMIT_CORE": 0, "RLIMIT_CPU": int(TIME_LI
 @pytest.fixture(scope="module")
 def forked() -> Iterator[ForkServer]:
     """A server that forks a `python -m skillrepo` per case, warnings made errors as in run_cli."""
-    server = ForkServer({**os.environ, "PYTHONWARNINGS": "error"})
+    server = ForkServer(with_the_cache())
     yield server
     server.close()
 
@@ -209,6 +209,12 @@ def tree(top: Path) -> dict[str, tuple[str, str]]:
             else:
                 out[rel] = (f"other {stat.S_IFMT(st.st_mode):o}", "")
     return out
+
+
+def with_the_cache() -> dict[str, str]:
+    """Each case's environment, as a contributor's: warnings made errors, and the result cache on, so that what
+    a hostile checkout holds also goes through it (a check's cache is the one thing a reader may write)."""
+    return {**{k: v for k, v in os.environ.items() if k != "SKILLREPO_NO_CACHE"}, "PYTHONWARNINGS": "error"}
 
 
 def without_the_cache(files: dict[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:
@@ -294,7 +300,7 @@ def test_hostile_case(case_path: Path, tmp_path: Path, request: pytest.FixtureRe
     before = tree(tmp_path)
     try:
         result, cpu = forked.run(args, cwd, recipe_bytes(case["stdin"]) if "stdin" in case else b"",
-                                 {**os.environ, "PYTHONWARNINGS": "error"}, LIMITS, HANG_GUARD)
+                                 with_the_cache(), LIMITS, HANG_GUARD)
     except subprocess.TimeoutExpired:
         pytest.fail(f"no answer within {HANG_GUARD} s: the run hangs")
     stdout = result.stdout.decode("utf-8", "backslashreplace")

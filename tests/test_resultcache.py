@@ -20,6 +20,8 @@ from hypothesis import strategies as st
 from skillrepo import documents, resultcache
 from skillrepo.resultcache import CACHE_DIR, FORMAT
 
+pytestmark = pytest.mark.usefixtures("with_the_cache")
+
 LEVEL = "framework/skills/ITOP/level-5.yaml"
 SKILL = "framework/skills/ITOP/skill.yaml"
 

@@ -74,6 +74,7 @@ def decide(person: Person, cr_id: str) -> None:
     assert person.skillrepo("verify").startswith("verified: replaying the ")
 
 
+@pytest.mark.usefixtures("with_the_cache")  # as on a contributor's machine: the hooks' check keeps its results
 def test_the_readme_from_a_contribution_to_two_releases_and_a_hand_edit_found(tmp_path: Path) -> None:
     root = committed_copy(tmp_path / "origin", with_hooks=True)
     env = {**git_env(home=tmp_path), "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-cache"),

@@ -6,6 +6,10 @@ bytes (and the kind and depth of the path), and the whole cache by everything el
 the tool's version and the digest of its source and schemas, Python's, PyYAML's, libyaml's and jsonschema's
 versions. Cross-file rules always run on the whole model; only their per-text work is kept (`Document.derived`).
 
+A file whose status (size, modification and change time, inode) is the one recorded with its bytes' key is not
+read at all, as git's index goes by; a status is recorded only once the file's last change is a second older than
+the check, so a change made in the same clock tick as a check is always read.
+
 The cache is data a command reads, in `.skillrepo/cache/`, which a checkout can bring like anything else: every
 shard carries a keyed digest (BLAKE2b) made with a secret that lives outside the repository, in the user's cache
 directory, so a shard that this user's commands did not write (planted, copied, truncated, edited) is ignored,
@@ -335,12 +339,18 @@ def _libyaml_version() -> str:
 
 
 def _version_of(module: Any) -> str:
+    """A package's installed version, from the name of its dist-info directory beside it (importlib.metadata
+    would cost a check 13 ms); the metadata's own answer if there is no such directory."""
+    package = Path(module.__file__).resolve().parent
+    found = sorted(package.parent.glob(f"{module.__name__}-*.dist-info"))
+    if len(found) == 1:
+        return found[0].name
     from importlib.metadata import PackageNotFoundError, version
 
     try:
         return version(module.__name__)
     except PackageNotFoundError:
-        return str(getattr(module, "__version__", "unknown"))
+        return "unknown"
 
 
 def _key_dir() -> Path | None:
