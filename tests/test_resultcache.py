@@ -376,7 +376,7 @@ def take(root: Path, step: tuple[str, int], originals: dict[str, bytes], mp: pyt
     changed_time(target, before)
 
 
-@settings(max_examples=12, deadline=None)
+@settings(max_examples=8, deadline=None)
 @given(history=st.lists(st.tuples(steps, st.integers(0, len(SELECTIONS) - 1), st.sampled_from(["text", "json"])),
                         min_size=1, max_size=6), vouched=st.booleans())
 def test_cached_and_uncached_checks_give_the_same_findings_byte_for_byte(
