@@ -309,12 +309,11 @@ def _write_shard(tree: Tree, name: str, shard: Shard, secret: bytes, stamp: str)
 def stamp_inputs() -> tuple[list[str], list[Path]]:
     """What a per-file result depends on besides the file: versions (the tool's, Python's, PyYAML's, libyaml's,
     jsonschema's), and the files of the tool's source and its schemas."""
-    import jsonschema
     import yaml
 
     from skillrepo.resources import schema_dir
 
-    versions = [__version__, sys.version, yaml.__version__, _libyaml_version(), _version_of(jsonschema)]
+    versions = [__version__, sys.version, yaml.__version__, _libyaml_version(), _version_of("jsonschema")]
     package = Path(__file__).resolve().parent
     return versions, sorted(package.rglob("*.py")) + sorted(schema_dir().glob("*.json"))
 
@@ -338,17 +337,21 @@ def _libyaml_version() -> str:
     return str(_yaml.get_version_string())
 
 
-def _version_of(module: Any) -> str:
-    """A package's installed version, from the name of its dist-info directory beside it (importlib.metadata
-    would cost a check 13 ms); the metadata's own answer if there is no such directory."""
-    package = Path(module.__file__).resolve().parent
-    found = sorted(package.parent.glob(f"{module.__name__}-*.dist-info"))
+def _version_of(name: str) -> str:
+    """An installed package's version, from the name of its dist-info directory beside it, found without
+    importing it (a warm check never needs jsonschema; importlib.metadata would cost 13 ms); the metadata's own
+    answer if there is no such directory."""
+    from importlib.util import find_spec
+
+    spec = find_spec(name)
+    origin = None if spec is None or spec.origin is None else Path(spec.origin).resolve().parent.parent
+    found = [] if origin is None else sorted(origin.glob(f"{name}-*.dist-info"))
     if len(found) == 1:
         return found[0].name
     from importlib.metadata import PackageNotFoundError, version
 
     try:
-        return version(module.__name__)
+        return version(name)
     except PackageNotFoundError:
         return "unknown"
 
