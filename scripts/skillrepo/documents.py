@@ -208,20 +208,27 @@ def refuse_over_budget(where: str, total: int) -> None:
                              "split it into several repositories")
 
 
-def _statuses(root: Path, entries: list[Entry]) -> dict[str, FileStatus]:
-    """The status of each data file among `entries` (nothing is read), for the budget and the result cache: its
-    size, "size mtime ctime inode", and when it last changed (an os.stat_result each would take 12 MB at 10x)."""
+def _data_files(root: Path, entries: list[Entry]) -> tuple[dict[str, PathInfo], dict[str, FileStatus]]:
+    """The kind of each data file among `entries`, and its status (nothing is read), for the budget and the result
+    cache: its size, "size mtime ctime inode", and when it last changed (an os.stat_result each would take 12 MB
+    at 10x)."""
+    infos: dict[str, PathInfo] = {}
     found: dict[str, FileStatus] = {}
     top = f"{root}/"  # joined as text: a Path per file would cost as much as the lstat
     for entry in entries:
-        if entry.problem is None and not entry.is_symlink and classify(entry.relpath) is not None:
-            try:
-                st = os.lstat(top + entry.relpath)
-            except OSError:
-                continue  # reading it says why
-            found[entry.relpath] = (st.st_size, f"{st.st_size} {st.st_mtime_ns} {st.st_ctime_ns} {st.st_ino}",
-                                    max(st.st_mtime_ns, st.st_ctime_ns))
-    return found
+        if entry.problem is not None or entry.is_symlink:
+            continue
+        info = classify(entry.relpath)
+        if info is None:
+            continue
+        infos[entry.relpath] = info
+        try:
+            st = os.lstat(top + entry.relpath)
+        except OSError:
+            continue  # reading it says why
+        found[entry.relpath] = (st.st_size, f"{st.st_size} {st.st_mtime_ns} {st.st_ctime_ns} {st.st_ino}",
+                                max(st.st_mtime_ns, st.st_ctime_ns))
+    return infos, found
 
 
 def _data_bytes(statuses: dict[str, FileStatus]) -> int:
@@ -233,7 +240,7 @@ def _data_bytes(statuses: dict[str, FileStatus]) -> int:
 def _read_snapshot(root: Path, under: str, results: ResultCache | None) -> Snapshot:
     snap = Snapshot(root)
     entries = walk(root)
-    statuses = _statuses(root, entries)
+    infos, statuses = _data_files(root, entries)
     refuse_over_budget(printable_name(str(root)), _data_bytes(statuses))
     for entry in entries:
         if not entry.relpath.startswith(under):
@@ -246,7 +253,7 @@ def _read_snapshot(root: Path, under: str, results: ResultCache | None) -> Snaps
         if entry.is_symlink:
             snap.symlinks.append(entry)
             continue
-        info = classify(entry.relpath)
+        info = infos.get(entry.relpath)
         if info is None:
             snap.unknown.append(entry)
             continue

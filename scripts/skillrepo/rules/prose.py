@@ -39,14 +39,25 @@ def check(repo: Repository) -> Iterator[Finding]:
     for skill in repo.framework.skills.values():
         if skill.source is not None:
             for key in _SKILL_TEXTS:
-                yield from _text(repo, skill.source, (key,), getattr(skill, key), cr_numbers, names=True)
+                if _may_mention(skill.source, key):
+                    yield from _text(repo, skill.source, (key,), getattr(skill, key), cr_numbers, names=True)
         for level in skill.levels.values():
-            if level.source is not None:
+            if level.source is not None and _may_mention(level.source, "description"):
                 yield from _text(repo, level.source, ("description",), level.description, cr_numbers, names=True)
     for cr in repo.changes.values():
         if cr.source is not None:
             for key in _CR_TEXTS:
-                yield from _text(repo, cr.source, (key,), getattr(cr, key), cr_numbers, names=cr.applied_in is None)
+                if _may_mention(cr.source, key):
+                    yield from _text(repo, cr.source, (key,), getattr(cr, key), cr_numbers,
+                                     names=cr.applied_in is None)
+
+
+_KEPT_AS = {key: f"mentions:{key}" for key in {*_SKILL_TEXTS, *_CR_TEXTS}}
+
+
+def _may_mention(doc: Document, key: str) -> bool:
+    """False when the result cache says the text mentions nothing (most texts): no further work for it."""
+    return doc.derived.get(_KEPT_AS[key]) != ""
 
 
 class _Locator:
@@ -107,7 +118,7 @@ def _text(repo: Repository, doc: Document, path: tuple[Any, ...], text: str | No
     if not text:
         return
     # Finding the mentions is the costly part, and depends on the text alone: worked out once per content.
-    name = f"mentions:{path[0]}"
+    name = _KEPT_AS[path[0]]
     kept = doc.derived.get(name)
     if kept is None:
         matches = _matches(text)
