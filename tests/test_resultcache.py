@@ -456,3 +456,19 @@ def test_a_change_rewrites_one_shard_and_a_new_layout_keeps_every_result(tmp_pat
     loads.clear()
     check(root)
     assert loads == []
+
+
+def test_only_shard_names_are_read_and_nothing_else_there_is_touched(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    root = copy_bundled(tmp_path / "repo")
+    check(root)
+    junk = [root / CACHE_DIR / f"junk-{i}.json" for i in range(300)] + [root / CACHE_DIR / "notes.txt"]
+    for path in junk:
+        path.write_text("{}")
+    opened: list[str] = []
+    real = resultcache._read_shard
+    monkeypatch.setattr(resultcache, "_read_shard", lambda fd, name, *rest: opened.append(name) or real(fd, name, *rest))
+    (root / SKILL).write_text((root / SKILL).read_text() + "extra: key\n")
+    assert check(root) == uncached(root)
+    assert opened == ["00-of-01.json"]  # a checkout's 300 planted files cost nothing: they are not shards
+    assert all(path.read_text() == "{}" for path in junk)

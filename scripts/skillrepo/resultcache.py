@@ -176,7 +176,7 @@ def open_cache(root: Path) -> ResultCache | None:
     gc.disable()  # millions of values, none in a cycle: the collector would walk them again and again
     try:
         with Tree(root) as tree, tree.directory(CACHE_DIR) as fd:
-            found.files = names = [n for n in os.listdir(fd) if n.endswith(".json")]
+            found.files = names = [n for n in os.listdir(fd) if n in SHARD_NAMES]
             for name in names:
                 shard = _read_shard(fd, name, secret, found.stamp)
                 if shard is not None:
@@ -194,6 +194,15 @@ def writer_at_work(root: Path) -> bool:
     """Whether a command holds the repository's lock or left a journal: files may be half written, so no result
     is kept then."""
     return any(os.path.lexists(root / path) for path in (_LOCK, JOURNAL))
+
+
+def _layouts() -> frozenset[str]:
+    """Every name a shard can have (127 of them): nothing else in the directory is read or removed."""
+    counts = [2**n for n in range(MAX_SHARDS.bit_length())]
+    return frozenset(f"{i:02d}-of-{count:02d}.json" for count in counts for i in range(count))
+
+
+SHARD_NAMES = _layouts()
 
 
 def shard_count(files: int) -> int:
