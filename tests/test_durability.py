@@ -414,6 +414,7 @@ def read_only_mounts() -> bool:
 
 
 @pytest.mark.skipif(not read_only_mounts(), reason="no read-only bind mount in a user namespace here")
+@pytest.mark.usefixtures("with_the_cache")  # check would keep its results: it cannot, and says nothing of it
 def test_a_read_only_checkout_is_read_without_writing(tmp_path: Path) -> None:
     root = prepared(tmp_path, committed=True)
     for args in (["check"], ["preview", "CR-1434"], ["status"], ["verify"], ["changelog"]):
