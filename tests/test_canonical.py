@@ -10,7 +10,7 @@ import pytest
 from helpers import ROOT, copy_bundled, git, init_git, run_in_process
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from skillrepo.canonical import WIDTH, dump
+from skillrepo.canonical import WIDTH, dump, fold
 from skillrepo.schemas import property_order
 from skillrepo.yamlsource import load_text
 
@@ -39,6 +39,19 @@ def test_keys_follow_the_schema_and_long_text_wraps() -> None:
         "code", "name", "description", "related"]
     assert lines[3] == "description: >-"
     assert all(len(line) <= WIDTH for line in lines)
+
+
+@settings(max_examples=200)
+@given(words=st.lists(st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zl", "Zp"),
+                                            exclude_characters=" "), min_size=1, max_size=130),
+                      min_size=1, max_size=40),
+       width=st.integers(1, 120))
+def test_folding_is_what_textwrap_gives(words: list[str], width: int) -> None:
+    """The canonical form folds a long one-line text as textwrap.wrap would (no word broken, none at a hyphen)."""
+    import textwrap
+
+    text = " ".join(words)
+    assert fold(text, width) == textwrap.wrap(text, width=width, break_long_words=False, break_on_hyphens=False)
 
 
 def test_fmt_restores_the_canonical_form_and_is_idempotent(tmp_path: Path) -> None:
