@@ -12,6 +12,7 @@ from skillrepo.model import Repository, build
 from skillrepo.resultcache import disabled_by_environment, open_cache, writer_at_work
 from skillrepo.rules import CHECKS, severity
 from skillrepo.rules.selection import Selection
+from skillrepo.rules.state import state_problems
 from skillrepo.schemas import validate
 
 EVERY_CODE = Selection()
@@ -55,6 +56,8 @@ def check_repository(root: Path, selection: Selection = EVERY_CODE, use_cache: b
     `keep_results`, what this run worked out is kept for the next (unless a writer is at work)."""
     results = open_cache(root) if use_cache and not disabled_by_environment() else None
     repo, findings = check_snapshot(read_snapshot(root, results=results), selection)
-    if results is not None and keep_results and not writer_at_work(root):
+    # Nothing is kept in a .skillrepo/ that a checkout brought (git tracks it, a link): check reports it (P310,
+    # P311) and, like every other command, acts on nothing there.
+    if results is not None and keep_results and not writer_at_work(root) and not state_problems(repo):
         results.save(root, repo.snapshot.documents)
     return repo, findings

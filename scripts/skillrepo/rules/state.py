@@ -23,7 +23,15 @@ RULES = document(
 
 @finds(*(rule.code for rule in RULES))
 def check(repo: Repository) -> Iterator[Finding]:
+    for path, code, message in state_problems(repo):
+        yield at_file(path, code, message)
+
+
+def state_problems(repo: Repository) -> list[tuple[str, str, str]]:
+    """What in .skillrepo/ the tool will not act on, asked of git once per check (the result cache asks too)."""
     from skillrepo.statedir import problems
 
-    for path, code, message in problems(repo.snapshot.root):
-        yield at_file(path, code, message)
+    if "state" not in repo.shared:
+        repo.shared["state"] = problems(repo.snapshot.root)
+    found: list[tuple[str, str, str]] = repo.shared["state"]
+    return found
