@@ -186,6 +186,27 @@ def test_applied_operations_are_frozen_against_head(git_root: Path) -> None:
             ) in result.stdout.splitlines()
 
 
+@pytest.mark.parametrize("how", ["staged", "staged, then edited again", "staged, then put back in the work tree"])
+def test_applied_operations_are_frozen_whether_the_change_is_staged_or_not(git_root: Path, how: str) -> None:
+    """HEAD against the work tree, whatever the index holds between them."""
+    path = git_root / "changes/CR-1432/manifest.yaml"
+    at_head = path.read_text()
+    path.write_text(at_head.replace("    level: 5\n", "    level: 6\n"))
+    git(git_root, "add", str(path))
+    if how == "staged, then edited again":
+        path.write_text(at_head.replace("    level: 5\n", "    level: 7\n"))
+    elif how == "staged, then put back in the work tree":
+        path.write_text(at_head)
+    result = run_in_process("check", cwd=git_root)
+    frozen = [line for line in result.stdout.splitlines() if " R423 " in line]
+    if how == "staged, then put back in the work tree":
+        assert frozen == [] and result.returncode == 0  # what check reads is HEAD's, whatever is staged
+    else:
+        assert frozen == ["changes/CR-1432/manifest.yaml:20:1: R423 the operations of CR-1432, applied in edition 1, "
+                          "changed since HEAD; revert it first (skillrepo revert CR-1432), then change it and apply "
+                          "it again"]
+
+
 def test_refusals_say_why_and_write_nothing(git_root: Path) -> None:
     assert refused("apply", "CR-1432", cwd=git_root) == "error: CR-1432 is already applied (in edition 1); nothing to do\n"
     assert refused("apply", "CR-1447", cwd=git_root) == (

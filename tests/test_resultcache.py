@@ -5,7 +5,7 @@ write (planted, copied, truncated, a link, a FIFO, too large) is ignored, never 
 from __future__ import annotations
 
 import hashlib
-import json
+import marshal
 import os
 import subprocess
 import sys
@@ -61,7 +61,7 @@ def edit_keeping_size_and_time(path: Path, old: bytes, new: bytes) -> None:
 
 
 def shards(root: Path) -> list[Path]:
-    return sorted((root / CACHE_DIR).glob("*.json"))
+    return sorted((root / CACHE_DIR).glob("*" + resultcache.SUFFIX))
 
 
 def test_a_warm_check_parses_only_the_changed_file_and_reports_the_same(tmp_path: Path, loads: list[str]) -> None:
@@ -155,7 +155,7 @@ def honest_entry(root: Path, path: str) -> object:
     key = resultcache.entry_key("skill-level", path, hashlib.blake2b((root / path).read_bytes(), digest_size=16).digest())
     entries: dict[str, object] = {}
     for shard in shards(root):
-        entries.update(json.loads(shard.read_bytes().split(b"\n", 2)[2])["entries"])
+        entries.update(resultcache._decode(shard.read_bytes().split(b"\n", 2)[2])["entries"])
     return entries[key]
 
 
@@ -164,9 +164,12 @@ def forge(root: Path, secret: bytes, lie_about: str, entry: object) -> None:
     raw = (root / lie_about).read_bytes()
     key = resultcache.entry_key("skill-level", lie_about, hashlib.blake2b(raw, digest_size=16).digest())
     name = resultcache._shard_of(key, 1)  # the bundled repository's 132 files: one shard
-    payload = json.dumps({"format": FORMAT, "stamp": resultcache._stamp(), "shard": name,
-                          "entries": {key: entry}, "paths": {}}).encode()
-    (root / CACHE_DIR / name).write_bytes(resultcache._MAGIC + resultcache._mac(secret, payload) + b"\n" + payload)
+    sign(root / CACHE_DIR / name, secret, resultcache.shard_payload(name, {key: entry}, {}, resultcache._stamp()))
+
+
+def sign(shard: Path, secret: bytes, payload: bytes) -> None:
+    """Write a shard whose keyed digest is made with `secret`."""
+    shard.write_bytes(resultcache._MAGIC + resultcache._mac(secret, payload) + b"\n" + payload)
 
 
 def test_a_planted_shard_is_believed_only_with_this_users_secret(tmp_path: Path) -> None:
@@ -194,13 +197,16 @@ def corrupt(root: Path, how: str) -> None:
         shard.write_bytes(raw[:-10] + bytes([raw[-10] ^ 1]) + raw[-9:])
     elif how == "empty":
         shard.write_bytes(b"")
-    elif how == "not json":
+    elif how == "not marshal":
         shard.write_bytes(b"\x00\xff" * 1000)
     elif how == "another format":
-        shard.write_bytes(raw.replace(b'"format":1', b'"format":2', 1))
+        body = resultcache._decode(raw.split(b"\n", 2)[2])  # this user's own shard, of another format
+        secret = resultcache._secret()
+        assert secret is not None and body["format"] == FORMAT
+        sign(shard, secret, marshal.dumps({**body, "format": FORMAT - 1}))
     elif how == "moved":
         index, _, count = shard.stem.partition("-of-")
-        shard.rename(shard.with_name(f"{(int(index) + 1) % int(count):02d}-of-{count}.json"))
+        shard.rename(shard.with_name(f"{(int(index) + 1) % int(count):02d}-of-{count}{resultcache.SUFFIX}"))
     elif how == "a fifo":
         shard.unlink()
         os.mkfifo(shard)
@@ -214,7 +220,7 @@ def corrupt(root: Path, how: str) -> None:
         shard.symlink_to(outside)
 
 
-@pytest.mark.parametrize("how", ["truncated", "a byte changed", "empty", "not json", "another format", "moved",
+@pytest.mark.parametrize("how", ["truncated", "a byte changed", "empty", "not marshal", "another format", "moved",
                                  "a fifo", "too large", "a link"])
 def test_a_damaged_or_foreign_shard_is_ignored(tmp_path: Path, loads: list[str], how: str,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
@@ -456,7 +462,7 @@ def test_a_change_rewrites_one_shard_and_a_new_layout_keeps_every_result(tmp_pat
     monkeypatch.setattr(resultcache, "FILES_PER_SHARD", 16)
     root = copy_bundled(tmp_path / "repo")
     check(root)
-    assert [p.name for p in shards(root)] == [f"{i:02d}-of-16.json" for i in range(16)]
+    assert [p.name for p in shards(root)] == [f"{i:02d}-of-16.shard" for i in range(16)]
     before = {p.name: p.read_bytes() for p in shards(root)}
     old = hashlib.blake2b((root / LEVEL).read_bytes(), digest_size=16).hexdigest()
     edit_keeping_size_and_time(root / LEVEL, b"Provides", b"Provided")
@@ -470,7 +476,7 @@ def test_a_change_rewrites_one_shard_and_a_new_layout_keeps_every_result(tmp_pat
     loads.clear()
     assert check(root) == uncached(root)
     assert len(loads) == 132  # the uncached run's; the cached one parsed nothing
-    assert [p.name for p in shards(root)] == ["00-of-01.json"]
+    assert [p.name for p in shards(root)] == ["00-of-01.shard"]
     loads.clear()
     check(root)
     assert loads == []
@@ -488,5 +494,22 @@ def test_only_shard_names_are_read_and_nothing_else_there_is_touched(tmp_path: P
     monkeypatch.setattr(resultcache, "_read_shard", lambda fd, name, *rest: opened.append(name) or real(fd, name, *rest))
     (root / SKILL).write_text((root / SKILL).read_text() + "extra: key\n")
     assert check(root) == uncached(root)
-    assert opened == ["00-of-01.json"]  # a checkout's 300 planted files cost nothing: they are not shards
+    assert opened == ["00-of-01.shard"]  # a checkout's 300 planted files cost nothing: they are not shards
     assert all(path.read_text() == "{}" for path in junk)
+
+
+def test_a_former_formats_shards_are_never_read_and_go_at_the_next_write(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    root = copy_bundled(tmp_path / "repo")
+    check(root)
+    former = [root / CACHE_DIR / name for name in ("00-of-01.json", "03-of-08.json")]  # FORMAT 1's names (JSON)
+    for path in former:
+        path.write_text('{"format":1}')
+    opened: list[str] = []
+    real = resultcache._read_shard
+    monkeypatch.setattr(resultcache, "_read_shard", lambda fd, name, *rest: opened.append(name) or real(fd, name, *rest))
+    loads_before = uncached(root)
+    assert check(root) == loads_before
+    assert opened == ["00-of-01.shard"]
+    assert not any(path.exists() for path in former)  # the check kept results: what it cannot read is gone
+    assert [p.name for p in shards(root)] == ["00-of-01.shard"]

@@ -181,7 +181,13 @@ def changed_since_head(repo: git.Repo, root: Path, paths: list[str]) -> dict[str
     """Of `paths`, those whose work-tree content differs from HEAD: their bytes at HEAD (None if new)."""
     if not paths or not repo.head.is_valid():
         return {}
-    return _changed(repo, root, paths, "diff-index", "HEAD")
+    # Two quick questions rather than `git diff-index HEAD`, which walks HEAD's whole tree against the work tree
+    # (0.15 s at ten times SFIA's size, on every check): the index against HEAD (its cached trees answer at
+    # once), then the work tree against the index (git's status of each file). A path neither names holds HEAD's
+    # bytes; one only the second names has the index's bytes at HEAD, the old side it reports.
+    staged = _changed(repo, root, paths, "diff-index", "--cached", "HEAD")
+    unstaged = _changed(repo, root, [p for p in paths if p not in staged], "diff-files")
+    return {**staged, **unstaged}
 
 
 def changed_between(repo: git.Repo, root: Path, old: git.Commit, new: git.Commit,
@@ -196,17 +202,19 @@ def changed_between(repo: git.Repo, root: Path, old: git.Commit, new: git.Commit
 _NO_OBJECT = "0" * 40
 
 
-def _changed(repo: git.Repo, root: Path, paths: list[str], command: str, *revisions: str) -> dict[str, bytes | None]:
-    """Of `paths`, those `git COMMAND REVISIONS` finds changed, with their bytes on the old side (None if added).
+def _changed(repo: git.Repo, root: Path, paths: list[str], command: str, *arguments: str) -> dict[str, bytes | None]:
+    """Of `paths`, those `git COMMAND ARGUMENTS` finds changed, with their bytes on the old side (None if added).
 
     One command, its raw output read as it is: scoped by top directory, not one pathspec per path (git matches
     every file against every pathspec, so thousands of them were quadratic and could pass the limit of a
     command line), and the old bytes read by object id, not by looking each path up through the trees again
     (that parsed a directory of thousands of entries once per path)."""
+    if not paths:
+        return {}
     prefix = relative_prefix(repo, root)
     wanted = set(paths)
     scoped = [f"{prefix}{top}" for top in sorted({p.split("/", 1)[0] for p in paths})]
-    out = repo.git.execute(["git", command, "-r", "-z", "--raw", "--no-renames", "--abbrev=40", *revisions, "--",
+    out = repo.git.execute(["git", command, "-r", "-z", "--raw", "--no-renames", "--abbrev=40", *arguments, "--",
                             *scoped], strip_newline_in_stdout=False)
     fields = str(out).split("\0")
     changed: dict[str, bytes | None] = {}
