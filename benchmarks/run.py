@@ -651,6 +651,9 @@ def main() -> int:
         # user's; `skillrepo` (the hooks' entry) and pre-commit are found next to this interpreter first.
         os.environ["XDG_CACHE_HOME"] = str(work / "xdg-cache")
         os.environ.pop("SKILLREPO_NO_CACHE", None)
+        # Bytecode is written for the frozen sources on the first run, as an install writes it: a run measures what a
+        # user's command costs, not compiling the package's modules again each time.
+        os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
         os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
         package = None if args.live else freeze(work)
         if package is not None:

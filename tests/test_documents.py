@@ -51,3 +51,22 @@ def test_positions_in_a_file_with_a_byte_order_mark_count_from_after_it(tmp_path
     result = run_cli("check", "--format", "json", cwd=root)
     found = [(f["code"], f["line"], f["column"]) for f in json.loads(result.stdout)]
     assert found == [("Y011", 1, 1), ("P302", 3, 8)]
+
+
+PATHS_AND_KINDS = [
+    ("framework/framework.yaml", "framework"), ("framework/levels/level-3.yaml", "level"),
+    ("framework/skills/ITOP/skill.yaml", "skill"), ("framework/skills/ITOP/level-5.yaml", "skill-level"),
+    ("framework/attributes/AUTO/attribute.yaml", "attribute"),
+    ("framework/attributes/AUTO/level-2.yaml", "attribute-level"),
+    ("changes/CR-1432/manifest.yaml", "manifest"), ("changes/log.yaml", "log"),
+    ("changes/CR-1432/notes.yaml", None), ("framework/levels/level-0.yaml", None), ("frameworks/framework.yaml", None),
+    ("changes", None), ("", None), ("framework/skills/ITOP/level-5.yaml/x", None)]
+
+
+@pytest.mark.parametrize(("relpath", "kind"), PATHS_AND_KINDS)
+def test_every_kind_of_data_file_is_known_by_its_path(relpath: str, kind: str | None) -> None:
+    from skillrepo.layout import KINDS, classify
+
+    info = classify(relpath)
+    assert (info.kind if info is not None else None) == kind
+    assert {k for _, k in PATHS_AND_KINDS if k is not None} == set(KINDS)  # every kind the tool knows is tried
