@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import marshal
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -14,10 +15,12 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 from helpers import copy_bundled, git, init_git, run_in_process
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from skillrepo import documents, resultcache
+from skillrepo.rules import prose
 from skillrepo.resultcache import CACHE_DIR, FORMAT
 
 pytestmark = pytest.mark.usefixtures("with_the_cache")
@@ -513,3 +516,46 @@ def test_a_former_formats_shards_are_never_read_and_go_at_the_next_write(tmp_pat
     assert opened == ["00-of-01.shard"]
     assert not any(path.exists() for path in former)  # the check kept results: what it cannot read is gone
     assert [p.name for p in shards(root)] == ["00-of-01.shard"]
+
+
+def test_mentions_are_matched_again_only_in_texts_whose_referents_changed(tmp_path: Path, loads: list[str],
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    root = copy_bundled(tmp_path / "repo")
+    matched: list[str] = []
+    real = prose._matches
+    monkeypatch.setattr(prose, "_matches", lambda text: matched.append(text) or real(text))
+    check(root)
+    matched.clear()
+    cached = check(root)
+    assert matched == []  # every mention still right: no text is matched again
+    assert cached == uncached(root)
+    every_text = list(matched)  # without the cache, every text with a mention is matched
+    assert every_text
+
+    # A skill renamed: the texts that mention it by its old name get T502, though their files did not change.
+    itmg = root / "framework/skills/ITMG/skill.yaml"
+    itmg.write_text(itmg.read_text().replace("name: IT management", "name: IT service management"))
+    loads.clear()
+    matched.clear()
+    renamed = check(root)
+    assert len(loads) == 1  # the skill file alone was parsed
+    own = yaml.safe_load(itmg.read_text())
+    assert matched and all("(ITMG)" in text or text in own.values() for text in matched)
+    assert len(matched) < len(every_text)
+    assert renamed == uncached(root)
+    assert "framework/skills/PEMT/skill.yaml" in renamed[1] and " T502 " in renamed[1]
+
+    # A change request cited before it existed: its T503 goes when it is added.
+    level = root / LEVEL
+    level.write_text(level.read_text().replace("description: |-\n", "description: |-\n  See CR#1450.\n", 1))
+    assert " T503 " in check(root)[1]
+    (root / "changes/CR-1450").mkdir()
+    (root / "changes/CR-1450/manifest.yaml").write_text(
+        (root / "changes/CR-1447/manifest.yaml").read_text().replace("CR-1447", "CR-1450"))
+    matched.clear()
+    added = check(root)
+    assert " T503 " not in added[1] and added == uncached(root)
+    shutil.rmtree(root / "changes/CR-1450")  # and comes back when it is removed, the citing file unchanged
+    loads.clear()
+    removed = check(root)
+    assert loads == [] and " T503 " in removed[1] and removed == uncached(root)

@@ -100,32 +100,68 @@ def _matches(text: str) -> list[re.Match[str]]:
     return found
 
 
-def _kept(matches: list[re.Match[str]]) -> str:
-    """Where the matches start, as the result cache keeps them: one short string per text ("40;#88", # for a
-    citation), which costs little to hold for every text of a repository."""
-    return ";".join(f"#{m.start()}" if m.re is CR_CITE else str(m.start()) for m in matches)
+# What the result cache keeps of a text's mentions: one string, a token per mention, each saying what the mention
+# was checked against and found right with: "#1431" (a citation of a number then in changes/), "ASUP" (a code, its
+# name not checked or not found right), "ASUP=Application support" (a code whose name, exactly this, was found
+# before it). A later check compares each token with today's skills and change requests; a text whose every token
+# still holds has no finding and is not matched again; one with a token that no longer holds (its referent changed,
+# or it had a finding) is checked in full. "" is a text without mentions.
+_SEP = "\x1f"
 
 
-def _found_again(text: str, kept: str) -> list[re.Match[str]]:
-    """The matches `_kept` noted, matched again where they start (a lookbehind still sees what comes before)."""
-    again = (CR_CITE.match(text, int(at[1:])) if at[0] == "#" else MENTION.match(text, int(at))
-             for at in kept.split(";"))
-    return [m for m in again if m is not None]
+def _tokens(matches: list[re.Match[str]], text: str, repo: Repository, names: bool) -> str:
+    """The tokens of a text's mentions as checked now (see above)."""
+    tokens = []
+    for m in matches:
+        group = m.group(1)
+        if m.re is CR_CITE:
+            tokens.append("#" + group.lstrip("0"))
+            continue
+        skill = repo.framework.skills.get(group)
+        right = skill is not None and names and _SEP not in skill.name and _named(text, m.start(), skill.name)
+        tokens.append(f"{group}={skill.name}" if right and skill is not None else group)
+    return _SEP.join(tokens)
+
+
+def _still_right(kept: str, repo: Repository, cr_numbers: set[str], names: bool) -> bool:
+    """Whether every mention the tokens note is right today, as the full check would find it (no finding)."""
+    skills, dirs = repo.framework.skills, repo.skill_dirs
+    for token in kept.split(_SEP):
+        if token[0] == "#":
+            if token[1:] not in cr_numbers:
+                return False
+            continue
+        code, _, name = token.partition("=")
+        skill = skills.get(code)
+        if skill is None:
+            if code not in dirs:
+                return False
+        elif names and name != skill.name:
+            return False
+    return True
+
+
+def _named(text: str, start: int, name: str) -> bool:
+    """Whether a skill's name comes just before its code (a word or two may come between: "System software skill
+    (SYSP)"), case aside."""
+    return name.casefold() in text[max(0, start - len(name) - 12): start].casefold()
 
 
 def _text(repo: Repository, doc: Document, path: tuple[Any, ...], text: str | None, cr_numbers: set[str],
           names: bool) -> Iterator[Finding]:
     if not text:
         return
-    # Finding the mentions is the costly part, and depends on the text alone: worked out once per content.
+    # Finding the mentions is the costly part and depends on the text alone; what each names is looked up again
+    # on every check, and only a text with a mention no longer right (or never right) is matched again.
     name = _KEPT_AS[path[0]]
     kept = doc.derived.get(name)
-    if kept is None:
-        matches = _matches(text)
-        if doc.cached is not None:  # the result cache is in use: it keeps them
-            doc.keep(name, _kept(matches))
-    else:
-        matches = _found_again(text, kept) if kept else []
+    if kept == "" or (kept is not None and _still_right(kept, repo, cr_numbers, names)):
+        return
+    matches = _matches(text)
+    if doc.cached is not None:  # the result cache is in use: it keeps them
+        tokens = _tokens(matches, text, repo, names)
+        if tokens != kept:
+            doc.keep(name, tokens)
     if not matches:
         return
     skills = repo.framework.skills
@@ -146,9 +182,7 @@ def _text(repo: Repository, doc: Document, path: tuple[Any, ...], text: str | No
             if group not in repo.skill_dirs:
                 yield locate.finding(whole, nth, "T501", f"mentions {whole}, but no skill has the code {group}")
             continue
-        # The name may be followed by a word or two ("System software skill (SYSP)").
-        window = text[max(0, start - len(skill.name) - 12): start].casefold()
-        if names and skill.name.casefold() not in window:
+        if names and not _named(text, start, skill.name):
             n = len(skill.name.split())
             found = " ".join(_WORDS.findall(text[max(0, start - 40 * n): start])[-n:])
             yield locate.finding(whole, nth, "T502", f"mentions \"{found} {whole}\", but {group} is "
