@@ -20,8 +20,8 @@ from helpers import copy_bundled, git, init_git, run_in_process
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from skillrepo import documents, resultcache
-from skillrepo.rules import prose
 from skillrepo.resultcache import CACHE_DIR, FORMAT
+from skillrepo.rules import prose
 
 pytestmark = pytest.mark.usefixtures("with_the_cache")
 
