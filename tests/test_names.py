@@ -63,3 +63,21 @@ def test_invisible_characters_and_other_spaces_are_shown_escaped() -> None:
        st.sampled_from(["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"]))
 def test_an_invisible_character_anywhere_leaves_the_key_as_it_was(name: str, at: int, invisible: str) -> None:
     assert name_key(name[:at] + invisible + name[at:]) == name_key(name)
+
+
+_PART = st.lists(st.sampled_from(["a", "A", "b", "\u00e9", "e\u0301", "\u00c9", "\u03c3", "\u03a3", "\u03c2", "ß",
+                                   "ss"]), min_size=1, max_size=3).map("".join)
+
+
+@given(st.sets(st.lists(_PART, min_size=1, max_size=3).map("/".join), max_size=8))
+def test_the_quick_test_for_case_collisions_agrees_with_the_search_by_directory(paths: set[str]) -> None:
+    """P307's one pass over whole paths says there is a collision exactly when the search by directory finds one."""
+    from skillrepo.rules.paths import _any_collision, _collisions_by_directory
+
+    files = set(paths)
+    for path in paths:  # a file and a directory of one name cannot both be: the directories stay
+        parent = path.rpartition("/")[0]
+        while parent:
+            files.discard(parent)
+            parent = parent.rpartition("/")[0]
+    assert _any_collision(files) == bool(list(_collisions_by_directory(files)))

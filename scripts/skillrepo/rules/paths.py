@@ -114,10 +114,28 @@ def _folded(path: str) -> str:
     return unicodedata.normalize("NFC", unicodedata.normalize("NFD", path).casefold())
 
 
+def _any_collision(files: set[str]) -> bool:
+    """Whether two of the files, or of the directories above them, are one path but for case: two names in one
+    directory that fold alike are exactly two whole paths that fold alike."""
+    entries = set(files)
+    for path in files:
+        parent = path.rpartition("/")[0]
+        while parent and parent not in entries:
+            entries.add(parent)
+            parent = parent.rpartition("/")[0]
+    return len({_folded(path) for path in entries}) != len(entries)
+
+
 def _case_collisions(paths: Iterable[str]) -> Iterator[Finding]:
     """P307 at each of the names in one directory that are one name but for case. A directory that collides is
     reported, not every file below it (they collide with it)."""
     files = set(paths)
+    if _any_collision(files):  # nearly never: one pass over the whole paths rather than a search by directory
+        yield from _collisions_by_directory(files)
+
+
+def _collisions_by_directory(files: set[str]) -> Iterator[Finding]:
+    """P307 at each name that one of its directory's other names is but for case."""
     children: dict[str, dict[str, set[str]]] = {}  # directory -> folded name -> the names as they are
     directories: set[str] = set()
     for path in files:
