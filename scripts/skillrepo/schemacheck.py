@@ -262,9 +262,10 @@ def _values(schema: dict[str, Any]) -> list[Predicate]:
         if not isinstance(enum, list):
             raise Unsupported(f"enum {enum!r}")
         texts = frozenset(e for e in enum if type(e) is str)
+        only_texts = len(texts) == len(enum)  # no repeats, nothing but text: a text is a member iff it is in the set
 
         def member(value: Any) -> bool:
-            if type(value) is str and len(texts) == len(enum):
+            if only_texts and type(value) is str:
                 return value in texts
             return not all(not equal(each, value) for each in enum)
         checks.append(member)
