@@ -12,6 +12,7 @@ from skillrepo.documents import Document
 from skillrepo.findings import Finding
 from skillrepo.layout import schema_filename
 from skillrepo.resources import schema_dir
+from skillrepo.schemacheck import Predicate, Unsupported, compile_schema
 from skillrepo.yamlsource import IMPLICIT_WORDS, INT_TAG, NULL_TAG
 
 if TYPE_CHECKING:
@@ -66,21 +67,59 @@ def operation_schemas() -> dict[str, str]:
 
 
 @cache
-def validator(kind: str) -> Validator:
-    """A reused validator for a kind of file (or "op:<kind>" for one operation), references inlined.
+def inlined_schema(kind: str) -> Any:
+    """The schema a kind of file (or "op:<kind>" for one operation) is validated with, references inlined.
 
     Manifests are validated with each operation checked by its own kind's schema, chosen in Python, rather
     than by trying every kind's if/then: the same errors, a fraction of the time."""
     if kind.startswith("op:"):
         schema = load_schema("manifest")
-        return _strict_validator()(_inline(schema["$defs"][operation_schemas()[kind[3:]]], schema["$defs"]))
+        return _inline(schema["$defs"][operation_schemas()[kind[3:]]], schema["$defs"])
     schema = load_schema(kind)
     inlined = _inline(schema, schema.get("$defs", {}))
     if kind == "manifest":
         operation = dict(inlined["properties"]["operations"]["items"])
         operation.pop("allOf")
         inlined["properties"]["operations"] = {**inlined["properties"]["operations"], "items": operation}
-    return _strict_validator()(inlined)
+    return inlined
+
+
+@cache
+def validator(kind: str) -> Validator:
+    """A reused validator for a kind of file (or "op:<kind>" for one operation): jsonschema's, for the findings."""
+    return _strict_validator()(inlined_schema(kind))
+
+
+@cache
+def predicate(kind: str) -> Predicate | None:
+    """The compiled validity test of a kind of file (or "op:<kind>"), or None if the compiler refuses its schema."""
+    try:
+        return compile_schema(inlined_schema(kind))
+    except Unsupported:
+        return None
+
+
+def is_valid(kind: str, data: Any) -> bool | None:
+    """Whether `_errors(kind, data)` would be empty, without jsonschema; None if a schema is not compiled.
+
+    Operations are dispatched as `_errors` does it: a manifest is valid if its own schema and each operation's
+    kind's schema hold."""
+    test = predicate(kind)
+    if test is None:
+        return None
+    if not test(data):
+        return False
+    operations = data.get("operations") if kind == "manifest" and isinstance(data, dict) else None
+    if isinstance(operations, list):
+        kinds = operation_schemas()
+        for op in operations:
+            if isinstance(op, dict) and op.get("op") in kinds:
+                op_test = predicate(f"op:{op['op']}")
+                if op_test is None:
+                    return None
+                if not op_test(op):
+                    return False
+    return True
 
 
 def _errors(kind: str, data: Any) -> list[ValidationError]:
@@ -279,7 +318,10 @@ def _typos(errors: list[ValidationError]) -> dict[tuple[Any, ...], dict[str, str
 
 def validate(doc: Document) -> list[Finding]:
     """Schema violations of one loaded document, each at its node; marks the document valid if none."""
-    errors = _errors(doc.info.kind, doc.loaded.data)
+    # Nearly every file is valid: the compiled test says so without jsonschema (never imported for a valid
+    # repository); jsonschema explains the rest, as ever. A valid file may still hold odd integers (0x4) below.
+    valid = is_valid(doc.info.kind, doc.loaded.data)
+    errors = [] if valid else _errors(doc.info.kind, doc.loaded.data)
     typos = _typos(errors)
     mistyped = {tuple(e.absolute_path) for e in errors if e.validator == "type"}
     findings: list[Finding] = []
