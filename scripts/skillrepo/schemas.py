@@ -111,9 +111,8 @@ def is_valid(kind: str, data: Any) -> bool | None:
         return False
     operations = data.get("operations") if kind == "manifest" and isinstance(data, dict) else None
     if isinstance(operations, list):
-        kinds = operation_schemas()
         for op in operations:
-            if isinstance(op, dict) and op.get("op") in kinds:
+            if _dispatched(op) is not None:
                 op_test = predicate(f"op:{op['op']}")
                 if op_test is None:
                     return None
@@ -122,13 +121,19 @@ def is_valid(kind: str, data: Any) -> bool | None:
     return True
 
 
+def _dispatched(op: Any) -> str | None:
+    """The kind of an operation that has a schema of its own; None for anything else (no mapping, no such kind,
+    an `op` that is a list), which the operation's common schema reports."""
+    kind = op.get("op") if isinstance(op, dict) else None
+    return kind if isinstance(kind, str) and kind in operation_schemas() else None
+
+
 def _errors(kind: str, data: Any) -> list[ValidationError]:
     errors = list(validator(kind).iter_errors(data))
     operations = data.get("operations") if kind == "manifest" and isinstance(data, dict) else None
     if isinstance(operations, list):
-        kinds = operation_schemas()
         for i, op in enumerate(operations):
-            if isinstance(op, dict) and op.get("op") in kinds:
+            if _dispatched(op) is not None:
                 for error in validator(f"op:{op['op']}").iter_errors(op):
                     error.path.extendleft((i, "operations"))  # as if found from the manifest's root
                     errors.append(error)
