@@ -20,6 +20,8 @@ every scale is run once per round, round after round, so that other work on the 
   Draft202012Validator, nothing else;
 - fairer floor: the C loader plus skillrepo's own validators (`skillrepo.schemas._errors`: the inlined schemas,
   each operation by its own kind's schema) on every data file, attributes included;
+- compiled floor: the same, validating as check does (each schema compiled to a predicate, `schemas.is_valid`;
+  jsonschema only for a file it finds invalid);
 - check-jsonschema: the usual tool for the same job, one invocation per kind of file (times summed);
 - with --baseline REV: skillrepo check with the sources of that git revision (e.g. before the result cache), cold;
 - skillrepo check cold (`check --no-cache`: nothing read from or kept in .skillrepo/cache/, what every check cost
@@ -135,6 +137,13 @@ print(f"{count} files, {errors} errors")
 sys.exit(1 if errors else 0)
 '''
 
+# The compiled floor: the C loader plus the validation check itself does (each schema compiled to a predicate,
+# jsonschema only for a file the predicate finds invalid): what reading and validating cost with nothing else. The
+# fairer floor above stays the issue's definition (jsonschema with our inlined schemas), so figures compare across
+# commits; this one shows what the check's own overhead is.
+COMPILED_FLOOR = FAIRER_FLOOR.replace("from skillrepo.schemas import _errors", "from skillrepo.schemas import _errors, is_valid") \
+    .replace("errors += len(_errors(kind, data))", "errors += 0 if is_valid(kind, data) else len(_errors(kind, data))")
+
 # Wraps a command when /usr/bin/time is missing: runs it, prints its maximum resident set (KiB) to a file.
 WAIT4 = r'''
 import os, subprocess, sys
@@ -169,7 +178,7 @@ WALL_TARGETS: dict[str, tuple[str, str, float, float]] = {
     "hook_one_file_10x": ("hook one file at 10x (s)", "hook_one_file", 10, 3.0),
 }
 # Every measurement's key, in the order of a round; --only takes a subset. "check" is the old name of check_cold.
-KEYS = ("python", "floor", "fairer_floor", "check_jsonschema", "check_baseline", "check_cold", "check_warm",
+KEYS = ("python", "floor", "fairer_floor", "compiled_floor", "check_jsonschema", "check_baseline", "check_cold", "check_warm",
         "check_one_file", "hook_one_file", "verify", "apply", "release", "history", "blame")
 ALIASES = {"check": "check_cold"}
 CLOSE = 0.85  # a result above 85% of its limit is reported as close
@@ -302,6 +311,8 @@ def prepare(scale: float, args: argparse.Namespace, runner: Runner, work: Path) 
     floor_py.write_text(FLOOR)
     fairer_py = work / "fairer_floor.py"
     fairer_py.write_text(FAIRER_FLOOR)
+    compiled_py = work / "compiled_floor.py"
+    compiled_py.write_text(COMPILED_FLOOR)
     check_jsonschema = shutil.which("check-jsonschema", path=str(Path(sys.executable).parent)) or \
         shutil.which("check-jsonschema")
     pre_commit = shutil.which("pre-commit", path=str(Path(sys.executable).parent)) or shutil.which("pre-commit")
@@ -379,7 +390,9 @@ def prepare(scale: float, args: argparse.Namespace, runner: Runner, work: Path) 
           Measurement("floor", "floor (CSafeLoader + jsonschema)", run([sys.executable, str(floor_py), str(repo)]),
                       runs),
           Measurement("fairer_floor", "fairer floor (CSafeLoader + skillrepo's validators)",
-                      run([sys.executable, str(fairer_py), str(repo)]), runs)]
+                      run([sys.executable, str(fairer_py), str(repo)]), runs),
+          Measurement("compiled_floor", "compiled floor (CSafeLoader + the compiled schemas check validates with)",
+                      run([sys.executable, str(compiled_py), str(repo)]), runs)]
     if check_jsonschema is not None and scale in args.check_jsonschema_at:
         ms.append(Measurement("check_jsonschema", f"check-jsonschema ({len(KINDS)} calls, summed)", jsonschema_all,
                               args.runs_check_jsonschema or runs))

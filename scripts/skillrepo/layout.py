@@ -39,7 +39,7 @@ _LEVEL_NAMES = frozenset(str(n) for n in LEVELS)
 _ALLOWED_EXTRA = re.compile(r"^(changes|framework)/README\.md$")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per data file: without slots, a dictionary each (2 MB at 10x)
 class PathInfo:
     """What a repository path is: its kind and the identity its path gives (code, level, CR id)."""
 
