@@ -141,8 +141,9 @@ sys.exit(1 if errors else 0)
 # jsonschema only for a file the predicate finds invalid): what reading and validating cost with nothing else. The
 # fairer floor above stays the issue's definition (jsonschema with our inlined schemas), so figures compare across
 # commits; this one shows what the check's own overhead is.
-COMPILED_FLOOR = FAIRER_FLOOR.replace("from skillrepo.schemas import _errors", "from skillrepo.schemas import _errors, is_valid") \
-    .replace("errors += len(_errors(kind, data))", "errors += 0 if is_valid(kind, data) else len(_errors(kind, data))")
+COMPILED_FLOOR = FAIRER_FLOOR.replace(
+    "from skillrepo.schemas import _errors", "from skillrepo.schemas import _errors, is_valid").replace(
+    "errors += len(_errors(kind, data))", "errors += 0 if is_valid(kind, data) else len(_errors(kind, data))")
 
 # Wraps a command when /usr/bin/time is missing: runs it, prints its maximum resident set (KiB) to a file.
 WAIT4 = r'''
@@ -178,8 +179,8 @@ WALL_TARGETS: dict[str, tuple[str, str, float, float]] = {
     "hook_one_file_10x": ("hook one file at 10x (s)", "hook_one_file", 10, 3.0),
 }
 # Every measurement's key, in the order of a round; --only takes a subset. "check" is the old name of check_cold.
-KEYS = ("python", "floor", "fairer_floor", "compiled_floor", "check_jsonschema", "check_baseline", "check_cold", "check_warm",
-        "check_one_file", "hook_one_file", "verify", "apply", "release", "history", "blame")
+KEYS = ("python", "floor", "fairer_floor", "compiled_floor", "check_jsonschema", "check_baseline", "check_cold",
+        "check_warm", "check_one_file", "hook_one_file", "verify", "apply", "release", "history", "blame")
 ALIASES = {"check": "check_cold"}
 CLOSE = 0.85  # a result above 85% of its limit is reported as close
 
