@@ -11,7 +11,7 @@ from helpers import ROOT
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from skillrepo.checker import check_repository
-from skillrepo.engine import PreconditionError, apply, apply_all, invert, occurrences
+from skillrepo.engine import PreconditionError, applies, apply, apply_all, invert, occurrences
 from skillrepo.model import Framework, Skill, SkillLevel
 
 BUNDLED: Framework = check_repository(ROOT)[0].framework
@@ -131,6 +131,7 @@ def test_apply_then_revert_is_the_identity_and_replay_equals_step_by_step(data: 
         one_by_one.append(effects)
     replayed, _ = apply(BUNDLED, ops, "CR-9999")
     assert replayed == fw
+    assert applies(BUNDLED, ops, "CR-9999") == fw  # the same framework, when what each did is not wanted
     # A replay of many change requests (one operation each here) copies the framework once: same result.
     all_at_once, each = apply_all(BUNDLED, [("CR-9999", [op]) for op in ops])
     assert all_at_once == fw and each == one_by_one
@@ -164,6 +165,9 @@ def test_a_failed_precondition_says_which_operation_what_was_expected_and_what_i
         op: dict[str, Any], message: str) -> None:
     with pytest.raises(PreconditionError) as info:
         apply(BUNDLED, [op], "CR-9")
+    assert str(info.value) == message
+    with pytest.raises(PreconditionError) as info:
+        applies(BUNDLED, [op], "CR-9")
     assert str(info.value) == message
 
 

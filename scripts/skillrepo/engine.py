@@ -12,7 +12,7 @@ from skillrepo.model import Framework
 from skillrepo.operations import Effect, Item, Operation, PreconditionError, Run, describe_operation, kind
 from skillrepo.operations.base import nearest, occurrences
 
-__all__ = ["Effect", "Operation", "PreconditionError", "apply", "apply_all", "describe_operation", "invert",
+__all__ = ["Effect", "Operation", "PreconditionError", "applies", "apply", "apply_all", "describe_operation", "invert",
            "nearest", "occurrences", "overlapping", "targets", "touched"]
 
 
@@ -20,6 +20,16 @@ def apply(fw: Framework, operations: list[Operation], cr: str = "") -> tuple[Fra
     """The framework after `operations`, and what each did; `fw` itself is left unchanged."""
     after, (effects,) = apply_all(fw, [(cr, operations)])
     return after, effects
+
+
+def applies(fw: Framework, operations: list[Operation], cr: str = "") -> Framework:
+    """The framework after `operations`, or the PreconditionError that stops them, without working out what each
+    did (a check asks only whether a pending change request still applies)."""
+    run = Run(fw, cr, recording=False)
+    for index, op in enumerate(operations):
+        run.index, run.op = index, op
+        kind(op.get("op")).apply(run, op)
+    return run.fw
 
 
 def apply_all(fw: Framework, steps: list[tuple[str, list[Operation]]]) -> tuple[Framework, list[list[Effect]]]:

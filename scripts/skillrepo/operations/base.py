@@ -95,9 +95,10 @@ def skill_label(op: Operation) -> str:
 class Run:
     """Applies operations one by one over a copy-on-write framework, recording effects."""
 
-    def __init__(self, fw: Framework, cr: str) -> None:
+    def __init__(self, fw: Framework, cr: str, recording: bool = True) -> None:
         self.fw = replace(fw, skills=dict(fw.skills), levels=dict(fw.levels), attributes=dict(fw.attributes))
         self.cr = cr
+        self.recording = recording  # False: only whether the operations apply is wanted, not what they did
         self.effects: list[Effect] = []
         self.index = 0
         self.op: Operation = {}
@@ -113,6 +114,8 @@ class Run:
                impact: str | None = None, attribute: str | None = None) -> None:
         """Records what the current operation did; its `impact:` wins over a rewrite (major) and the kind's
         default."""
+        if not self.recording:
+            return  # weighing a rewrite's words is most of what applying an edit costs
         from skillrepo.operations import kind
 
         why = "" if self.op.get("impact") or impact else rewrite(field, before, after) or ""

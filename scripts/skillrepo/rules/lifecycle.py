@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from skillrepo.domain import REVERTED_STATUS
-from skillrepo.engine import PreconditionError, apply
+from skillrepo.engine import PreconditionError, applies
 from skillrepo.findings import WARNING, Finding
 from skillrepo.manifests import PROPOSAL_PLACEHOLDER
 from skillrepo.model import Repository
@@ -69,7 +69,7 @@ def pending_apply(repo: Repository) -> Iterator[Finding]:
         if code is None or cr.applied_in is not None or cr.source is None or cr.source.path in broken:
             continue
         try:
-            apply(repo.framework, cr.operations, cr.id)
+            applies(repo.framework, cr.operations, cr.id)
         except PreconditionError as exc:
             what = "no longer applies" if code == "R431" else "does not apply"
             yield at(cr.source, ("operations",), code, f"{cr.id} is {cr.status} but {what} to the framework: {exc}; "
