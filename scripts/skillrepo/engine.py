@@ -25,18 +25,16 @@ def apply(fw: Framework, operations: list[Operation], cr: str = "") -> tuple[Fra
 def applies(fw: Framework, operations: list[Operation], cr: str = "") -> Framework:
     """The framework after `operations`, or the PreconditionError that stops them, without working out what each
     did (a check asks only whether a pending change request still applies)."""
-    run = Run(fw, cr, recording=False)
-    for index, op in enumerate(operations):
-        run.index, run.op = index, op
-        kind(op.get("op")).apply(run, op)
-    return run.fw
+    return apply_all(fw, [(cr, operations)], recording=False)[0]
 
 
-def apply_all(fw: Framework, steps: list[tuple[str, list[Operation]]]) -> tuple[Framework, list[list[Effect]]]:
+def apply_all(fw: Framework, steps: list[tuple[str, list[Operation]]],
+              recording: bool = True) -> tuple[Framework, list[list[Effect]]]:
     """What `apply` of each (CR id, operations) in turn gives: the framework after the last, and each step's
     effects. The framework is copied once, not once per step: a replay of thousands of change requests over
-    thousands of skills would otherwise copy every skill's entry for each of them."""
-    run = Run(fw, "")
+    thousands of skills would otherwise copy every skill's entry for each of them. Without `recording`, no effect
+    is worked out (each step's list is empty): only the framework, or the PreconditionError."""
+    run = Run(fw, "", recording)
     effects: list[list[Effect]] = []
     for cr, operations in steps:
         run.cr, run.effects = cr, []

@@ -29,8 +29,10 @@ class Unsupported(ValueError):
     """A schema the compiler does not implement: it is left to jsonschema."""
 
 
-def _is_integer(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)  # as schemas._is_integer: 4.0 is not an integer
+def is_integer(value: Any) -> bool:
+    """An integer is written as one: JSON Schema calls 4.0 an integer, but `level: 4.0` is read as a float, and a
+    float would change every identifier and anchor made from it (jsonschema is given this test too)."""
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _is_number(value: Any) -> bool:
@@ -43,7 +45,7 @@ _TYPES: dict[str, Predicate] = {
     "array": lambda v: isinstance(v, list),
     "boolean": lambda v: isinstance(v, bool),
     "null": lambda v: v is None,
-    "integer": _is_integer,
+    "integer": is_integer,
     "number": _is_number,
 }
 
@@ -56,7 +58,8 @@ def _never(value: Any) -> bool:
     return False
 
 
-# jsonschema._utils.unbool, equal and uniq, line for line (MIT licence): enum, const and uniqueItems must tell
+# jsonschema._utils.unbool, equal and uniq, line for line (jsonschema: Copyright (c) 2013 Julian Berman, MIT
+# licence, whose notice is in every jsonschema distribution): enum, const and uniqueItems must tell
 # True from 1 as they do, and match their quirks too (uniq compares neighbours after sorting, when it can sort).
 _TRUE, _FALSE = object(), object()
 
@@ -162,7 +165,7 @@ def _type(types: Any) -> Predicate:
 
 def _natural(schema: dict[str, Any], keyword: str) -> int | None:
     value = schema.get(keyword)
-    if value is not None and not _is_integer(value):
+    if value is not None and not is_integer(value):
         raise Unsupported(f"{keyword} {value!r}")
     return value
 
@@ -267,7 +270,7 @@ def _values(schema: dict[str, Any]) -> list[Predicate]:
         def member(value: Any) -> bool:
             if only_texts and type(value) is str:
                 return value in texts
-            return not all(not equal(each, value) for each in enum)
+            return any(equal(each, value) for each in enum)
         checks.append(member)
     return checks
 

@@ -12,7 +12,7 @@ from skillrepo.documents import Document
 from skillrepo.findings import Finding
 from skillrepo.layout import schema_filename
 from skillrepo.resources import schema_dir
-from skillrepo.schemacheck import Predicate, Unsupported, compile_schema
+from skillrepo.schemacheck import Predicate, Unsupported, compile_schema, is_integer
 from skillrepo.yamlsource import IMPLICIT_WORDS, INT_TAG, NULL_TAG
 
 if TYPE_CHECKING:
@@ -21,9 +21,8 @@ if TYPE_CHECKING:
 
 
 def _is_integer(checker: Any, instance: Any) -> bool:
-    """An integer is written as one: JSON Schema calls 4.0 an integer, but `level: 4.0` is read as a float, and
-    a float would change every identifier and anchor made from it."""
-    return isinstance(instance, int) and not isinstance(instance, bool)
+    """jsonschema's type checker's form of the compiled schemas' integer test (`schemacheck.is_integer`)."""
+    return is_integer(instance)
 
 
 @cache

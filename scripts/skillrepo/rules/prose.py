@@ -118,8 +118,10 @@ def _tokens(matches: list[re.Match[str]], text: str, repo: Repository, names: bo
             tokens.append("#" + group.lstrip("0"))
             continue
         skill = repo.framework.skills.get(group)
-        right = skill is not None and names and _SEP not in skill.name and _named(text, m.start(), skill.name)
-        tokens.append(f"{group}={skill.name}" if right and skill is not None else group)
+        if skill is not None and names and _SEP not in skill.name and _named(text, m.start(), skill.name):
+            tokens.append(f"{group}={skill.name}")
+        else:
+            tokens.append(group)
     return _SEP.join(tokens)
 
 
